@@ -1,0 +1,179 @@
+/*
+ * stroom/scenario.h: scenarios, the YAML files that set every parameter of a run.
+ *
+ * A scenario is read from a file or from a builtin (data/scenarios/NAME.yaml,
+ * compiled in). `extends: NAME-or-PATH` takes a base scenario and overrides only
+ * the keys the file sets; chains of extends are followed (at most 8 deep). One
+ * table (scenario_schema.c) declares every key: path, type, bounds, default,
+ * unit and a one-line doc. It drives parsing, validation, the resolved dump
+ * (`stroom run --dump-defaults`) and docs/scenario.md. Unknown keys are errors
+ * with a "did you mean" hint. Loading is all or nothing.
+ *
+ * The resolved values land in stroom_params, a plain struct the engine reads.
+ */
+#ifndef STROOM_SCENARIO_H
+#define STROOM_SCENARIO_H
+
+#include <stroom/common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Fixed classifications of the monthly model (see docs/model.md). */
+enum { STROOM_AGE_LT27, STROOM_AGE_27_39, STROOM_AGE_40_54, STROOM_AGE_55P, STROOM_NAGE };
+enum { STROOM_DUR_LT1, STROOM_DUR_1_2, STROOM_DUR_2_5, STROOM_DUR_GT5, STROOM_NDUR };
+enum { STROOM_TYPE_SINGLE, STROOM_TYPE_SINGLE_PARENT, STROOM_TYPE_COUPLE, STROOM_NTYPE };
+enum { STROOM_DIST_SHORT, STROOM_DIST_MEDIUM, STROOM_DIST_LONG, STROOM_NDIST };
+enum { STROOM_STREAM_WERK, STROOM_STREAM_PRESTATIE, STROOM_STREAM_OTHER, STROOM_NSTREAM };
+#define STROOM_MAX_AREAS 8
+#define STROOM_NAME_LEN 32
+#define STROOM_MAX_SERIES 64
+#define STROOM_PATH_LEN 512
+
+/* Band names as used in scenario keys and output groups. */
+STROOM_API const char *stroom_age_band_name(int band);       /* "<27", "27-39", "40-54", "55+" */
+STROOM_API const char *stroom_duration_band_name(int band);  /* "<1y", "1-2y", "2-5y", ">5y" */
+STROOM_API const char *stroom_type_name(int type);           /* "single", "single_parent", "couple" */
+STROOM_API const char *stroom_distance_name(int dist);       /* "short", "medium", "long" */
+STROOM_API const char *stroom_stream_name(int stream);       /* "werk", "prestatie010", "other" */
+
+/*
+ * A step function of time: value[i] holds from month[i] until month[i + 1];
+ * before month[0] value[0] holds. month[] is strictly increasing. n == 0 means
+ * the constant `empty_value` declared in the schema (1.0 for multipliers).
+ */
+typedef struct stroom_series {
+	int n;
+	stroom_month month[STROOM_MAX_SERIES];
+	double value[STROOM_MAX_SERIES];
+} stroom_series;
+
+/* The value of a series in month m (default_value when s->n == 0). */
+STROOM_API double stroom_series_at(const stroom_series *s, stroom_month m, double default_value);
+
+/*
+ * Every parameter of a run, resolved. Hazards are monthly probabilities; shares
+ * are fractions that sum to 1 within their group; multipliers are relative to 1.
+ * The scenario key of each field is in the comment; docs/scenario.md has bounds,
+ * units and docs, generated from the schema table.
+ */
+typedef struct stroom_params {
+	char name[STROOM_NAME_LEN];          /* name */
+	char description[256];               /* description */
+	stroom_month start;                  /* start: first month simulated (stock counted on its 1st) */
+	stroom_month end;                    /* end: last month simulated */
+	uint64_t seed;                       /* seed */
+	int replicates;                      /* replicates */
+	int target_households;               /* target.households (0 = no target) */
+	stroom_month target_month;           /* target.date: the 1st of this month */
+
+	/* population */
+	char population_csv[STROOM_PATH_LEN]; /* population.csv: household CSV; "" = synthesise */
+	int population_households;           /* population.households */
+	int n_areas;                         /* from areas: list of area names */
+	char area_name[STROOM_MAX_AREAS][STROOM_NAME_LEN]; /* areas */
+	double pop_age[STROOM_NAGE];         /* population.age: shares by age band */
+	double pop_duration[STROOM_NDUR];    /* population.duration */
+	double pop_type[STROOM_NTYPE];       /* population.type */
+	double pop_area[STROOM_MAX_AREAS];   /* population.area (n_areas entries) */
+	double pop_stream[STROOM_NSTREAM];   /* population.stream */
+	double pop_parttime;                 /* population.parttime: share with part-time earnings */
+	double pop_age_x_duration_long;      /* population.older_long_duration: odds multiplier
+					        linking age 55+ with > 5 years (IPF seed) */
+
+	/* inflow of new households (first spells and re-applications after non-work exits) */
+	double inflow_per_year;              /* inflow.per_year at labour-market index 1 */
+	stroom_series inflow_shock;          /* inflow.shock: multiplier by month (covid) */
+	double inflow_age[STROOM_NAGE];      /* inflow.age */
+	double inflow_type[STROOM_NTYPE];    /* inflow.type */
+	double inflow_area[STROOM_MAX_AREAS];/* inflow.area */
+	double inflow_distance[STROOM_NDIST];/* inflow.distance */
+
+	/* labour market */
+	stroom_series labour_index;          /* labour_market.index: 1 = reference; > 1 tighter */
+	double labour_inflow_elasticity;     /* labour_market.inflow_elasticity: inflow x index^-e */
+	double labour_work_elasticity;       /* labour_market.work_elasticity: work hazard x index^e */
+
+	/* exit hazards (monthly) */
+	double work_distance[STROOM_NDIST];  /* hazard.work.distance: base by distance */
+	double work_age[STROOM_NAGE];        /* hazard.work.age: multipliers */
+	double work_duration[STROOM_NDUR];   /* hazard.work.duration: multipliers */
+	double work_type[STROOM_NTYPE];      /* hazard.work.type: multipliers */
+	double work_area[STROOM_MAX_AREAS];  /* hazard.work.area: multipliers */
+	stroom_series work_shock;            /* hazard.work.shock: multiplier by month (covid) */
+	double lks_share;                    /* hazard.lks_share: LKS exits per work exit */
+	double other_base;                   /* hazard.other.base */
+	double other_age[STROOM_NAGE];       /* hazard.other.age: multipliers */
+	double enforcement;                  /* hazard.enforcement */
+
+	/* part-time work alongside the benefit */
+	double parttime_start;               /* parttime.start: monthly hazard */
+	double parttime_stop;                /* parttime.stop: monthly hazard */
+	double parttime_work_multiplier;     /* parttime.work_multiplier */
+
+	/* distance drift by spell duration (the herijking's 9 and 24 months) */
+	int drift_short_months;              /* drift.short_to_medium_months */
+	int drift_medium_months;             /* drift.medium_to_long_months */
+
+	/* returns after an exit to work or LKS */
+	double return_within_12m;            /* returns.within_12m */
+	double return_nondurable_share;      /* returns.nondurable_share */
+	int return_distance;                 /* returns.distance: distance class on return */
+
+	/* pension age (AOW) */
+	stroom_series pension_age_months;    /* pension.age_months: AOW age in months, by year */
+} stroom_params;
+
+typedef struct stroom_scenario stroom_scenario;
+
+typedef struct stroom_scenario_options {
+	unsigned int version;                /* STROOM_SCENARIO_OPTIONS_VERSION */
+	const stroom_allocator *allocator;   /* NULL = malloc */
+} stroom_scenario_options;
+#define STROOM_SCENARIO_OPTIONS_VERSION 1
+#define STROOM_SCENARIO_OPTIONS_INIT {STROOM_SCENARIO_OPTIONS_VERSION, NULL}
+
+/*
+ * Loads a scenario. `name_or_path` is a builtin name (see stroom_scenario_builtin_*)
+ * or a path to a YAML file (anything containing '/' or ending in .yaml/.yml is a
+ * path). On error returns STROOM_EPARSE / EINVAL / ENOTFOUND / EIO / ENOMEM with a
+ * one-line detail "FILE:LINE:COL: key: expected ..., got ..." and *out == NULL.
+ * Caller frees with stroom_scenario_free.
+ */
+STROOM_API int stroom_scenario_load(stroom_scenario **out, const char *name_or_path,
+				    const stroom_scenario_options *opts);
+/* As load, from YAML text in memory; `origin` names it in messages. */
+STROOM_API int stroom_scenario_load_string(stroom_scenario **out, const char *text,
+					   const char *origin, const stroom_scenario_options *opts);
+STROOM_API void stroom_scenario_free(stroom_scenario *s);
+
+/* The resolved parameters (borrowed; valid until free). Callers may copy and edit. */
+STROOM_API const stroom_params *stroom_scenario_params(const stroom_scenario *s);
+
+/* Input files read (the scenario, its bases, a population CSV): count and each
+ * path with its SHA-256 in hex (borrowed). For the run manifest. */
+STROOM_API size_t stroom_scenario_input_count(const stroom_scenario *s);
+STROOM_API const char *stroom_scenario_input_path(const stroom_scenario *s, size_t i);
+STROOM_API const char *stroom_scenario_input_sha256(const stroom_scenario *s, size_t i);
+
+/*
+ * Writes params as a complete YAML scenario (every key, resolved) to buf.
+ * Returns the length it needs (excluding NUL), like snprintf; truncates when
+ * size is too small. Loading that text again gives identical params.
+ */
+STROOM_API size_t stroom_params_to_yaml(const stroom_params *p, char *buf, size_t size);
+/* The same as one JSON object (for manifest.json). */
+STROOM_API size_t stroom_params_to_json(const stroom_params *p, char *buf, size_t size);
+/* docs/scenario.md, generated from the schema table. Same return convention. */
+STROOM_API size_t stroom_scenario_schema_markdown(char *buf, size_t size);
+
+/* Builtin scenarios: count, name and its one-line description (borrowed). */
+STROOM_API size_t stroom_scenario_builtin_count(void);
+STROOM_API const char *stroom_scenario_builtin_name(size_t i);
+STROOM_API const char *stroom_scenario_builtin_description(size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
