@@ -1,0 +1,57 @@
+/*
+ * stroom/output.h: the run directory, the output contract users' scripts rely on.
+ *
+ *   <dir>/manifest.json  stroom version, the scenario with every default resolved,
+ *                        seed, replicates, threads, input files with SHA-256
+ *   <dir>/series.csv     month,indicator,group,mean,p05,p25,p50,p75,p95
+ *   <dir>/summary.txt    the text stroom run prints
+ *
+ * The directory is written under a temporary name next to its final place and
+ * renamed into place only when every file is complete, so a failed or interrupted
+ * run leaves nothing behind.
+ */
+#ifndef STROOM_OUTPUT_H
+#define STROOM_OUTPUT_H
+
+#include <stdio.h>
+#include <stroom/common.h>
+#include <stroom/scenario.h>
+#include <stroom/sim.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The probabilities at which series.csv reports quantiles. */
+#define STROOM_NQUANT 5
+STROOM_API double stroom_output_quantile_prob(int i); /* 0.05, 0.25, 0.50, 0.75, 0.95 */
+
+/*
+ * Quantiles (STROOM_NQUANT, at stroom_output_quantile_prob) and mean of indicator
+ * for group in month index t over the replicates (t == months gives the caseload
+ * on the 1st after the last month). GSL's interpolated quantiles of sorted data.
+ */
+STROOM_API void stroom_output_stats(const stroom_results *r, int t, int indicator, int group,
+				    double *mean, double quant[STROOM_NQUANT]);
+
+/* Writes series.csv to f. Returns 0 or STROOM_EIO. */
+STROOM_API int stroom_output_series_csv(const stroom_results *r, FILE *f);
+
+/* The summary text. Returns the length needed (excluding NUL), like snprintf. */
+STROOM_API size_t stroom_output_summary(const stroom_results *r, const stroom_params *p,
+					char *buf, size_t size);
+
+/*
+ * Writes the run directory. dir: the final directory, or NULL for
+ * runs/<UTC time>-<scenario name>/ under the current directory. The chosen path is
+ * copied to path_out (if not NULL). Returns 0, STROOM_EIO (the detail names the
+ * path; an existing final directory is an error) or STROOM_ENOMEM.
+ */
+STROOM_API int stroom_output_write_run(const stroom_results *r, const stroom_scenario *s,
+				       const stroom_params *p, const char *dir, char *path_out,
+				       size_t path_size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,86 @@
+/*
+ * stroom/sim.h: the monthly microsimulation engine and its results.
+ *
+ * stroom_sim_run runs params->replicates replicates of the monthly model (see
+ * docs/model.md) from one starting population, in parallel threads. Each replicate
+ * is a pure function of (params, population, replicate index): its random draws
+ * are keyed by (seed, replicate, household, month, purpose), so results are
+ * bit-identical for any number of threads. Workspaces are allocated once per
+ * thread before the first month; the monthly loop allocates nothing.
+ *
+ * Results are counts per (replicate, month, indicator, group): the caseload on the
+ * first of the month and each flow over the month, for the groups listed by
+ * stroom_results_group_name.
+ */
+#ifndef STROOM_SIM_H
+#define STROOM_SIM_H
+
+#include <stroom/common.h>
+#include <stroom/population.h>
+#include <stroom/scenario.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+	STROOM_IND_CASELOAD,        /* households on benefit on the 1st of the month */
+	STROOM_IND_INFLOW_NEW,      /* new households starting a spell during the month */
+	STROOM_IND_INFLOW_RETURN,   /* households returning after an exit to work or LKS */
+	STROOM_IND_EXIT_WORK,       /* exits to work */
+	STROOM_IND_EXIT_LKS,        /* exits to work with wage subsidy (loonkostensubsidie) */
+	STROOM_IND_EXIT_OTHER,      /* other exits (moving, partner income, education, ...) */
+	STROOM_IND_EXIT_ENFORCEMENT,/* terminations after enforcement */
+	STROOM_IND_EXIT_PENSION,    /* exits at pension (AOW) age */
+	STROOM_IND_PARTTIME,        /* households on benefit with part-time earnings, 1st of month */
+	STROOM_NIND
+};
+
+/* "caseload", "inflow_new", ... as in series.csv. */
+STROOM_API const char *stroom_indicator_name(int indicator);
+
+/* Progress callback: called from the calling thread about every 100 ms with the
+ * replicates finished; a nonzero return cancels the run (STROOM_EINTR). */
+typedef int (*stroom_progress_cb)(int done, int total, void *payload);
+
+typedef struct stroom_sim_options {
+	unsigned int version;             /* STROOM_SIM_OPTIONS_VERSION */
+	int threads;                      /* 0 = one per online CPU */
+	const stroom_allocator *allocator;/* NULL = malloc */
+	stroom_progress_cb progress;      /* may be NULL */
+	void *payload;
+} stroom_sim_options;
+#define STROOM_SIM_OPTIONS_VERSION 1
+#define STROOM_SIM_OPTIONS_INIT {STROOM_SIM_OPTIONS_VERSION, 0, NULL, NULL, NULL}
+
+typedef struct stroom_results stroom_results;
+
+/*
+ * Runs the simulation. Returns 0 and *out (caller frees with stroom_results_free),
+ * STROOM_EINVAL for parameters the engine cannot use (detail says which),
+ * STROOM_ENOMEM, or STROOM_EINTR when the progress callback cancelled the run.
+ */
+STROOM_API int stroom_sim_run(stroom_results **out, const stroom_params *params,
+			      const stroom_population *pop, const stroom_sim_options *opts);
+STROOM_API void stroom_results_free(stroom_results *r);
+
+STROOM_API int stroom_results_replicates(const stroom_results *r);
+STROOM_API int stroom_results_months(const stroom_results *r);   /* params end - start + 1 */
+STROOM_API stroom_month stroom_results_start(const stroom_results *r);
+STROOM_API int stroom_results_threads(const stroom_results *r);  /* threads actually used */
+STROOM_API int stroom_results_groups(const stroom_results *r);
+/* Group names: "all", distance ("short", ...), areas, duration bands ("<1y", ...),
+ * age bands ("<27", ...), household types ("single", ...). Borrowed. */
+STROOM_API const char *stroom_results_group_name(const stroom_results *r, int group);
+/* Index of a group by name, or -1. */
+STROOM_API int stroom_results_group_index(const stroom_results *r, const char *name);
+/* Count for replicate rep, month index t (0 = start), indicator, group. */
+STROOM_API int32_t stroom_results_value(const stroom_results *r, int rep, int t, int indicator,
+					int group);
+/* The caseload on the 1st of the month after the last month (end + 1), per replicate. */
+STROOM_API int32_t stroom_results_final_caseload(const stroom_results *r, int rep, int group);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

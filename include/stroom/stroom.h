@@ -1,0 +1,15 @@
+/*
+ * stroom/stroom.h: the umbrella header of libstroom, the engine behind `stroom`.
+ * Reading order: common.h, scenario.h, population.h, rng.h, sim.h, output.h.
+ */
+#ifndef STROOM_STROOM_H
+#define STROOM_STROOM_H
+
+#include <stroom/common.h>
+#include <stroom/output.h>
+#include <stroom/population.h>
+#include <stroom/rng.h>
+#include <stroom/scenario.h>
+#include <stroom/sim.h>
+
+#endif

@@ -1,0 +1,342 @@
+/*
+ * cli_main.c: the `stroom` command. Parses arguments, calls the library, prints.
+ * Exit codes: 0 ok, 1 the run failed, 2 bad input (arguments, scenario, CSV).
+ * The only process-wide state is the SIGINT flag, which asks a running
+ * simulation to stop (the run directory is then not written).
+ */
+#include <stroom/output.h>
+#include <stroom/population.h>
+#include <stroom/scenario.h>
+#include <stroom/sim.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_BADINPUT = 2 };
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static const char usage[] =
+	"usage: stroom <command> [options]\n"
+	"\n"
+	"commands:\n"
+	"  run [SCENARIO|FILE]   simulate (default: the builtin 'rotterdam') and write a run directory\n"
+	"      --replicates N    number of replicates (default: the scenario's, 200)\n"
+	"      --threads N       worker threads (default: one per CPU); results do not depend on it\n"
+	"      --seed N          random seed (default: the scenario's)\n"
+	"      --out DIR         run directory (default: runs/<UTC time>-<scenario>)\n"
+	"      --quiet           no progress bar and no summary; print only the run directory\n"
+	"      --dump-defaults   print the scenario with every value resolved, as YAML, and exit\n"
+	"  validate FILE         check a scenario file; prints 'ok' or the first error\n"
+	"  scenarios             list the builtin scenarios\n"
+	"  population [SCENARIO|FILE] --out FILE.csv\n"
+	"                        write the scenario's starting population as a household CSV\n"
+	"  schema --markdown     print the scenario reference (docs/scenario.md)\n"
+	"  version               print the version\n"
+	"\n"
+	"exit codes: 0 ok, 1 the run failed, 2 bad input\n";
+
+/* Exit code for a library error: input errors are 2, the rest 1. */
+static int exit_for(int err)
+{
+	return err == STROOM_EPARSE || err == STROOM_EINVAL || err == STROOM_ENOTFOUND ? EXIT_BADINPUT
+											: EXIT_FAILED;
+}
+
+static int fail(int err)
+{
+	fprintf(stderr, "stroom: %s\n", stroom_error_last());
+	return exit_for(err);
+}
+
+static int bad_arg(const char *what)
+{
+	fprintf(stderr, "stroom: %s\n%s", what, usage);
+	return EXIT_BADINPUT;
+}
+
+/* Parses a whole non-negative integer option value within [lo, hi]. */
+static int parse_count(const char *opt, const char *s, unsigned long long lo, unsigned long long hi,
+		       unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+	errno = 0;
+	if (!s || !*s || *s == '-') {
+		fprintf(stderr, "stroom: %s: expected a whole number, got '%s'\n", opt, s ? s : "");
+		return -1;
+	}
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < lo || v > hi) {
+		fprintf(stderr, "stroom: %s: expected a whole number from %llu to %llu, got '%s'\n", opt,
+			lo, hi, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+typedef struct progress_state {
+	int tty;
+	double t0;
+	int shown;
+} progress_state;
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Progress bar on stderr, only on a terminal and after the first second. */
+static int progress(int done, int total, void *payload)
+{
+	progress_state *ps = payload;
+	double el = now_seconds() - ps->t0;
+	if (interrupted)
+		return 1;
+	if (!ps->tty || el < 1.0)
+		return 0;
+	{
+		int width = 30, fill = total ? done * width / total : width, i;
+		double rate = el > 0 ? done / el : 0, left = rate > 0 ? (total - done) / rate : 0;
+		fprintf(stderr, "\r[");
+		for (i = 0; i < width; i++)
+			fputc(i < fill ? '#' : '.', stderr);
+		fprintf(stderr, "] %d/%d replicates, %.1f/s, %.0fs left ", done, total, rate, left);
+		ps->shown = 1;
+	}
+	return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	const char *scen = "rotterdam", *out = NULL;
+	unsigned long long v;
+	int threads = 0, quiet = 0, dump = 0, have_seed = 0, replicates = 0, i, err, code = EXIT_OK;
+	uint64_t seed = 0;
+	stroom_scenario *s = NULL;
+	stroom_population *pop = NULL;
+	stroom_results *res = NULL;
+	stroom_params p;
+	stroom_sim_options so = STROOM_SIM_OPTIONS_INIT;
+	progress_state ps;
+	char dir[4096];
+	int positional = 0;
+
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--replicates") || !strcmp(a, "--threads") || !strcmp(a, "--seed") ||
+		    !strcmp(a, "--out")) {
+			if (i + 1 >= argc)
+				return bad_arg("option needs a value");
+			if (!strcmp(a, "--out")) {
+				out = argv[++i];
+				continue;
+			}
+			if (parse_count(a, argv[i + 1], !strcmp(a, "--seed") ? 0 : 1,
+					!strcmp(a, "--seed") ? UINT64_MAX : 100000, &v))
+				return EXIT_BADINPUT;
+			i++;
+			if (!strcmp(a, "--replicates"))
+				replicates = (int)v;
+			else if (!strcmp(a, "--threads"))
+				threads = (int)v;
+			else {
+				seed = v;
+				have_seed = 1;
+			}
+		} else if (!strcmp(a, "--quiet")) {
+			quiet = 1;
+		} else if (!strcmp(a, "--dump-defaults")) {
+			dump = 1;
+		} else if (a[0] == '-') {
+			fprintf(stderr, "stroom: run: unknown option '%s'\n", a);
+			return EXIT_BADINPUT;
+		} else if (positional++ == 0) {
+			scen = a;
+		} else {
+			return bad_arg("run takes at most one scenario");
+		}
+	}
+
+	if ((err = stroom_scenario_load(&s, scen, NULL)) != 0)
+		return fail(err);
+	p = *stroom_scenario_params(s);
+	if (replicates)
+		p.replicates = replicates;
+	if (have_seed)
+		p.seed = seed;
+	if (dump) {
+		size_t n = stroom_params_to_yaml(&p, NULL, 0);
+		char *text = malloc(n + 1);
+		if (!text) {
+			stroom_scenario_free(s);
+			return EXIT_FAILED;
+		}
+		stroom_params_to_yaml(&p, text, n + 1);
+		fputs(text, stdout);
+		free(text);
+		stroom_scenario_free(s);
+		return EXIT_OK;
+	}
+
+	err = p.population_csv[0] ? stroom_population_load_csv(&pop, p.population_csv, &p, NULL)
+				  : stroom_population_synthesise(&pop, &p, NULL);
+	if (err) {
+		code = fail(err);
+		goto cleanup;
+	}
+
+	signal(SIGINT, on_sigint);
+	ps.tty = !quiet && isatty(2);
+	ps.t0 = now_seconds();
+	ps.shown = 0;
+	so.threads = threads;
+	so.progress = progress;
+	so.payload = &ps;
+	err = stroom_sim_run(&res, &p, pop, &so);
+	if (ps.shown)
+		fprintf(stderr, "\r%*s\r", 79, "");
+	if (err) {
+		if (err == STROOM_EINTR)
+			fprintf(stderr, "stroom: interrupted; no run directory written\n");
+		else
+			fprintf(stderr, "stroom: %s\n", stroom_error_last());
+		code = err == STROOM_EINTR ? 130 : exit_for(err);
+		goto cleanup;
+	}
+	if ((err = stroom_output_write_run(res, s, &p, out, dir, sizeof dir)) != 0) {
+		code = fail(err);
+		goto cleanup;
+	}
+	if (!quiet) {
+		size_t n = stroom_output_summary(res, &p, NULL, 0);
+		char *text = malloc(n + 1);
+		if (text) {
+			stroom_output_summary(res, &p, text, n + 1);
+			fputs(text, stdout);
+			free(text);
+		}
+		printf("\nRun directory: %s\n", dir);
+	} else {
+		printf("%s\n", dir);
+	}
+
+cleanup:
+	stroom_results_free(res);
+	stroom_population_free(pop);
+	stroom_scenario_free(s);
+	return code;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+	stroom_scenario *s = NULL;
+	int err;
+	if (argc != 1)
+		return bad_arg("validate takes one scenario file");
+	if ((err = stroom_scenario_load(&s, argv[0], NULL)) != 0)
+		return fail(err);
+	printf("%s: ok (scenario '%s')\n", argv[0], stroom_scenario_params(s)->name);
+	stroom_scenario_free(s);
+	return EXIT_OK;
+}
+
+static int cmd_scenarios(void)
+{
+	size_t i, n = stroom_scenario_builtin_count();
+	for (i = 0; i < n; i++)
+		printf("%-18s %s\n", stroom_scenario_builtin_name(i), stroom_scenario_builtin_description(i));
+	return EXIT_OK;
+}
+
+static int cmd_population(int argc, char **argv)
+{
+	const char *scen = "rotterdam", *out = NULL;
+	stroom_scenario *s = NULL;
+	stroom_population *pop = NULL;
+	const stroom_params *p;
+	int i, err, code = EXIT_OK;
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--out") && i + 1 < argc)
+			out = argv[++i];
+		else if (argv[i][0] != '-')
+			scen = argv[i];
+		else
+			return bad_arg("population: unknown option");
+	}
+	if (!out)
+		return bad_arg("population needs --out FILE.csv");
+	if ((err = stroom_scenario_load(&s, scen, NULL)) != 0)
+		return fail(err);
+	p = stroom_scenario_params(s);
+	err = p->population_csv[0] ? stroom_population_load_csv(&pop, p->population_csv, p, NULL)
+				   : stroom_population_synthesise(&pop, p, NULL);
+	if (!err)
+		err = stroom_population_write_csv(pop, out, p);
+	if (err)
+		code = fail(err);
+	stroom_population_free(pop);
+	stroom_scenario_free(s);
+	return code;
+}
+
+static int cmd_schema(int argc, char **argv)
+{
+	size_t n;
+	char *text;
+	if (argc != 1 || strcmp(argv[0], "--markdown"))
+		return bad_arg("schema takes --markdown");
+	n = stroom_scenario_schema_markdown(NULL, 0);
+	text = malloc(n + 1);
+	if (!text)
+		return EXIT_FAILED;
+	stroom_scenario_schema_markdown(text, n + 1);
+	fputs(text, stdout);
+	free(text);
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return EXIT_BADINPUT;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - 2, argv + 2);
+	if (!strcmp(cmd, "validate"))
+		return cmd_validate(argc - 2, argv + 2);
+	if (!strcmp(cmd, "scenarios"))
+		return cmd_scenarios();
+	if (!strcmp(cmd, "population"))
+		return cmd_population(argc - 2, argv + 2);
+	if (!strcmp(cmd, "schema"))
+		return cmd_schema(argc - 2, argv + 2);
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		printf("stroom %s\n", stroom_version());
+		return EXIT_OK;
+	}
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		fputs(usage, stdout);
+		return EXIT_OK;
+	}
+	fprintf(stderr, "stroom: unknown command '%s'\n%s", cmd, usage);
+	return EXIT_BADINPUT;
+}

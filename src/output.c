@@ -1,0 +1,414 @@
+/*
+ * output.c: summary statistics over replicates and the run directory. Quantiles
+ * come from GSL (gsl_stats_quantile_from_sorted_data, linear interpolation between
+ * order statistics). Files are written into a temporary directory beside the final
+ * one, which is renamed into place when all files are complete.
+ */
+#include "internal.h"
+
+#include <stroom/output.h>
+
+#include <errno.h>
+#include <math.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const double quantile_probs[STROOM_NQUANT] = {0.05, 0.25, 0.50, 0.75, 0.95};
+
+double stroom_output_quantile_prob(int i)
+{
+	return i >= 0 && i < STROOM_NQUANT ? quantile_probs[i] : 0.0;
+}
+
+static double value_at(const stroom_results *r, int rep, int t, int ind, int g)
+{
+	if (t >= stroom_results_months(r))
+		return ind == STROOM_IND_CASELOAD ? (double)stroom_results_final_caseload(r, rep, g) : 0.0;
+	return (double)stroom_results_value(r, rep, t, ind, g);
+}
+
+/* Fills buf (R values) and returns mean and quantiles. */
+static void stats_into(const stroom_results *r, int t, int ind, int g, double *buf, double *mean,
+		       double quant[STROOM_NQUANT])
+{
+	int R = stroom_results_replicates(r), k;
+	for (k = 0; k < R; k++)
+		buf[k] = value_at(r, k, t, ind, g);
+	*mean = gsl_stats_mean(buf, 1, (size_t)R);
+	gsl_sort(buf, 1, (size_t)R);
+	for (k = 0; k < STROOM_NQUANT; k++)
+		quant[k] = gsl_stats_quantile_from_sorted_data(buf, 1, (size_t)R, quantile_probs[k]);
+}
+
+void stroom_output_stats(const stroom_results *r, int t, int indicator, int group, double *mean,
+			 double quant[STROOM_NQUANT])
+{
+	int R = stroom_results_replicates(r);
+	double small[256];
+	double *buf = R <= 256 ? small : malloc((size_t)R * sizeof(double));
+	if (!buf) { /* cannot happen for sane R; report NaN rather than crash */
+		int k;
+		*mean = 0.0 / 0.0;
+		for (k = 0; k < STROOM_NQUANT; k++)
+			quant[k] = *mean;
+		return;
+	}
+	stats_into(r, t, indicator, group, buf, mean, quant);
+	if (buf != small)
+		free(buf);
+}
+
+int stroom_output_series_csv(const stroom_results *r, FILE *f)
+{
+	int T = stroom_results_months(r), G = stroom_results_groups(r), R = stroom_results_replicates(r);
+	int t, ind, g, k;
+	double *buf = malloc((size_t)R * sizeof(double));
+	char mb[16];
+	if (!buf)
+		return stroom_error_set(STROOM_ENOMEM, "out of memory");
+	fprintf(f, "month,indicator,group,mean,p05,p25,p50,p75,p95\n");
+	for (t = 0; t < T; t++) {
+		stroom_month_format(stroom_results_start(r) + t, mb, sizeof mb);
+		for (ind = 0; ind < STROOM_NIND; ind++)
+			for (g = 0; g < G; g++) {
+				double mean, q[STROOM_NQUANT];
+				stats_into(r, t, ind, g, buf, &mean, q);
+				fprintf(f, "%s,%s,%s,%.2f", mb, stroom_indicator_name(ind),
+					stroom_results_group_name(r, g), mean);
+				for (k = 0; k < STROOM_NQUANT; k++)
+					fprintf(f, ",%.1f", q[k]);
+				fputc('\n', f);
+			}
+	}
+	free(buf);
+	return ferror(f) ? stroom_error_set(STROOM_EIO, "writing series.csv failed") : 0;
+}
+
+/* Appends printf output to a buffer, tracking the length needed. */
+typedef struct sbuf {
+	char *buf;
+	size_t size, len;
+} sbuf;
+
+static void sb_printf(sbuf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+#include <stdarg.h>
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	size_t room = b->len < b->size ? b->size - b->len : 0;
+	va_start(ap, fmt);
+	n = vsnprintf(room ? b->buf + b->len : NULL, room, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		b->len += (size_t)n;
+}
+
+/* "32,649" */
+static const char *thousands(double v, char *out, size_t size)
+{
+	long x = lround(v);
+	char tmp[32];
+	int n, i, j = 0, neg = x < 0;
+	snprintf(tmp, sizeof tmp, "%ld", neg ? -x : x);
+	n = (int)strlen(tmp);
+	if (neg && (size_t)j < size - 1)
+		out[j++] = '-';
+	for (i = 0; i < n && (size_t)j < size - 1; i++) {
+		if (i > 0 && (n - i) % 3 == 0 && (size_t)j < size - 1)
+			out[j++] = ',';
+		out[j++] = tmp[i];
+	}
+	out[j] = '\0';
+	return out;
+}
+
+size_t stroom_output_summary(const stroom_results *r, const stroom_params *p, char *buf, size_t size)
+{
+	sbuf b = {buf, size, 0};
+	int T = stroom_results_months(r), R = stroom_results_replicates(r);
+	stroom_month start = stroom_results_start(r), m;
+	int gt5 = stroom_results_group_index(r, ">5y"), longg = stroom_results_group_index(r, "long");
+	char a[32], c[32], d[32], mb[16];
+	double mean, q[STROOM_NQUANT];
+	int year, t, k;
+
+	if (size)
+		buf[0] = '\0';
+	sb_printf(&b, "stroom %s: scenario %s, %d replicates, seed %llu\n", stroom_version(), p->name,
+		  R, (unsigned long long)p->seed);
+	sb_printf(&b, "%s\n\n", p->description);
+	sb_printf(&b, "Caseload on 1 January (households; median and 90%% interval)\n");
+	sb_printf(&b, "  year      median          90%% interval   >5y share   long distance\n");
+	for (m = start; m <= start + T; m++) {
+		double total_mean, part;
+		if (stroom_month_of_year(m) != 1)
+			continue;
+		t = m - start;
+		stroom_output_stats(r, t, STROOM_IND_CASELOAD, 0, &total_mean, q);
+		sb_printf(&b, "  %d  %10s   [%9s - %9s]", stroom_month_year(m), thousands(q[2], a, sizeof a),
+			  thousands(q[0], c, sizeof c), thousands(q[4], d, sizeof d));
+		stroom_output_stats(r, t, STROOM_IND_CASELOAD, gt5, &part, q);
+		sb_printf(&b, "      %4.1f%%", total_mean > 0 ? 100.0 * part / total_mean : 0.0);
+		stroom_output_stats(r, t, STROOM_IND_CASELOAD, longg, &part, q);
+		sb_printf(&b, "          %4.1f%%\n", total_mean > 0 ? 100.0 * part / total_mean : 0.0);
+	}
+
+	if (p->target_households > 0) {
+		int below = 0, first = -1;
+		t = p->target_month - start;
+		sb_printf(&b, "\nTarget: at most %s households on %s-01\n",
+			  thousands(p->target_households, a, sizeof a),
+			  stroom_month_format(p->target_month, mb, sizeof mb));
+		if (t >= 0 && t <= T) {
+			for (k = 0; k < R; k++)
+				below += value_at(r, k, t, STROOM_IND_CASELOAD, 0) <= p->target_households;
+			stroom_output_stats(r, t, STROOM_IND_CASELOAD, 0, &mean, q);
+			sb_printf(&b, "  caseload then: median %s [90%%: %s - %s]\n", thousands(q[2], a, sizeof a),
+				  thousands(q[0], c, sizeof c), thousands(q[4], d, sizeof d));
+			sb_printf(&b, "  P(caseload <= target) = %.3f  (%d of %d replicates)\n",
+				  (double)below / R, below, R);
+		} else {
+			sb_printf(&b, "  the target date is outside the simulated months\n");
+		}
+		for (t = 0; t <= T && first < 0; t++) {
+			stroom_output_stats(r, t, STROOM_IND_CASELOAD, 0, &mean, q);
+			if (q[2] < p->target_households)
+				first = t;
+		}
+		if (first >= 0)
+			sb_printf(&b, "  first month the median is below target: %s\n",
+				  stroom_month_format(start + first, mb, sizeof mb));
+		else
+			sb_printf(&b, "  the median is not below target within the horizon (to %s)\n",
+				  stroom_month_format(start + T, mb, sizeof mb));
+	}
+
+	sb_printf(&b, "\nFlows per year (mean over replicates)\n");
+	sb_printf(&b, "  year   inflow  returns     work      lks    other  enforce  pension\n");
+	for (year = stroom_month_year(start); year <= stroom_month_year(start + T - 1); year++) {
+		static const int inds[] = {STROOM_IND_INFLOW_NEW, STROOM_IND_INFLOW_RETURN,
+					   STROOM_IND_EXIT_WORK, STROOM_IND_EXIT_LKS, STROOM_IND_EXIT_OTHER,
+					   STROOM_IND_EXIT_ENFORCEMENT, STROOM_IND_EXIT_PENSION};
+		int months = 0;
+		sb_printf(&b, "  %d", year);
+		for (k = 0; k < (int)STROOM_ARRAY_LEN(inds); k++) {
+			double sum = 0;
+			months = 0;
+			for (t = 0; t < T; t++) {
+				if (stroom_month_year(start + t) != year)
+					continue;
+				stroom_output_stats(r, t, inds[k], 0, &mean, q);
+				sum += mean;
+				months++;
+			}
+			sb_printf(&b, " %8s", thousands(sum, a, sizeof a));
+		}
+		sb_printf(&b, months < 12 ? "   (%d months)\n" : "\n", months);
+	}
+	return b.len;
+}
+
+static int write_file(const char *dir, const char *name, const char *text, size_t len)
+{
+	char path[8400];
+	FILE *f;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		return stroom_error_set(STROOM_EIO, "%s: cannot write: %s", path, strerror(errno));
+	if (fwrite(text, 1, len, f) != len || fclose(f) != 0)
+		return stroom_error_set(STROOM_EIO, "%s: write failed", path);
+	return 0;
+}
+
+static void json_string(sbuf *b, const char *s)
+{
+	sb_printf(b, "\"");
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			sb_printf(b, "\\%c", ch);
+		else if (ch < 0x20)
+			sb_printf(b, "\\u%04x", ch);
+		else
+			sb_printf(b, "%c", ch);
+	}
+	sb_printf(b, "\"");
+}
+
+/* Builds manifest.json into a malloc'd string (caller frees), length in *len. */
+static char *manifest_json(const stroom_results *r, const stroom_scenario *s, const stroom_params *p,
+			   size_t *len)
+{
+	size_t need = stroom_params_to_json(p, NULL, 0) + 1, i, n;
+	char *params_json = malloc(need), *out = NULL;
+	sbuf b = {NULL, 0, 0};
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tmv;
+	int pass;
+	if (!params_json)
+		return NULL;
+	stroom_params_to_json(p, params_json, need);
+	gmtime_r(&now, &tmv);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+	for (pass = 0; pass < 2; pass++) {
+		sb_printf(&b, "{\n  \"stroom_version\": ");
+		json_string(&b, stroom_version());
+		sb_printf(&b, ",\n  \"created_utc\": \"%s\",\n  \"scenario_name\": ", when);
+		json_string(&b, p->name);
+		sb_printf(&b, ",\n  \"seed\": %llu,\n  \"replicates\": %d,\n  \"threads\": %d,\n",
+			  (unsigned long long)p->seed, stroom_results_replicates(r), stroom_results_threads(r));
+		sb_printf(&b, "  \"inputs\": [");
+		n = s ? stroom_scenario_input_count(s) : 0;
+		for (i = 0; i < n; i++) {
+			sb_printf(&b, "%s\n    {\"path\": ", i ? "," : "");
+			json_string(&b, stroom_scenario_input_path(s, i));
+			sb_printf(&b, ", \"sha256\": \"%s\"}", stroom_scenario_input_sha256(s, i));
+		}
+		sb_printf(&b, "%s],\n  \"files\": [\"series.csv\", \"summary.txt\"],\n", n ? "\n  " : "");
+		sb_printf(&b, "  \"scenario\": %s\n}\n", params_json);
+		if (pass == 0) {
+			out = malloc(b.len + 1);
+			if (!out)
+				break;
+			b.buf = out;
+			b.size = b.len + 1;
+			b.len = 0;
+		}
+	}
+	free(params_json);
+	*len = b.len;
+	return out;
+}
+
+static int mkdir_p(const char *path)
+{
+	char tmp[4096];
+	size_t i, n = strlen(path);
+	if (n >= sizeof tmp)
+		return -1;
+	memcpy(tmp, path, n + 1);
+	for (i = 1; i < n; i++)
+		if (tmp[i] == '/') {
+			tmp[i] = '\0';
+			if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+				return -1;
+			tmp[i] = '/';
+		}
+	return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static void remove_tmp_dir(const char *tmp)
+{
+	static const char *const names[] = {"manifest.json", "series.csv", "summary.txt"};
+	char path[8400];
+	size_t i;
+	for (i = 0; i < STROOM_ARRAY_LEN(names); i++) {
+		snprintf(path, sizeof path, "%s/%s", tmp, names[i]);
+		unlink(path);
+	}
+	rmdir(tmp);
+}
+
+int stroom_output_write_run(const stroom_results *r, const stroom_scenario *s, const stroom_params *p,
+			    const char *dir, char *path_out, size_t path_size)
+{
+	char final[4096], tmp[4200], parent[4096], when[32];
+	const char *slash, *base;
+	char *text = NULL;
+	size_t len;
+	int err = 0;
+	FILE *f = NULL;
+	struct stat st;
+
+	if (dir && *dir) {
+		snprintf(final, sizeof final, "%s", dir);
+		len = strlen(final);
+		while (len > 1 && final[len - 1] == '/')
+			final[--len] = '\0';
+	} else {
+		time_t now = time(NULL);
+		struct tm tmv;
+		gmtime_r(&now, &tmv);
+		strftime(when, sizeof when, "%Y%m%dT%H%M%SZ", &tmv);
+		snprintf(final, sizeof final, "runs/%s-%s", when, p->name);
+	}
+	if (stat(final, &st) == 0)
+		return stroom_error_set(STROOM_EIO, "%s: already exists; choose another --out", final);
+	slash = strrchr(final, '/');
+	if (slash) {
+		snprintf(parent, sizeof parent, "%.*s", (int)(slash - final), final);
+		base = slash + 1;
+		if (*parent && mkdir_p(parent) != 0)
+			return stroom_error_set(STROOM_EIO, "%s: cannot create: %s", parent, strerror(errno));
+		snprintf(tmp, sizeof tmp, "%s/.%s.tmp-%ld", parent, base, (long)getpid());
+	} else {
+		snprintf(tmp, sizeof tmp, ".%s.tmp-%ld", final, (long)getpid());
+	}
+	if (mkdir(tmp, 0777) != 0)
+		return stroom_error_set(STROOM_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+
+	/* series.csv */
+	{
+		char path[8400];
+		snprintf(path, sizeof path, "%s/series.csv", tmp);
+		f = fopen(path, "w");
+		if (!f) {
+			err = stroom_error_set(STROOM_EIO, "%s: cannot write: %s", path, strerror(errno));
+			goto cleanup;
+		}
+		if ((err = stroom_output_series_csv(r, f)) != 0)
+			goto cleanup;
+		if (fclose(f) != 0) {
+			f = NULL;
+			err = stroom_error_set(STROOM_EIO, "%s: write failed", path);
+			goto cleanup;
+		}
+		f = NULL;
+	}
+	/* summary.txt */
+	len = stroom_output_summary(r, p, NULL, 0);
+	text = malloc(len + 1);
+	if (!text) {
+		err = stroom_error_set(STROOM_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	stroom_output_summary(r, p, text, len + 1);
+	if ((err = write_file(tmp, "summary.txt", text, len)) != 0)
+		goto cleanup;
+	free(text);
+	/* manifest.json */
+	text = manifest_json(r, s, p, &len);
+	if (!text) {
+		err = stroom_error_set(STROOM_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	if ((err = write_file(tmp, "manifest.json", text, len)) != 0)
+		goto cleanup;
+	if (rename(tmp, final) != 0) {
+		err = stroom_error_set(STROOM_EIO, "%s: cannot rename into place: %s", final, strerror(errno));
+		goto cleanup;
+	}
+	if (path_out && path_size)
+		snprintf(path_out, path_size, "%s", final);
+
+cleanup:
+	if (f)
+		fclose(f);
+	free(text);
+	if (err)
+		remove_tmp_dir(tmp);
+	return err;
+}
