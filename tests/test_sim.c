@@ -1,0 +1,301 @@
+/*
+ * test_sim.c: the monthly engine. Conservation of the stock every month of every
+ * replicate (all and each area); identical results for 1, 2 and 3 threads;
+ * simulated exit rates within k sigma of the configured hazards; reproducibility
+ * from the seed; cancellation; allocation failure; and a golden small scenario
+ * with exact expected numbers at a fixed seed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <stroom/stroom.h>
+
+/* The builtin rotterdam parameters, scaled down for fast tests. */
+static stroom_params small_params(int households, int replicates, const char *end)
+{
+	stroom_scenario *s = NULL;
+	stroom_params p;
+	assert_int_equal(stroom_scenario_load(&s, "rotterdam", NULL), 0);
+	p = *stroom_scenario_params(s);
+	stroom_scenario_free(s);
+	p.population_households = households;
+	p.inflow_per_year = p.inflow_per_year * households / 32649.0;
+	p.replicates = replicates;
+	assert_int_equal(stroom_month_parse(&p.end, end), 0);
+	return p;
+}
+
+static stroom_results *run(const stroom_params *p, int threads)
+{
+	stroom_population *pop = NULL;
+	stroom_results *r = NULL;
+	stroom_sim_options o = STROOM_SIM_OPTIONS_INIT;
+	o.threads = threads;
+	assert_int_equal(stroom_population_synthesise(&pop, p, NULL), 0);
+	assert_int_equal(stroom_sim_run(&r, p, pop, &o), 0);
+	stroom_population_free(pop);
+	return r;
+}
+
+static int32_t stock(const stroom_results *r, int rep, int t, int g)
+{
+	return t < stroom_results_months(r) ? stroom_results_value(r, rep, t, STROOM_IND_CASELOAD, g)
+					     : stroom_results_final_caseload(r, rep, g);
+}
+
+static void test_conservation(void **state)
+{
+	stroom_params p = small_params(2817, 6, "2026-12");
+	stroom_results *r = run(&p, 2);
+	int rep, t, a, T = stroom_results_months(r);
+	(void)state;
+	assert_int_equal(stock(r, 0, 0, 0), 2817);
+	for (rep = 0; rep < 6; rep++)
+		for (t = 0; t < T; t++)
+			for (a = -1; a < p.n_areas; a++) {
+				int g = a < 0 ? 0 : stroom_results_group_index(r, p.area_name[a]);
+				int32_t in = stroom_results_value(r, rep, t, STROOM_IND_INFLOW_NEW, g) +
+					     stroom_results_value(r, rep, t, STROOM_IND_INFLOW_RETURN, g);
+				int32_t out = 0;
+				int ind;
+				for (ind = STROOM_IND_EXIT_WORK; ind <= STROOM_IND_EXIT_PENSION; ind++)
+					out += stroom_results_value(r, rep, t, ind, g);
+				assert_int_equal(stock(r, rep, t + 1, g), stock(r, rep, t, g) + in - out);
+			}
+	/* every grouping partitions the stock */
+	for (t = 0; t <= T; t++) {
+		int32_t all = stock(r, 0, t, 0), sum = 0, k;
+		for (k = 0; k < 4; k++)
+			sum += stock(r, 0, t, stroom_results_group_index(r, stroom_duration_band_name(k)));
+		assert_int_equal(sum, all);
+		sum = 0;
+		for (k = 0; k < 4; k++)
+			sum += stock(r, 0, t, stroom_results_group_index(r, stroom_age_band_name(k)));
+		assert_int_equal(sum, all);
+		sum = 0;
+		for (k = 0; k < 3; k++)
+			sum += stock(r, 0, t, stroom_results_group_index(r, stroom_distance_name(k)));
+		assert_int_equal(sum, all);
+	}
+	stroom_results_free(r);
+}
+
+static int same_results(const stroom_results *a, const stroom_results *b)
+{
+	int R = stroom_results_replicates(a), T = stroom_results_months(a), G = stroom_results_groups(a);
+	int rep, t, ind, g;
+	for (rep = 0; rep < R; rep++) {
+		for (t = 0; t < T; t++)
+			for (ind = 0; ind < STROOM_NIND; ind++)
+				for (g = 0; g < G; g++)
+					if (stroom_results_value(a, rep, t, ind, g) !=
+					    stroom_results_value(b, rep, t, ind, g))
+						return 0;
+		for (g = 0; g < G; g++)
+			if (stroom_results_final_caseload(a, rep, g) != stroom_results_final_caseload(b, rep, g))
+				return 0;
+	}
+	return 1;
+}
+
+static void test_threads_identical(void **state)
+{
+	stroom_params p = small_params(1931, 7, "2025-06");
+	stroom_results *r1 = run(&p, 1), *r2 = run(&p, 2), *r3 = run(&p, 3);
+	(void)state;
+	assert_int_equal(stroom_results_threads(r1), 1);
+	assert_int_equal(stroom_results_threads(r2), 2);
+	assert_true(same_results(r1, r2));
+	assert_true(same_results(r1, r3));
+	stroom_results_free(r1);
+	stroom_results_free(r2);
+	stroom_results_free(r3);
+}
+
+static void test_seed(void **state)
+{
+	stroom_params p = small_params(1500, 3, "2024-12");
+	stroom_results *a = run(&p, 2), *b;
+	(void)state;
+	p.seed += 1;
+	b = run(&p, 2);
+	assert_false(same_results(a, b));
+	stroom_results_free(b);
+	p.seed -= 1;
+	b = run(&p, 1);
+	assert_true(same_results(a, b));
+	stroom_results_free(a);
+	stroom_results_free(b);
+}
+
+/*
+ * One cell: every household single, aged 30, short distance, area noord, no
+ * part-time work, no drift, no inflow, all multipliers 1. Then the expected exits
+ * of each kind in month t are caseload(t) x hazard; summed over months and
+ * replicates the observed count must lie within 4 sigma (binomial) of it.
+ */
+static void test_hazards_k_sigma(void **state)
+{
+	stroom_params p = small_params(4000, 40, "2025-12");
+	char path[] = "/tmp/stroom-test-cellXXXXXX";
+	int fd = mkstemp(path), i, k, rep, t, T;
+	FILE *f = fdopen(fd, "w");
+	stroom_population *pop = NULL;
+	stroom_results *r = NULL;
+	double hazard[4], expected[4] = {0}, observed[4] = {0}, var[4] = {0};
+	(void)state;
+	assert_non_null(f);
+	fprintf(f, "id,birth_month,type,area,distance,stream,spell_start,parttime,previous_spells\n");
+	for (i = 0; i < 4000; i++)
+		fprintf(f, "%d,1994-03,single,noord,short,werk,2023-%02d,0,0\n", i + 1, 1 + i % 12);
+	fclose(f);
+	p.inflow_per_year = 0;
+	p.drift_short_months = 600;
+	p.drift_medium_months = 600;
+	p.parttime_start = 0;
+	p.return_within_12m = 0;
+	for (k = 0; k < STROOM_NAGE; k++)
+		p.work_age[k] = p.other_age[k] = 1;
+	for (k = 0; k < STROOM_NDUR; k++)
+		p.work_duration[k] = 1;
+	for (k = 0; k < p.n_areas; k++)
+		p.work_area[k] = 1;
+	p.work_type[STROOM_TYPE_SINGLE] = 1;
+	p.labour_index.n = 0;
+	p.work_shock.n = 0;
+	p.work_distance[STROOM_DIST_SHORT] = 0.0317;
+	p.lks_share = 0.21;
+	p.other_base = 0.0113;
+	p.enforcement = 0.0041;
+	hazard[0] = 0.0317;
+	hazard[1] = 0.0317 * 0.21;
+	hazard[2] = 0.0113;
+	hazard[3] = 0.0041;
+	assert_int_equal(stroom_population_load_csv(&pop, path, &p, NULL), 0);
+	unlink(path);
+	assert_int_equal(stroom_sim_run(&r, &p, pop, NULL), 0);
+	T = stroom_results_months(r);
+	for (rep = 0; rep < 40; rep++)
+		for (t = 0; t < T; t++) {
+			double n = stroom_results_value(r, rep, t, STROOM_IND_CASELOAD, 0);
+			for (k = 0; k < 4; k++) {
+				expected[k] += n * hazard[k];
+				var[k] += n * hazard[k] * (1 - hazard[k]);
+				observed[k] += stroom_results_value(r, rep, t, STROOM_IND_EXIT_WORK + k, 0);
+			}
+		}
+	for (k = 0; k < 4; k++) {
+		double z = (observed[k] - expected[k]) / sqrt(var[k]);
+		print_message("exit kind %d: observed %.0f expected %.1f z %.2f\n", k, observed[k],
+			      expected[k], z);
+		assert_true(fabs(z) < 4.0);
+	}
+	assert_int_equal(stroom_results_value(r, 0, 3, STROOM_IND_INFLOW_NEW, 0), 0);
+	stroom_results_free(r);
+	stroom_population_free(pop);
+}
+
+static int cancel_at_once(int done, int total, void *payload)
+{
+	(void)done;
+	(void)total;
+	++*(int *)payload;
+	return 1;
+}
+
+static void test_cancel(void **state)
+{
+	stroom_params p = small_params(20000, 64, "2030-12");
+	stroom_population *pop = NULL;
+	stroom_results *r = NULL;
+	stroom_sim_options o = STROOM_SIM_OPTIONS_INIT;
+	int calls = 0;
+	(void)state;
+	o.threads = 2;
+	o.progress = cancel_at_once;
+	o.payload = &calls;
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL), 0);
+	assert_int_equal(stroom_sim_run(&r, &p, pop, &o), STROOM_EINTR);
+	assert_null(r);
+	assert_true(calls >= 1);
+	stroom_population_free(pop);
+}
+
+typedef struct failing {
+	int left;
+} failing;
+static void *f_malloc(size_t n, void *pl)
+{
+	failing *f = pl;
+	return f->left-- > 0 ? malloc(n) : NULL;
+}
+static void *f_realloc(void *ptr, size_t n, void *pl)
+{
+	failing *f = pl;
+	return f->left-- > 0 ? realloc(ptr, n) : NULL;
+}
+static void f_free(void *ptr, void *pl)
+{
+	(void)pl;
+	free(ptr);
+}
+
+static void test_enomem(void **state)
+{
+	stroom_params p = small_params(800, 3, "2024-06");
+	stroom_population *pop = NULL;
+	int n, err = -1;
+	(void)state;
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL), 0);
+	for (n = 0; n < 100 && err != 0; n++) {
+		failing fl = {n};
+		stroom_allocator al = {f_malloc, f_realloc, f_free, &fl};
+		stroom_sim_options o = STROOM_SIM_OPTIONS_INIT;
+		stroom_results *r = NULL;
+		o.allocator = &al;
+		o.threads = 2;
+		err = stroom_sim_run(&r, &p, pop, &o);
+		if (err) {
+			assert_int_equal(err, STROOM_ENOMEM);
+			assert_null(r);
+		}
+		stroom_results_free(r);
+	}
+	assert_int_equal(err, 0);
+	stroom_population_free(pop);
+}
+
+static void test_bad_params(void **state)
+{
+	stroom_params p = small_params(500, 2, "2024-06");
+	stroom_population *pop = NULL;
+	stroom_results *r = NULL;
+	(void)state;
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL), 0);
+	p.return_within_12m = 0.4;
+	p.return_nondurable_share = 0.3;
+	assert_int_equal(stroom_sim_run(&r, &p, pop, NULL), STROOM_EINVAL);
+	assert_non_null(strstr(stroom_error_last(), "returns.within_12m"));
+	stroom_population_free(pop);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_conservation),
+		cmocka_unit_test(test_threads_identical),
+		cmocka_unit_test(test_seed),
+		cmocka_unit_test(test_hazards_k_sigma),
+		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_enomem),
+		cmocka_unit_test(test_bad_params),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
