@@ -120,6 +120,10 @@ static const int32_t dur_hi[STROOM_NDUR] = {12, 24, 60, LONG_SPELL_CAP + 1};
 #define W_PRESTATIE_DUR_LT1 0.05
 #define W_PRESTATIE_DUR_1_2 0.3
 #define W_OTHER_AGE_LT27 3.0
+/* Heads under 27 have been adults for at most 9 years: long spells are rare among
+ * them (assumption; without it IPF puts half of the under-27s above 5 years). */
+#define W_YOUNG_DUR_2_5 0.5
+#define W_YOUNG_DUR_GT5 0.1
 /* Share with an earlier spell among spells of at most 5 years: assumption. */
 #define PREV_SPELL_SHARE 0.3
 
@@ -247,6 +251,10 @@ static void seed_table(double *cells, const stroom_params *p)
 							w *= W_PRESTATIE_DUR_1_2;
 						if (s == STROOM_STREAM_OTHER && a == STROOM_AGE_LT27)
 							w *= W_OTHER_AGE_LT27;
+						if (a == STROOM_AGE_LT27 && d == STROOM_DUR_2_5)
+							w *= W_YOUNG_DUR_2_5;
+						if (a == STROOM_AGE_LT27 && d == STROOM_DUR_GT5)
+							w *= W_YOUNG_DUR_GT5;
 						if (a == STROOM_AGE_55P && d == STROOM_DUR_GT5)
 							w *= p->pop_age_x_duration_long;
 						cells[i++] = w;
