@@ -1,0 +1,775 @@
+/*
+ * scenario.c: loading scenarios. A YAML document (libyaml's document API, which
+ * keeps the line and column of every node) is walked as nested mappings; each
+ * dotted path is looked up in the schema table (scenario_schema.c), which converts
+ * and stores the value. `extends` loads the base first, from the builtins or a
+ * file, so the extending file's keys override it (lists and series whole). After
+ * the chain is applied the schema's cross-key checks run, the population CSV is
+ * checked, and every input file is recorded with its SHA-256 for the run manifest.
+ * Loading is all or nothing: on any error nothing is returned.
+ *
+ * libyaml allocates with malloc internally (it has no allocator hook); everything
+ * this file allocates goes through the caller's allocator.
+ */
+#include "builtin.h"
+#include "internal.h"
+#include "scenario_int.h"
+
+#include <errno.h>
+#include <sha2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Bases an extends chain may have below the top scenario. */
+#define MAX_EXTENDS 8
+/* Longest dotted key path we look up (longer ones are unknown keys). */
+#define MAX_KEY_PATH 256
+
+typedef struct scenario_input {
+	char *path;
+	char sha256[SHA256_DIGEST_STRING_LENGTH];
+} scenario_input;
+
+struct stroom_scenario {
+	stroom_allocator alloc;
+	stroom_params params;
+	scenario_input *inputs;
+	size_t n_inputs, cap_inputs;
+};
+
+/* Identity of a loaded document, for cycle detection. */
+typedef struct source_id {
+	int builtin;       /* index into stroom_builtins, or -1 */
+	int has_file;      /* dev/ino are valid */
+	dev_t dev;
+	ino_t ino;
+} source_id;
+
+typedef struct load_ctx {
+	stroom_scenario *sc;
+	const stroom_allocator *alloc;
+	scenario_keystate *st;         /* one per schema key */
+	source_id chain[MAX_EXTENDS + 1];
+	const char *chain_name[MAX_EXTENDS + 1];
+	int depth;                     /* documents on the chain */
+} load_ctx;
+
+/* Position of a node as "FILE:LINE:COL: " pieces. */
+#define WHERE_FMT "%s:%zu:%zu: "
+#define WHERE_ARGS(file, n) (file), (n)->start_mark.line + 1, (n)->start_mark.column + 1
+
+static size_t builtin_count(void)
+{
+	size_t n = 0;
+	while (stroom_builtins[n].name)
+		n++;
+	return n;
+}
+
+static int builtin_find(const char *name)
+{
+	size_t i;
+	for (i = 0; stroom_builtins[i].name; i++)
+		if (strcmp(stroom_builtins[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int builtin_find_path(const char *path)
+{
+	size_t i;
+	for (i = 0; stroom_builtins[i].name; i++)
+		if (strcmp(stroom_builtins[i].path, path) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* "rotterdam, rotterdam-2017" into buf. */
+static const char *builtin_list(char *buf, size_t size)
+{
+	size_t i, len = 0;
+	buf[0] = '\0';
+	for (i = 0; stroom_builtins[i].name && len < size; i++) {
+		int n = snprintf(buf + len, size - len, "%s%s", i ? ", " : "", stroom_builtins[i].name);
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	return buf;
+}
+
+static int looks_like_path(const char *s)
+{
+	size_t n = strlen(s);
+	return strchr(s, '/') || (n >= 5 && strcmp(s + n - 5, ".yaml") == 0) ||
+	       (n >= 4 && strcmp(s + n - 4, ".yml") == 0);
+}
+
+/*
+ * Writes rel resolved against the directory of `origin` into out (size bytes):
+ * absolute paths and origins without a directory leave rel unchanged. Returns 0
+ * or -1 when the result does not fit.
+ */
+static int resolve_relative(char *out, size_t size, const char *origin, const char *rel)
+{
+	const char *slash = strrchr(origin, '/');
+	int n;
+	if (rel[0] == '/' || !slash)
+		n = snprintf(out, size, "%s", rel);
+	else
+		n = snprintf(out, size, "%.*s/%s", (int)(slash - origin), origin, rel);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* Records an input file with the SHA-256 of its content (hex). Takes a copy of path. */
+static int add_input(load_ctx *c, const char *path, const char *sha256)
+{
+	stroom_scenario *sc = c->sc;
+	scenario_input *in;
+	if (sc->n_inputs == sc->cap_inputs) {
+		size_t cap = sc->cap_inputs ? 2 * sc->cap_inputs : 4;
+		scenario_input *grown = stroom_realloc(c->alloc, sc->inputs, cap * sizeof *grown);
+		if (!grown)
+			return STROOM_ENOMEM;
+		sc->inputs = grown;
+		sc->cap_inputs = cap;
+	}
+	in = &sc->inputs[sc->n_inputs];
+	in->path = stroom_strdup(c->alloc, path);
+	if (!in->path)
+		return STROOM_ENOMEM;
+	memcpy(in->sha256, sha256, sizeof in->sha256);
+	sc->n_inputs++;
+	return 0;
+}
+
+/* Adds an input for text read from `path`; *name is the recorded (owned) path. */
+static int add_text_input(load_ctx *c, const char *path, const char *text, size_t len,
+			  const char **name)
+{
+	char hex[SHA256_DIGEST_STRING_LENGTH];
+	int rc;
+	SHA256Data((const uint8_t *)text, len, hex);
+	if ((rc = add_input(c, path, hex)) != 0)
+		return rc;
+	*name = c->sc->inputs[c->sc->n_inputs - 1].path;
+	return 0;
+}
+
+/*
+ * Reads a whole file into a NUL-terminated buffer from the allocator (caller frees).
+ * Returns 0, STROOM_ENOTFOUND (no such file), STROOM_EIO or STROOM_ENOMEM with the
+ * detail prefixed by `context` (e.g. "a.yaml:3:10: extends: ").
+ */
+static int read_file(const stroom_allocator *a, const char *path, const char *context,
+		     char **out, size_t *out_len)
+{
+	FILE *f = NULL;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int rc = 0;
+
+	*out = NULL;
+	f = fopen(path, "rb");
+	if (!f) {
+		rc = stroom_error_set(errno == ENOENT ? STROOM_ENOTFOUND : STROOM_EIO,
+				      "%scannot read '%s': %s", context, path, strerror(errno));
+		goto cleanup;
+	}
+	for (;;) {
+		size_t got;
+		if (cap - len < 4096 + 1) {
+			size_t ncap = cap ? 2 * cap : 8192;
+			char *grown = stroom_realloc(a, buf, ncap);
+			if (!grown) {
+				rc = STROOM_ENOMEM;
+				goto cleanup;
+			}
+			buf = grown;
+			cap = ncap;
+		}
+		got = fread(buf + len, 1, cap - len - 1, f);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		rc = stroom_error_set(STROOM_EIO, "%scannot read '%s': %s", context, path,
+				      strerror(errno));
+		goto cleanup;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	*out_len = len;
+	buf = NULL;
+cleanup:
+	if (f)
+		fclose(f);
+	stroom_free(a, buf);
+	return rc;
+}
+
+/* Turns a libyaml parser error into "FILE:LINE:COL: invalid YAML: ...". */
+static int yaml_error(const yaml_parser_t *ps, const char *file)
+{
+	yaml_mark_t m = ps->error == YAML_READER_ERROR ? ps->mark : ps->problem_mark;
+	if (ps->error == YAML_MEMORY_ERROR)
+		return stroom_error_set(STROOM_ENOMEM, "%s: out of memory parsing YAML", file);
+	if (ps->context)
+		return stroom_error_set(STROOM_EPARSE,
+					"%s:%zu:%zu: invalid YAML: %s (%s at line %zu)", file,
+					m.line + 1, m.column + 1,
+					ps->problem ? ps->problem : "error", ps->context,
+					ps->context_mark.line + 1);
+	return stroom_error_set(STROOM_EPARSE, "%s:%zu:%zu: invalid YAML: %s", file, m.line + 1,
+				m.column + 1, ps->problem ? ps->problem : "error");
+}
+
+static int scalar_equals(const yaml_node_t *n, const char *s)
+{
+	size_t len = strlen(s);
+	return n->type == YAML_SCALAR_NODE && n->data.scalar.length == len &&
+	       memcmp(n->data.scalar.value, s, len) == 0;
+}
+
+static int same_scalar(const yaml_node_t *a, const yaml_node_t *b)
+{
+	return a->type == YAML_SCALAR_NODE && b->type == YAML_SCALAR_NODE &&
+	       a->data.scalar.length == b->data.scalar.length &&
+	       memcmp(a->data.scalar.value, b->data.scalar.value, a->data.scalar.length) == 0;
+}
+
+static int load_document(load_ctx *c, const char *text, size_t len, const char *origin,
+			 source_id id);
+
+static source_id builtin_id(int b)
+{
+	source_id id = {b, 0, 0, 0};
+	return id;
+}
+
+/* The identity of the file at path (has_file = 0 when it cannot be stat'ed). */
+static source_id file_id(const char *path)
+{
+	source_id id = {-1, 0, 0, 0};
+	struct stat sb;
+	if (stat(path, &sb) == 0) {
+		id.has_file = 1;
+		id.dev = sb.st_dev;
+		id.ino = sb.st_ino;
+	}
+	return id;
+}
+
+/* Loads builtin b as a base (or the top scenario). */
+static int load_builtin(load_ctx *c, int b)
+{
+	const stroom_builtin *bi = &stroom_builtins[b];
+	source_id id = builtin_id(b);
+	const char *name;
+	int rc;
+	if ((rc = add_text_input(c, bi->path, bi->text, bi->size, &name)) != 0)
+		return rc;
+	return load_document(c, bi->text, bi->size, name, id);
+}
+
+/* Loads the file at path; `context` prefixes errors opening it. */
+static int load_file(load_ctx *c, const char *path, const char *context)
+{
+	char *text = NULL;
+	size_t len = 0;
+	source_id id = file_id(path);
+	const char *name;
+	int rc;
+
+	if ((rc = read_file(c->alloc, path, context, &text, &len)) != 0)
+		goto cleanup;
+	if ((rc = add_text_input(c, path, text, len, &name)) != 0)
+		goto cleanup;
+	rc = load_document(c, text, len, name, id);
+cleanup:
+	stroom_free(c->alloc, text);
+	return rc;
+}
+
+static int same_source(const source_id *a, const source_id *b)
+{
+	if (a->builtin >= 0 || b->builtin >= 0)
+		return a->builtin == b->builtin;
+	return a->has_file && b->has_file && a->dev == b->dev && a->ino == b->ino;
+}
+
+/*
+ * Fails with "CONTEXT expected no cycle, got a.yaml -> b.yaml -> a.yaml" when the
+ * document `id` (named `name`) is already on the extends chain.
+ */
+static int check_cycle(const load_ctx *c, source_id id, const char *name, const char *context)
+{
+	char chain[768];
+	size_t len = 0;
+	int i, from = -1, n;
+	for (i = 0; i < c->depth && from < 0; i++)
+		if (same_source(&c->chain[i], &id))
+			from = i;
+	if (from < 0)
+		return 0;
+	chain[0] = '\0';
+	for (i = from; i < c->depth && len < sizeof chain; i++) {
+		n = snprintf(chain + len, sizeof chain - len, "%s -> ", c->chain_name[i]);
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len < sizeof chain)
+		snprintf(chain + len, sizeof chain - len, "%s", name);
+	return stroom_error_set(STROOM_EINVAL, "%sexpected no cycle, got %s", context, chain);
+}
+
+/*
+ * Follows `extends: VALUE` of the document `origin`: a builtin name, or a path
+ * relative to origin's directory. Checks depth and cycles before loading.
+ */
+static int load_base(load_ctx *c, const yaml_node_t *v, const char *origin)
+{
+	char target[STROOM_PATH_LEN], path[STROOM_PATH_LEN], context[STROOM_PATH_LEN + 64];
+	char names[256];
+	int b, rc;
+
+	if (v->type != YAML_SCALAR_NODE || v->data.scalar.length == 0 ||
+	    v->data.scalar.length >= sizeof target)
+		return stroom_error_set(STROOM_EPARSE,
+					WHERE_FMT "extends: expected a scenario name or path, got %s",
+					WHERE_ARGS(origin, v),
+					v->type == YAML_MAPPING_NODE    ? "a mapping"
+					: v->type == YAML_SEQUENCE_NODE ? "a list"
+					: v->data.scalar.length == 0	? "nothing"
+									: "a path too long");
+	memcpy(target, v->data.scalar.value, v->data.scalar.length);
+	target[v->data.scalar.length] = '\0';
+	snprintf(context, sizeof context, WHERE_FMT "extends: ", WHERE_ARGS(origin, v));
+
+	if (c->depth > MAX_EXTENDS)
+		return stroom_error_set(STROOM_EINVAL,
+					"%sexpected at most %d levels of extends, got more at '%s'",
+					context, MAX_EXTENDS, target);
+	if (looks_like_path(target)) {
+		if (resolve_relative(path, sizeof path, origin, target) != 0)
+			return stroom_error_set(STROOM_EINVAL, "%sexpected a shorter path, got '%s'",
+						context, target);
+		/* A builtin extends another by path without leaving the compiled-in texts. */
+		b = c->chain[c->depth - 1].builtin >= 0 ? builtin_find_path(path) : -1;
+		if (b >= 0) {
+			if ((rc = check_cycle(c, builtin_id(b), stroom_builtins[b].path, context)) != 0)
+				return rc;
+			return load_builtin(c, b);
+		}
+		if ((rc = check_cycle(c, file_id(path), path, context)) != 0)
+			return rc;
+		return load_file(c, path, context);
+	}
+	b = builtin_find(target);
+	if (b < 0)
+		return stroom_error_set(STROOM_ENOTFOUND,
+					"%sexpected a builtin scenario (%s) or a path (with '/' or "
+					"ending in .yaml), got '%s'",
+					context, builtin_list(names, sizeof names), target);
+	if ((rc = check_cycle(c, builtin_id(b), stroom_builtins[b].path, context)) != 0)
+		return rc;
+	return load_builtin(c, b);
+}
+
+/*
+ * Applies the pairs of mapping `map` at dotted path `prefix` ("" at the top) from
+ * document `file`. Groups recurse; keys go to the schema; anything else is an
+ * unknown key with a "did you mean" hint.
+ */
+static int apply_mapping(load_ctx *c, yaml_document_t *doc, yaml_node_t *map,
+			 const char *prefix, const char *file)
+{
+	yaml_node_pair_t *pair, *prev;
+	char path[MAX_KEY_PATH], hint[MAX_KEY_PATH];
+	int rc;
+
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *kn = yaml_document_get_node(doc, pair->key);
+		yaml_node_t *vn = yaml_document_get_node(doc, pair->value);
+		const scenario_key *k;
+		const char *key;
+		size_t klen;
+		int n;
+
+		if (kn->type != YAML_SCALAR_NODE)
+			return stroom_error_set(STROOM_EPARSE,
+						WHERE_FMT "%s: expected a key name, got %s",
+						WHERE_ARGS(file, kn), *prefix ? prefix : "scenario",
+						kn->type == YAML_MAPPING_NODE ? "a mapping" : "a list");
+		key = (const char *)kn->data.scalar.value;
+		klen = kn->data.scalar.length;
+		for (prev = map->data.mapping.pairs.start; prev < pair; prev++) {
+			yaml_node_t *pk = yaml_document_get_node(doc, prev->key);
+			if (same_scalar(pk, kn))
+				return stroom_error_set(STROOM_EPARSE,
+							WHERE_FMT "%s%s%.*s: expected each key once, "
+							"got it again (first at line %zu)",
+							WHERE_ARGS(file, kn), prefix, *prefix ? "." : "",
+							(int)klen, key, pk->start_mark.line + 1);
+		}
+		if (!*prefix && scalar_equals(kn, "extends"))
+			continue; /* followed before the keys were applied */
+		n = snprintf(path, sizeof path, "%s%s%.*s", prefix, *prefix ? "." : "", (int)klen,
+			     key);
+		if (n < 0 || (size_t)n >= sizeof path || strlen(path) != (size_t)n || klen == 0)
+			return stroom_error_set(STROOM_EPARSE, WHERE_FMT "%s%s%.*s: unknown key",
+						WHERE_ARGS(file, kn), prefix, *prefix ? "." : "",
+						(int)(klen < 40 ? klen : 40), key);
+		k = scenario_key_find(path);
+		if (memchr(key, '.', klen) && (k || scenario_key_is_group(path)))
+			return stroom_error_set(STROOM_EPARSE,
+						WHERE_FMT "%s: expected nested keys, got a dotted key "
+							  "(write each part as a mapping)",
+						WHERE_ARGS(file, kn), path);
+		if (k) {
+			scenario_keystate *st = &c->st[k - scenario_keys];
+			if ((rc = scenario_key_set(k, &c->sc->params, st, doc, vn, file)) != 0)
+				return rc;
+			st->set = 2;
+			st->file = file;
+			st->line = kn->start_mark.line + 1;
+			st->col = kn->start_mark.column + 1;
+			if (k->flags & KEY_FILE) {
+				char *value = (char *)&c->sc->params + k->offset;
+				char resolved[STROOM_PATH_LEN];
+				if (*value && resolve_relative(resolved, sizeof resolved, file,
+							       value) != 0)
+					return stroom_error_set(
+						STROOM_EINVAL,
+						WHERE_FMT "%s: expected a path of at most %d "
+							  "characters relative to this file, got '%s'",
+						WHERE_ARGS(file, vn), path, STROOM_PATH_LEN - 1, value);
+				if (*value)
+					memcpy(value, resolved, strlen(resolved) + 1);
+			}
+		} else if (scenario_key_is_group(path)) {
+			if (vn->type != YAML_MAPPING_NODE)
+				return stroom_error_set(STROOM_EPARSE,
+							WHERE_FMT "%s: expected a mapping of keys, got %s",
+							WHERE_ARGS(file, vn), path,
+							vn->type == YAML_SEQUENCE_NODE ? "a list"
+										       : "a scalar");
+			if ((rc = apply_mapping(c, doc, vn, path, file)) != 0)
+				return rc;
+		} else if (scenario_key_suggest(path, hint, sizeof hint)) {
+			return stroom_error_set(STROOM_EPARSE,
+						WHERE_FMT "%s: unknown key; did you mean '%s'?",
+						WHERE_ARGS(file, kn), path, hint);
+		} else {
+			return stroom_error_set(STROOM_EPARSE,
+						WHERE_FMT "%s: unknown key (docs/scenario.md lists "
+							  "every key)",
+						WHERE_ARGS(file, kn), path);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Parses one YAML document `origin` (already recorded as an input), follows its
+ * extends and applies its keys over what the bases set.
+ */
+static int load_document(load_ctx *c, const char *text, size_t len, const char *origin,
+			 source_id id)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc, extra;
+	int have_parser = 0, have_doc = 0, rc = 0;
+	yaml_node_t *root, *ext = NULL;
+
+	c->chain[c->depth] = id;
+	c->chain_name[c->depth] = origin;
+	c->depth++;
+
+	if (!yaml_parser_initialize(&parser)) {
+		rc = stroom_error_set(STROOM_ENOMEM, "%s: out of memory parsing YAML", origin);
+		goto cleanup;
+	}
+	have_parser = 1;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		rc = yaml_error(&parser, origin);
+		goto cleanup;
+	}
+	have_doc = 1;
+	if (!yaml_parser_load(&parser, &extra)) {
+		rc = yaml_error(&parser, origin);
+		goto cleanup;
+	}
+	root = yaml_document_get_root_node(&extra);
+	if (root) {
+		rc = stroom_error_set(STROOM_EPARSE,
+				      WHERE_FMT "expected one YAML document, got a second one",
+				      WHERE_ARGS(origin, root));
+		yaml_document_delete(&extra);
+		goto cleanup;
+	}
+	yaml_document_delete(&extra);
+
+	root = yaml_document_get_root_node(&doc);
+	if (!root)
+		goto done; /* an empty file sets nothing */
+	if (root->type != YAML_MAPPING_NODE) {
+		rc = stroom_error_set(STROOM_EPARSE,
+				      WHERE_FMT "expected a mapping of scenario keys, got %s",
+				      WHERE_ARGS(origin, root),
+				      root->type == YAML_SEQUENCE_NODE ? "a list" : "a scalar");
+		goto cleanup;
+	}
+	{
+		yaml_node_pair_t *pair;
+		for (pair = root->data.mapping.pairs.start; pair < root->data.mapping.pairs.top;
+		     pair++) {
+			yaml_node_t *kn = yaml_document_get_node(&doc, pair->key);
+			if (scalar_equals(kn, "extends") && !ext)
+				ext = yaml_document_get_node(&doc, pair->value);
+		}
+	}
+	if (ext && (rc = load_base(c, ext, origin)) != 0)
+		goto cleanup;
+	if ((rc = apply_mapping(c, &doc, root, "", origin)) != 0)
+		goto cleanup;
+done:
+	c->depth--;
+cleanup:
+	if (have_doc)
+		yaml_document_delete(&doc);
+	if (have_parser)
+		yaml_parser_delete(&parser);
+	return rc;
+}
+
+/* Checks that the population CSV (if any) is readable and records its hash. */
+static int add_population_csv(load_ctx *c, const char *top)
+{
+	const scenario_key *k = scenario_key_find("population.csv");
+	const scenario_keystate *st = &c->st[k - scenario_keys];
+	const char *path = c->sc->params.population_csv;
+	char hex[SHA256_DIGEST_STRING_LENGTH];
+
+	if (!*path)
+		return 0;
+	errno = 0;
+	if (!SHA256File(path, hex)) {
+		int e = errno;
+		return stroom_error_set(e == ENOENT ? STROOM_ENOTFOUND : STROOM_EIO,
+					"%s:%zu:%zu: population.csv: expected a readable file, got "
+					"'%s' (%s)",
+					st->file ? st->file : top, st->file ? st->line : 1,
+					st->file ? st->col : 1, path, strerror(e ? e : EIO));
+	}
+	return add_input(c, path, hex);
+}
+
+void stroom_scenario_free(stroom_scenario *s)
+{
+	stroom_allocator a;
+	size_t i;
+	if (!s)
+		return;
+	a = s->alloc;
+	for (i = 0; i < s->n_inputs; i++)
+		stroom_free(&a, s->inputs[i].path);
+	stroom_free(&a, s->inputs);
+	stroom_free(&a, s);
+}
+
+/*
+ * The common path of load and load_string: defaults, then the document chain
+ * (started by `start`), then the checks. Loads builtin `b` when b >= 0, else the
+ * file `path` when text is NULL, else text with origin `path`.
+ */
+static int load(stroom_scenario **out, int b, const char *path, const char *text,
+		const stroom_scenario_options *opts)
+{
+	const stroom_allocator *a = stroom_alloc_or_default(opts ? opts->allocator : NULL);
+	load_ctx c;
+	stroom_scenario *sc = NULL;
+	const char *top = NULL;
+	int rc;
+
+	memset(&c, 0, sizeof c);
+	*out = NULL;
+	if (opts && opts->version != STROOM_SCENARIO_OPTIONS_VERSION) {
+		rc = stroom_error_set(STROOM_EINVAL,
+				      "stroom_scenario_options: expected version %d, got %u",
+				      STROOM_SCENARIO_OPTIONS_VERSION, opts->version);
+		goto cleanup;
+	}
+	sc = stroom_calloc(a, 1, sizeof *sc);
+	if (!sc) {
+		rc = STROOM_ENOMEM;
+		goto cleanup;
+	}
+	sc->alloc = *a;
+	c.sc = sc;
+	c.alloc = &sc->alloc;
+	c.st = stroom_calloc(c.alloc, scenario_nkeys, sizeof *c.st);
+	if (!c.st) {
+		rc = STROOM_ENOMEM;
+		goto cleanup;
+	}
+	if ((rc = scenario_set_defaults(&sc->params, c.st)) != 0)
+		goto cleanup;
+
+	if (b >= 0) {
+		rc = load_builtin(&c, b);
+	} else if (!text) {
+		rc = load_file(&c, path, "");
+	} else {
+		source_id id = {-1, 0, 0, 0};
+		const char *name;
+		size_t len = strlen(text);
+		if ((rc = add_text_input(&c, path, text, len, &name)) == 0)
+			rc = load_document(&c, text, len, name, id);
+	}
+	if (rc != 0)
+		goto cleanup;
+	top = sc->inputs[0].path;
+	if ((rc = scenario_validate(&sc->params, c.st, top)) != 0)
+		goto cleanup;
+	if ((rc = add_population_csv(&c, top)) != 0)
+		goto cleanup;
+	*out = sc;
+	sc = NULL;
+cleanup:
+	if (c.st)
+		stroom_free(c.alloc, c.st); /* c.alloc lives in the scenario: free st first */
+	stroom_scenario_free(sc);
+	return rc;
+}
+
+int stroom_scenario_load(stroom_scenario **out, const char *name_or_path,
+			 const stroom_scenario_options *opts)
+{
+	char names[256];
+	int b;
+	if (!out || !name_or_path) {
+		if (out)
+			*out = NULL;
+		return stroom_error_set(STROOM_EINVAL, "stroom_scenario_load: expected a name or "
+						       "path, got NULL");
+	}
+	if (looks_like_path(name_or_path))
+		return load(out, -1, name_or_path, NULL, opts);
+	b = builtin_find(name_or_path);
+	if (b < 0) {
+		*out = NULL;
+		return stroom_error_set(STROOM_ENOTFOUND,
+					"%s: unknown scenario: expected a builtin (%s) or a path "
+					"(with '/' or ending in .yaml)",
+					name_or_path, builtin_list(names, sizeof names));
+	}
+	return load(out, b, stroom_builtins[b].path, NULL, opts);
+}
+
+int stroom_scenario_load_string(stroom_scenario **out, const char *text, const char *origin,
+				const stroom_scenario_options *opts)
+{
+	if (!out || !text) {
+		if (out)
+			*out = NULL;
+		return stroom_error_set(STROOM_EINVAL,
+					"stroom_scenario_load_string: expected text, got NULL");
+	}
+	return load(out, -1, origin && *origin ? origin : "(string)", text, opts);
+}
+
+const stroom_params *stroom_scenario_params(const stroom_scenario *s)
+{
+	return s ? &s->params : NULL;
+}
+
+size_t stroom_scenario_input_count(const stroom_scenario *s) { return s ? s->n_inputs : 0; }
+
+const char *stroom_scenario_input_path(const stroom_scenario *s, size_t i)
+{
+	return s && i < s->n_inputs ? s->inputs[i].path : NULL;
+}
+
+const char *stroom_scenario_input_sha256(const stroom_scenario *s, size_t i)
+{
+	return s && i < s->n_inputs ? s->inputs[i].sha256 : NULL;
+}
+
+/* ---- builtins ---- */
+
+size_t stroom_scenario_builtin_count(void) { return builtin_count(); }
+
+const char *stroom_scenario_builtin_name(size_t i)
+{
+	return i < builtin_count() ? stroom_builtins[i].name : NULL;
+}
+
+/*
+ * Copies the top-level `description:` value of a builtin's text into buf: a
+ * double-quoted scalar (with \" \\ \n \t escapes), a single-quoted one, or a
+ * plain one up to a comment. "" when there is none.
+ */
+static void scan_description(const char *text, char *buf, size_t size)
+{
+	const char *p = text, *q;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	while (p && strncmp(p, "description:", 12) != 0) {
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	if (!p)
+		return;
+	p += 12;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '"' || *p == '\'') {
+		char quote = *p++;
+		for (; *p && *p != '\n' && n + 1 < size; p++) {
+			if (quote == '"' && *p == '\\' && p[1]) {
+				p++;
+				buf[n++] = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
+			} else if (*p == quote) {
+				if (quote == '\'' && p[1] == '\'')
+					buf[n++] = *p++;
+				else
+					break;
+			} else {
+				buf[n++] = *p;
+			}
+		}
+	} else {
+		q = p;
+		while (*q && *q != '\n' && !(*q == '#' && q > p && (q[-1] == ' ' || q[-1] == '\t')))
+			q++;
+		while (q > p && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\r'))
+			q--;
+		for (; p < q && n + 1 < size; p++)
+			buf[n++] = *p;
+	}
+	buf[n] = '\0';
+}
+
+/*
+ * The description must outlive the call but the builtins hold only text, so it is
+ * scanned into per-thread storage on each call (the same bytes each time). The
+ * first STROOM_DESC_SLOTS builtins get their own slot; the pointer stays valid
+ * for the calling thread's lifetime.
+ */
+#define STROOM_DESC_SLOTS 16
+const char *stroom_scenario_builtin_description(size_t i)
+{
+	static _Thread_local char desc[STROOM_DESC_SLOTS][256];
+	if (i >= builtin_count() || i >= STROOM_DESC_SLOTS)
+		return i < builtin_count() ? "" : NULL;
+	scan_description(stroom_builtins[i].text, desc[i], sizeof desc[i]);
+	return desc[i];
+}

@@ -1,0 +1,495 @@
+/*
+ * scenario_dump.c: text generated from the schema table: the resolved scenario as
+ * YAML (`stroom run --dump-defaults`; loading it again gives identical params) and
+ * as JSON (for manifest.json), and docs/scenario.md. All three walk the table in
+ * order, so a key added to the table appears in each without further code.
+ *
+ * Every writer follows snprintf: it returns the length it needs (without the NUL)
+ * and writes at most size bytes, always NUL-terminated when size > 0.
+ */
+#include "internal.h"
+#include "scenario_int.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct out {
+	char *buf;
+	size_t size;
+	size_t len;
+} out;
+
+static void put(out *o, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+static void put(out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	va_start(ap, fmt);
+	if (o->len < o->size)
+		n = vsnprintf(o->buf + o->len, o->size - o->len, fmt, ap);
+	else
+		n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->len += (size_t)n;
+}
+
+static void put_indent(out *o, int level)
+{
+	put(o, "%*s", 2 * level, "");
+}
+
+/*
+ * The shortest decimal text that reads back as exactly v ("%.17g" is always
+ * exact, but 0.059999999999999998 is hard to read); integral values without an
+ * exponent.
+ */
+static const char *fmt_double(double v, char *buf, size_t size)
+{
+	int prec;
+	if (v > -1e15 && v < 1e15 && v == (double)(long long)v && !(v == 0 && signbit(v))) {
+		snprintf(buf, size, "%lld", (long long)v);
+		return buf;
+	}
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(buf, size, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return buf;
+	}
+	snprintf(buf, size, "%.17g", v);
+	return buf;
+}
+
+static const void *cfield(const stroom_params *p, const scenario_key *k)
+{
+	return (const char *)p + k->offset;
+}
+
+/* A string quoted for YAML (double quotes) or JSON: the escapes both accept. */
+static void put_quoted(out *o, const char *s, size_t max)
+{
+	size_t i;
+	put(o, "\"");
+	for (i = 0; i < max && s[i]; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == '"' || ch == '\\')
+			put(o, "\\%c", ch);
+		else if (ch == '\n')
+			put(o, "\\n");
+		else if (ch == '\t')
+			put(o, "\\t");
+		else if (ch < 0x20 || ch == 0x7f)
+			put(o, "\\u%04x", ch);
+		else
+			put(o, "%c", ch);
+	}
+	put(o, "\"");
+}
+
+/* Nonzero when a YAML plain scalar shows s unchanged (names like zuid, rotterdam-2017). */
+static int plain_safe(const char *s)
+{
+	size_t i;
+	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
+	      (s[0] >= '0' && s[0] <= '9')))
+		return 0;
+	for (i = 0; s[i]; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-", s[i]))
+			return 0;
+	return 1;
+}
+
+static void put_name(out *o, const char *s, size_t max, int json)
+{
+	if (!json && memchr(s, '\0', max) && plain_safe(s))
+		put(o, "%s", s);
+	else
+		put_quoted(o, s, max);
+}
+
+static void put_month(out *o, stroom_month m, int json)
+{
+	char buf[16];
+	stroom_month_format(m, buf, sizeof buf);
+	put(o, json ? "\"%s\"" : "%s", buf);
+}
+
+/* The value of key k in YAML flow style or JSON. */
+static void put_value(out *o, const stroom_params *p, const scenario_key *k, int json)
+{
+	const void *f = cfield(p, k);
+	char num[40];
+	int i, n;
+
+	switch (k->type) {
+	case KEY_STRING:
+		put_quoted(o, f, k->size);
+		return;
+	case KEY_NAME:
+		put_name(o, f, k->size, json);
+		return;
+	case KEY_INT:
+		put(o, "%d", *(const int *)f);
+		return;
+	case KEY_UINT64:
+		put(o, "%" PRIu64, *(const uint64_t *)f);
+		return;
+	case KEY_DOUBLE:
+		put(o, "%s", fmt_double(*(const double *)f, num, sizeof num));
+		return;
+	case KEY_MONTH:
+		put_month(o, *(const stroom_month *)f, json);
+		return;
+	case KEY_LIST:
+	case KEY_AREA_LIST:
+		n = k->type == KEY_LIST ? k->length : p->n_areas;
+		if (n < 0 || n > STROOM_MAX_AREAS)
+			n = 0;
+		put(o, "[");
+		for (i = 0; i < n; i++)
+			put(o, "%s%s", i ? ", " : "",
+			    fmt_double(((const double *)f)[i], num, sizeof num));
+		put(o, "]");
+		return;
+	case KEY_AREAS:
+		n = p->n_areas < 0 || p->n_areas > STROOM_MAX_AREAS ? 0 : p->n_areas;
+		put(o, "[");
+		for (i = 0; i < n; i++) {
+			put(o, "%s", i ? ", " : "");
+			put_name(o, p->area_name[i], STROOM_NAME_LEN, json);
+		}
+		put(o, "]");
+		return;
+	case KEY_SERIES: {
+		const stroom_series *s = f;
+		n = s->n < 0 || s->n > STROOM_MAX_SERIES ? 0 : s->n;
+		put(o, "{");
+		for (i = 0; i < n; i++) {
+			put(o, "%s", i ? ", " : "");
+			put_month(o, s->month[i], json);
+			put(o, ": %s", fmt_double(s->value[i], num, sizeof num));
+		}
+		put(o, "}");
+		return;
+	}
+	case KEY_ENUM: {
+		int v = *(const int *)f;
+		const char *name = v >= 0 && v < k->length ? k->label(v) : NULL;
+		if (name)
+			put(o, json ? "\"%s\"" : "%s", name);
+		else
+			put(o, "%d", v); /* not a valid value: loading it fails, as it should */
+		return;
+	}
+	}
+}
+
+/* Number of dot-separated segments of path. */
+static int segments(const char *path)
+{
+	int n = 1;
+	for (; *path; path++)
+		n += *path == '.';
+	return n;
+}
+
+/* Segment i of path: start and length. */
+static const char *segment(const char *path, int i, size_t *len)
+{
+	const char *s = path, *e;
+	while (i-- > 0)
+		s = strchr(s, '.') + 1;
+	e = strchr(s, '.');
+	*len = e ? (size_t)(e - s) : strlen(s);
+	return s;
+}
+
+/* Number of leading group segments (all but the last) a and b share. */
+static int shared_groups(const char *a, const char *b)
+{
+	int na = segments(a) - 1, nb = segments(b) - 1, i;
+	for (i = 0; i < na && i < nb; i++) {
+		size_t la, lb;
+		const char *sa = segment(a, i, &la), *sb = segment(b, i, &lb);
+		if (la != lb || memcmp(sa, sb, la) != 0)
+			break;
+	}
+	return i;
+}
+
+/*
+ * Writes every key in table order as nested mappings. Keys of one group are
+ * contiguous in the table, so each group opens once.
+ */
+static size_t dump(const stroom_params *p, char *buf, size_t size, int json)
+{
+	out o = {buf, size, 0};
+	const char *prev = "";
+	int first[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+	size_t i;
+	int level = 0, g;
+
+	if (size)
+		buf[0] = '\0';
+	if (json) {
+		put(&o, "{");
+	} else {
+		put(&o, "# Scenario ");
+		put_name(&o, p->name, sizeof p->name, 0);
+		put(&o, ", resolved: every key (docs/scenario.md).\n");
+	}
+	for (i = 0; i < scenario_nkeys; i++) {
+		const scenario_key *k = &scenario_keys[i];
+		int depth = segments(k->path) - 1, keep = shared_groups(prev, k->path);
+		size_t len;
+		const char *seg;
+		for (; level > keep; level--) {
+			if (json) {
+				put(&o, "\n");
+				put_indent(&o, level);
+				put(&o, "}");
+			}
+		}
+		for (g = level; g <= depth; g++) {
+			seg = segment(k->path, g, &len);
+			if (json) {
+				put(&o, "%s\n", first[g] ? "" : ",");
+				put_indent(&o, g + 1);
+				put(&o, "\"%.*s\": ", (int)len, seg);
+			} else {
+				put_indent(&o, g);
+				put(&o, "%.*s:", (int)len, seg);
+			}
+			first[g] = 0;
+			if (g < depth) {
+				first[g + 1] = 1;
+				put(&o, json ? "{" : "\n");
+			}
+		}
+		level = depth;
+		if (!json)
+			put(&o, " ");
+		put_value(&o, p, k, json);
+		if (!json)
+			put(&o, "\n");
+		prev = k->path;
+	}
+	if (json) {
+		for (; level > 0; level--) {
+			put(&o, "\n");
+			put_indent(&o, level);
+			put(&o, "}");
+		}
+		put(&o, "\n}\n");
+	}
+	return o.len;
+}
+
+size_t stroom_params_to_yaml(const stroom_params *p, char *buf, size_t size)
+{
+	return dump(p, buf, size, 0);
+}
+
+size_t stroom_params_to_json(const stroom_params *p, char *buf, size_t size)
+{
+	return dump(p, buf, size, 1);
+}
+
+/* ---- docs/scenario.md ---- */
+
+static void put_type(out *o, const scenario_key *k)
+{
+	int i;
+	switch (k->type) {
+	case KEY_STRING:
+		put(o, "text");
+		return;
+	case KEY_NAME:
+		put(o, "name");
+		return;
+	case KEY_INT:
+	case KEY_UINT64:
+		put(o, "integer");
+		return;
+	case KEY_DOUBLE:
+		put(o, "number");
+		return;
+	case KEY_MONTH:
+		put(o, "month");
+		return;
+	case KEY_LIST:
+		put(o, "list of %d: ", k->length);
+		for (i = 0; i < k->length; i++)
+			put(o, "%s`%s`", i ? ", " : "", k->label(i));
+		return;
+	case KEY_AREA_LIST:
+		put(o, "list: one per area");
+		return;
+	case KEY_AREAS:
+		put(o, "list of names");
+		return;
+	case KEY_SERIES:
+		put(o, "series");
+		return;
+	case KEY_ENUM:
+		put(o, "one of ");
+		for (i = 0; i < k->length; i++)
+			put(o, "%s`%s`", i ? ", " : "", k->label(i));
+		return;
+	}
+}
+
+static void put_bounds(out *o, const scenario_key *k)
+{
+	switch (k->type) {
+	case KEY_STRING:
+	case KEY_NAME:
+		if (k->min > 0)
+			put(o, "%.0f to %.0f characters", k->min, k->max);
+		else
+			put(o, "at most %.0f characters", k->max);
+		return;
+	case KEY_UINT64:
+		put(o, "[0, 2^64 - 1]");
+		return;
+	case KEY_MONTH:
+		put(o, "1900-01 to 2200-12");
+		return;
+	case KEY_AREAS:
+		put(o, "%.0f to %.0f names", k->min, k->max);
+		return;
+	case KEY_ENUM:
+		put(o, "-");
+		return;
+	case KEY_INT:
+	case KEY_DOUBLE:
+	case KEY_LIST:
+	case KEY_AREA_LIST:
+	case KEY_SERIES:
+		put(o, "[%.15g, %.15g]", k->min, k->max);
+		if (k->flags & KEY_SHARES)
+			put(o, ", sum 1");
+		if (k->flags & KEY_NONEMPTY)
+			put(o, ", at least 1 month");
+		return;
+	}
+}
+
+static void put_default(out *o, const scenario_key *k)
+{
+	if (!k->def)
+		put(o, "required");
+	else if (k->type == KEY_SERIES)
+		put(o, "`%s` (= %.15g)", k->def, k->empty_value);
+	else if (!*k->def)
+		put(o, "`\"\"`");
+	else
+		put(o, "`%s`", k->def);
+}
+
+static const char markdown_intro[] =
+	"# Scenario files\n"
+	"\n"
+	"<!-- Generated from the schema table in src/scenario_schema.c by\n"
+	"     stroom_scenario_schema_markdown(); do not edit. After changing the table, run\n"
+	"     `STROOM_UPDATE_DOCS=1 build/tests/test_scenario` to regenerate. -->\n"
+	"\n"
+	"A scenario is a YAML file that sets every parameter of a run: the period, the\n"
+	"households on benefit at the start, the inflow of new households, the monthly exit\n"
+	"hazards and the policy target. Wherever stroom asks for a scenario it takes a\n"
+	"builtin name (`rotterdam`, compiled in from `data/scenarios/`) or a path to a YAML\n"
+	"file (anything containing `/` or ending in `.yaml` or `.yml`).\n"
+	"\n"
+	"**Keys.** Keys are nested mappings. The table names each by its dotted path, so\n"
+	"`hazard.work.distance` is written\n"
+	"\n"
+	"```yaml\n"
+	"hazard:\n"
+	"  work:\n"
+	"    distance: [0.060, 0.016, 0.0022]\n"
+	"```\n"
+	"\n"
+	"A key that is not in the table is an error, with a hint when it is close to one\n"
+	"(\"hazard.wrok: unknown key; did you mean 'hazard.work'?\"), and so is a key set\n"
+	"twice in one mapping.\n"
+	"\n"
+	"**extends.** `extends: NAME-or-PATH` at the top level loads a base scenario first;\n"
+	"the file then overrides only the keys it sets. A list or a series is replaced\n"
+	"whole, never merged. Relative paths are relative to the extending file. Bases\n"
+	"may extend further bases, at most 8 deep, without cycles.\n"
+	"\n"
+	"**Required keys and defaults.** Only technical keys have defaults. Policy and\n"
+	"model numbers (hazards, shares, inflow) are required: the builtin scenarios set\n"
+	"every one of them with its source, so a scenario of your own normally starts with\n"
+	"`extends: rotterdam` and changes a few keys.\n"
+	"\n"
+	"**Lists and shares.** Lists are written `[a, b, c]`, their entries in the order\n"
+	"the type column gives (age bands, benefit duration, household type, distance to\n"
+	"work, stream). A list of shares holds fractions that sum to 1 (within 1e-6).\n"
+	"Lists marked \"one per area\" have one entry per name in `areas`, in that order.\n"
+	"\n"
+	"**Series.** A series is a mapping of months to numbers, `{2024-01: 1.00, 2025-01:\n"
+	"0.98}`: each value holds from its month until the next one, and the first value\n"
+	"also holds before its month. Months increase strictly, at most 64 of them. `{}`\n"
+	"is the empty series, which stands for the value in the default column (1 for\n"
+	"multipliers and the labour-market index).\n"
+	"\n"
+	"**Units.** Hazards are monthly probabilities (\"per month\"); multipliers scale a\n"
+	"hazard or a flow relative to 1; shares are fractions; months are written\n"
+	"`YYYY-MM`, and a stock is counted on the 1st of its month.\n"
+	"\n"
+	"**Errors.** A problem is reported on one line, `FILE:LINE:COL: key: expected ...,\n"
+	"got ...`, and nothing is loaded. `stroom run --dump-defaults` prints a scenario\n"
+	"resolved, with every key; loading that output gives the same parameters.\n"
+	"\n"
+	"## Keys\n"
+	"\n"
+	"| key | type | bounds | default | unit | description |\n"
+	"|---|---|---|---|---|---|\n";
+
+static const char markdown_example[] =
+	"\n"
+	"## Example\n"
+	"\n"
+	"A scenario of your own, say `strenger.yaml`, that keeps everything of Rotterdam\n"
+	"but doubles exits through enforcement and adds a temporary rise in inflow:\n"
+	"\n"
+	"```yaml\n"
+	"extends: rotterdam\n"
+	"name: rotterdam-strenger\n"
+	"description: \"Rotterdam baseline, enforcement exits doubled, inflow +25% in 2025\"\n"
+	"hazard:\n"
+	"  enforcement: 0.0048\n"
+	"inflow:\n"
+	"  shock: {2025-01: 1.25, 2026-01: 1.0}\n"
+	"```\n";
+
+size_t stroom_scenario_schema_markdown(char *buf, size_t size)
+{
+	out o = {buf, size, 0};
+	size_t i;
+
+	if (size)
+		buf[0] = '\0';
+	put(&o, "%s", markdown_intro);
+	for (i = 0; i < scenario_nkeys; i++) {
+		const scenario_key *k = &scenario_keys[i];
+		put(&o, "| `%s` | ", k->path);
+		put_type(&o, k);
+		put(&o, " | ");
+		put_bounds(&o, k);
+		put(&o, " | ");
+		put_default(&o, k);
+		put(&o, " | %s | %s |\n", *k->unit ? k->unit : "-", k->doc);
+	}
+	put(&o, "%s", markdown_example);
+	return o.len;
+}
