@@ -9,6 +9,7 @@
 typedef struct stroom_builtin {
 	const char *name;   /* e.g. "rotterdam" */
 	const char *path;   /* e.g. "data/scenarios/rotterdam.yaml", for messages */
+	const char *description; /* its top-level description line */
 	const char *text;   /* the YAML text, NUL-terminated */
 	size_t size;
 } stroom_builtin;

@@ -710,66 +710,8 @@ const char *stroom_scenario_builtin_name(size_t i)
 	return i < builtin_count() ? stroom_builtins[i].name : NULL;
 }
 
-/*
- * Copies the top-level `description:` value of a builtin's text into buf: a
- * double-quoted scalar (with \" \\ \n \t escapes), a single-quoted one, or a
- * plain one up to a comment. "" when there is none.
- */
-static void scan_description(const char *text, char *buf, size_t size)
-{
-	const char *p = text, *q;
-	size_t n = 0;
-
-	buf[0] = '\0';
-	while (p && strncmp(p, "description:", 12) != 0) {
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	if (!p)
-		return;
-	p += 12;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (*p == '"' || *p == '\'') {
-		char quote = *p++;
-		for (; *p && *p != '\n' && n + 1 < size; p++) {
-			if (quote == '"' && *p == '\\' && p[1]) {
-				p++;
-				buf[n++] = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
-			} else if (*p == quote) {
-				if (quote == '\'' && p[1] == '\'')
-					buf[n++] = *p++;
-				else
-					break;
-			} else {
-				buf[n++] = *p;
-			}
-		}
-	} else {
-		q = p;
-		while (*q && *q != '\n' && !(*q == '#' && q > p && (q[-1] == ' ' || q[-1] == '\t')))
-			q++;
-		while (q > p && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '\r'))
-			q--;
-		for (; p < q && n + 1 < size; p++)
-			buf[n++] = *p;
-	}
-	buf[n] = '\0';
-}
-
-/*
- * The description must outlive the call but the builtins hold only text, so it is
- * scanned into per-thread storage on each call (the same bytes each time). The
- * first STROOM_DESC_SLOTS builtins get their own slot; the pointer stays valid
- * for the calling thread's lifetime.
- */
-#define STROOM_DESC_SLOTS 16
+/* The description is taken from the YAML at build time by cmake/embed.cmake. */
 const char *stroom_scenario_builtin_description(size_t i)
 {
-	static _Thread_local char desc[STROOM_DESC_SLOTS][256];
-	if (i >= builtin_count() || i >= STROOM_DESC_SLOTS)
-		return i < builtin_count() ? "" : NULL;
-	scan_description(stroom_builtins[i].text, desc[i], sizeof desc[i]);
-	return desc[i];
+	return i < builtin_count() ? stroom_builtins[i].description : NULL;
 }

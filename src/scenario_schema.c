@@ -123,6 +123,8 @@ const scenario_key scenario_keys[] = {
 	 .doc = "hazard of an exit for other reasons (moving, partner income, education)"},
 	{.path = "hazard.other.age", LIST_OF(STROOM_NAGE, stroom_age_band_name), F(other_age),
 	 MULT, .doc = "other-exit hazard by age band of the head"},
+	{.path = "hazard.other.duration", LIST_OF(STROOM_NDUR, stroom_duration_band_name),
+	 F(other_duration), MULT, .doc = "other-exit hazard by benefit duration"},
 	{.path = "hazard.enforcement", .type = KEY_DOUBLE, F(enforcement), HAZARD,
 	 .doc = "hazard of an exit through enforcement (handhaving)"},
 

@@ -157,7 +157,7 @@ static void month_tables(const stroom_params *p, stroom_month m, double (*thr)[4
 			    p->work_type[ty] * p->work_area[ar] *
 			    (pt ? p->parttime_work_multiplier : 1.0) * month_factor;
 		double hl = hw * p->lks_share;
-		double ho = p->other_base * p->other_age[a];
+		double ho = p->other_base * p->other_age[a] * p->other_duration[u];
 		double he = p->enforcement;
 		double tot = hw + hl + ho + he;
 		double scale = tot > MAX_EXIT_PROB ? MAX_EXIT_PROB / tot : 1.0;

@@ -164,7 +164,7 @@ static void test_hazards_k_sigma(void **state)
 	for (k = 0; k < STROOM_NAGE; k++)
 		p.work_age[k] = p.other_age[k] = 1;
 	for (k = 0; k < STROOM_NDUR; k++)
-		p.work_duration[k] = 1;
+		p.work_duration[k] = p.other_duration[k] = 1;
 	for (k = 0; k < p.n_areas; k++)
 		p.work_area[k] = 1;
 	p.work_type[STROOM_TYPE_SINGLE] = 1;

@@ -105,6 +105,7 @@ typedef struct stroom_params {
 	double lks_share;                    /* hazard.lks_share: LKS exits per work exit */
 	double other_base;                   /* hazard.other.base */
 	double other_age[STROOM_NAGE];       /* hazard.other.age: multipliers */
+	double other_duration[STROOM_NDUR];  /* hazard.other.duration: multipliers */
 	double enforcement;                  /* hazard.enforcement */
 
 	/* part-time work alongside the benefit */
