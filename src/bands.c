@@ -48,7 +48,7 @@ double stroom_series_at(const stroom_series *s, stroom_month m, double default_v
 {
 	int i;
 	double v;
-	if (s->n <= 0)
+	if (s->n <= 0 || m < s->month[0])
 		return default_value;
 	v = s->value[0];
 	for (i = 1; i < s->n && s->month[i] <= m; i++)

@@ -316,14 +316,17 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 						       ? ST_OFF_NONDURABLE : ST_GONE;
 				continue;
 			}
-			/* stays: part-time work changes, then distance drift by spell duration */
+			/* stays: part-time work changes, then distance drift when the spell
+			 * crosses the herijking's boundaries (9 and 24 months): a household
+			 * still on benefit when work was expected is reassessed one class
+			 * further. Households assessed otherwise keep their class. */
 			if (w->pt[i] ? r[1] < p->parttime_stop : r[1] < p->parttime_start)
 				w->pt[i] ^= 1;
 			{
 				int32_t dur_next = m + 1 - w->spell[i];
-				if (w->dist[i] == STROOM_DIST_SHORT && dur_next >= p->drift_short_months)
+				if (w->dist[i] == STROOM_DIST_SHORT && dur_next == p->drift_short_months)
 					w->dist[i] = STROOM_DIST_MEDIUM;
-				if (w->dist[i] == STROOM_DIST_MEDIUM && dur_next >= p->drift_medium_months) {
+				else if (w->dist[i] == STROOM_DIST_MEDIUM && dur_next == p->drift_medium_months) {
 					w->dist[i] = STROOM_DIST_LONG;
 					if (w->stream[i] == STROOM_STREAM_WERK)
 						w->stream[i] = STROOM_STREAM_PRESTATIE;
@@ -417,6 +420,9 @@ static int check_params(const stroom_params *p, const stroom_households *h)
 		return stroom_error_set(STROOM_EINVAL,
 					"returns.within_12m: expected less than returns.nondurable_share (%g), got %g",
 					p->return_nondurable_share, p->return_within_12m);
+	if (p->pension_age_months.n < 1 || p->pension_age_months.month[0] > p->start)
+		return stroom_error_set(STROOM_EINVAL,
+					"pension.age_months: expected a series starting at or before start");
 	if (h->n > 0x7fffffffu)
 		return stroom_error_set(STROOM_EINVAL, "population: too many households");
 	for (i = 0; i < h->n; i++)

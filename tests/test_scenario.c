@@ -494,7 +494,11 @@ static void test_series(void **state)
 		const stroom_params *p = stroom_scenario_params(s);
 		assert_int_equal(p->inflow_shock.n, 2);
 		assert_int_equal(p->inflow_shock.month[1], stroom_month_make(2025, 9));
-		assert_true(stroom_series_at(&p->inflow_shock, stroom_month_make(2024, 1), 1) ==
+		/* before the first month the neutral value holds */
+		assert_true(stroom_series_at(&p->inflow_shock, stroom_month_make(2024, 1), 1) == 1);
+		assert_true(stroom_series_at(&p->inflow_shock, stroom_month_make(2025, 3), 1) ==
+			    1.2173);
+		assert_true(stroom_series_at(&p->inflow_shock, stroom_month_make(2025, 8), 1) ==
 			    1.2173);
 		assert_true(stroom_series_at(&p->inflow_shock, stroom_month_make(2026, 1), 1) ==
 			    0.9817);

@@ -40,8 +40,8 @@ STROOM_API const char *stroom_stream_name(int stream);       /* "werk", "prestat
 
 /*
  * A step function of time: value[i] holds from month[i] until month[i + 1];
- * before month[0] value[0] holds. month[] is strictly increasing. n == 0 means
- * the constant `empty_value` declared in the schema (1.0 for multipliers).
+ * before month[0] (and when n == 0) the caller's neutral value holds (1.0 for
+ * multipliers and the labour-market index). month[] is strictly increasing.
  */
 typedef struct stroom_series {
 	int n;
@@ -49,7 +49,8 @@ typedef struct stroom_series {
 	double value[STROOM_MAX_SERIES];
 } stroom_series;
 
-/* The value of a series in month m (default_value when s->n == 0). */
+/* The value of a series in month m: default_value before its first month or
+ * when it is empty. */
 STROOM_API double stroom_series_at(const stroom_series *s, stroom_month m, double default_value);
 
 /*
