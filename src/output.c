@@ -150,7 +150,7 @@ size_t stroom_output_summary(const stroom_results *r, const stroom_params *p, ch
 	sb_printf(&b, "%s\n\n", p->description);
 	sb_printf(&b, "Caseload on 1 January (households; median and 90%% interval)\n");
 	sb_printf(&b, "  year      median          90%% interval   >5y share   long distance\n");
-	for (m = start; m <= start + T; m++) {
+	for (m = start; m < start + T; m++) {
 		double total_mean, part;
 		if (stroom_month_of_year(m) != 1)
 			continue;
@@ -170,7 +170,7 @@ size_t stroom_output_summary(const stroom_results *r, const stroom_params *p, ch
 		sb_printf(&b, "\nTarget: at most %s households on %s-01\n",
 			  thousands(p->target_households, a, sizeof a),
 			  stroom_month_format(p->target_month, mb, sizeof mb));
-		if (t >= 0 && t <= T) {
+		if (t >= 0 && t < T) {
 			for (k = 0; k < R; k++)
 				below += value_at(r, k, t, STROOM_IND_CASELOAD, 0) <= p->target_households;
 			stroom_output_stats(r, t, STROOM_IND_CASELOAD, 0, &mean, q);
@@ -181,7 +181,7 @@ size_t stroom_output_summary(const stroom_results *r, const stroom_params *p, ch
 		} else {
 			sb_printf(&b, "  the target date is outside the simulated months\n");
 		}
-		for (t = 0; t <= T && first < 0; t++) {
+		for (t = 0; t < T && first < 0; t++) {
 			stroom_output_stats(r, t, STROOM_IND_CASELOAD, 0, &mean, q);
 			if (q[2] < p->target_households)
 				first = t;
@@ -191,7 +191,7 @@ size_t stroom_output_summary(const stroom_results *r, const stroom_params *p, ch
 				  stroom_month_format(start + first, mb, sizeof mb));
 		else
 			sb_printf(&b, "  the median is not below target within the horizon (to %s)\n",
-				  stroom_month_format(start + T, mb, sizeof mb));
+				  stroom_month_format(start + T - 1, mb, sizeof mb));
 	}
 
 	sb_printf(&b, "\nFlows per year (mean over replicates)\n");

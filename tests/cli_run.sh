@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# CLI tests of `stroom run`, `validate`, `scenarios`, `population` and the output
+# contract: the run directory's files and header, the summary on stdout, identical
+# output for 1 and 2 threads, bad input exiting 2 with one line and no run
+# directory left behind, Ctrl-C leaving nothing, and the --dump-defaults round trip.
+# usage: cli_run.sh STROOM_BINARY SOURCE_DIR
+set -u
+STROOM=$1
+SRC=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+no() { echo "FAIL: $*"; fail=$((fail + 1)); }
+check() { local name=$1; shift; if "$@"; then ok; else no "$name"; fi; }
+
+cat > small.yaml <<'YAML'
+extends: rotterdam
+replicates: 4
+end: 2025-12
+target:
+  households: 1400
+  date: 2025-07
+population:
+  households: 1517
+inflow:
+  per_year: 325
+YAML
+
+# --- a run and its directory
+"$STROOM" run small.yaml --out run1 --threads 1 > out1.txt 2> err1.txt
+rc=$?
+check "run exits 0 (got $rc: $(cat err1.txt))" test "$rc" -eq 0
+for f in manifest.json series.csv summary.txt; do
+	check "run1/$f exists" test -s "run1/$f"
+done
+check "series.csv header" test "$(head -n 1 run1/series.csv)" = "month,indicator,group,mean,p05,p25,p50,p75,p95"
+for ind in caseload inflow_new inflow_return exit_work exit_lks exit_other exit_enforcement exit_pension; do
+	check "indicator $ind" grep -q "^2025-06,$ind,all," run1/series.csv
+done
+for g in all short medium long zuid noord '<1y' 1-2y 2-5y '>5y' '<27' 27-39 40-54 55+; do
+	check "group $g" grep -qF "2024-03,caseload,$g," run1/series.csv
+done
+check "24 months x 9 indicators x 17 groups rows" test "$(($(wc -l < run1/series.csv) - 1))" -eq $((24 * 9 * 17))
+check "first caseload is the population" grep -q "^2024-01,caseload,all,1517.00,1517.0,1517.0,1517.0,1517.0,1517.0$" run1/series.csv
+check "summary printed" grep -q "Caseload on 1 January" out1.txt
+check "summary has the target probability" grep -q "P(caseload <= target) = " out1.txt
+check "stdout carries summary.txt" grep -qF "$(sed -n 4p run1/summary.txt)" out1.txt
+check "run directory named" grep -q "^Run directory: run1$" out1.txt
+check "manifest seed" grep -q '"seed": 20240101' run1/manifest.json
+check "manifest replicates" grep -q '"replicates": 4' run1/manifest.json
+check "manifest threads" grep -q '"threads": 1' run1/manifest.json
+check "manifest input hash" grep -qE '"path": "small.yaml", "sha256": "[0-9a-f]{64}"' run1/manifest.json
+check "manifest builtin base" grep -q '"path": "data/scenarios/rotterdam.yaml"' run1/manifest.json
+check "manifest resolved scenario" grep -q '"households": 1517' run1/manifest.json
+check "no progress bar when stderr is not a terminal" test ! -s err1.txt
+
+# --- threads do not change results; the seed does
+"$STROOM" run small.yaml --out run2 --threads 2 --quiet > out2.txt
+check "1 and 2 threads give identical series.csv" cmp -s run1/series.csv run2/series.csv
+check "1 and 2 threads give identical summary.txt" cmp -s run1/summary.txt run2/summary.txt
+check "--quiet prints only the directory" test "$(cat out2.txt)" = "run2"
+"$STROOM" run small.yaml --out run3 --seed 817 --quiet > /dev/null
+check "another seed gives other numbers" bash -c "! cmp -s run1/series.csv run3/series.csv"
+check "the manifest records the seed" grep -q '"seed": 817' run3/manifest.json
+
+# --- the default run directory name
+"$STROOM" run small.yaml --quiet > out4.txt
+check "default run directory runs/<UTC>-<name>" grep -qE '^runs/[0-9]{8}T[0-9]{6}Z-rotterdam$' out4.txt
+
+# --- bad input: one line, exit 2, nothing written
+bad() { # name, expected message regex, command...
+	local name=$1 re=$2
+	shift 2
+	"$@" > bad.out 2> bad.err
+	local rc=$?
+	check "$name: exit 2 (got $rc)" test "$rc" -eq 2
+	check "$name: one line on stderr" test "$(grep -c . bad.err)" -eq 1
+	check "$name: message '$re' (got: $(head -c 300 bad.err))" grep -qE -e "$re" bad.err
+}
+printf 'extends: rotterdam\nhazard:\n  wrok:\n    age: [1, 1, 1, 1]\n' > typo.yaml
+bad "unknown key" '^stroom: typo\.yaml:3:3: hazard\.wrok: unknown key; did you mean .hazard\.work.\?$' \
+	"$STROOM" run typo.yaml --out badrun
+printf 'extends: rotterdam\nhazard:\n  enforcement: lots\n' > type.yaml
+bad "wrong type" '^stroom: type\.yaml:3:16: hazard\.enforcement: expected a number' "$STROOM" run type.yaml --out badrun
+printf 'extends: rotterdam\npopulation:\n  age: [0.1, 0.2, 0.3, 0.3]\n' > shares.yaml
+bad "shares" 'shares\.yaml:3:3: population\.age: expected shares summing to 1' "$STROOM" run shares.yaml --out badrun
+printf 'extends: rotterdam\nstart: [2024\n' > syntax.yaml
+bad "yaml syntax" '^stroom: syntax\.yaml:[0-9]+:[0-9]+: ' "$STROOM" run syntax.yaml --out badrun
+bad "missing file" 'nosuch\.yaml' "$STROOM" run nosuch.yaml --out badrun
+bad "unknown builtin" 'rotterdamm' "$STROOM" run rotterdamm --out badrun
+bad "bad replicates" '--replicates: expected a whole number' "$STROOM" run small.yaml --replicates 12x
+bad "unknown option" "unknown option '--frobnicate'" "$STROOM" run small.yaml --frobnicate
+"$STROOM" population small.yaml --out pop.csv
+check "population export" test "$(($(wc -l < pop.csv) - 1))" -eq 1517
+sed '3s/,zuid,/,west,/; 3s/,noord,/,west,/' pop.csv > badpop.csv
+printf 'extends: small.yaml\npopulation:\n  csv: badpop.csv\n' > csvrun.yaml
+bad "bad household CSV" '^stroom: .*badpop\.csv:3: column area: expected ' "$STROOM" run csvrun.yaml --out badrun
+check "no run directory after bad input" test ! -e badrun
+check "no temporary directory left" test -z "$(ls -A | grep -E '^\.badrun|\.tmp-')"
+
+# --- a population from CSV runs and gives the synthesised population's start
+printf 'extends: small.yaml\npopulation:\n  csv: pop.csv\n' > csvok.yaml
+"$STROOM" run csvok.yaml --out run5 --quiet > /dev/null
+check "CSV population run" grep -q "^2024-01,caseload,all,1517.00," run5/series.csv
+check "CSV population is an input in the manifest" grep -q '"path": "[^"]*pop.csv", "sha256"' run5/manifest.json
+
+# --- an existing run directory is not overwritten
+"$STROOM" run small.yaml --out run1 --quiet > /dev/null 2> exist.err
+check "existing --out refused" grep -q "already exists" exist.err
+
+# --- validate and scenarios
+"$STROOM" validate small.yaml > val.out
+check "validate ok" grep -q "^small.yaml: ok" val.out
+"$STROOM" validate typo.yaml > /dev/null 2>&1
+check "validate bad exits 2" test $? -eq 2
+"$STROOM" scenarios > sc.out
+check "scenarios lists rotterdam" grep -qE '^rotterdam +Rotterdam baseline' sc.out
+check "scenarios lists rotterdam-2017" grep -qE '^rotterdam-2017 +Backcast' sc.out
+"$STROOM" validate "$SRC/data/scenarios/rotterdam-2017.yaml" > /dev/null
+check "builtin files validate" test $? -eq 0
+
+# --- --dump-defaults gives a complete scenario that loads back to the same dump
+"$STROOM" run small.yaml --dump-defaults > dump1.yaml
+check "dump names every section" grep -q "^pension:" dump1.yaml
+check "dump has no extends" bash -c "! grep -q '^extends' dump1.yaml"
+"$STROOM" run dump1.yaml --dump-defaults > dump2.yaml
+check "dump round trip" cmp -s dump1.yaml dump2.yaml
+"$STROOM" run dump1.yaml --out run6 --quiet > /dev/null
+check "a run from the dump equals the run from the file" cmp -s run1/series.csv run6/series.csv
+
+# --- docs/scenario.md is what the schema generates
+"$STROOM" schema --markdown > scenario.md
+check "docs/scenario.md is current (make docs)" cmp -s scenario.md "$SRC/docs/scenario.md"
+
+# --- Ctrl-C: exit 130 and no run directory
+"$STROOM" run rotterdam --replicates 5000 --threads 2 --out intr > /dev/null 2> intr.err &
+pid=$!
+sleep 1.5
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+check "interrupted run exits 130 (got $rc)" test "$rc" -eq 130
+check "interrupted run leaves no directory" test ! -e intr
+check "interrupted run leaves no temporary directory" test -z "$(ls -A | grep -E '^\.intr')"
+
+echo "$pass passed, $fail failed"
+test "$fail" -eq 0

@@ -1,0 +1,66 @@
+/*
+ * test_golden.c: a small scenario at a fixed seed with exact expected numbers.
+ * Any change to the engine, the population synthesis or the random streams that
+ * moves a single household shows up here. When a change is intended, run with
+ * STROOM_PRINT_GOLDEN=1 to print the new numbers, check them, and update the
+ * table (say why in the commit).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <stroom/stroom.h>
+
+/* rotterdam with 617 households, 3 replicates, 2024-01 to 2024-06, seed 4242 */
+static const int32_t expected[3][6][STROOM_NIND] = {
+#include "golden_expected.inc"
+};
+
+static void test_golden(void **state)
+{
+	stroom_scenario *s = NULL;
+	stroom_population *pop = NULL;
+	stroom_results *r = NULL;
+	stroom_params p;
+	int rep, t, ind, print = getenv("STROOM_PRINT_GOLDEN") != NULL;
+	(void)state;
+	assert_int_equal(stroom_scenario_load(&s, "rotterdam", NULL), 0);
+	p = *stroom_scenario_params(s);
+	stroom_scenario_free(s);
+	p.population_households = 617;
+	p.inflow_per_year = 131.7;
+	p.replicates = 3;
+	p.seed = 4242;
+	assert_int_equal(stroom_month_parse(&p.end, "2024-06"), 0);
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL), 0);
+	assert_int_equal(stroom_sim_run(&r, &p, pop, NULL), 0);
+	for (rep = 0; rep < 3; rep++) {
+		if (print)
+			printf("{\n");
+		for (t = 0; t < 6; t++) {
+			if (print) {
+				printf("  {");
+				for (ind = 0; ind < STROOM_NIND; ind++)
+					printf("%s%d", ind ? ", " : "", stroom_results_value(r, rep, t, ind, 0));
+				printf("},\n");
+			} else {
+				for (ind = 0; ind < STROOM_NIND; ind++)
+					assert_int_equal(stroom_results_value(r, rep, t, ind, 0),
+							 expected[rep][t][ind]);
+			}
+		}
+		if (print)
+			printf("},\n");
+	}
+	stroom_results_free(r);
+	stroom_population_free(pop);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {cmocka_unit_test(test_golden)};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
