@@ -666,8 +666,8 @@ static void test_dump_text(void **state)
 		assert_non_null(strstr(json, "\"target\": {\n    \"households\": 30000,\n"
 					     "    \"date\": \"2026-01\"\n  },"));
 		assert_non_null(strstr(json, "\"areas\": [\"zuid\", \"noord\"]"));
-		assert_non_null(strstr(json, "\"index\": {\"2024-01\": 1, \"2025-01\": 0.98, "
-					     "\"2026-01\": 0.96}"));
+		assert_non_null(strstr(json, "\"index\": {\"2024-01\": 1, \"2025-01\": 0.99, "
+					     "\"2026-01\": 0.98}"));
 		assert_non_null(strstr(json, "\"distance\": \"medium\""));
 		assert_non_null(strstr(json, "\"seed\": 20240101,"));
 		assert_string_equal(json + n - 4, "}\n}\n");
