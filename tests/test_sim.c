@@ -202,6 +202,49 @@ static void test_hazards_k_sigma(void **state)
 	stroom_population_free(pop);
 }
 
+
+/*
+ * Returns: a non-durable exit (probability q) comes back with the monthly hazard
+ * lambda = 1 - (1 - p12/q)^(1/12). Given the exits to work and LKS observed in
+ * each month s, the expected returns in month t are
+ *   sum over s < t of exits(s) * q * lambda * (1 - lambda)^(t - s - 1),
+ * less those who reach pension age first (none here: everyone is 30). Summed
+ * over months and replicates, the observed returns must lie within 4 sigma
+ * (Poisson) of that.
+ */
+static void test_returns_k_sigma(void **state)
+{
+	stroom_params p = small_params(3000, 30, "2026-12");
+	stroom_results *r;
+	double q = 0.2311, p12 = 0.1733, lambda, expected = 0, observed = 0;
+	int rep, t, s, T, k;
+	(void)state;
+	p.return_within_12m = p12;
+	p.return_nondurable_share = q;
+	for (k = 0; k < STROOM_NAGE; k++)
+		p.pop_age[k] = k == STROOM_AGE_27_39 ? 1.0 : 0.0;
+	for (k = 0; k < STROOM_NAGE; k++)
+		p.inflow_age[k] = k == STROOM_AGE_27_39 ? 1.0 : 0.0;
+	p.pop_age_x_duration_long = 1.0;
+	lambda = 1.0 - pow(1.0 - p12 / q, 1.0 / 12.0);
+	r = run(&p, 2);
+	T = stroom_results_months(r);
+	for (rep = 0; rep < 30; rep++)
+		for (t = 0; t < T; t++) {
+			observed += stroom_results_value(r, rep, t, STROOM_IND_INFLOW_RETURN, 0);
+			for (s = 0; s < t; s++) {
+				double exits = stroom_results_value(r, rep, s, STROOM_IND_EXIT_WORK, 0) +
+					       stroom_results_value(r, rep, s, STROOM_IND_EXIT_LKS, 0);
+				expected += exits * q * lambda * pow(1.0 - lambda, t - s - 1);
+			}
+		}
+	print_message("returns: observed %.0f expected %.1f z %.2f\n", observed, expected,
+		      (observed - expected) / sqrt(expected));
+	assert_true(expected > 1000);
+	assert_true(fabs(observed - expected) < 4.0 * sqrt(expected));
+	stroom_results_free(r);
+}
+
 static int cancel_at_once(int done, int total, void *payload)
 {
 	(void)done;
@@ -293,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_threads_identical),
 		cmocka_unit_test(test_seed),
 		cmocka_unit_test(test_hazards_k_sigma),
+		cmocka_unit_test(test_returns_k_sigma),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_enomem),
 		cmocka_unit_test(test_bad_params),
