@@ -5,6 +5,7 @@
  */
 #include "internal.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,4 +123,69 @@ char *stroom_month_format(stroom_month m, char *buf, size_t size)
 {
 	snprintf(buf, size, "%04d-%02d", stroom_month_year(m), stroom_month_of_year(m));
 	return buf;
+}
+
+/*
+ * Reads a whole file into a NUL-terminated buffer from the allocator (caller frees).
+ * Returns 0, STROOM_ENOTFOUND (no such file), STROOM_EIO or STROOM_ENOMEM with the
+ * detail prefixed by `context` (e.g. "a.yaml:3:10: extends: ").
+ */
+int stroom_read_file(const stroom_allocator *a, const char *path, const char *context,
+		     char **out, size_t *out_len)
+{
+	FILE *f = NULL;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int rc = 0;
+
+	*out = NULL;
+	f = fopen(path, "rb");
+	if (!f) {
+		rc = stroom_error_set(errno == ENOENT ? STROOM_ENOTFOUND : STROOM_EIO,
+				      "%scannot read '%s': %s", context, path, strerror(errno));
+		goto cleanup;
+	}
+	for (;;) {
+		size_t got;
+		if (cap - len < 4096 + 1) {
+			size_t ncap = cap ? 2 * cap : 8192;
+			char *grown = stroom_realloc(a, buf, ncap);
+			if (!grown) {
+				rc = STROOM_ENOMEM;
+				goto cleanup;
+			}
+			buf = grown;
+			cap = ncap;
+		}
+		got = fread(buf + len, 1, cap - len - 1, f);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		rc = stroom_error_set(STROOM_EIO, "%scannot read '%s': %s", context, path,
+				      strerror(errno));
+		goto cleanup;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	*out_len = len;
+	buf = NULL;
+cleanup:
+	if (f)
+		fclose(f);
+	stroom_free(a, buf);
+	return rc;
+}
+
+void stroom_sbuf_printf(stroom_sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	size_t room = b->buf && b->len < b->size ? b->size - b->len : 0;
+	va_start(ap, fmt);
+	n = vsnprintf(room ? b->buf + b->len : NULL, room, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		b->len += (size_t)n;
 }

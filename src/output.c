@@ -89,31 +89,6 @@ int stroom_output_series_csv(const stroom_results *r, FILE *f)
 	return ferror(f) ? stroom_error_set(STROOM_EIO, "writing series.csv failed") : 0;
 }
 
-/* Appends printf output to a buffer, tracking the length needed. */
-typedef struct sbuf {
-	char *buf;
-	size_t size, len;
-} sbuf;
-
-static void sb_printf(sbuf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
-
-#include <stdarg.h>
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-	size_t room = b->len < b->size ? b->size - b->len : 0;
-	va_start(ap, fmt);
-	n = vsnprintf(room ? b->buf + b->len : NULL, room, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		b->len += (size_t)n;
-}
-
 /* "32,649" */
 static const char *thousands(double v, char *out, size_t size)
 {
@@ -135,7 +110,7 @@ static const char *thousands(double v, char *out, size_t size)
 
 size_t stroom_output_summary(const stroom_results *r, const stroom_params *p, char *buf, size_t size)
 {
-	sbuf b = {buf, size, 0};
+	stroom_sbuf b = {buf, size, 0};
 	int T = stroom_results_months(r), R = stroom_results_replicates(r);
 	stroom_month start = stroom_results_start(r), m;
 	int gt5 = stroom_results_group_index(r, ">5y"), longg = stroom_results_group_index(r, "long");
@@ -145,41 +120,41 @@ size_t stroom_output_summary(const stroom_results *r, const stroom_params *p, ch
 
 	if (size)
 		buf[0] = '\0';
-	sb_printf(&b, "stroom %s: scenario %s, %d replicates, seed %llu\n", stroom_version(), p->name,
+	stroom_sbuf_printf(&b, "stroom %s: scenario %s, %d replicates, seed %llu\n", stroom_version(), p->name,
 		  R, (unsigned long long)p->seed);
-	sb_printf(&b, "%s\n\n", p->description);
-	sb_printf(&b, "Caseload on 1 January (households; median and 90%% interval)\n");
-	sb_printf(&b, "  year      median          90%% interval   >5y share   long distance\n");
+	stroom_sbuf_printf(&b, "%s\n\n", p->description);
+	stroom_sbuf_printf(&b, "Caseload on 1 January (households; median and 90%% interval)\n");
+	stroom_sbuf_printf(&b, "  year      median          90%% interval   >5y share   long distance\n");
 	for (m = start; m < start + T; m++) {
 		double total_mean, part;
 		if (stroom_month_of_year(m) != 1)
 			continue;
 		t = m - start;
 		stroom_output_stats(r, t, STROOM_IND_CASELOAD, 0, &total_mean, q);
-		sb_printf(&b, "  %d  %10s   [%9s - %9s]", stroom_month_year(m), thousands(q[2], a, sizeof a),
+		stroom_sbuf_printf(&b, "  %d  %10s   [%9s - %9s]", stroom_month_year(m), thousands(q[2], a, sizeof a),
 			  thousands(q[0], c, sizeof c), thousands(q[4], d, sizeof d));
 		stroom_output_stats(r, t, STROOM_IND_CASELOAD, gt5, &part, q);
-		sb_printf(&b, "      %4.1f%%", total_mean > 0 ? 100.0 * part / total_mean : 0.0);
+		stroom_sbuf_printf(&b, "      %4.1f%%", total_mean > 0 ? 100.0 * part / total_mean : 0.0);
 		stroom_output_stats(r, t, STROOM_IND_CASELOAD, longg, &part, q);
-		sb_printf(&b, "          %4.1f%%\n", total_mean > 0 ? 100.0 * part / total_mean : 0.0);
+		stroom_sbuf_printf(&b, "          %4.1f%%\n", total_mean > 0 ? 100.0 * part / total_mean : 0.0);
 	}
 
 	if (p->target_households > 0) {
 		int below = 0, first = -1;
 		t = p->target_month - start;
-		sb_printf(&b, "\nTarget: at most %s households on %s-01\n",
+		stroom_sbuf_printf(&b, "\nTarget: at most %s households on %s-01\n",
 			  thousands(p->target_households, a, sizeof a),
 			  stroom_month_format(p->target_month, mb, sizeof mb));
 		if (t >= 0 && t < T) {
 			for (k = 0; k < R; k++)
 				below += value_at(r, k, t, STROOM_IND_CASELOAD, 0) <= p->target_households;
 			stroom_output_stats(r, t, STROOM_IND_CASELOAD, 0, &mean, q);
-			sb_printf(&b, "  caseload then: median %s [90%%: %s - %s]\n", thousands(q[2], a, sizeof a),
+			stroom_sbuf_printf(&b, "  caseload then: median %s [90%%: %s - %s]\n", thousands(q[2], a, sizeof a),
 				  thousands(q[0], c, sizeof c), thousands(q[4], d, sizeof d));
-			sb_printf(&b, "  P(caseload <= target) = %.3f  (%d of %d replicates)\n",
+			stroom_sbuf_printf(&b, "  P(caseload <= target) = %.3f  (%d of %d replicates)\n",
 				  (double)below / R, below, R);
 		} else {
-			sb_printf(&b, "  the target date is outside the simulated months\n");
+			stroom_sbuf_printf(&b, "  the target date is outside the simulated months\n");
 		}
 		for (t = 0; t < T && first < 0; t++) {
 			stroom_output_stats(r, t, STROOM_IND_CASELOAD, 0, &mean, q);
@@ -187,21 +162,21 @@ size_t stroom_output_summary(const stroom_results *r, const stroom_params *p, ch
 				first = t;
 		}
 		if (first >= 0)
-			sb_printf(&b, "  first month the median is below target: %s\n",
+			stroom_sbuf_printf(&b, "  first month the median is below target: %s\n",
 				  stroom_month_format(start + first, mb, sizeof mb));
 		else
-			sb_printf(&b, "  the median is not below target within the horizon (to %s)\n",
+			stroom_sbuf_printf(&b, "  the median is not below target within the horizon (to %s)\n",
 				  stroom_month_format(start + T - 1, mb, sizeof mb));
 	}
 
-	sb_printf(&b, "\nFlows per year (mean over replicates)\n");
-	sb_printf(&b, "  year   inflow  returns     work      lks    other  enforce  pension\n");
+	stroom_sbuf_printf(&b, "\nFlows per year (mean over replicates)\n");
+	stroom_sbuf_printf(&b, "  year   inflow  returns     work      lks    other  enforce  pension\n");
 	for (year = stroom_month_year(start); year <= stroom_month_year(start + T - 1); year++) {
 		static const int inds[] = {STROOM_IND_INFLOW_NEW, STROOM_IND_INFLOW_RETURN,
 					   STROOM_IND_EXIT_WORK, STROOM_IND_EXIT_LKS, STROOM_IND_EXIT_OTHER,
 					   STROOM_IND_EXIT_ENFORCEMENT, STROOM_IND_EXIT_PENSION};
 		int months = 0;
-		sb_printf(&b, "  %d", year);
+		stroom_sbuf_printf(&b, "  %d", year);
 		for (k = 0; k < (int)STROOM_ARRAY_LEN(inds); k++) {
 			double sum = 0;
 			months = 0;
@@ -212,9 +187,9 @@ size_t stroom_output_summary(const stroom_results *r, const stroom_params *p, ch
 				sum += mean;
 				months++;
 			}
-			sb_printf(&b, " %8s", thousands(sum, a, sizeof a));
+			stroom_sbuf_printf(&b, " %8s", thousands(sum, a, sizeof a));
 		}
-		sb_printf(&b, months < 12 ? "   (%d months)\n" : "\n", months);
+		stroom_sbuf_printf(&b, months < 12 ? "   (%d months)\n" : "\n", months);
 	}
 	return b.len;
 }
@@ -232,19 +207,19 @@ static int write_file(const char *dir, const char *name, const char *text, size_
 	return 0;
 }
 
-static void json_string(sbuf *b, const char *s)
+static void json_string(stroom_sbuf *b, const char *s)
 {
-	sb_printf(b, "\"");
+	stroom_sbuf_printf(b, "\"");
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
 		if (ch == '"' || ch == '\\')
-			sb_printf(b, "\\%c", ch);
+			stroom_sbuf_printf(b, "\\%c", ch);
 		else if (ch < 0x20)
-			sb_printf(b, "\\u%04x", ch);
+			stroom_sbuf_printf(b, "\\u%04x", ch);
 		else
-			sb_printf(b, "%c", ch);
+			stroom_sbuf_printf(b, "%c", ch);
 	}
-	sb_printf(b, "\"");
+	stroom_sbuf_printf(b, "\"");
 }
 
 /* Builds manifest.json into a malloc'd string (caller frees), length in *len. */
@@ -253,7 +228,7 @@ static char *manifest_json(const stroom_results *r, const stroom_scenario *s, co
 {
 	size_t need = stroom_params_to_json(p, NULL, 0) + 1, i, n;
 	char *params_json = malloc(need), *out = NULL;
-	sbuf b = {NULL, 0, 0};
+	stroom_sbuf b = {NULL, 0, 0};
 	char when[32];
 	time_t now = time(NULL);
 	struct tm tmv;
@@ -264,21 +239,21 @@ static char *manifest_json(const stroom_results *r, const stroom_scenario *s, co
 	gmtime_r(&now, &tmv);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
 	for (pass = 0; pass < 2; pass++) {
-		sb_printf(&b, "{\n  \"stroom_version\": ");
+		stroom_sbuf_printf(&b, "{\n  \"stroom_version\": ");
 		json_string(&b, stroom_version());
-		sb_printf(&b, ",\n  \"created_utc\": \"%s\",\n  \"scenario_name\": ", when);
+		stroom_sbuf_printf(&b, ",\n  \"created_utc\": \"%s\",\n  \"scenario_name\": ", when);
 		json_string(&b, p->name);
-		sb_printf(&b, ",\n  \"seed\": %llu,\n  \"replicates\": %d,\n  \"threads\": %d,\n",
+		stroom_sbuf_printf(&b, ",\n  \"seed\": %llu,\n  \"replicates\": %d,\n  \"threads\": %d,\n",
 			  (unsigned long long)p->seed, stroom_results_replicates(r), stroom_results_threads(r));
-		sb_printf(&b, "  \"inputs\": [");
+		stroom_sbuf_printf(&b, "  \"inputs\": [");
 		n = s ? stroom_scenario_input_count(s) : 0;
 		for (i = 0; i < n; i++) {
-			sb_printf(&b, "%s\n    {\"path\": ", i ? "," : "");
+			stroom_sbuf_printf(&b, "%s\n    {\"path\": ", i ? "," : "");
 			json_string(&b, stroom_scenario_input_path(s, i));
-			sb_printf(&b, ", \"sha256\": \"%s\"}", stroom_scenario_input_sha256(s, i));
+			stroom_sbuf_printf(&b, ", \"sha256\": \"%s\"}", stroom_scenario_input_sha256(s, i));
 		}
-		sb_printf(&b, "%s],\n  \"files\": [\"series.csv\", \"summary.txt\"],\n", n ? "\n  " : "");
-		sb_printf(&b, "  \"scenario\": %s\n}\n", params_json);
+		stroom_sbuf_printf(&b, "%s],\n  \"files\": [\"series.csv\", \"summary.txt\"],\n", n ? "\n  " : "");
+		stroom_sbuf_printf(&b, "  \"scenario\": %s\n}\n", params_json);
 		if (pass == 0) {
 			out = malloc(b.len + 1);
 			if (!out)

@@ -495,54 +495,6 @@ static const char *const col_name[NCOL] = {"id", "birth_month", "type", "area", 
 
 #define VALUE_SHOWN 64 /* characters of a bad value quoted in a message */
 
-/* Reads the whole file into a NUL-terminated buffer from the allocator. */
-static int read_file(const char *path, const stroom_allocator *alloc, char **out, size_t *len)
-{
-	FILE *f = NULL;
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-	int rc = 0;
-
-	*out = NULL;
-	f = fopen(path, "rb");
-	if (!f) {
-		int e = errno;
-		rc = stroom_error_set(e == ENOENT ? STROOM_ENOTFOUND : STROOM_EIO,
-				      "%s: cannot open: %s", path, strerror(e));
-		goto cleanup;
-	}
-	for (;;) {
-		size_t got;
-		if (cap - n < 2) {
-			size_t ncap = cap ? cap * 2 : 65536;
-			char *nbuf = stroom_realloc(alloc, buf, ncap);
-			if (!nbuf) {
-				rc = STROOM_ENOMEM;
-				goto cleanup;
-			}
-			buf = nbuf;
-			cap = ncap;
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		rc = stroom_error_set(STROOM_EIO, "%s: cannot read: %s", path, strerror(errno));
-		goto cleanup;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	buf = NULL;
-
-cleanup:
-	if (f)
-		fclose(f);
-	stroom_free(alloc, buf);
-	return rc;
-}
 
 /* Cuts the next line off *cursor (NUL-terminating it, without "\r\n"); NULL at the end. */
 static char *next_line(char **cursor, const char *end)
@@ -770,7 +722,7 @@ int stroom_population_load_csv(stroom_population **out, const char *path, const 
 				      STROOM_MAX_AREAS, p->n_areas);
 		goto cleanup;
 	}
-	if ((rc = read_file(path, alloc, &buf, &len)) < 0)
+	if ((rc = stroom_read_file(alloc, path, "", &buf, &len)) < 0)
 		goto cleanup;
 	end = buf + len;
 	cursor = buf;

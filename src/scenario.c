@@ -158,58 +158,6 @@ static int add_text_input(load_ctx *c, const char *path, const char *text, size_
 	return 0;
 }
 
-/*
- * Reads a whole file into a NUL-terminated buffer from the allocator (caller frees).
- * Returns 0, STROOM_ENOTFOUND (no such file), STROOM_EIO or STROOM_ENOMEM with the
- * detail prefixed by `context` (e.g. "a.yaml:3:10: extends: ").
- */
-static int read_file(const stroom_allocator *a, const char *path, const char *context,
-		     char **out, size_t *out_len)
-{
-	FILE *f = NULL;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int rc = 0;
-
-	*out = NULL;
-	f = fopen(path, "rb");
-	if (!f) {
-		rc = stroom_error_set(errno == ENOENT ? STROOM_ENOTFOUND : STROOM_EIO,
-				      "%scannot read '%s': %s", context, path, strerror(errno));
-		goto cleanup;
-	}
-	for (;;) {
-		size_t got;
-		if (cap - len < 4096 + 1) {
-			size_t ncap = cap ? 2 * cap : 8192;
-			char *grown = stroom_realloc(a, buf, ncap);
-			if (!grown) {
-				rc = STROOM_ENOMEM;
-				goto cleanup;
-			}
-			buf = grown;
-			cap = ncap;
-		}
-		got = fread(buf + len, 1, cap - len - 1, f);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		rc = stroom_error_set(STROOM_EIO, "%scannot read '%s': %s", context, path,
-				      strerror(errno));
-		goto cleanup;
-	}
-	buf[len] = '\0';
-	*out = buf;
-	*out_len = len;
-	buf = NULL;
-cleanup:
-	if (f)
-		fclose(f);
-	stroom_free(a, buf);
-	return rc;
-}
 
 /* Turns a libyaml parser error into "FILE:LINE:COL: invalid YAML: ...". */
 static int yaml_error(const yaml_parser_t *ps, const char *file)
@@ -284,7 +232,7 @@ static int load_file(load_ctx *c, const char *path, const char *context)
 	const char *name;
 	int rc;
 
-	if ((rc = read_file(c->alloc, path, context, &text, &len)) != 0)
+	if ((rc = stroom_read_file(c->alloc, path, context, &text, &len)) != 0)
 		goto cleanup;
 	if ((rc = add_text_input(c, path, text, len, &name)) != 0)
 		goto cleanup;

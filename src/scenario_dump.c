@@ -17,30 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct out {
-	char *buf;
-	size_t size;
-	size_t len;
-} out;
-
-static void put(out *o, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
-static void put(out *o, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-	va_start(ap, fmt);
-	if (o->len < o->size)
-		n = vsnprintf(o->buf + o->len, o->size - o->len, fmt, ap);
-	else
-		n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		o->len += (size_t)n;
-}
+/* Output goes through the core's growing text buffer (src/internal.h). */
+typedef stroom_sbuf out;
+#define put stroom_sbuf_printf
 
 static void put_indent(out *o, int level)
 {

@@ -515,8 +515,17 @@ static void test_csv_errors(void **state)
 			  ":1: expected a header row naming the columns, got an empty file");
 	assert_load_error("header_only.csv", STROOM_EPARSE,
 			  ":2: expected at least one household row after the header, got none");
-	assert_load_error("no_such_file.csv", STROOM_ENOTFOUND,
-			  ": cannot open: No such file or directory");
+	{
+		stroom_params p;
+		stroom_population *pop = NULL;
+		char path[512], want[1024];
+		rotterdam(&p);
+		snprintf(path, sizeof path, "%sno_such_file.csv", FIXTURES);
+		snprintf(want, sizeof want, "cannot read '%s': No such file or directory", path);
+		assert_int_equal(stroom_population_load_csv(&pop, path, &p, NULL), STROOM_ENOTFOUND);
+		assert_null(pop);
+		assert_string_equal(stroom_error_last(), want);
+	}
 }
 
 static void test_csv_write_error(void **state)
