@@ -59,8 +59,11 @@ static void test_conservation(void **state)
 	assert_int_equal(stock(r, 0, 0, 0), 2817);
 	for (rep = 0; rep < 6; rep++)
 		for (t = 0; t < T; t++)
-			for (a = -1; a < p.n_areas; a++) {
-				int g = a < 0 ? 0 : stroom_results_group_index(r, p.area_name[a]);
+			for (a = -1; a < p.n_areas + STROOM_NTYPE; a++) {
+				/* all, each area, each household type: groups nobody moves between */
+				int g = a < 0 ? 0
+				      : a < p.n_areas ? stroom_results_group_index(r, p.area_name[a])
+						      : stroom_results_group_index(r, stroom_type_name(a - p.n_areas));
 				int32_t in = stroom_results_value(r, rep, t, STROOM_IND_INFLOW_NEW, g) +
 					     stroom_results_value(r, rep, t, STROOM_IND_INFLOW_RETURN, g);
 				int32_t out = 0;
