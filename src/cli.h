@@ -1,0 +1,12 @@
+/*
+ * cli.h: the sub-commands of the `stroom` command that live in their own
+ * files (src/cli_*.c). Each takes the arguments after its name and returns the
+ * process exit code: 0 ok, 1 the command failed, 2 bad input.
+ */
+#ifndef STROOM_CLI_H
+#define STROOM_CLI_H
+
+/* `stroom benefit ...`: the benefit of one household at a date (src/cli_benefit.c). */
+int stroom_cli_benefit(int argc, char **argv);
+
+#endif
