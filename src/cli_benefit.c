@@ -427,8 +427,8 @@ int stroom_cli_benefit(int argc, char **argv)
 			constants = v;
 			i++;
 		} else {
-			fprintf(stderr, "stroom: benefit: unknown option '%s' (see stroom benefit --help)\n",
-				a);
+			fprintf(stderr,
+				"stroom: benefit: unknown option '%s' (see stroom benefit --help)\n", a);
 			return EXIT_BADINPUT;
 		}
 	}
@@ -483,7 +483,8 @@ int stroom_cli_benefit(int argc, char **argv)
 		cat = strchr(buf, ':');
 		off = cat ? strchr(cat + 1, ':') : NULL;
 		if (!cat || cat == buf || !cat[1] || cat[1] == ':') {
-			code = bad("--sanction-category", "MUNICIPALITY:CATEGORY[:OFFENCE], e.g. rotterdam:cat1",
+			code = bad("--sanction-category",
+				   "MUNICIPALITY:CATEGORY[:OFFENCE], e.g. rotterdam:cat1",
 				   o.sanction_category);
 			goto cleanup;
 		}

@@ -859,13 +859,219 @@ static int validate(const stroom_household_input *h, stroom_month d)
 	return 0;
 }
 
+/* A of art. 22a into *a (0 when art. 22a does not apply): the household's own
+ * members of 21 or older plus the co-residents who are cost-sharers under
+ * art. 19a lid 1, with the minimum age in force at date. own21 is the number
+ * of household members of 21 or older. Returns 0 or STROOM_EINVAL for counts
+ * that do not fit together. */
+static int cost_sharers(const stroom_rules *r, const stroom_household_input *h, stroom_month date,
+			int own21, stroom_benefit *o, int tr, int *a)
+{
+	int err, co, exempt, listed;
+	const prov_row *min_age = NULL;
+	*a = 0;
+	if (h->sharers != 0 && h->sharers < own21)
+		return stroom_error_set(STROOM_EINVAL,
+					"sharers %d: the household itself counts %d person%s of 21 "
+					"or older (0 = no cost-sharers)",
+					h->sharers, own21, own21 == 1 ? "" : "s");
+	co = h->sharers ? h->sharers - own21 : 0;
+	listed = h->sharers_student + h->sharers_commercial + h->sharers_institution +
+		 h->sharers_aged_21_26;
+	if (listed > co)
+		return stroom_error_set(STROOM_EINVAL,
+					"sharers_student + sharers_commercial + sharers_institution + "
+					"sharers_aged_21_26 = %d: more than the %d co-resident%s in "
+					"sharers",
+					listed, co, co == 1 ? "" : "s");
+	if (co == 0 || own21 == 0)
+		return 0; /* no co-residents, or a person under 21: lid 1 does not apply */
+	if ((err = prov_required(r, "cost_sharer_min_age", date, &min_age)) != 0)
+		return err;
+	exempt = h->sharers_student + h->sharers_commercial + h->sharers_institution;
+	if (min_age->value >= 27)
+		exempt += h->sharers_aged_21_26;
+	step(o, tr, "Participatiewet art. 19a lid 1", "co-residents of 21 or older", co,
+	     STROOM_UNIT_COUNT, STROOM_RULES_NO_MONTH);
+	step(o, tr, min_age->article, "minimum age of a cost-sharer", min_age->value,
+	     STROOM_UNIT_COUNT, min_age->from);
+	if (exempt)
+		step(o, tr, "Participatiewet art. 19a lid 1", "co-residents who are no cost-sharer",
+		     exempt, STROOM_UNIT_COUNT, STROOM_RULES_NO_MONTH);
+	if (co - exempt <= 0)
+		return 0;
+	*a = own21 + co - exempt;
+	step(o, tr, "Participatiewet art. 22a lid 1",
+	     "A: cost-sharers, the person and partner included", *a, STROOM_UNIT_COUNT,
+	     STROOM_RULES_NO_MONTH);
+	step(o, tr, r->k_article[K_CS_BASE], "cost-sharer base share", r->k[K_CS_BASE],
+	     STROOM_UNIT_SHARE, STROOM_RULES_NO_MONTH);
+	step(o, tr, r->k_article[K_CS_PER], "cost-sharer share per person", r->k[K_CS_PER],
+	     STROOM_UNIT_SHARE, STROOM_RULES_NO_MONTH);
+	return 0;
+}
+
+/* The art. 22a norm of one person with married norm category b_cat, traced. */
+static int cost_sharer_part(const stroom_rules *r, int b_cat, int a, stroom_month date,
+			    const char *what, stroom_benefit *o, int tr, int64_t *out)
+{
+	int64_t b;
+	int err = norm_at(r, b_cat, date, o, tr, &b);
+	if (err)
+		return err;
+	*out = cost_sharer_norm(r, b, a);
+	step(o, tr, "Participatiewet art. 22a lid 1", what, *out, STROOM_UNIT_EUROCENT,
+	     STROOM_RULES_NO_MONTH);
+	return 0;
+}
+
+/* The norm of the household (art. 20, 21, 22, 22a) into *norm. young and pyoung:
+ * the person and partner are under 21; pa and ppa: of pension age; a: A of
+ * art. 22a or 0. Returns 0 or STROOM_ENOTFOUND for an amount not in the data. */
+static int household_norm(const stroom_rules *r, const stroom_household_input *h,
+			  stroom_month date, int young, int pyoung, int pa, int ppa, int a,
+			  stroom_benefit *o, int tr, int64_t *norm)
+{
+	int err = 0, who;
+	*norm = 0;
+	if (h->type != STROOM_TYPE_COUPLE) {
+		if (young) /* art. 22a lid 1 applies from 21: the youth norm stands */
+			return norm_at(r,
+				       h->type == STROOM_TYPE_SINGLE_PARENT ? CAT_ART20_SINGLE_PARENT
+									    : CAT_ART20_SINGLE,
+				       date, o, tr, norm);
+		if (a > 0) /* lid 1 sub a or c */
+			return cost_sharer_part(r, pa ? CAT_ART22_COUPLE : CAT_ART21_COUPLE, a, date,
+						"cost-sharer norm (40% + A x 30%) / A x B", o, tr,
+						norm);
+		return norm_at(r, pa ? CAT_ART22_SINGLE : CAT_ART21_SINGLE, date, o, tr, norm);
+	}
+	if (young && pyoung)
+		return norm_at(r, h->has_children ? CAT_ART20_BOTH_U21_CHILDREN : CAT_ART20_BOTH_U21,
+			       date, o, tr, norm);
+	if (young || pyoung) {
+		/* with cost-sharers: the young partner's part plus the art. 22a norm of
+		 * the older one (art. 22a lid 3 from 2026; art. 20 lid 3 before, where
+		 * the part is the art. 20 lid 1 sub a norm) */
+		const prov_row *p;
+		int64_t part = 0, cs;
+		if (a == 0)
+			return norm_at(r,
+				       h->has_children ? CAT_ART20_ONE_U21_CHILDREN : CAT_ART20_ONE_U21,
+				       date, o, tr, norm);
+		p = prov_at(r,
+			    h->has_children ? "couple_one_u21_children_young_part"
+					    : "couple_one_u21_young_part",
+			    date);
+		if (p) {
+			part = p->value;
+			step(o, tr, p->article, "young partner's part", part, STROOM_UNIT_EUROCENT,
+			     p->from);
+		} else if ((err = norm_at(r, CAT_ART20_SINGLE, date, o, tr, &part)) != 0) {
+			return err;
+		}
+		if ((err = cost_sharer_part(r, (young ? ppa : pa) ? CAT_ART22_COUPLE : CAT_ART21_COUPLE,
+					    a, date,
+					    "cost-sharer norm of the partner of 21+ (40% + A x 30%) / "
+					    "A x B",
+					    o, tr, &cs)) != 0)
+			return err;
+		*norm = part + cs;
+		return 0;
+	}
+	if (a == 0)
+		return norm_at(r,
+			       pa && ppa   ? CAT_ART22_COUPLE
+			       : pa || ppa ? CAT_ART22_ONE_PENSION
+					   : CAT_ART21_COUPLE,
+			       date, o, tr, norm);
+	/* art. 22a lid 2: the sum of each spouse's own norm, with B by that spouse's
+	 * own situation (lid 1 sub a, b, c) */
+	for (who = 0; who < 2; who++) {
+		int me = who ? ppa : pa, other = who ? pa : ppa;
+		int64_t cs;
+		err = cost_sharer_part(r,
+				       me      ? CAT_ART22_COUPLE
+				       : other ? CAT_ART22_ONE_PENSION
+					       : CAT_ART21_COUPLE,
+				       a, date,
+				       who ? "cost-sharer norm of the partner"
+					   : "cost-sharer norm of the person",
+				       o, tr, &cs);
+		if (err)
+			return err;
+		*norm += cs;
+	}
+	return 0;
+}
+
+/* The earnings disregard of art. 31 lid 2 into *dis: sub n, 25% up to a maximum
+ * for at most six months below pension age (no month limit from pension age);
+ * then, for a single parent with a child under 12, sub r: 12.5% up to a maximum
+ * for at most 30 more months; neither under the minimum age of art. 31 lid 5.
+ * pa: the person has reached pension age. Returns 0 or STROOM_ENOTFOUND. */
+static int earnings_disregard(const stroom_rules *r, const stroom_household_input *h,
+			      stroom_month date, int pa, stroom_benefit *o, int tr, int64_t *dis)
+{
+	const char *art_n = "Participatiewet art. 31 lid 2 sub n";
+	int64_t earnings = h->earnings_eurocent, max;
+	int err, used = h->disregard_months_used;
+	const prov_row *min_age;
+	*dis = 0;
+	if (earnings == 0)
+		return 0;
+	step(o, tr, "Participatiewet art. 31 lid 1; art. 32", "net earnings from work", earnings,
+	     STROOM_UNIT_EUROCENT, STROOM_RULES_NO_MONTH);
+	if ((err = prov_required(r, "disregard_min_age", date, &min_age)) != 0)
+		return err;
+	step(o, tr, art_n, "disregard months already used", used, STROOM_UNIT_MONTHS,
+	     STROOM_RULES_NO_MONTH);
+	if (h->age < min_age->value) {
+		step(o, tr, min_age->article, "minimum age for the earnings disregards",
+		     min_age->value, STROOM_UNIT_COUNT, min_age->from);
+		return 0;
+	}
+	if (pa || used < r->k[K_DISREGARD_MONTHS]) {
+		if ((err = norm_at(r, CAT_DISREGARD_MAX, date, o, tr, &max)) != 0)
+			return err;
+		step(o, tr, r->k_article[K_DISREGARD_MONTHS],
+		     pa ? "disregard months limit (none from pension age)" : "disregard months limit",
+		     pa ? 0 : r->k[K_DISREGARD_MONTHS], STROOM_UNIT_MONTHS, STROOM_RULES_NO_MONTH);
+		step(o, tr, r->k_article[K_DISREGARD], "disregard share", r->k[K_DISREGARD],
+		     STROOM_UNIT_SHARE, STROOM_RULES_NO_MONTH);
+		*dis = mul_share(earnings, r->k[K_DISREGARD]);
+		if (*dis > max)
+			*dis = max;
+		step(o, tr, art_n, "disregard", *dis, STROOM_UNIT_EUROCENT, STROOM_RULES_NO_MONTH);
+		return 0;
+	}
+	if (h->type != STROOM_TYPE_SINGLE_PARENT || !h->has_child_under_12) {
+		step(o, tr, r->k_article[K_DISREGARD_MONTHS], "disregard months limit (used up)",
+		     r->k[K_DISREGARD_MONTHS], STROOM_UNIT_MONTHS, STROOM_RULES_NO_MONTH);
+		return 0;
+	}
+	step(o, tr, r->k_article[K_SP_DISREGARD_MONTHS], "single-parent disregard months limit",
+	     r->k[K_SP_DISREGARD_MONTHS], STROOM_UNIT_MONTHS, STROOM_RULES_NO_MONTH);
+	if (used >= r->k[K_DISREGARD_MONTHS] + r->k[K_SP_DISREGARD_MONTHS])
+		return 0;
+	if ((err = norm_at(r, CAT_SP_DISREGARD_MAX, date, o, tr, &max)) != 0)
+		return err;
+	step(o, tr, r->k_article[K_SP_DISREGARD], "single-parent disregard share",
+	     r->k[K_SP_DISREGARD], STROOM_UNIT_SHARE, STROOM_RULES_NO_MONTH);
+	*dis = mul_share(earnings, r->k[K_SP_DISREGARD]);
+	if (*dis > max)
+		*dis = max;
+	step(o, tr, "Participatiewet art. 31 lid 2 sub r", "single-parent disregard", *dis,
+	     STROOM_UNIT_EUROCENT, STROOM_RULES_NO_MONTH);
+	return 0;
+}
+
 int stroom_rules_benefit(const stroom_rules *r, stroom_month date,
 			 const stroom_household_input *h, stroom_benefit *out)
 {
 	stroom_benefit *o = out;
-	int err, tr, couple, young, pyoung = 0, pa, ppa = 0, own21, co, exempt, a;
-	int64_t norm = 0, earnings, dis = 0, offset, before, sanction;
-	const prov_row *min_age;
+	int err, tr, couple, young, pyoung = 0, pa, ppa = 0, a;
+	int64_t norm, dis, offset, before, sanction = 0;
 	char m1[8], m2[8];
 
 	if (!r || !h || !out)
@@ -888,138 +1094,10 @@ int stroom_rules_benefit(const stroom_rules *r, stroom_month date,
 				      o, tr);
 	}
 	o->pension_age = pa;
-
-	/* A of art. 22a: the household's own members of 21 or older plus the
-	 * co-residents who are cost-sharers (art. 19a). */
-	own21 = !young + (couple && !pyoung);
-	if (h->sharers != 0 && h->sharers < own21)
-		return stroom_error_set(STROOM_EINVAL,
-					"sharers %d: the household itself counts %d person%s of 21 "
-					"or older (0 = no cost-sharers)",
-					h->sharers, own21, own21 == 1 ? "" : "s");
-	co = h->sharers ? h->sharers - own21 : 0;
-	exempt = h->sharers_student + h->sharers_commercial + h->sharers_institution;
-	min_age = NULL;
-	if (co > 0) {
-		if ((err = prov_required(r, "cost_sharer_min_age", date, &min_age)) != 0)
-			return err;
-		if (min_age->value >= 27)
-			exempt += h->sharers_aged_21_26;
-	}
-	if (h->sharers_student + h->sharers_commercial + h->sharers_institution +
-		h->sharers_aged_21_26 > co)
-		return stroom_error_set(STROOM_EINVAL,
-					"sharers_student + sharers_commercial + sharers_institution + "
-					"sharers_aged_21_26 = %d: more than the %d co-resident%s in "
-					"sharers",
-					h->sharers_student + h->sharers_commercial +
-						h->sharers_institution + h->sharers_aged_21_26,
-					co, co == 1 ? "" : "s");
-	a = co - exempt > 0 && own21 > 0 ? own21 + co - exempt : 0;
-	if (co > 0 && own21 > 0 && min_age) {
-		step(o, tr, "Participatiewet art. 19a lid 1", "co-residents of 21 or older", co,
-		     STROOM_UNIT_COUNT, STROOM_RULES_NO_MONTH);
-		step(o, tr, min_age->article, "minimum age of a cost-sharer", min_age->value,
-		     STROOM_UNIT_COUNT, min_age->from);
-		if (exempt)
-			step(o, tr, "Participatiewet art. 19a lid 1", "co-residents who are no cost-sharer",
-			     exempt, STROOM_UNIT_COUNT, STROOM_RULES_NO_MONTH);
-	}
-
-	if (a > 0) {
-		step(o, tr, "Participatiewet art. 22a lid 1", "A: cost-sharers, the person and partner included",
-		     a, STROOM_UNIT_COUNT, STROOM_RULES_NO_MONTH);
-		step(o, tr, r->k_article[K_CS_BASE], "cost-sharer base share", r->k[K_CS_BASE],
-		     STROOM_UNIT_SHARE, STROOM_RULES_NO_MONTH);
-		step(o, tr, r->k_article[K_CS_PER], "cost-sharer share per person",
-		     r->k[K_CS_PER], STROOM_UNIT_SHARE, STROOM_RULES_NO_MONTH);
-	}
-	o->cost_sharers = a;
-
-	if (!couple) {
-		if (young) {
-			/* art. 22a applies from 21 (lid 1): the youth norm stands */
-			err = norm_at(r, h->type == STROOM_TYPE_SINGLE_PARENT ? CAT_ART20_SINGLE_PARENT
-									       : CAT_ART20_SINGLE,
-				      date, o, tr, &norm);
-		} else if (a > 0) {
-			int64_t b;
-			if ((err = norm_at(r, pa ? CAT_ART22_COUPLE : CAT_ART21_COUPLE, date, o, tr,
-					   &b)) == 0) {
-				norm = cost_sharer_norm(r, b, a);
-				step(o, tr, "Participatiewet art. 22a lid 1",
-				     "cost-sharer norm (40% + A x 30%) / A x B", norm,
-				     STROOM_UNIT_EUROCENT, STROOM_RULES_NO_MONTH);
-			}
-		} else {
-			err = norm_at(r, pa ? CAT_ART22_SINGLE : CAT_ART21_SINGLE, date, o, tr, &norm);
-		}
-	} else if (young && pyoung) {
-		err = norm_at(r, h->has_children ? CAT_ART20_BOTH_U21_CHILDREN : CAT_ART20_BOTH_U21,
-			      date, o, tr, &norm);
-	} else if (young || pyoung) {
-		if (a == 0) {
-			err = norm_at(r,
-				      h->has_children ? CAT_ART20_ONE_U21_CHILDREN : CAT_ART20_ONE_U21,
-				      date, o, tr, &norm);
-		} else {
-			/* the young partner's part plus the art. 22a norm of the older one
-			 * (art. 22a lid 3 from 2026; art. 20 lid 3 before) */
-			int older_pa = young ? ppa : pa;
-			int64_t part = 0, b = 0;
-			const prov_row *p = prov_at(r,
-						    h->has_children
-							    ? "couple_one_u21_children_young_part"
-							    : "couple_one_u21_young_part",
-						    date);
-			if (p) {
-				part = p->value;
-				step(o, tr, p->article, "young partner's part", part,
-				     STROOM_UNIT_EUROCENT, p->from);
-			} else {
-				err = norm_at(r, CAT_ART20_SINGLE, date, o, tr, &part);
-			}
-			if (!err)
-				err = norm_at(r, older_pa ? CAT_ART22_COUPLE : CAT_ART21_COUPLE, date,
-					      o, tr, &b);
-			if (!err) {
-				int64_t cs = cost_sharer_norm(r, b, a);
-				step(o, tr, "Participatiewet art. 22a lid 1",
-				     "cost-sharer norm of the partner of 21+ (40% + A x 30%) / A x B",
-				     cs, STROOM_UNIT_EUROCENT, STROOM_RULES_NO_MONTH);
-				norm = part + cs;
-			}
-		}
-	} else if (a == 0) {
-		err = norm_at(r,
-			      pa && ppa	  ? CAT_ART22_COUPLE
-			      : pa || ppa ? CAT_ART22_ONE_PENSION
-					  : CAT_ART21_COUPLE,
-			      date, o, tr, &norm);
-	} else {
-		/* art. 22a lid 2: the sum of each spouse's own cost-sharer norm, with B
-		 * by that spouse's own situation (lid 1 a, b, c) */
-		int who;
-		for (who = 0; who < 2 && !err; who++) {
-			int me = who ? ppa : pa, other = who ? pa : ppa;
-			int64_t b, cs;
-			err = norm_at(r,
-				      me      ? CAT_ART22_COUPLE
-				      : other ? CAT_ART22_ONE_PENSION
-					      : CAT_ART21_COUPLE,
-				      date, o, tr, &b);
-			if (err)
-				break;
-			cs = cost_sharer_norm(r, b, a);
-			step(o, tr, "Participatiewet art. 22a lid 1 and 2",
-			     who ? "cost-sharer norm of the partner" : "cost-sharer norm of the person",
-			     cs, STROOM_UNIT_EUROCENT, STROOM_RULES_NO_MONTH);
-			norm += cs;
-		}
-	}
-	if (err)
+	if ((err = cost_sharers(r, h, date, !young + (couple && !pyoung), o, tr, &a)) != 0 ||
+	    (err = household_norm(r, h, date, young, pyoung, pa, ppa, a, o, tr, &norm)) != 0)
 		return err;
-
+	o->cost_sharers = a;
 	o->norm_eurocent = norm;
 	o->norm_excl_holiday_eurocent = mul_share(norm, PPM - r->k[K_HOLIDAY]);
 	step(o, tr, "Participatiewet art. 19 lid 1 and 2", "norm incl. holiday allowance", norm,
@@ -1029,88 +1107,32 @@ int stroom_rules_benefit(const stroom_rules *r, stroom_month date,
 	step(o, tr, r->k_article[K_HOLIDAY], "norm excl. holiday allowance",
 	     o->norm_excl_holiday_eurocent, STROOM_UNIT_EUROCENT, STROOM_RULES_NO_MONTH);
 
-	/* art. 31 lid 2 n: 25% of earnings up to a maximum, for at most six months
-	 * below pension age (no month limit from pension age); then for a single
-	 * parent with a child under 12, lid 2 r: 12.5% up to a maximum for at most
-	 * 30 more months. */
-	earnings = h->earnings_eurocent;
-	if (earnings > 0) {
-		int used = h->disregard_months_used;
-		const prov_row *dis_age;
-		step(o, tr, "Participatiewet art. 31 lid 1; art. 32", "net earnings from work", earnings,
-		     STROOM_UNIT_EUROCENT, STROOM_RULES_NO_MONTH);
-		if ((err = prov_required(r, "disregard_min_age", date, &dis_age)) != 0)
-			return err;
-		step(o, tr, "Participatiewet art. 31 lid 2 sub n", "disregard months already used", used,
-		     STROOM_UNIT_MONTHS, STROOM_RULES_NO_MONTH);
-		if (h->age < dis_age->value) {
-			/* art. 31 lid 5 (lid 7 in 2015): no disregard under 27 */
-			step(o, tr, dis_age->article, "minimum age for the earnings disregards",
-			     dis_age->value, STROOM_UNIT_COUNT, dis_age->from);
-		} else if (pa || used < r->k[K_DISREGARD_MONTHS]) {
-			int64_t max;
-			if ((err = norm_at(r, CAT_DISREGARD_MAX, date, o, tr, &max)) != 0)
-				return err;
-			step(o, tr, r->k_article[K_DISREGARD_MONTHS],
-			     pa ? "disregard months limit (none from pension age)"
-				: "disregard months limit",
-			     pa ? 0 : r->k[K_DISREGARD_MONTHS], STROOM_UNIT_MONTHS,
-			     STROOM_RULES_NO_MONTH);
-			step(o, tr, r->k_article[K_DISREGARD], "disregard share", r->k[K_DISREGARD],
-			     STROOM_UNIT_SHARE, STROOM_RULES_NO_MONTH);
-			dis = mul_share(earnings, r->k[K_DISREGARD]);
-			if (dis > max)
-				dis = max;
-			step(o, tr, "Participatiewet art. 31 lid 2 sub n", "disregard", dis, STROOM_UNIT_EUROCENT,
-			     STROOM_RULES_NO_MONTH);
-		} else if (h->type == STROOM_TYPE_SINGLE_PARENT && h->has_child_under_12) {
-			int64_t max;
-			step(o, tr, r->k_article[K_SP_DISREGARD_MONTHS],
-			     "single-parent disregard months limit", r->k[K_SP_DISREGARD_MONTHS],
-			     STROOM_UNIT_MONTHS, STROOM_RULES_NO_MONTH);
-			if (used < r->k[K_DISREGARD_MONTHS] + r->k[K_SP_DISREGARD_MONTHS]) {
-				if ((err = norm_at(r, CAT_SP_DISREGARD_MAX, date, o, tr, &max)) != 0)
-					return err;
-				step(o, tr, r->k_article[K_SP_DISREGARD],
-				     "single-parent disregard share", r->k[K_SP_DISREGARD],
-				     STROOM_UNIT_SHARE, STROOM_RULES_NO_MONTH);
-				dis = mul_share(earnings, r->k[K_SP_DISREGARD]);
-				if (dis > max)
-					dis = max;
-				step(o, tr, "Participatiewet art. 31 lid 2 sub r", "single-parent disregard", dis,
-				     STROOM_UNIT_EUROCENT, STROOM_RULES_NO_MONTH);
-			}
-		} else {
-			step(o, tr, r->k_article[K_DISREGARD_MONTHS],
-			     "disregard months limit (used up)", r->k[K_DISREGARD_MONTHS],
-			     STROOM_UNIT_MONTHS, STROOM_RULES_NO_MONTH);
-		}
-	}
-	offset = earnings - dis;
+	if ((err = earnings_disregard(r, h, date, pa, o, tr, &dis)) != 0)
+		return err;
+	offset = h->earnings_eurocent - dis;
 	o->disregard_eurocent = dis;
 	o->offset_eurocent = offset;
-	step(o, tr, "Participatiewet art. 19 lid 2", "earnings counted", offset, STROOM_UNIT_EUROCENT,
-	     STROOM_RULES_NO_MONTH);
+	step(o, tr, "Participatiewet art. 19 lid 2", "earnings counted", offset,
+	     STROOM_UNIT_EUROCENT, STROOM_RULES_NO_MONTH);
 
 	/* art. 19 lid 2: bijstand = norm - income; art. 18: the sanction, a share of
 	 * the norm, takes off at most what is left */
 	before = norm > offset ? norm - offset : 0;
-	sanction = 0;
 	if (h->sanction_pct > 0) {
 		sanction = mul_share(norm, (int64_t)h->sanction_pct * (PPM / 100));
 		if (sanction > before)
 			sanction = before;
-		step(o, tr, "Participatiewet art. 18 lid 2", "sanction percent of the norm", h->sanction_pct,
-		     STROOM_UNIT_PERCENT, STROOM_RULES_NO_MONTH);
-		step(o, tr, "Participatiewet art. 18 lid 2", "sanction", sanction, STROOM_UNIT_EUROCENT,
-		     STROOM_RULES_NO_MONTH);
+		step(o, tr, "Participatiewet art. 18 lid 2", "sanction percent of the norm",
+		     h->sanction_pct, STROOM_UNIT_PERCENT, STROOM_RULES_NO_MONTH);
+		step(o, tr, "Participatiewet art. 18 lid 2", "sanction", sanction,
+		     STROOM_UNIT_EUROCENT, STROOM_RULES_NO_MONTH);
 	}
 	o->sanction_eurocent = sanction;
 	o->amount_eurocent = before - sanction;
 	o->amount_excl_holiday_eurocent = mul_share(o->amount_eurocent, PPM - r->k[K_HOLIDAY]);
 	o->holiday_eurocent = o->amount_eurocent - o->amount_excl_holiday_eurocent;
-	step(o, tr, "Participatiewet art. 19 lid 2", "benefit incl. holiday allowance", o->amount_eurocent,
-	     STROOM_UNIT_EUROCENT, STROOM_RULES_NO_MONTH);
+	step(o, tr, "Participatiewet art. 19 lid 2", "benefit incl. holiday allowance",
+	     o->amount_eurocent, STROOM_UNIT_EUROCENT, STROOM_RULES_NO_MONTH);
 	step(o, tr, r->k_article[K_HOLIDAY], "holiday allowance in the benefit",
 	     o->holiday_eurocent, STROOM_UNIT_EUROCENT, STROOM_RULES_NO_MONTH);
 	return 0;

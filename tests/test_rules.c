@@ -472,7 +472,8 @@ static void test_trace(void **state)
 			     STROOM_RULES_NO_MONTH));
 	assert_true(has_step(&b, "Participatiewet art. 19a lid 1 (Stb. 2022-499)",
 			     "minimum age of a cost-sharer", 27, stroom_month_make(2023, 1)));
-	assert_true(has_step(&b, "Participatiewet art. 18 lid 2", "sanction", 18174, STROOM_RULES_NO_MONTH));
+	assert_true(has_step(&b, "Participatiewet art. 18 lid 2", "sanction", 18174,
+			     STROOM_RULES_NO_MONTH));
 	/* 794.75 - (817.35 - 204.34) = 181.74; 30% of the norm is 238.43, capped at 181.74 */
 	assert_int_equal(b.amount_eurocent, 0);
 	assert_int_equal(b.sanction_eurocent, 18174);
@@ -488,8 +489,39 @@ static void test_trace(void **state)
 	stroom_rules_free(r);
 }
 
-/* Over a grid of households and earnings: the parts add up; the benefit never
- * rises and income never falls as earnings rise; excl = round(95%). */
+/* Earnings 0 to 3000 euro in steps of 17.31 for household h at month m: the
+ * parts add up, excl = round(95%), the benefit never rises and income never
+ * falls as earnings rise. Returns the number of points checked. */
+static int check_earnings_path(const stroom_rules *r, stroom_month m, stroom_household_input h)
+{
+	int64_t e, prev_amount = -1, prev_income = -1, before;
+	int n = 0;
+	for (e = 0; e <= 300000; e += 1731) {
+		stroom_benefit b;
+		h.earnings_eurocent = e;
+		if (stroom_rules_benefit(r, m, &h, &b))
+			fail_msg("%s", stroom_error_last());
+		n++;
+		before = b.norm_eurocent > b.offset_eurocent ? b.norm_eurocent - b.offset_eurocent : 0;
+		assert_true(b.amount_eurocent >= 0);
+		assert_int_equal(b.offset_eurocent + b.disregard_eurocent, e);
+		assert_true(b.disregard_eurocent <= e);
+		assert_int_equal(b.amount_eurocent, before - b.sanction_eurocent);
+		assert_int_equal(b.amount_excl_holiday_eurocent + b.holiday_eurocent,
+				 b.amount_eurocent);
+		assert_int_equal(b.amount_excl_holiday_eurocent, (b.amount_eurocent * 95 + 50) / 100);
+		if (prev_amount >= 0) {
+			assert_true(b.amount_eurocent <= prev_amount);
+			assert_true(e + b.amount_eurocent >= prev_income);
+		}
+		prev_amount = b.amount_eurocent;
+		prev_income = e + b.amount_eurocent;
+	}
+	return n;
+}
+
+/* The invariants over a grid of household types, ages, dates, cost-sharers,
+ * disregard months and sanctions. */
 static void test_invariants(void **state)
 {
 	stroom_rules *r = load_fixture();
@@ -507,43 +539,15 @@ static void test_invariants(void **state)
 				for (sh = 0; sh <= 4; sh++)
 					for (used = 0; used <= 40; used += 7) {
 						stroom_household_input h = STROOM_HOUSEHOLD_INPUT_INIT;
-						int64_t e, prev_amount = -1, prev_income = -1;
 						h.type = types[t];
 						h.age = ages[a];
 						h.partner_age = ages[(a + 3) % 7];
 						h.has_child_under_12 = types[t] == STROOM_TYPE_SINGLE_PARENT;
 						h.sharers = sh == 0 ? 0 : sh + 1;
 						h.disregard_months_used = used;
+						h.sanction_pct = (int)((t + a + m + (size_t)sh) % 3) * 30;
 						h.skip_trace = 1;
-						for (e = 0; e <= 300000; e += 1731) {
-							stroom_benefit b;
-							int64_t inc;
-							h.earnings_eurocent = e;
-							if (stroom_rules_benefit(r, months[m], &h, &b)) {
-								fail_msg("%s", stroom_error_last());
-							}
-							n++;
-							assert_true(b.amount_eurocent >= 0);
-							assert_int_equal(b.offset_eurocent + b.disregard_eurocent, e);
-							assert_true(b.disregard_eurocent <= e);
-							assert_int_equal(b.amount_eurocent,
-									 (b.norm_eurocent > b.offset_eurocent
-										  ? b.norm_eurocent - b.offset_eurocent
-										  : 0) -
-										 b.sanction_eurocent);
-							assert_int_equal(b.amount_excl_holiday_eurocent +
-										 b.holiday_eurocent,
-									 b.amount_eurocent);
-							assert_int_equal(b.amount_excl_holiday_eurocent,
-									 (b.amount_eurocent * 95 + 50) / 100);
-							inc = e + b.amount_eurocent;
-							if (prev_amount >= 0) {
-								assert_true(b.amount_eurocent <= prev_amount);
-								assert_true(inc >= prev_income);
-							}
-							prev_amount = b.amount_eurocent;
-							prev_income = inc;
-						}
+						n += check_earnings_path(r, months[m], h);
 					}
 	assert_true(n > 100000);
 	stroom_rules_free(r);
