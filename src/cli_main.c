@@ -4,6 +4,8 @@
  * The only process-wide state is the SIGINT flag, which asks a running
  * simulation to stop (the run directory is then not written).
  */
+#include "cli.h"
+
 #include <stroom/output.h>
 #include <stroom/population.h>
 #include <stroom/scenario.h>
@@ -43,6 +45,8 @@ static const char usage[] =
 	"  scenarios             list the builtin scenarios\n"
 	"  population [SCENARIO|FILE] --out FILE.csv\n"
 	"                        write the scenario's starting population as a household CSV\n"
+	"  benefit --date YYYY-MM-DD --household single|single_parent|couple --age N [...]\n"
+	"                        monthly bijstand of one household (stroom benefit --help)\n"
 	"  schema --markdown     print the scenario reference (docs/scenario.md)\n"
 	"  version               print the version\n"
 	"\n"
@@ -327,6 +331,8 @@ int main(int argc, char **argv)
 		return cmd_scenarios();
 	if (!strcmp(cmd, "population"))
 		return cmd_population(argc - 2, argv + 2);
+	if (!strcmp(cmd, "benefit"))
+		return stroom_cli_benefit(argc - 2, argv + 2);
 	if (!strcmp(cmd, "schema"))
 		return cmd_schema(argc - 2, argv + 2);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

@@ -25,8 +25,19 @@ double stroom_output_quantile_prob(int i)
 	return i >= 0 && i < STROOM_NQUANT ? quantile_probs[i] : 0.0;
 }
 
+/* Indicators in series.csv: the counts, then the money indicators. */
+#define NSERIES (STROOM_NIND + STROOM_NMONEY)
+
+static const char *series_name(int ind)
+{
+	return ind < STROOM_NIND ? stroom_indicator_name(ind) : stroom_money_name(ind - STROOM_NIND);
+}
+
 static double value_at(const stroom_results *r, int rep, int t, int ind, int g)
 {
+	if (ind >= STROOM_NIND)
+		return t < stroom_results_months(r)
+			       ? (double)stroom_results_money(r, rep, t, ind - STROOM_NIND, g) : 0.0;
 	if (t >= stroom_results_months(r))
 		return ind == STROOM_IND_CASELOAD ? (double)stroom_results_final_caseload(r, rep, g) : 0.0;
 	return (double)stroom_results_value(r, rep, t, ind, g);
@@ -43,6 +54,42 @@ static void stats_into(const stroom_results *r, int t, int ind, int g, double *b
 	gsl_sort(buf, 1, (size_t)R);
 	for (k = 0; k < STROOM_NQUANT; k++)
 		quant[k] = gsl_stats_quantile_from_sorted_data(buf, 1, (size_t)R, quantile_probs[k]);
+}
+
+/*
+ * Sums an indicator over the months of a calendar year for each replicate (group
+ * all) and gives the mean and quantiles of those sums. Returns the number of
+ * simulated months in that year.
+ */
+static int year_sum_stats(const stroom_results *r, int year, int ind, double *mean,
+			  double quant[STROOM_NQUANT])
+{
+	int R = stroom_results_replicates(r), T = stroom_results_months(r), rep, t, k, months = 0;
+	stroom_month start = stroom_results_start(r);
+	double small[256], *buf = R <= 256 ? small : malloc((size_t)R * sizeof(double));
+	if (!buf) {
+		*mean = 0.0 / 0.0;
+		for (k = 0; k < STROOM_NQUANT; k++)
+			quant[k] = *mean;
+		return 0;
+	}
+	for (rep = 0; rep < R; rep++) {
+		double sum = 0;
+		months = 0;
+		for (t = 0; t < T; t++)
+			if (stroom_month_year(start + t) == year) {
+				sum += value_at(r, rep, t, ind, 0);
+				months++;
+			}
+		buf[rep] = sum;
+	}
+	*mean = gsl_stats_mean(buf, 1, (size_t)R);
+	gsl_sort(buf, 1, (size_t)R);
+	for (k = 0; k < STROOM_NQUANT; k++)
+		quant[k] = gsl_stats_quantile_from_sorted_data(buf, 1, (size_t)R, quantile_probs[k]);
+	if (buf != small)
+		free(buf);
+	return months;
 }
 
 void stroom_output_stats(const stroom_results *r, int t, int indicator, int group, double *mean,
@@ -74,11 +121,11 @@ int stroom_output_series_csv(const stroom_results *r, FILE *f)
 	fprintf(f, "month,indicator,group,mean,p05,p25,p50,p75,p95\n");
 	for (t = 0; t < T; t++) {
 		stroom_month_format(stroom_results_start(r) + t, mb, sizeof mb);
-		for (ind = 0; ind < STROOM_NIND; ind++)
+		for (ind = 0; ind < NSERIES; ind++)
 			for (g = 0; g < G; g++) {
 				double mean, q[STROOM_NQUANT];
 				stats_into(r, t, ind, g, buf, &mean, q);
-				fprintf(f, "%s,%s,%s,%.2f", mb, stroom_indicator_name(ind),
+				fprintf(f, "%s,%s,%s,%.2f", mb, series_name(ind),
 					stroom_results_group_name(r, g), mean);
 				for (k = 0; k < STROOM_NQUANT; k++)
 					fprintf(f, ",%.1f", q[k]);
@@ -188,6 +235,18 @@ size_t stroom_output_summary(const stroom_results *r, const stroom_params *p, ch
 				months++;
 			}
 			stroom_sbuf_printf(&b, " %8s", thousands(sum, a, sizeof a));
+		}
+		stroom_sbuf_printf(&b, months < 12 ? "   (%d months)\n" : "\n", months);
+	}
+
+	stroom_sbuf_printf(&b, "\nSpending per year (EUR million; median and 90%% interval)\n");
+	stroom_sbuf_printf(&b, "  year          benefits                    LKS\n");
+	for (year = stroom_month_year(start); year <= stroom_month_year(start + T - 1); year++) {
+		int money, months = 0;
+		stroom_sbuf_printf(&b, "  %d", year);
+		for (money = 0; money < STROOM_NMONEY; money++) {
+			months = year_sum_stats(r, year, STROOM_NIND + money, &mean, q);
+			stroom_sbuf_printf(&b, "  %7.1f [%7.1f - %7.1f]", q[2] / 1e8, q[0] / 1e8, q[4] / 1e8);
 		}
 		stroom_sbuf_printf(&b, months < 12 ? "   (%d months)\n" : "\n", months);
 	}

@@ -135,6 +135,15 @@ const scenario_key scenario_keys[] = {
 	{.path = "parttime.work_multiplier", .type = KEY_DOUBLE, F(parttime_work_multiplier), MULT,
 	 .doc = "work hazard while working part-time"},
 
+	{.path = "parttime.earnings_eurocent", .type = KEY_INT, F(parttime_earnings_eurocent),
+	 .min = 0, .max = 1000000, .unit = "eurocent per month",
+	 .doc = "net earnings of a household working part-time alongside the benefit"},
+	{.path = "lks.cost_eurocent", .type = KEY_INT, F(lks_cost_eurocent), .min = 0,
+	 .max = 1000000, .unit = "eurocent per month",
+	 .doc = "wage-cost subsidy (LKS) paid to the employer for a household that left with LKS"},
+	{.path = "lks.duration_months", .type = KEY_INT, F(lks_duration_months), .min = 0,
+	 .max = 600, .unit = "months", .doc = "months the LKS is paid after the exit"},
+
 	{.path = "drift.short_to_medium_months", .type = KEY_INT, F(drift_short_months), .min = 1,
 	 .max = 240, .def = "9", .unit = "months",
 	 .doc = "spell duration at which short distance becomes medium (herijking "

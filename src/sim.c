@@ -10,6 +10,12 @@
  *   off after work/LKS and not durable: return with a constant monthly hazard;
  *   then the month's new households arrive (Poisson count, composition mix).
  *
+ * Every household on benefit is paid by the rules module (stroom/rules.h) at the
+ * month's date. Its amount depends only on (type, age class 18-20 / 21-26 / 27+,
+ * part-time state: none / within the disregard months / after them), so the
+ * amounts of all 27 classes for every month are computed once before the
+ * replicates start and a household costs one table lookup.
+ *
  * Exit hazards depend on (distance, age band, duration band, type, area,
  * part-time) and on the month (labour market, shocks). They are precomputed into a
  * table of cumulative thresholds at the start of each month, so a household costs
@@ -43,6 +49,14 @@ static const char *const indicator_names[STROOM_NIND] = {
 	"caseload", "inflow_new", "inflow_return", "exit_work", "exit_lks",
 	"exit_other", "exit_enforcement", "exit_pension", "parttime"};
 
+static const char *const money_names[STROOM_NMONEY] = {"spending_benefit_eurocent",
+							   "spending_lks_eurocent"};
+
+const char *stroom_money_name(int money)
+{
+	return money >= 0 && money < STROOM_NMONEY ? money_names[money] : NULL;
+}
+
 const char *stroom_indicator_name(int indicator)
 {
 	return indicator >= 0 && indicator < STROOM_NIND ? indicator_names[indicator] : NULL;
@@ -55,6 +69,7 @@ struct stroom_results {
 	char group_name[15 + STROOM_MAX_AREAS][STROOM_NAME_LEN];
 	int32_t *counts;  /* [rep][month][indicator][group] */
 	int32_t *final;   /* [rep][group]: caseload on the 1st after the last month */
+	int64_t *money;   /* [rep][month][money indicator][group], eurocent */
 };
 
 /* Group offsets: all | distance | areas | duration | age | type. */
@@ -77,14 +92,31 @@ static group_layout layout_for(int n_areas)
 /* Per-thread workspace: the households of one replicate and the month's tables. */
 typedef struct workspace {
 	size_t cap;
-	int32_t *birth, *spell;
+	int32_t *birth, *spell, *lks_end; /* lks_end: first month the LKS is no longer paid */
 	uint8_t *type, *area, *dist, *stream, *pt, *prev, *status;
+	uint8_t *ptm;            /* months of part-time work in this spell (capped at 255) */
 	double (*thr)[4];        /* [cell][4]: cumulative exit thresholds this month */
 	stroom_gsl_philox gsl;
 } workspace;
 
+/* Benefit classes: household type x age class x part-time state. */
+#define BEN_AGE 3   /* 18-20, 21-26, 27 and older */
+#define BEN_PT 3    /* no part-time work, within the disregard months, after them */
+#define BEN_CELLS (STROOM_NTYPE * BEN_AGE * BEN_PT)
+/* Months of part-time work after which the disregard of art. 31 lid 2 n is used
+ * up; must match the rules' disregard_months (checked when the tables are built). */
+#define BEN_DISREGARD_MONTHS 6
+
+static inline int ben_cell(int type, int32_t age_months, int pt, int ptm)
+{
+	int ac = age_months < 21 * 12 ? 0 : age_months < 27 * 12 ? 1 : 2;
+	int ps = !pt ? 0 : ptm < BEN_DISREGARD_MONTHS ? 1 : 2;
+	return (type * BEN_AGE + ac) * BEN_PT + ps;
+}
+
 typedef struct shared {
 	const stroom_params *p;
+	const int64_t *benefit;   /* [month][BEN_CELLS] eurocent incl. holiday allowance */
 	const stroom_households *h0;
 	stroom_results *res;
 	group_layout gl;
@@ -99,6 +131,7 @@ static void workspace_free(const stroom_allocator *a, workspace *w)
 {
 	stroom_free(a, w->birth);
 	stroom_free(a, w->spell);
+	stroom_free(a, w->lks_end);
 	stroom_free(a, w->type);
 	stroom_free(a, w->thr);
 	memset(w, 0, sizeof *w);
@@ -111,9 +144,10 @@ static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap)
 	w->cap = cap;
 	w->birth = stroom_malloc(a, cap * sizeof(int32_t));
 	w->spell = stroom_malloc(a, cap * sizeof(int32_t));
-	w->type = stroom_malloc(a, cap * 7);
+	w->lks_end = stroom_malloc(a, cap * sizeof(int32_t));
+	w->type = stroom_malloc(a, cap * 8);
 	w->thr = stroom_malloc(a, NCELL_MAX * sizeof *w->thr);
-	if (!w->birth || !w->spell || !w->type || !w->thr) {
+	if (!w->birth || !w->spell || !w->lks_end || !w->type || !w->thr) {
 		workspace_free(a, w);
 		return STROOM_ENOMEM;
 	}
@@ -123,6 +157,7 @@ static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap)
 	w->pt = w->stream + cap;
 	w->prev = w->pt + cap;
 	w->status = w->prev + cap;
+	w->ptm = w->status + cap;
 	stroom_gsl_philox_init(&w->gsl);
 	return 0;
 }
@@ -221,13 +256,19 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 	memcpy(w->pt, h0->parttime, n);
 	memcpy(w->prev, h0->prev_spells, n);
 	memset(w->status, ST_ON, n);
+	memset(w->lks_end, 0, n * sizeof(int32_t));
+	/* starting part-timers are taken to have used their disregard months already */
+	memset(w->ptm, BEN_DISREGARD_MONTHS, n);
 
 	for (t = 0; t <= T; t++) {
 		const stroom_month m = res->start + t;
 		const int32_t aow = (int32_t)lround(stroom_series_at(&p->pension_age_months, m, 804));
 		const uint32_t um = (uint32_t)m;
+		const int64_t *ben = t < T ? sh->benefit + (size_t)t * BEN_CELLS : NULL;
 		int32_t *cm = t < T ? res->counts + ((size_t)rep * (size_t)T + (size_t)t) * STROOM_NIND * (size_t)ng
 				    : res->final + (size_t)rep * (size_t)ng;
+		int64_t *mm = t < T ? res->money + ((size_t)rep * (size_t)T + (size_t)t) * STROOM_NMONEY * (size_t)ng
+				    : NULL;
 		unsigned n_new, j;
 
 		if (t == T) { /* the stock on the 1st after the last month */
@@ -252,6 +293,16 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 			double r[4];
 			const double *thr;
 
+			if (st != ST_ON && w->lks_end[i] > m) {
+				/* the wage-cost subsidy runs on after an exit with LKS; counted by
+				 * the household's area, age band and type */
+				const int64_t c = p->lks_cost_eurocent;
+				int64_t *ml = mm + STROOM_MONEY_LKS * ng;
+				ml[0] += c;
+				ml[gl.area + w->area[i]] += c;
+				ml[gl.age + stroom_age_band(w->birth[i], m)] += c;
+				ml[gl.type + w->type[i]] += c;
+			}
 			if (st == ST_GONE)
 				continue;
 			age_m = m - w->birth[i];
@@ -268,6 +319,8 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 					w->stream[i] = p->return_distance == STROOM_DIST_LONG ? STROOM_STREAM_PRESTATIE
 											       : STROOM_STREAM_WERK;
 					w->pt[i] = 0;
+					w->ptm[i] = 0;
+					w->lks_end[i] = 0;
 					if (w->prev[i] < 255)
 						w->prev[i]++;
 					g[0] = 0;
@@ -296,6 +349,14 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 			if (w->pt[i])
 				for (k = 0; k < 6; k++)
 					COUNT(STROOM_IND_PARTTIME, g[k]);
+			{ /* this month's benefit, paid to everyone on benefit on the 1st */
+				int64_t amount = ben[ben_cell(w->type[i], age_m, w->pt[i], w->ptm[i])];
+				int64_t *mb = mm + STROOM_MONEY_BENEFIT * ng;
+				for (k = 0; k < 6; k++)
+					mb[g[k]] += amount;
+				if (w->pt[i] && w->ptm[i] < 255)
+					w->ptm[i]++;
+			}
 
 			if (age_m >= aow) {
 				w->status[i] = ST_GONE;
@@ -314,14 +375,18 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 					COUNT(ev, g[k]);
 				w->status[i] = (ev == STROOM_IND_EXIT_WORK || ev == STROOM_IND_EXIT_LKS) && r[2] < q
 						       ? ST_OFF_NONDURABLE : ST_GONE;
+				if (ev == STROOM_IND_EXIT_LKS)
+					w->lks_end[i] = m + 1 + p->lks_duration_months;
 				continue;
 			}
 			/* stays: part-time work changes, then distance drift when the spell
 			 * crosses the herijking's boundaries (9 and 24 months): a household
 			 * still on benefit when work was expected is reassessed one class
 			 * further. Households assessed otherwise keep their class. */
-			if (w->pt[i] ? r[1] < p->parttime_stop : r[1] < p->parttime_start)
+			if (w->pt[i] ? r[1] < p->parttime_stop : r[1] < p->parttime_start) {
 				w->pt[i] ^= 1;
+				w->ptm[i] = 0;
+			}
 			{
 				int32_t dur_next = m + 1 - w->spell[i];
 				if (w->dist[i] == STROOM_DIST_SHORT && dur_next == p->drift_short_months)
@@ -362,8 +427,10 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 			w->stream[n] = a == STROOM_AGE_LT27 ? STROOM_STREAM_OTHER
 				     : w->dist[n] == STROOM_DIST_LONG ? STROOM_STREAM_PRESTATIE : STROOM_STREAM_WERK;
 			w->pt[n] = 0;
+			w->ptm[n] = 0;
 			w->prev[n] = 0;
 			w->status[n] = ST_ON;
+			w->lks_end[n] = 0;
 			g[0] = 0;
 			g[1] = gl.dist + w->dist[n];
 			g[2] = gl.area + w->area[n];
@@ -402,6 +469,44 @@ static void *worker_main(void *arg)
 		atomic_fetch_add(&sh->done, 1);
 	}
 	return NULL;
+}
+
+/*
+ * Fills benefit[t][cell] for every simulated month from the rules: one household
+ * of each type, age class and part-time state, with no cost-sharers, no children
+ * counted for the 18-20 couple norms or the single-parent disregard, partners of
+ * the head's age, and parttime.earnings_eurocent when working part-time
+ * (docs/model.md lists these assumptions). Returns 0 or STROOM_EINVAL naming the
+ * month the rules do not cover.
+ */
+static int build_benefit_tables(const stroom_rules *rules, const stroom_params *p, int T,
+				int64_t *benefit)
+{
+	static const int class_age[BEN_AGE] = {19, 24, 40};
+	int t, type, ac, ps;
+	for (t = 0; t < T; t++) {
+		stroom_month m = p->start + t;
+		for (type = 0; type < STROOM_NTYPE; type++)
+			for (ac = 0; ac < BEN_AGE; ac++)
+				for (ps = 0; ps < BEN_PT; ps++) {
+					stroom_household_input h = STROOM_HOUSEHOLD_INPUT_INIT;
+					stroom_benefit b;
+					char mb[16];
+					int err;
+					h.type = type;
+					h.age = h.partner_age = class_age[ac];
+					h.earnings_eurocent = ps ? p->parttime_earnings_eurocent : 0;
+					h.disregard_months_used = ps == 2 ? BEN_DISREGARD_MONTHS : 0;
+					h.skip_trace = 1;
+					if ((err = stroom_rules_benefit(rules, m, &h, &b)) != 0)
+						return stroom_error_set(STROOM_EINVAL, "start: benefit rules for %s: %s",
+									stroom_month_format(m, mb, sizeof mb),
+									stroom_error_last());
+					benefit[t * BEN_CELLS + (type * BEN_AGE + ac) * BEN_PT + ps] =
+						b.amount_eurocent;
+				}
+	}
+	return 0;
 }
 
 /* Checks what the engine needs beyond the schema's bounds. */
@@ -460,6 +565,9 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	const stroom_households *h0 = stroom_population_households(pop);
 	stroom_results *res = NULL;
 	worker *workers = NULL;
+	stroom_rules *own_rules = NULL;
+	const stroom_rules *rules;
+	int64_t *benefit = NULL;
 	shared sh;
 	int err = 0, nthreads, i, k;
 	size_t cells;
@@ -497,10 +605,26 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	cells = (size_t)res->replicates * (size_t)res->months * STROOM_NIND * (size_t)res->ngroups;
 	res->counts = stroom_calloc(a, cells, sizeof(int32_t));
 	res->final = stroom_calloc(a, (size_t)res->replicates * (size_t)res->ngroups, sizeof(int32_t));
-	if (!res->counts || !res->final) {
+	res->money = stroom_calloc(a, (size_t)res->replicates * (size_t)res->months * STROOM_NMONEY *
+					      (size_t)res->ngroups, sizeof(int64_t));
+	if (!res->counts || !res->final || !res->money) {
 		err = STROOM_ENOMEM;
 		goto cleanup;
 	}
+
+	rules = o.rules;
+	if (!rules) {
+		if ((err = stroom_rules_load(&own_rules, NULL, NULL, a)) != 0)
+			goto cleanup;
+		rules = own_rules;
+	}
+	benefit = stroom_malloc(a, (size_t)res->months * BEN_CELLS * sizeof(int64_t));
+	if (!benefit) {
+		err = STROOM_ENOMEM;
+		goto cleanup;
+	}
+	if ((err = build_benefit_tables(rules, params, res->months, benefit)) != 0)
+		goto cleanup;
 
 	nthreads = o.threads > 0 ? o.threads : online_cpus();
 	if (nthreads > res->replicates)
@@ -508,6 +632,7 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	res->threads = nthreads;
 
 	sh.p = params;
+	sh.benefit = benefit;
 	sh.h0 = h0;
 	sh.res = res;
 	sh.cap = capacity_for(params, h0->n);
@@ -563,6 +688,8 @@ cleanup_workers:
 cleanup_mutex:
 	pthread_mutex_destroy(&sh.error_lock);
 cleanup:
+	stroom_free(a, benefit);
+	stroom_rules_free(own_rules);
 	if (err) {
 		stroom_results_free(res);
 		return err;
@@ -577,6 +704,7 @@ void stroom_results_free(stroom_results *r)
 		return;
 	stroom_free(r->alloc, r->counts);
 	stroom_free(r->alloc, r->final);
+	stroom_free(r->alloc, r->money);
 	stroom_free(r->alloc, r);
 }
 
@@ -605,6 +733,13 @@ int32_t stroom_results_value(const stroom_results *r, int rep, int t, int indica
 	size_t idx = (((size_t)rep * (size_t)r->months + (size_t)t) * STROOM_NIND + (size_t)indicator) *
 		     (size_t)r->ngroups + (size_t)group;
 	return r->counts[idx];
+}
+
+int64_t stroom_results_money(const stroom_results *r, int rep, int t, int money, int group)
+{
+	size_t idx = (((size_t)rep * (size_t)r->months + (size_t)t) * STROOM_NMONEY + (size_t)money) *
+		     (size_t)r->ngroups + (size_t)group;
+	return r->money[idx];
 }
 
 int32_t stroom_results_final_caseload(const stroom_results *r, int rep, int group)

@@ -29,7 +29,8 @@ STROOM_API double stroom_output_quantile_prob(int i); /* 0.05, 0.25, 0.50, 0.75,
 /*
  * Quantiles (STROOM_NQUANT, at stroom_output_quantile_prob) and mean of indicator
  * for group in month index t over the replicates (t == months gives the caseload
- * on the 1st after the last month). GSL's interpolated quantiles of sorted data.
+ * on the 1st after the last month). indicator is a STROOM_IND_* count or
+ * STROOM_NIND + a STROOM_MONEY_* amount. GSL's interpolated quantiles of sorted data.
  */
 STROOM_API void stroom_output_stats(const stroom_results *r, int t, int indicator, int group,
 				    double *mean, double quant[STROOM_NQUANT]);

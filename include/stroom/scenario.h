@@ -113,6 +113,11 @@ typedef struct stroom_params {
 	double parttime_start;               /* parttime.start: monthly hazard */
 	double parttime_stop;                /* parttime.stop: monthly hazard */
 	double parttime_work_multiplier;     /* parttime.work_multiplier */
+	int parttime_earnings_eurocent;      /* parttime.earnings_eurocent: net earnings a month */
+
+	/* wage-cost subsidy (LKS) after an exit with LKS */
+	int lks_cost_eurocent;               /* lks.cost_eurocent: subsidy paid a month */
+	int lks_duration_months;             /* lks.duration_months: how long it is paid */
 
 	/* distance drift by spell duration (the herijking's 9 and 24 months) */
 	int drift_short_months;              /* drift.short_to_medium_months */

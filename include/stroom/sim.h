@@ -17,6 +17,7 @@
 
 #include <stroom/common.h>
 #include <stroom/population.h>
+#include <stroom/rules.h>
 #include <stroom/scenario.h>
 
 #ifdef __cplusplus
@@ -36,8 +37,17 @@ enum {
 	STROOM_NIND
 };
 
+/* Money per month in eurocent (int64), per replicate and group. */
+enum {
+	STROOM_MONEY_BENEFIT,       /* benefits paid to households on benefit, incl. holiday allowance */
+	STROOM_MONEY_LKS,           /* wage-cost subsidies paid for households that left with LKS */
+	STROOM_NMONEY
+};
+
 /* "caseload", "inflow_new", ... as in series.csv. */
 STROOM_API const char *stroom_indicator_name(int indicator);
+/* "spending_benefit_eurocent", "spending_lks_eurocent". */
+STROOM_API const char *stroom_money_name(int money);
 
 /* Progress callback: called from the calling thread about every 100 ms with the
  * replicates finished; a nonzero return cancels the run (STROOM_EINTR). */
@@ -49,9 +59,10 @@ typedef struct stroom_sim_options {
 	const stroom_allocator *allocator;/* NULL = malloc */
 	stroom_progress_cb progress;      /* may be NULL */
 	void *payload;
+	const stroom_rules *rules;        /* benefit rules; NULL = the builtin rules */
 } stroom_sim_options;
 #define STROOM_SIM_OPTIONS_VERSION 1
-#define STROOM_SIM_OPTIONS_INIT {STROOM_SIM_OPTIONS_VERSION, 0, NULL, NULL, NULL}
+#define STROOM_SIM_OPTIONS_INIT {STROOM_SIM_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL}
 
 typedef struct stroom_results stroom_results;
 
@@ -77,6 +88,8 @@ STROOM_API int stroom_results_group_index(const stroom_results *r, const char *n
 /* Count for replicate rep, month index t (0 = start), indicator, group. */
 STROOM_API int32_t stroom_results_value(const stroom_results *r, int rep, int t, int indicator,
 					int group);
+/* Money (eurocent) for replicate rep, month index t, money indicator, group. */
+STROOM_API int64_t stroom_results_money(const stroom_results *r, int rep, int t, int money, int group);
 /* The caseload on the 1st of the month after the last month (end + 1), per replicate. */
 STROOM_API int32_t stroom_results_final_caseload(const stroom_results *r, int rep, int group);
 

@@ -1,6 +1,6 @@
 /*
  * stroom/stroom.h: the umbrella header of libstroom, the engine behind `stroom`.
- * Reading order: common.h, scenario.h, population.h, rng.h, sim.h, output.h.
+ * Reading order: common.h, scenario.h, population.h, rules.h, rng.h, sim.h, output.h.
  */
 #ifndef STROOM_STROOM_H
 #define STROOM_STROOM_H
@@ -9,6 +9,7 @@
 #include <stroom/output.h>
 #include <stroom/population.h>
 #include <stroom/rng.h>
+#include <stroom/rules.h>
 #include <stroom/scenario.h>
 #include <stroom/sim.h>
 
