@@ -199,7 +199,7 @@ static int cmd_run(int argc, char **argv)
 	}
 
 	err = p.population_csv[0] ? stroom_population_load_csv(&pop, p.population_csv, &p, NULL)
-				  : stroom_population_synthesise(&pop, &p, NULL);
+				  : stroom_population_synthesise(&pop, &p, NULL, NULL);
 	if (err) {
 		code = fail(err);
 		goto cleanup;
@@ -289,7 +289,7 @@ static int cmd_population(int argc, char **argv)
 		return fail(err);
 	p = stroom_scenario_params(s);
 	err = p->population_csv[0] ? stroom_population_load_csv(&pop, p->population_csv, p, NULL)
-				   : stroom_population_synthesise(&pop, p, NULL);
+				   : stroom_population_synthesise(&pop, p, NULL, NULL);
 	if (!err)
 		err = stroom_population_write_csv(pop, out, p);
 	if (err)

@@ -151,12 +151,6 @@ static const char *category_name(const stroom_params *p, int dim, size_t j)
 	}
 }
 
-/* The AOW age at the start in whole months: ages at or above it are excluded. */
-static int32_t pension_months(const stroom_params *p)
-{
-	double v = stroom_series_at(&p->pension_age_months, p->start, 804.0);
-	return (int32_t)ceil(v);
-}
 
 /* Checks one group of shares (finite, >= 0, summing to 1 within tolerance). */
 static int check_shares(const char *key, const double *share, size_t n)
@@ -176,10 +170,9 @@ static int check_shares(const char *key, const double *share, size_t n)
 	return 0;
 }
 
-static int check_params(const stroom_params *p)
+static int check_params(const stroom_params *p, int32_t aow)
 {
 	int rc;
-	int32_t aow;
 	if (p->n_areas < 1 || p->n_areas > STROOM_MAX_AREAS)
 		return stroom_error_set(STROOM_EINVAL, "areas: expected 1 to %d area names, got %d",
 					STROOM_MAX_AREAS, p->n_areas);
@@ -201,11 +194,10 @@ static int check_params(const stroom_params *p)
 		return stroom_error_set(STROOM_EINVAL,
 					"population.older_long_duration: expected a multiplier >= 0, got %g",
 					p->pop_age_x_duration_long);
-	aow = pension_months(p);
 	if (p->pop_age[STROOM_AGE_55P] > 0.0 && aow <= age_lo[STROOM_AGE_55P]) {
 		char m[16];
 		return stroom_error_set(STROOM_EINVAL,
-					"pension.age_months: the AOW age in %s is %d months, not above "
+					"population.age: the pension age in %s is %d months, not above "
 					"55 years, so population.age 55+ (%g) cannot be filled",
 					stroom_month_format(p->start, m, sizeof m), aow,
 					p->pop_age[STROOM_AGE_55P]);
@@ -215,11 +207,11 @@ static int check_params(const stroom_params *p)
 
 /* The youngest age (months) a head in this age band can have with a spell in this
  * duration band, given the spell began at 18 or later; hi is the band's end. */
-static void age_range(const stroom_params *p, int age, int dur, int32_t *lo, int32_t *hi)
+static void age_range(int32_t aow, int age, int dur, int32_t *lo, int32_t *hi)
 {
 	int32_t need = MONTHS_18Y + dur_lo[dur];
 	*lo = age_lo[age] > need ? age_lo[age] : need;
-	*hi = age == STROOM_AGE_55P ? pension_months(p) : age_hi_fixed[age];
+	*hi = age == STROOM_AGE_55P ? aow : age_hi_fixed[age];
 }
 
 /*
@@ -227,7 +219,7 @@ static void age_range(const stroom_params *p, int age, int dur, int32_t *lo, int
  * state, and 0 where no household can be (a spell that would start before 18).
  * Flat index: ((((age * NDUR + dur) * NTYPE + type) * n_areas + area) * NSTREAM + stream).
  */
-static void seed_table(double *cells, const stroom_params *p)
+static void seed_table(double *cells, const stroom_params *p, int32_t aow)
 {
 	size_t i = 0;
 	int a, d, t, r, s;
@@ -238,7 +230,7 @@ static void seed_table(double *cells, const stroom_params *p)
 					for (s = 0; s < STROOM_NSTREAM; s++) {
 						double w = 1.0;
 						int32_t lo, hi;
-						age_range(p, a, d, &lo, &hi);
+						age_range(aow, a, d, &lo, &hi);
 						if (lo >= hi)
 							w = 0.0;
 						if (s == STROOM_STREAM_WERK && d == STROOM_DUR_2_5)
@@ -345,7 +337,7 @@ static int integerise(const double *cells, size_t ncells, uint32_t total, uint64
  * (seed, i): block 0 gives age, duration, long-spell length and part-time; block
  * 1 gives earlier spells.
  */
-static void draw_household(stroom_households *h, size_t i, const stroom_params *p, int age,
+static void draw_household(stroom_households *h, size_t i, const stroom_params *p, int32_t aow, int age,
 			   int dur, int type, int area, int stream)
 {
 	double u[4], v[4];
@@ -353,7 +345,7 @@ static void draw_household(stroom_households *h, size_t i, const stroom_params *
 
 	draw4(p->seed, (uint32_t)i, STROOM_PURPOSE_SYNTH, 0, u);
 	draw4(p->seed, (uint32_t)i, STROOM_PURPOSE_SYNTH, 1, v);
-	age_range(p, age, dur, &lo, &hi);
+	age_range(aow, age, dur, &lo, &hi);
 	a = uniform_int(u[0], lo, hi);
 	dmax = dur_hi[dur] - 1;
 	if (dmax > a - MONTHS_18Y)
@@ -388,8 +380,10 @@ static void draw_household(stroom_households *h, size_t i, const stroom_params *
 }
 
 int stroom_population_synthesise(stroom_population **out, const stroom_params *p,
-				 const stroom_allocator *alloc)
+				 const stroom_rules *rules, const stroom_allocator *alloc)
 {
+	stroom_rules *own_rules = NULL;
+	int32_t aow;
 	stroom_population *pop = NULL;
 	double *cells = NULL;
 	double work[STROOM_MAX_AREAS]; /* IPF scratch: the largest dimension */
@@ -402,7 +396,14 @@ int stroom_population_synthesise(stroom_population **out, const stroom_params *p
 	int rc;
 
 	*out = NULL;
-	if ((rc = check_params(p)) < 0)
+	if (!rules) {
+		if ((rc = stroom_rules_load(&own_rules, NULL, NULL, alloc)) < 0)
+			goto cleanup;
+		rules = own_rules;
+	}
+	/* the age at which people reach pension age on the start date */
+	aow = stroom_rules_pension_age_in_month(rules, p->start);
+	if ((rc = check_params(p, aow)) < 0)
 		goto cleanup;
 
 	size[DIM_AGE] = STROOM_NAGE;
@@ -433,7 +434,7 @@ int stroom_population_synthesise(stroom_population **out, const stroom_params *p
 		goto cleanup;
 	}
 
-	seed_table(cells, p);
+	seed_table(cells, p, aow);
 	if (stroom_ipf_fit(cells, NDIM, size, target_rows,
 			   IPF_TOLERANCE * (double)p->population_households, IPF_MAX_ITERATIONS,
 			   work, &fit) != STROOM_IPF_CONVERGED) {
@@ -470,7 +471,7 @@ int stroom_population_synthesise(stroom_population **out, const stroom_params *p
 		int d = (int)((rest /= STROOM_NTYPE) % STROOM_NDUR);
 		int a = (int)(rest / STROOM_NDUR);
 		for (n = 0; n < counts[c]; n++)
-			draw_household(&pop->h, i++, p, a, d, t, r, s);
+			draw_household(&pop->h, i++, p, aow, a, d, t, r, s);
 	}
 	*out = pop;
 	pop = NULL;
@@ -480,6 +481,7 @@ cleanup:
 	stroom_free(alloc, cells);
 	stroom_free(alloc, counts);
 	stroom_free(alloc, order);
+	stroom_rules_free(own_rules);
 	stroom_population_free(pop);
 	return rc;
 }

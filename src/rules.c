@@ -675,6 +675,16 @@ int stroom_rules_pension_age_months(const stroom_rules *r, stroom_month birth_mo
 	return aow_at(r, birth_month)->months;
 }
 
+int stroom_rules_pension_age_in_month(const stroom_rules *r, stroom_month m)
+{
+	/* A >= pension age of someone born in m - A holds from some A on: older
+	 * people were born earlier, and the pension age never falls for later births. */
+	int a = 0;
+	while (a < stroom_rules_pension_age_months(r, m - a))
+		a++;
+	return a;
+}
+
 /* ---- the computation ------------------------------------------------------- */
 
 /* x * share (ppm), rounded to the nearest cent, halves up; x >= 0. */

@@ -162,9 +162,6 @@ const scenario_key scenario_keys[] = {
 	 .label = stroom_distance_name, .unit = "",
 	 .doc = "distance class of a returning household"},
 
-	{.path = "pension.age_months", .type = KEY_SERIES, F(pension_age_months), .min = 600,
-	 .max = 900, .flags = KEY_NONEMPTY, .unit = "months of age",
-	 .doc = "AOW pension age by month; households leave benefit on reaching it"},
 };
 
 const size_t scenario_nkeys = STROOM_ARRAY_LEN(scenario_keys);

@@ -93,6 +93,7 @@ static group_layout layout_for(int n_areas)
 typedef struct workspace {
 	size_t cap;
 	int32_t *birth, *spell, *lks_end; /* lks_end: first month the LKS is no longer paid */
+	int32_t *pension;        /* month the head reaches pension age (AOW) */
 	uint8_t *type, *area, *dist, *stream, *pt, *prev, *status;
 	uint8_t *ptm;            /* months of part-time work in this spell (capped at 255) */
 	double (*thr)[4];        /* [cell][4]: cumulative exit thresholds this month */
@@ -117,6 +118,9 @@ static inline int ben_cell(int type, int32_t age_months, int pt, int ptm)
 typedef struct shared {
 	const stroom_params *p;
 	const int64_t *benefit;   /* [month][BEN_CELLS] eurocent incl. holiday allowance */
+	const stroom_rules *rules;
+	const int32_t *pension0;  /* pension month of each starting household */
+	const int32_t *aow_entry; /* [month]: age in months at which people reach pension age */
 	const stroom_households *h0;
 	stroom_results *res;
 	group_layout gl;
@@ -132,6 +136,7 @@ static void workspace_free(const stroom_allocator *a, workspace *w)
 	stroom_free(a, w->birth);
 	stroom_free(a, w->spell);
 	stroom_free(a, w->lks_end);
+	stroom_free(a, w->pension);
 	stroom_free(a, w->type);
 	stroom_free(a, w->thr);
 	memset(w, 0, sizeof *w);
@@ -145,9 +150,10 @@ static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap)
 	w->birth = stroom_malloc(a, cap * sizeof(int32_t));
 	w->spell = stroom_malloc(a, cap * sizeof(int32_t));
 	w->lks_end = stroom_malloc(a, cap * sizeof(int32_t));
+	w->pension = stroom_malloc(a, cap * sizeof(int32_t));
 	w->type = stroom_malloc(a, cap * 8);
 	w->thr = stroom_malloc(a, NCELL_MAX * sizeof *w->thr);
-	if (!w->birth || !w->spell || !w->lks_end || !w->type || !w->thr) {
+	if (!w->birth || !w->spell || !w->lks_end || !w->pension || !w->type || !w->thr) {
 		workspace_free(a, w);
 		return STROOM_ENOMEM;
 	}
@@ -257,12 +263,12 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 	memcpy(w->prev, h0->prev_spells, n);
 	memset(w->status, ST_ON, n);
 	memset(w->lks_end, 0, n * sizeof(int32_t));
+	memcpy(w->pension, sh->pension0, n * sizeof(int32_t));
 	/* starting part-timers are taken to have used their disregard months already */
 	memset(w->ptm, BEN_DISREGARD_MONTHS, n);
 
 	for (t = 0; t <= T; t++) {
 		const stroom_month m = res->start + t;
-		const int32_t aow = (int32_t)lround(stroom_series_at(&p->pension_age_months, m, 804));
 		const uint32_t um = (uint32_t)m;
 		const int64_t *ben = t < T ? sh->benefit + (size_t)t * BEN_CELLS : NULL;
 		int32_t *cm = t < T ? res->counts + ((size_t)rep * (size_t)T + (size_t)t) * STROOM_NIND * (size_t)ng
@@ -307,7 +313,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 				continue;
 			age_m = m - w->birth[i];
 			if (st == ST_OFF_NONDURABLE) {
-				if (age_m >= aow) {
+				if (m >= w->pension[i]) {
 					w->status[i] = ST_GONE;
 					continue;
 				}
@@ -358,7 +364,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 					w->ptm[i]++;
 			}
 
-			if (age_m >= aow) {
+			if (m >= w->pension[i]) {
 				w->status[i] = ST_GONE;
 				for (k = 0; k < 6; k++)
 					COUNT(STROOM_IND_EXIT_PENSION, g[k]);
@@ -417,10 +423,11 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 			stroom_rng_draw(key, urep, (uint32_t)n, um, STROOM_PURPOSE_NEW, 0, r);
 			stroom_rng_draw(key, urep, (uint32_t)n, um, STROOM_PURPOSE_NEW, 1, r2);
 			a = pick(p->inflow_age, STROOM_NAGE, r[0]);
-			age_band_bounds(a, aow, &lo, &hi);
+			age_band_bounds(a, sh->aow_entry[t], &lo, &hi);
 			age_m = lo + (int32_t)(r2[0] * (double)(hi - lo));
 			w->birth[n] = m + 1 - age_m;
 			w->spell[n] = m + 1;
+			w->pension[n] = w->birth[n] + stroom_rules_pension_age_months(sh->rules, w->birth[n]);
 			w->type[n] = (uint8_t)pick(p->inflow_type, STROOM_NTYPE, r[1]);
 			w->area[n] = (uint8_t)pick(p->inflow_area, na, r[2]);
 			w->dist[n] = (uint8_t)pick(p->inflow_distance, STROOM_NDIST, r[3]);
@@ -525,9 +532,6 @@ static int check_params(const stroom_params *p, const stroom_households *h)
 		return stroom_error_set(STROOM_EINVAL,
 					"returns.within_12m: expected less than returns.nondurable_share (%g), got %g",
 					p->return_nondurable_share, p->return_within_12m);
-	if (p->pension_age_months.n < 1 || p->pension_age_months.month[0] > p->start)
-		return stroom_error_set(STROOM_EINVAL,
-					"pension.age_months: expected a series starting at or before start");
 	if (h->n > 0x7fffffffu)
 		return stroom_error_set(STROOM_EINVAL, "population: too many households");
 	for (i = 0; i < h->n; i++)
@@ -568,6 +572,7 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	stroom_rules *own_rules = NULL;
 	const stroom_rules *rules;
 	int64_t *benefit = NULL;
+	int32_t *pension0 = NULL, *aow_entry = NULL;
 	shared sh;
 	int err = 0, nthreads, i, k;
 	size_t cells;
@@ -625,6 +630,21 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	}
 	if ((err = build_benefit_tables(rules, params, res->months, benefit)) != 0)
 		goto cleanup;
+	/* pension months by the rules' AOW table, by birth month */
+	pension0 = stroom_malloc(a, (h0->n ? h0->n : 1) * sizeof(int32_t));
+	aow_entry = stroom_malloc(a, (size_t)res->months * sizeof(int32_t));
+	if (!pension0 || !aow_entry) {
+		err = STROOM_ENOMEM;
+		goto cleanup;
+	}
+	{
+		size_t h;
+		for (h = 0; h < h0->n; h++)
+			pension0[h] = h0->birth_month[h] +
+				      stroom_rules_pension_age_months(rules, h0->birth_month[h]);
+		for (k = 0; k < res->months; k++)
+			aow_entry[k] = stroom_rules_pension_age_in_month(rules, params->start + k + 1);
+	}
 
 	nthreads = o.threads > 0 ? o.threads : online_cpus();
 	if (nthreads > res->replicates)
@@ -633,6 +653,9 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 
 	sh.p = params;
 	sh.benefit = benefit;
+	sh.rules = rules;
+	sh.pension0 = pension0;
+	sh.aow_entry = aow_entry;
 	sh.h0 = h0;
 	sh.res = res;
 	sh.cap = capacity_for(params, h0->n);
@@ -689,6 +712,8 @@ cleanup_mutex:
 	pthread_mutex_destroy(&sh.error_lock);
 cleanup:
 	stroom_free(a, benefit);
+	stroom_free(a, pension0);
+	stroom_free(a, aow_entry);
 	stroom_rules_free(own_rules);
 	if (err) {
 		stroom_results_free(res);

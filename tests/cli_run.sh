@@ -48,7 +48,7 @@ for ind in spending_benefit_eurocent spending_lks_eurocent; do
 done
 check "24 months x 11 indicators x 17 groups rows" test "$(($(wc -l < run1/series.csv) - 1))" -eq $((24 * 11 * 17))
 check "benefits are paid: 1517 households at 2024-01 cost EUR 1.5-2.5 million" awk -F, '$1=="2024-01" && $2=="spending_benefit_eurocent" && $3=="all" {exit !($4 > 150000000 && $4 < 250000000)}' run1/series.csv
-check "areas split the benefit spending" awk -F, '$1=="2024-06" && $2=="spending_benefit_eurocent" {v[$3]=$4} END {exit !(v["zuid"] + v["noord"] == v["all"])}' run1/series.csv
+check "areas split the benefit spending" awk -F, '$1=="2024-06" && $2=="spending_benefit_eurocent" {v[$3]=$4} END {d = v["zuid"] + v["noord"] - v["all"]; exit !(d < 1 && d > -1)}' run1/series.csv
 check "summary reports spending" grep -q "Spending per year" out1.txt
 check "LKS is paid after LKS exits" awk -F, '$1=="2025-12" && $2=="spending_lks_eurocent" && $3=="all" {exit !($4 > 0)}' run1/series.csv
 check "first caseload is the population" grep -q "^2024-01,caseload,all,1517.00,1517.0,1517.0,1517.0,1517.0,1517.0$" run1/series.csv
@@ -131,7 +131,7 @@ check "builtin files validate" test $? -eq 0
 
 # --- --dump-defaults gives a complete scenario that loads back to the same dump
 "$STROOM" run small.yaml --dump-defaults > dump1.yaml
-check "dump names every section" grep -q "^pension:" dump1.yaml
+check "dump names every section" grep -q "^lks:" dump1.yaml
 check "dump has no extends" bash -c "! grep -q '^extends' dump1.yaml"
 "$STROOM" run dump1.yaml --dump-defaults > dump2.yaml
 check "dump round trip" cmp -s dump1.yaml dump2.yaml

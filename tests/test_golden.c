@@ -1,7 +1,7 @@
 /*
  * test_golden.c: a small scenario at a fixed seed with exact expected numbers.
- * Any change to the engine, the population synthesis or the random streams that
- * moves a single household shows up here. When a change is intended, run with
+ * Any change to the engine, the population synthesis, the benefit rules or the
+ * random streams that moves a single household or a single cent shows up here. When a change is intended, run with
  * STROOM_PRINT_GOLDEN=1 to print the new numbers, check them, and update the
  * table (say why in the commit).
  */
@@ -15,7 +15,8 @@
 #include <stroom/stroom.h>
 
 /* rotterdam with 617 households, 3 replicates, 2024-01 to 2024-06, seed 4242 */
-static const int32_t expected[3][6][STROOM_NIND] = {
+/* per replicate and month: the STROOM_NIND counts, then the STROOM_NMONEY amounts */
+static const int64_t expected[3][6][STROOM_NIND + STROOM_NMONEY] = {
 #include "golden_expected.inc"
 };
 
@@ -35,7 +36,7 @@ static void test_golden(void **state)
 	p.replicates = 3;
 	p.seed = 4242;
 	assert_int_equal(stroom_month_parse(&p.end, "2024-06"), 0);
-	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL), 0);
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL, NULL), 0);
 	assert_int_equal(stroom_sim_run(&r, &p, pop, NULL), 0);
 	for (rep = 0; rep < 3; rep++) {
 		if (print)
@@ -45,11 +46,16 @@ static void test_golden(void **state)
 				printf("  {");
 				for (ind = 0; ind < STROOM_NIND; ind++)
 					printf("%s%d", ind ? ", " : "", stroom_results_value(r, rep, t, ind, 0));
+				for (ind = 0; ind < STROOM_NMONEY; ind++)
+					printf(", %lld", (long long)stroom_results_money(r, rep, t, ind, 0));
 				printf("},\n");
 			} else {
 				for (ind = 0; ind < STROOM_NIND; ind++)
 					assert_int_equal(stroom_results_value(r, rep, t, ind, 0),
 							 expected[rep][t][ind]);
+				for (ind = 0; ind < STROOM_NMONEY; ind++)
+					assert_int_equal(stroom_results_money(r, rep, t, ind, 0),
+							 expected[rep][t][STROOM_NIND + ind]);
 			}
 		}
 		if (print)

@@ -25,10 +25,6 @@
 /* Rotterdam on 2024-01-01 as in data/scenarios/rotterdam.yaml (built by hand). */
 static void rotterdam(stroom_params *p)
 {
-	static const int aow_year[] = {2016, 2017, 2018, 2019, 2022, 2023, 2024, 2028};
-	static const double aow_months[] = {786, 789, 792, 796, 799, 802, 804, 807};
-	size_t i;
-
 	memset(p, 0, sizeof *p);
 	strcpy(p->name, "rotterdam-test");
 	p->start = stroom_month_make(2024, 1);
@@ -49,11 +45,6 @@ static void rotterdam(stroom_params *p)
 	p->pop_age_x_duration_long = 2.0;
 	p->drift_short_months = 9;
 	p->drift_medium_months = 24;
-	p->pension_age_months.n = (int)(sizeof aow_year / sizeof aow_year[0]);
-	for (i = 0; i < sizeof aow_year / sizeof aow_year[0]; i++) {
-		p->pension_age_months.month[i] = stroom_month_make(aow_year[i], 1);
-		p->pension_age_months.value[i] = aow_months[i];
-	}
 }
 
 /* The 2017 backcast as in data/scenarios/rotterdam-2017.yaml: 38,840 households
@@ -109,12 +100,14 @@ static void assert_fits(const stroom_params *p, const stroom_households *h)
 /* Invariants every synthesised household must satisfy. */
 static void assert_households_valid(const stroom_params *p, const stroom_households *h)
 {
-	int32_t aow = (int32_t)stroom_series_at(&p->pension_age_months, p->start, 804);
+	stroom_rules *rules = NULL;
 	size_t i;
+	assert_int_equal(stroom_rules_load(&rules, NULL, NULL, NULL), 0);
 	for (i = 0; i < h->n; i++) {
 		int32_t age = p->start - h->birth_month[i];
 		int32_t dur = p->start - h->spell_start[i];
-		assert_true(age < aow);
+		/* below pension age by the rules' AOW table for the birth month */
+		assert_true(age < stroom_rules_pension_age_months(rules, h->birth_month[i]));
 		assert_true(age >= 18 * 12);
 		assert_true(h->spell_start[i] <= p->start);
 		assert_true(h->spell_start[i] >= h->birth_month[i] + 18 * 12);
@@ -144,6 +137,7 @@ static void assert_households_valid(const stroom_params *p, const stroom_househo
 		else
 			assert_true(h->prev_spells[i] <= 1);
 	}
+	stroom_rules_free(rules);
 }
 
 static void test_rotterdam_fit(void **state)
@@ -155,7 +149,7 @@ static void test_rotterdam_fit(void **state)
 	(void)state;
 
 	rotterdam(&p);
-	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL), 0);
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL, NULL), 0);
 	h = stroom_population_households(pop);
 	assert_int_equal(h->n, 32649);
 	assert_fits(&p, h);
@@ -176,7 +170,7 @@ static void test_backcast_fit(void **state)
 	(void)state;
 
 	backcast(&p);
-	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL), 0);
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL, NULL), 0);
 	h = stroom_population_households(pop);
 	assert_int_equal(h->n, 38840);
 	assert_fits(&p, h);
@@ -197,7 +191,7 @@ static void test_parttime_share(void **state)
 	(void)state;
 
 	rotterdam(&p);
-	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL), 0);
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL, NULL), 0);
 	h = stroom_population_households(pop);
 	for (i = 0; i < h->n; i++)
 		k += h->parttime[i];
@@ -226,11 +220,11 @@ static void test_reproducible(void **state)
 	(void)state;
 
 	rotterdam(&p);
-	assert_int_equal(stroom_population_synthesise(&a, &p, NULL), 0);
-	assert_int_equal(stroom_population_synthesise(&b, &p, NULL), 0);
+	assert_int_equal(stroom_population_synthesise(&a, &p, NULL, NULL), 0);
+	assert_int_equal(stroom_population_synthesise(&b, &p, NULL, NULL), 0);
 	assert_true(same_households(stroom_population_households(a), stroom_population_households(b)));
 	p.seed = 817;
-	assert_int_equal(stroom_population_synthesise(&c, &p, NULL), 0);
+	assert_int_equal(stroom_population_synthesise(&c, &p, NULL, NULL), 0);
 	assert_false(same_households(stroom_population_households(a), stroom_population_households(c)));
 	/* a different seed still fits */
 	assert_fits(&p, stroom_population_households(c));
@@ -250,7 +244,7 @@ static void test_unfittable(void **state)
 	rotterdam(&p);
 	p.pop_age_x_duration_long = 0.0;
 	memcpy(p.pop_duration, (double[]){0, 0, 0, 1}, sizeof p.pop_duration);
-	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL), STROOM_EINVAL);
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL, NULL), STROOM_EINVAL);
 	assert_null(pop);
 	assert_string_equal(stroom_error_last(),
 			    "population.age: 55+ has share 0.32 but no cell of the joint table "
@@ -262,19 +256,19 @@ static void test_unfittable(void **state)
 	p.pop_age_x_duration_long = 0.0;
 	memcpy(p.pop_age, (double[]){0.1, 0.2, 0.2, 0.5}, sizeof p.pop_age);
 	memcpy(p.pop_duration, (double[]){0.1, 0.1, 0.2, 0.6}, sizeof p.pop_duration);
-	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL), STROOM_EINVAL);
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL, NULL), STROOM_EINVAL);
 	assert_null(pop);
 	assert_non_null(strstr(stroom_error_last(), "IPF did not fit the marginals in 1000 iterations"));
 
 	rotterdam(&p);
 	p.pop_type[2] = 0.26;
-	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL), STROOM_EINVAL);
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL, NULL), STROOM_EINVAL);
 	assert_string_equal(stroom_error_last(),
 			    "population.type: expected shares summing to 1, got 1.1");
 
 	rotterdam(&p);
 	p.population_households = 0;
-	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL), STROOM_EINVAL);
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL, NULL), STROOM_EINVAL);
 	assert_string_equal(stroom_error_last(), "population.households: expected at least 1, got 0");
 }
 
@@ -323,7 +317,7 @@ typedef int (*make_fn)(stroom_population **out, const stroom_params *p,
 
 static int make_synth(stroom_population **out, const stroom_params *p, const stroom_allocator *a)
 {
-	return stroom_population_synthesise(out, p, a);
+	return stroom_population_synthesise(out, p, NULL, a);
 }
 
 static int make_load(stroom_population **out, const stroom_params *p, const stroom_allocator *a)
@@ -411,7 +405,7 @@ static void test_csv_round_trip(void **state)
 	rotterdam(&p);
 	temp_path(path1, sizeof path1);
 	temp_path(path2, sizeof path2);
-	assert_int_equal(stroom_population_synthesise(&a, &p, NULL), 0);
+	assert_int_equal(stroom_population_synthesise(&a, &p, NULL, NULL), 0);
 	assert_int_equal(stroom_population_write_csv(a, path1, &p), 0);
 	assert_int_equal(stroom_population_load_csv(&b, path1, &p, NULL), 0);
 	assert_true(same_households(stroom_population_households(a), stroom_population_households(b)));

@@ -142,7 +142,6 @@ static void test_rotterdam(void **state)
 	assert_int_equal(p->labour_index.n, 3);
 	assert_int_equal(p->labour_index.month[1], stroom_month_make(2025, 1));
 	assert_true(p->labour_index.value[1] == 0.99);
-	assert_true(stroom_series_at(&p->pension_age_months, stroom_month_make(2025, 6), 0) == 804);
 
 	/* The one input is the builtin, hashed from its embedded text (= the file). */
 	assert_int_equal(stroom_scenario_input_count(s), 1);
@@ -404,13 +403,13 @@ static void test_out_of_bounds(void **state)
 			  STROOM_EINVAL,
 			  "inline.yaml:3:22: labour_market.inflow_elasticity: expected a number in "
 			  "[-10, 10], got -10.5");
-	expect_text_error("extends: rotterdam\npension:\n  age_months: {2024-01: 1804}\n",
+	expect_text_error("extends: rotterdam\ninflow:\n  shock: {2024-01: 100.5}\n",
 			  STROOM_EINVAL,
-			  "inline.yaml:3:25: pension.age_months[2024-01]: expected a number in "
-			  "[600, 900], got 1804");
-	expect_text_error("extends: rotterdam\npension:\n  age_months: {}\n", STROOM_EINVAL,
-			  "inline.yaml:3:15: pension.age_months: expected at least one month, got "
-			  "{}");
+			  "inline.yaml:3:20: inflow.shock[2024-01]: expected a number in "
+			  "[0, 100], got 100.5");
+	expect_text_error("extends: rotterdam\nlks:\n  duration_months: 601\n", STROOM_EINVAL,
+			  "inline.yaml:3:20: lks.duration_months: expected an integer in [0, 600], got "
+			  "601");
 	expect_text_error("extends: rotterdam\nreturns:\n  distance: far\n", STROOM_EINVAL,
 			  "inline.yaml:3:13: returns.distance: expected short, medium or long, got "
 			  "'far'");
@@ -580,10 +579,10 @@ static void test_missing_required(void **state)
 	expect_text_error(yaml, STROOM_EINVAL,
 			  "inline.yaml:1:1: hazard.enforcement: required key missing");
 	expect_text_error("name: bare\n", STROOM_EINVAL,
-			  "inline.yaml:1:1: start: required key missing (and 38 more; most "
+			  "inline.yaml:1:1: start: required key missing (and 37 more; most "
 			  "scenarios start with 'extends: rotterdam')");
 	expect_text_error("", STROOM_EINVAL,
-			  "inline.yaml:1:1: name: required key missing (and 39 more; most "
+			  "inline.yaml:1:1: name: required key missing (and 38 more; most "
 			  "scenarios start with 'extends: rotterdam')");
 	free(yaml);
 	stroom_scenario_free(r);
@@ -706,7 +705,7 @@ static void test_schema_table(void **state)
 	size_t i, j, covered = 0;
 	(void)state;
 	memset(used, 0, sizeof used);
-	assert_int_equal(scenario_nkeys, 50);
+	assert_int_equal(scenario_nkeys, 49);
 	for (i = 0; i < scenario_nkeys; i++) {
 		const scenario_key *k = &scenario_keys[i];
 		assert_true(k->offset + k->size <= sizeof(stroom_params));

@@ -38,7 +38,7 @@ static stroom_results *run(const stroom_params *p, int threads)
 	stroom_results *r = NULL;
 	stroom_sim_options o = STROOM_SIM_OPTIONS_INIT;
 	o.threads = threads;
-	assert_int_equal(stroom_population_synthesise(&pop, p, NULL), 0);
+	assert_int_equal(stroom_population_synthesise(&pop, p, NULL, NULL), 0);
 	assert_int_equal(stroom_sim_run(&r, p, pop, &o), 0);
 	stroom_population_free(pop);
 	return r;
@@ -267,7 +267,7 @@ static void test_cancel(void **state)
 	o.threads = 2;
 	o.progress = cancel_at_once;
 	o.payload = &calls;
-	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL), 0);
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL, NULL), 0);
 	assert_int_equal(stroom_sim_run(&r, &p, pop, &o), STROOM_EINTR);
 	assert_null(r);
 	assert_true(calls >= 1);
@@ -299,7 +299,7 @@ static void test_enomem(void **state)
 	stroom_population *pop = NULL;
 	int n, err = -1;
 	(void)state;
-	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL), 0);
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL, NULL), 0);
 	for (n = 0; n < 100 && err != 0; n++) {
 		failing fl = {n};
 		stroom_allocator al = {f_malloc, f_realloc, f_free, &fl};
@@ -324,7 +324,7 @@ static void test_bad_params(void **state)
 	stroom_population *pop = NULL;
 	stroom_results *r = NULL;
 	(void)state;
-	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL), 0);
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL, NULL), 0);
 	p.return_within_12m = 0.4;
 	p.return_nondurable_share = 0.3;
 	assert_int_equal(stroom_sim_run(&r, &p, pop, NULL), STROOM_EINVAL);

@@ -10,6 +10,7 @@
 #define STROOM_POPULATION_H
 
 #include <stroom/common.h>
+#include <stroom/rules.h>
 #include <stroom/scenario.h>
 
 #ifdef __cplusplus
@@ -35,11 +36,12 @@ typedef struct stroom_population stroom_population;
  * Synthesises p->population_households households on p->start (the stock on the
  * first of that month) from the population.* marginals by IPF over the joint table
  * age x duration x type x area x stream, then integerises reproducibly from
- * p->seed. Caller frees. Returns 0, STROOM_EINVAL (marginals that cannot be
- * fitted) or STROOM_ENOMEM.
+ * p->seed. Nobody is at or above pension age on p->start by the rules' AOW table
+ * (rules NULL = the builtin rules). Caller frees. Returns 0, STROOM_EINVAL
+ * (marginals that cannot be fitted) or STROOM_ENOMEM.
  */
 STROOM_API int stroom_population_synthesise(stroom_population **out, const stroom_params *p,
-					    const stroom_allocator *alloc);
+					    const stroom_rules *rules, const stroom_allocator *alloc);
 
 /*
  * Loads households from a CSV file (header row required; columns in

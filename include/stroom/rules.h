@@ -66,6 +66,12 @@ STROOM_API stroom_month stroom_rules_first_month(const stroom_rules *r);
  */
 STROOM_API int stroom_rules_pension_age_months(const stroom_rules *r, stroom_month birth_month);
 
+/*
+ * The age in months at which people reach pension age in month m: everyone at
+ * least this old in m (by birth month) has reached it; e.g. 804 in 2025.
+ */
+STROOM_API int stroom_rules_pension_age_in_month(const stroom_rules *r, stroom_month m);
+
 /* "Unknown" for the optional months of the household input. */
 #define STROOM_RULES_NO_MONTH INT32_MIN
 

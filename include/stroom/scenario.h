@@ -127,9 +127,6 @@ typedef struct stroom_params {
 	double return_within_12m;            /* returns.within_12m */
 	double return_nondurable_share;      /* returns.nondurable_share */
 	int return_distance;                 /* returns.distance: distance class on return */
-
-	/* pension age (AOW) */
-	stroom_series pension_age_months;    /* pension.age_months: AOW age in months, by year */
 } stroom_params;
 
 typedef struct stroom_scenario stroom_scenario;
