@@ -144,6 +144,19 @@ const scenario_key scenario_keys[] = {
 	{.path = "lks.duration_months", .type = KEY_INT, F(lks_duration_months), .min = 0,
 	 .max = 600, .unit = "months", .doc = "months the LKS is paid after the exit"},
 
+	{.path = "budget.table", .type = KEY_STRING, F(budget_table), .min = 0,
+	 .max = STROOM_NAME_LEN - 1, .def = "", .unit = "name",
+	 .doc = "builtin budget table (data/budget/NAME.csv: BUIG budget per year and its "
+		"status); empty = no budget figures"},
+	{.path = "budget.csv", .type = KEY_STRING, F(budget_csv), .min = 0,
+	 .max = STROOM_PATH_LEN - 1, .def = "", .flags = KEY_FILE, .unit = "path",
+	 .doc = "a budget table file in the same format, relative to the scenario file; "
+		"overrides budget.table"},
+	{.path = "budget.base_year", .type = KEY_INT, F(budget_base_year), .min = 0, .max = 2200,
+	 .def = "0", .unit = "year",
+	 .doc = "year whose average price per household defines the budgeted households of "
+		"the volume/price split; 0 = the first simulated year"},
+
 	{.path = "drift.short_to_medium_months", .type = KEY_INT, F(drift_short_months), .min = 1,
 	 .max = 240, .def = "9", .unit = "months",
 	 .doc = "spell duration at which short distance becomes medium (herijking "

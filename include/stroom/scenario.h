@@ -119,6 +119,11 @@ typedef struct stroom_params {
 	int lks_cost_eurocent;               /* lks.cost_eurocent: subsidy paid a month */
 	int lks_duration_months;             /* lks.duration_months: how long it is paid */
 
+	/* the municipal budget (BUIG), see docs/budget.md */
+	char budget_table[STROOM_NAME_LEN];  /* budget.table: builtin table name ("" = none) */
+	char budget_csv[STROOM_PATH_LEN];    /* budget.csv: a budget table file (overrides table) */
+	int budget_base_year;                /* budget.base_year: price year of the volume/price split */
+
 	/* distance drift by spell duration (the herijking's 9 and 24 months) */
 	int drift_short_months;              /* drift.short_to_medium_months */
 	int drift_medium_months;             /* drift.medium_to_long_months */
