@@ -3,8 +3,10 @@
  * keeps the line and column of every node) is walked as nested mappings; each
  * dotted path is looked up in the schema table (scenario_schema.c), which converts
  * and stores the value. `extends` loads the base first, from the builtins or a
- * file, so the extending file's keys override it (lists and series whole). After
- * the chain is applied the schema's cross-key checks run, the population CSV is
+ * file, so the extending file's keys override it (lists, series, priors and
+ * selectors whole; record maps such as `teams` by name, field by field). After
+ * the chain is applied the schema completes the scenario (record defaults,
+ * selectors' area names) and runs its cross-key checks, the population CSV is
  * checked, and every input file is recorded with its SHA-256 for the run manifest.
  * Loading is all or nothing: on any error nothing is returned.
  *
@@ -50,7 +52,7 @@ typedef struct source_id {
 typedef struct load_ctx {
 	stroom_scenario *sc;
 	const stroom_allocator *alloc;
-	scenario_keystate *st;         /* one per schema key */
+	scenario_keystate *st;         /* one per schema key (scenario_state_new) */
 	source_id chain[MAX_EXTENDS + 1];
 	const char *chain_name[MAX_EXTENDS + 1];
 	int depth;                     /* documents on the chain */
@@ -328,6 +330,25 @@ static int load_base(load_ctx *c, const yaml_node_t *v, const char *origin)
 	return load_builtin(c, b);
 }
 
+/* Nonzero when a proper prefix of path names a record map ("teams.werk_zuid"). */
+static int in_record_map(const char *path)
+{
+	char prefix[MAX_KEY_PATH];
+	const char *dot;
+	for (dot = strchr(path, '.'); dot; dot = strchr(dot + 1, '.')) {
+		const scenario_key *k;
+		size_t n = (size_t)(dot - path);
+		if (n >= sizeof prefix)
+			break;
+		memcpy(prefix, path, n);
+		prefix[n] = '\0';
+		k = scenario_key_find(prefix);
+		if (k && k->type == KEY_RECORDS)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Applies the pairs of mapping `map` at dotted path `prefix` ("" at the top) from
  * document `file`. Groups recurse; keys go to the schema; anything else is an
@@ -373,7 +394,8 @@ static int apply_mapping(load_ctx *c, yaml_document_t *doc, yaml_node_t *map,
 						WHERE_ARGS(file, kn), prefix, *prefix ? "." : "",
 						(int)(klen < 40 ? klen : 40), key);
 		k = scenario_key_find(path);
-		if (memchr(key, '.', klen) && (k || scenario_key_is_group(path)))
+		if (memchr(key, '.', klen) &&
+		    (k || scenario_key_is_group(path) || in_record_map(path)))
 			return stroom_error_set(STROOM_EPARSE,
 						WHERE_FMT "%s: expected nested keys, got a dotted key "
 							  "(write each part as a mapping)",
@@ -561,7 +583,7 @@ static int load(stroom_scenario **out, int b, const char *path, const char *text
 	sc->alloc = *a;
 	c.sc = sc;
 	c.alloc = &sc->alloc;
-	c.st = stroom_calloc(c.alloc, scenario_nkeys, sizeof *c.st);
+	c.st = scenario_state_new(c.alloc);
 	if (!c.st) {
 		rc = STROOM_ENOMEM;
 		goto cleanup;
@@ -583,7 +605,7 @@ static int load(stroom_scenario **out, int b, const char *path, const char *text
 	if (rc != 0)
 		goto cleanup;
 	top = sc->inputs[0].path;
-	if ((rc = scenario_validate(&sc->params, c.st, top)) != 0)
+	if ((rc = scenario_finish(&sc->params, c.st, top)) != 0)
 		goto cleanup;
 	if ((rc = add_population_csv(&c, top)) != 0)
 		goto cleanup;
@@ -591,7 +613,7 @@ static int load(stroom_scenario **out, int b, const char *path, const char *text
 	sc = NULL;
 cleanup:
 	if (c.st)
-		stroom_free(c.alloc, c.st); /* c.alloc lives in the scenario: free st first */
+		scenario_state_free(c.alloc, c.st); /* c.alloc lives in the scenario: free st first */
 	stroom_scenario_free(sc);
 	return rc;
 }

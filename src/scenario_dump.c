@@ -2,7 +2,9 @@
  * scenario_dump.c: text generated from the schema table: the resolved scenario as
  * YAML (`stroom run --dump-defaults`; loading it again gives identical params) and
  * as JSON (for manifest.json), and docs/scenario.md. All three walk the table in
- * order, so a key added to the table appears in each without further code.
+ * order, so a key added to the table appears in each without further code; a
+ * record map (`teams`, `instruments`) nests its records, whose fields come from
+ * the record type's sub-table in the same way.
  *
  * Every writer follows snprintf: it returns the length it needs (without the NUL)
  * and writes at most size bytes, always NUL-terminated when size > 0.
@@ -101,10 +103,72 @@ static void put_month(out *o, stroom_month m, int json)
 	put(o, json ? "\"%s\"" : "%s", buf);
 }
 
-/* The value of key k in YAML flow style or JSON. */
-static void put_value(out *o, const stroom_params *p, const scenario_key *k, int json)
+/* A prior: a plain number when fixed, else {DIST: [parameters]}. */
+static void put_prior(out *o, const stroom_prior *pr, int json)
 {
-	const void *f = cfield(p, k);
+	const char *name = scenario_prior_name(pr->dist);
+	char num[40];
+	int i, n;
+	if (pr->dist == STROOM_PRIOR_FIXED || !name) {
+		if (pr->dist == STROOM_PRIOR_FIXED)
+			put(o, "%s", fmt_double(pr->a, num, sizeof num));
+		else /* not a valid prior: loading it fails, as it should */
+			put(o, json ? "{\"invalid\": []}" : "{invalid: []}");
+		return;
+	}
+	put(o, json ? "{\"%s\": [" : "{%s: [", name);
+	if (pr->dist == STROOM_PRIOR_VALUES) {
+		n = pr->nvalues < 0 || pr->nvalues > STROOM_PRIOR_MAX_VALUES ? 0 : pr->nvalues;
+		for (i = 0; i < n; i++)
+			put(o, "%s%s", i ? ", " : "", fmt_double(pr->values[i], num, sizeof num));
+	} else {
+		put(o, "%s, ", fmt_double(pr->a, num, sizeof num));
+		put(o, "%s", fmt_double(pr->b, num, sizeof num));
+	}
+	put(o, "]}");
+}
+
+/* A selector: {class: [names], ...} without the classes that select all; {} for all. */
+static void put_selector(out *o, const stroom_params *p, const stroom_selector *sel, int json)
+{
+	size_t c;
+	int first = 1, i;
+	put(o, "{");
+	for (c = 0; c < scenario_nselector_classes; c++) {
+		const scenario_selector_class *cl = &scenario_selector_classes[c];
+		uint32_t mask = *(const uint32_t *)(const void *)((const char *)sel + cl->offset);
+		int n = 0;
+		if (!mask)
+			continue;
+		put(o, json ? "%s\"%s\": [" : "%s%s: [", first ? "" : ", ", cl->name);
+		first = 0;
+		for (i = 0; i < 32; i++) {
+			const char *name = NULL;
+			char bad[16];
+			if (!(mask & (1u << i)))
+				continue;
+			if (!cl->label)
+				name = i < p->n_areas ? p->area_name[i] : NULL;
+			else
+				name = i < cl->n ? cl->label(i) : NULL;
+			put(o, "%s", n++ ? ", " : "");
+			if (name) {
+				put_name(o, name, STROOM_NAME_LEN, json);
+			} else {
+				/* Not a valid class: loading it fails, as it should. */
+				snprintf(bad, sizeof bad, "#%d", i);
+				put_quoted(o, bad, sizeof bad);
+			}
+		}
+		put(o, "]");
+	}
+	put(o, "}");
+}
+
+/* The value of key (or record field) k at f in YAML flow style or JSON. */
+static void put_value(out *o, const stroom_params *p, const scenario_key *k, const void *f,
+		      int json)
+{
 	char num[40];
 	int i, n;
 
@@ -117,6 +181,9 @@ static void put_value(out *o, const stroom_params *p, const scenario_key *k, int
 		return;
 	case KEY_INT:
 		put(o, "%d", *(const int *)f);
+		return;
+	case KEY_INT64:
+		put(o, "%" PRId64, *(const int64_t *)f);
 		return;
 	case KEY_UINT64:
 		put(o, "%" PRIu64, *(const uint64_t *)f);
@@ -168,6 +235,71 @@ static void put_value(out *o, const stroom_params *p, const scenario_key *k, int
 			put(o, "%d", v); /* not a valid value: loading it fails, as it should */
 		return;
 	}
+	case KEY_PRIOR:
+		put_prior(o, f, json);
+		return;
+	case KEY_SELECTOR:
+		put_selector(o, p, f, json);
+		return;
+	case KEY_RECORDS:
+		put(o, "{}"); /* written by put_records */
+		return;
+	}
+}
+
+/*
+ * A record map at nesting depth `depth` (its key already written): YAML block
+ * mappings, NAME then its fields, in record order, or {} when empty; JSON objects.
+ */
+static void put_records(out *o, const stroom_params *p, const scenario_key *k, int depth,
+			int json)
+{
+	const scenario_record *r = k->record;
+	int n = *(const int *)(const void *)((const char *)p + r->count_offset), i;
+	size_t f;
+	if (n < 0 || n > r->max)
+		n = 0;
+	if (n == 0) {
+		put(o, json ? "{}" : " {}\n");
+		return;
+	}
+	put(o, json ? "{\n" : "\n");
+	for (i = 0; i < n; i++) {
+		const char *rec = (const char *)p + r->array_offset + (size_t)i * r->stride;
+		if (json) {
+			put(o, "%s", i ? ",\n" : "");
+			put_indent(o, depth + 2);
+			put_quoted(o, rec + r->name_offset, STROOM_NAME_LEN);
+			put(o, ": {\n");
+		} else {
+			put_indent(o, depth + 1);
+			put_name(o, rec + r->name_offset, STROOM_NAME_LEN, 0);
+			put(o, ":\n");
+		}
+		for (f = 0; f < r->nfields; f++) {
+			const scenario_key *fk = &r->fields[f];
+			if (json) {
+				put(o, "%s", f ? ",\n" : "");
+				put_indent(o, depth + 3);
+				put(o, "\"%s\": ", fk->path);
+				put_value(o, p, fk, rec + fk->offset, 1);
+			} else {
+				put_indent(o, depth + 2);
+				put(o, "%s: ", fk->path);
+				put_value(o, p, fk, rec + fk->offset, 0);
+				put(o, "\n");
+			}
+		}
+		if (json) {
+			put(o, "\n");
+			put_indent(o, depth + 2);
+			put(o, "}");
+		}
+	}
+	if (json) {
+		put(o, "\n");
+		put_indent(o, depth + 1);
+		put(o, "}");
 	}
 }
 
@@ -254,11 +386,15 @@ static size_t dump(const stroom_params *p, char *buf, size_t size, int json)
 			}
 		}
 		level = depth;
-		if (!json)
-			put(&o, " ");
-		put_value(&o, p, k, json);
-		if (!json)
-			put(&o, "\n");
+		if (k->type == KEY_RECORDS) {
+			put_records(&o, p, k, depth, json);
+		} else {
+			if (!json)
+				put(&o, " ");
+			put_value(&o, p, k, cfield(p, k), json);
+			if (!json)
+				put(&o, "\n");
+		}
 		prev = k->path;
 	}
 	if (json) {
@@ -295,6 +431,7 @@ static void put_type(out *o, const scenario_key *k)
 		put(o, "name");
 		return;
 	case KEY_INT:
+	case KEY_INT64:
 	case KEY_UINT64:
 		put(o, "integer");
 		return;
@@ -323,6 +460,15 @@ static void put_type(out *o, const scenario_key *k)
 		for (i = 0; i < k->length; i++)
 			put(o, "%s`%s`", i ? ", " : "", k->label(i));
 		return;
+	case KEY_PRIOR:
+		put(o, "prior");
+		return;
+	case KEY_SELECTOR:
+		put(o, "selector");
+		return;
+	case KEY_RECORDS:
+		put(o, "records: %ss", k->record->what);
+		return;
 	}
 }
 
@@ -346,35 +492,51 @@ static void put_bounds(out *o, const scenario_key *k)
 		put(o, "%.0f to %.0f names", k->min, k->max);
 		return;
 	case KEY_ENUM:
+	case KEY_SELECTOR:
 		put(o, "-");
 		return;
+	case KEY_RECORDS:
+		put(o, "at most %d %ss", k->record->max, k->record->what);
+		return;
 	case KEY_INT:
+	case KEY_INT64:
 	case KEY_DOUBLE:
 	case KEY_LIST:
 	case KEY_AREA_LIST:
 	case KEY_SERIES:
+	case KEY_PRIOR:
 		put(o, "[%.15g, %.15g]", k->min, k->max);
 		if (k->flags & KEY_SHARES)
 			put(o, ", sum 1");
 		if (k->flags & KEY_NONEMPTY)
 			put(o, ", at least 1 month");
+		if (k->flags & KEY_FROM_START)
+			put(o, ", the first at or before start");
 		return;
 	}
 }
 
-static void put_default(out *o, const scenario_key *k)
+/* `what` names the record a field belongs to ("team"), or NULL for keys. */
+static void put_default(out *o, const scenario_key *k, const char *what)
 {
-	if (!k->def)
+	if (k->def_from)
+		put(o, "the %s's `%s`", what ? what : "record", k->def_from);
+	else if (!k->def)
 		put(o, "required");
 	else if (k->type == KEY_SERIES)
 		put(o, "`%s` (= %.15g)", k->def, k->empty_value);
+	else if (k->type == KEY_SELECTOR)
+		put(o, "`%s` (= all)", k->def);
+	else if (k->type == KEY_RECORDS)
+		put(o, "`%s` (= none)", k->def);
 	else if (!*k->def)
 		put(o, "`\"\"`");
 	else
 		put(o, "`%s`", k->def);
 }
 
-static const char markdown_intro[] =
+/* In parts: C11 only promises string literals of 4095 characters. */
+static const char *const markdown_intro[] = {
 	"# Scenario files\n"
 	"\n"
 	"<!-- Generated from the schema table in src/scenario_schema.c by\n"
@@ -383,9 +545,9 @@ static const char markdown_intro[] =
 	"\n"
 	"A scenario is a YAML file that sets every parameter of a run: the period, the\n"
 	"households on benefit at the start, the inflow of new households, the monthly exit\n"
-	"hazards and the policy target. Wherever stroom asks for a scenario it takes a\n"
-	"builtin name (`rotterdam`, compiled in from `data/scenarios/`) or a path to a YAML\n"
-	"file (anything containing `/` or ending in `.yaml` or `.yml`).\n"
+	"hazards, the policy target and the policy levers. Wherever stroom asks for a\n"
+	"scenario it takes a builtin name (`rotterdam`, compiled in from `data/scenarios/`)\n"
+	"or a path to a YAML file (anything containing `/` or ending in `.yaml` or `.yml`).\n"
 	"\n"
 	"**Keys.** Keys are nested mappings. The table names each by its dotted path, so\n"
 	"`hazard.work.distance` is written\n"
@@ -401,14 +563,18 @@ static const char markdown_intro[] =
 	"twice in one mapping.\n"
 	"\n"
 	"**extends.** `extends: NAME-or-PATH` at the top level loads a base scenario first;\n"
-	"the file then overrides only the keys it sets. A list or a series is replaced\n"
-	"whole, never merged. Relative paths are relative to the extending file. Bases\n"
-	"may extend further bases, at most 8 deep, without cycles.\n"
+	"the file then overrides only the keys it sets. A list, a series, a prior or a\n"
+	"selector is replaced whole, never merged; the record maps `teams` and\n"
+	"`instruments` are merged by name (see Record maps). Relative paths are relative\n"
+	"to the extending file. Bases may extend further bases, at most 8 deep, without\n"
+	"cycles.\n"
 	"\n"
-	"**Required keys and defaults.** Only technical keys have defaults. Policy and\n"
-	"model numbers (hazards, shares, inflow) are required: the builtin scenarios set\n"
-	"every one of them with its source, so a scenario of your own normally starts with\n"
-	"`extends: rotterdam` and changes a few keys.\n"
+	"**Required keys and defaults.** Model numbers (hazards, shares, inflow) are\n"
+	"required: the builtin scenarios set every one of them with its source, so a\n"
+	"scenario of your own normally starts with `extends: rotterdam` and changes a few\n"
+	"keys. Technical keys have defaults, and so have the policy levers (`teams`,\n"
+	"`capacity`, `instruments`, `gate`, `prevention`, `enforcement`, `targets`), whose\n"
+	"defaults have no effect: a scenario that does not set them runs as before.\n"
 	"\n"
 	"**Lists and shares.** Lists are written `[a, b, c]`, their entries in the order\n"
 	"the type column gives (age bands, benefit duration, household type, distance to\n"
@@ -417,10 +583,88 @@ static const char markdown_intro[] =
 	"\n"
 	"**Series.** A series is a mapping of months to numbers, `{2024-01: 1.00, 2025-01:\n"
 	"0.98}`: each value holds from its month until the next one. Before the first\n"
-	"month a multiplier or the labour-market index is 1, so a shock is written as\n"
-	"`{2020-04: 1.25, 2021-01: 1.00}`. Months increase strictly, at most 64 of them.\n"
-	"`{}` is the empty series, which stands for 1. (The pension age is not a scenario\n"
-	"key: it comes from the benefit rules, by birth month; see docs/rules.md.)\n"
+	"month, and throughout for the empty series `{}`, the series stands for the value\n"
+	"in the default column: 1 for a multiplier or the labour-market index, so a shock\n"
+	"is written as `{2020-04: 1.25, 2021-01: 1.00}`; 0 for a policy lever such as\n"
+	"`prevention.reach` or an instrument's `slots`, which are off until their first\n"
+	"month. Months increase strictly, at most 64 of them. (The pension age is not a\n"
+	"scenario key: it comes from the benefit rules, by birth month; see docs/rules.md.)\n"
+	"\n",
+
+	"**Priors.** An uncertain parameter (type \"prior\") is written as a number, which\n"
+	"is fixed, or as one distribution, drawn once per replicate (reproducibly, from\n"
+	"the seed):\n"
+	"\n"
+	"| written | distribution | conditions |\n"
+	"|---|---|---|\n"
+	"| `0.35` | fixed | within the key's bounds |\n"
+	"| `{normal: [mean, sd]}` | normal | sd > 0; mean within the bounds |\n"
+	"| `{lognormal: [meanlog, sdlog]}` | exp of a normal | sdlog > 0 |\n"
+	"| `{beta: [alpha, beta]}` | beta | alpha > 0, beta > 0; only for keys with bounds "
+	"inside [0, 1] |\n"
+	"| `{uniform: [min, max]}` | uniform | min < max, both within the bounds |\n"
+	"| `{values: [v1, v2, ...]}` | each value equally likely | 1 to 8 values, each within "
+	"the bounds |\n"
+	"\n"
+	"Draws outside the key's bounds are drawn again (truncation). The central value\n"
+	"is the fixed value, the mean (normal, beta, values), the median exp(meanlog)\n"
+	"(lognormal) or the midpoint (uniform).\n"
+	"\n"
+	"**Selectors.** A selector (type \"selector\") says which households a team serves,\n"
+	"an instrument admits or prevention reaches: a mapping of classes to lists of\n"
+	"names, `{distance: [short, medium], area: [zuid]}`. The classes are `distance`\n"
+	"(`short`, `medium`, `long`), `duration` (`<1y`, `1-2y`, `2-5y`, `\">5y\"`), `age`\n"
+	"(`<27`, `27-39`, `40-54`, `55+`), `type` (`single`, `single_parent`, `couple`),\n"
+	"`stream` (`werk`, `prestatie010`, `other`) and `area` (the names in `areas`). A\n"
+	"household is selected when, for each class given, it is in one of the names\n"
+	"listed; a class left out selects all, and `{}` selects every household. `>5y`\n"
+	"must be quoted in YAML.\n"
+	"\n",
+
+	"**Record maps.** `teams` and `instruments` map names (a-z, 0-9, `_` and `-`, at\n"
+	"most 31 characters) to records, whose fields the table lists as\n"
+	"`teams.NAME.field`. Records keep the order of the file; a household on benefit is\n"
+	"served by the first team that selects it.\n"
+	"\n"
+	"```yaml\n"
+	"extends: rotterdam\n"
+	"teams:\n"
+	"  werk_zuid:\n"
+	"    serves: {distance: [short, medium], area: [zuid]}\n"
+	"    norm: 65\n"
+	"    fte: {2024-01: 41.5, 2026-01: 47}\n"
+	"  participatie:\n"
+	"    serves: {distance: [long]}\n"
+	"    norm: 120\n"
+	"    reference: 146\n"
+	"    fte: {2024-01: 63.5}\n"
+	"instruments:\n"
+	"  werkloont:\n"
+	"    eligible: {distance: [medium], age: [<27, 27-39]}\n"
+	"    slots: {2024-01: 850}\n"
+	"    cost_eurocent: 61750\n"
+	"    duration_months: 6\n"
+	"    lockin: {uniform: [0.55, 0.85]}\n"
+	"    effect: {normal: [1.35, 0.12]}\n"
+	"    effect_months: 18\n"
+	"    priority: gain\n"
+	"```\n"
+	"\n"
+	"A scenario that extends another merges its record maps into the base's by name,\n"
+	"field by field: a name the base has changes only the fields given, a new name\n"
+	"adds a record at the end (its required fields must then be set), and `NAME: null`\n"
+	"(or `~`) removes one. Over the example above,\n"
+	"\n"
+	"```yaml\n"
+	"instruments:\n"
+	"  werkloont:\n"
+	"    slots: {2025-01: 900}\n"
+	"teams:\n"
+	"  participatie: ~\n"
+	"```\n"
+	"\n"
+	"changes only the slots of `werkloont` and removes the team `participatie`;\n"
+	"`teams: {}` changes nothing.\n"
 	"\n"
 	"**Units.** Hazards are monthly probabilities (\"per month\"); multipliers scale a\n"
 	"hazard or a flow relative to 1; shares are fractions; months are written\n"
@@ -433,7 +677,8 @@ static const char markdown_intro[] =
 	"## Keys\n"
 	"\n"
 	"| key | type | bounds | default | unit | description |\n"
-	"|---|---|---|---|---|---|\n";
+	"|---|---|---|---|---|---|\n",
+};
 
 static const char markdown_example[] =
 	"\n"
@@ -452,23 +697,38 @@ static const char markdown_example[] =
 	"  shock: {2025-01: 1.25, 2026-01: 1.0}\n"
 	"```\n";
 
+/* One row of the keys table; `what` names the record of a field (else NULL). */
+static void put_row(out *o, const scenario_key *k, const char *path, const char *what)
+{
+	put(o, "| `%s` | ", path);
+	put_type(o, k);
+	put(o, " | ");
+	put_bounds(o, k);
+	put(o, " | ");
+	put_default(o, k, what);
+	put(o, " | %s | %s |\n", *k->unit ? k->unit : "-", k->doc);
+}
+
 size_t stroom_scenario_schema_markdown(char *buf, size_t size)
 {
 	out o = {buf, size, 0};
-	size_t i;
+	char path[128];
+	size_t i, f;
 
 	if (size)
 		buf[0] = '\0';
-	put(&o, "%s", markdown_intro);
+	for (i = 0; i < STROOM_ARRAY_LEN(markdown_intro); i++)
+		put(&o, "%s", markdown_intro[i]);
 	for (i = 0; i < scenario_nkeys; i++) {
 		const scenario_key *k = &scenario_keys[i];
-		put(&o, "| `%s` | ", k->path);
-		put_type(&o, k);
-		put(&o, " | ");
-		put_bounds(&o, k);
-		put(&o, " | ");
-		put_default(&o, k);
-		put(&o, " | %s | %s |\n", *k->unit ? k->unit : "-", k->doc);
+		put_row(&o, k, k->path, NULL);
+		if (k->type != KEY_RECORDS)
+			continue;
+		for (f = 0; f < k->record->nfields; f++) {
+			const scenario_key *fk = &k->record->fields[f];
+			snprintf(path, sizeof path, "%s.NAME.%s", k->path, fk->path);
+			put_row(&o, fk, path, k->record->what);
+		}
 	}
 	put(&o, "%s", markdown_example);
 	return o.len;

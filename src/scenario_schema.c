@@ -1,14 +1,21 @@
 /*
  * scenario_schema.c: the one table that declares every scenario key, and the code
  * it drives: converting a YAML value into its stroom_params field with bounds
- * checks, defaults, the checks across keys after a scenario is resolved, and the
- * "did you mean" hint for unknown keys. The dump (YAML, JSON) and docs/scenario.md
- * are generated from the same table in scenario_dump.c; the loader that walks
- * YAML files and follows extends is scenario.c.
+ * checks, defaults, completing and checking a resolved scenario, and the "did you
+ * mean" hint for unknown keys. The dump (YAML, JSON) and docs/scenario.md are
+ * generated from the same table in scenario_dump.c; the loader that walks YAML
+ * files and follows extends is scenario.c.
  *
- * Only technical keys have defaults. Policy and model numbers (hazards, shares,
- * inflow) are required: the builtin scenarios set them, and a user scenario
- * normally starts with `extends: rotterdam`.
+ * Besides plain values a key may hold a prior (a number, or a distribution for an
+ * uncertain parameter), a selector (which households: class names turned into bit
+ * masks) or a record map (`teams`, `instruments`: name -> fields, each field
+ * declared by a row of a sub-table of the same shape as the main table, and
+ * converted by the same code).
+ *
+ * Model numbers (hazards, shares, inflow) are required: the builtin scenarios set
+ * them, and a user scenario normally starts with `extends: rotterdam`. Technical
+ * keys and policy levers have defaults; a lever's default has no effect, so a
+ * scenario that does not use it runs as before.
  */
 #include "internal.h"
 #include "scenario_int.h"
@@ -17,6 +24,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +32,12 @@
 /* Field of stroom_params: offset and size. */
 #define F(field) .offset = offsetof(stroom_params, field), \
 		 .size = sizeof(((stroom_params *)0)->field)
+/* Field of a record type T. */
+#define R(T, field) .offset = offsetof(T, field), .size = sizeof(((T *)0)->field)
+/* A record map: its count and the array after it, as one span of stroom_params. */
+#define SPAN(count, array) .offset = offsetof(stroom_params, count), \
+	.size = offsetof(stroom_params, array) + sizeof(((stroom_params *)0)->array) - \
+		offsetof(stroom_params, count)
 #define HAZARD .min = 0, .max = 1, .unit = "per month"
 #define SHARE .min = 0, .max = 1, .unit = "share"
 #define SHARES .min = 0, .max = 1, .unit = "share", .flags = KEY_SHARES
@@ -32,6 +46,100 @@
 #define LIST_OF(n, fn) .type = KEY_LIST, .length = (n), .label = (fn)
 #define SHOCK .type = KEY_SERIES, .min = 0, .max = 100, .def = "{}", .empty_value = 1.0, \
 	      .unit = "multiplier"
+/* A policy series that is off (0) until its first month. */
+#define LEVER_SERIES .type = KEY_SERIES, .def = "{}", .empty_value = 0.0
+
+static const char *priority_name(int i)
+{
+	static const char *const names[] = {"gain", "duration", "first_come"};
+	return i >= 0 && i < (int)STROOM_ARRAY_LEN(names) ? names[i] : NULL;
+}
+
+const char *scenario_prior_name(int dist)
+{
+	static const char *const names[] = {"fixed",   "normal",  "lognormal",
+					    "beta",    "uniform", "values"};
+	return dist >= 0 && dist < (int)STROOM_ARRAY_LEN(names) ? names[dist] : NULL;
+}
+
+/* The classes of a selector, in the order of stroom_selector's fields. */
+const scenario_selector_class scenario_selector_classes[] = {
+	{"distance", offsetof(stroom_selector, distance), STROOM_NDIST, stroom_distance_name},
+	{"duration", offsetof(stroom_selector, duration), STROOM_NDUR, stroom_duration_band_name},
+	{"age", offsetof(stroom_selector, age), STROOM_NAGE, stroom_age_band_name},
+	{"type", offsetof(stroom_selector, type), STROOM_NTYPE, stroom_type_name},
+	{"area", offsetof(stroom_selector, area), 0, NULL},
+	{"stream", offsetof(stroom_selector, stream), STROOM_NSTREAM, stroom_stream_name},
+};
+const size_t scenario_nselector_classes = STROOM_ARRAY_LEN(scenario_selector_classes);
+
+/* teams: NAME: {...} (stroom_team). */
+static const scenario_key team_fields[] = {
+	{.path = "serves", .type = KEY_SELECTOR, R(stroom_team, serves), .def = "{}", .unit = "",
+	 .doc = "households on benefit the team serves"},
+	{.path = "norm", .type = KEY_DOUBLE, R(stroom_team, norm), .min = 1, .max = 10000,
+	 .unit = "clients per FTE", .doc = "caseload norm (policy)"},
+	{.path = "reference", .type = KEY_DOUBLE, R(stroom_team, reference), .min = 1,
+	 .max = 10000, .def_from = "norm", .unit = "clients per FTE",
+	 .doc = "caseload per FTE at which the calibrated hazards hold (the baseline's actual "
+		"caseload)"},
+	{.path = "fte", .type = KEY_SERIES, R(stroom_team, fte), .min = 0, .max = 100000,
+	 .flags = KEY_NONEMPTY | KEY_FROM_START, .unit = "FTE", .doc = "FTE of the team by month"},
+};
+
+/* instruments: NAME: {...} (stroom_instrument). */
+static const scenario_key instrument_fields[] = {
+	{.path = "eligible", .type = KEY_SELECTOR, R(stroom_instrument, eligible), .def = "{}",
+	 .unit = "", .doc = "who may start (households on benefit, or with after_exit those who "
+			    "left for work)"},
+	{.path = "after_exit", .type = KEY_INT, R(stroom_instrument, after_exit), .min = 0,
+	 .max = 1, .def = "0", .unit = "0 or 1",
+	 .doc = "1 = offered after an exit to work (aftercare), not on benefit"},
+	{.path = "slots", .type = KEY_SERIES, R(stroom_instrument, slots), .min = 0,
+	 .max = 10000000, .empty_value = 0.0, .unit = "starts per year",
+	 .doc = "starts a year, by month (0 before the first month)"},
+	{.path = "cost_eurocent", .type = KEY_INT64, R(stroom_instrument, cost_eurocent), .min = 0,
+	 .max = 100000000, .def = "0", .unit = "eurocent per participant per month",
+	 .doc = "cost of a participant a month"},
+	{.path = "duration_months", .type = KEY_INT, R(stroom_instrument, duration_months),
+	 .min = 1, .max = 120, .unit = "months", .doc = "how long a participant takes part"},
+	{.path = "lockin", .type = KEY_PRIOR, R(stroom_instrument, lockin), .min = 0, .max = 10,
+	 .def = "1", .unit = "multiplier",
+	 .doc = "work-hazard multiplier while taking part (lock-in: below 1)"},
+	{.path = "effect", .type = KEY_PRIOR, R(stroom_instrument, effect), .min = 0, .max = 10,
+	 .def = "1", .unit = "multiplier", .doc = "work-hazard multiplier after taking part"},
+	{.path = "effect_months", .type = KEY_INT, R(stroom_instrument, effect_months), .min = 0,
+	 .max = 240, .def = "0", .unit = "months", .doc = "how long the effect lasts"},
+	{.path = "durability", .type = KEY_PRIOR, R(stroom_instrument, durability), .min = 0,
+	 .max = 10, .def = "1", .unit = "multiplier",
+	 .doc = "multiplier on the return hazard of an exit to work during or after taking part"},
+	{.path = "priority", .type = KEY_ENUM, R(stroom_instrument, priority), .length = 3,
+	 .label = priority_name, .def = "first_come", .unit = "",
+	 .doc = "who gets a slot when more are eligible: the largest expected gain, the longest "
+		"duration, or first come"},
+};
+
+static const scenario_record team_record = {
+	.what = "team",
+	.count_offset = offsetof(stroom_params, n_teams),
+	.array_offset = offsetof(stroom_params, team),
+	.stride = sizeof(stroom_team),
+	.name_offset = offsetof(stroom_team, name),
+	.max = STROOM_MAX_TEAMS,
+	.fields = team_fields,
+	.nfields = STROOM_ARRAY_LEN(team_fields),
+};
+
+static const scenario_record instrument_record = {
+	.what = "instrument",
+	.count_offset = offsetof(stroom_params, n_instruments),
+	.array_offset = offsetof(stroom_params, instrument),
+	.stride = sizeof(stroom_instrument),
+	.name_offset = offsetof(stroom_instrument, name),
+	.max = STROOM_MAX_INSTRUMENTS,
+	.fields = instrument_fields,
+	.nfields = STROOM_ARRAY_LEN(instrument_fields),
+};
 
 const scenario_key scenario_keys[] = {
 	{.path = "name", .type = KEY_NAME, F(name), .min = 1, .max = STROOM_NAME_LEN - 1,
@@ -156,6 +264,62 @@ const scenario_key scenario_keys[] = {
 	 .def = "0", .unit = "year",
 	 .doc = "year whose average price per household defines the budgeted households of "
 		"the volume/price split; 0 = the first simulated year"},
+
+	{.path = "teams", .type = KEY_RECORDS, SPAN(n_teams, team), .record = &team_record,
+	 .def = "{}", .unit = "",
+	 .doc = "teams of coaches by name, each with the fields below; a household on benefit is "
+		"served by the first team (in file order) that selects it"},
+	{.path = "capacity.elasticity", .type = KEY_PRIOR, F(capacity_elasticity), .min = 0,
+	 .max = 3, .def = "0", .unit = "elasticity",
+	 .doc = "the work hazard of a served household scales with intensity^e, intensity = "
+		"the team's reference caseload over its caseload per FTE; 0 = no effect"},
+	{.path = "capacity.intensity_cap", .type = KEY_DOUBLE, F(capacity_intensity_cap),
+	 .min = 1, .max = 10, .def = "2", .unit = "multiplier",
+	 .doc = "intensity counts at most this much (small caseloads have diminishing returns)"},
+
+	{.path = "instruments", .type = KEY_RECORDS, SPAN(n_instruments, instrument),
+	 .record = &instrument_record, .def = "{}", .unit = "",
+	 .doc = "re-integration instruments by name, each with the fields below"},
+
+	{.path = "gate.search_share", .type = KEY_DOUBLE, F(gate_search_share), SHARE,
+	 .def = "0", .doc = "share of applicants under 27 given the four-week search period "
+			    "(zoektermijn)"},
+	{.path = "gate.search_effect", .type = KEY_PRIOR, F(gate_search_effect), SHARE,
+	 .def = "0", .doc = "share of those given the search period who then do not enter"},
+	{.path = "gate.selection", .type = KEY_PRIOR, F(gate_selection), SHARE, .def = "0",
+	 .doc = "share of all applicants turned away at the gate"},
+
+	{.path = "prevention.target", .type = KEY_SELECTOR, F(prevention_target), .def = "{}",
+	 .unit = "", .doc = "whose inflow prevention reaches"},
+	{.path = "prevention.reach", LEVER_SERIES, F(prevention_reach), .min = 0, .max = 1,
+	 .unit = "share", .doc = "share of that inflow reached, by month"},
+	{.path = "prevention.effect", .type = KEY_PRIOR, F(prevention_effect), SHARE, .def = "0",
+	 .doc = "share of those reached who do not enter"},
+
+	{.path = "enforcement.controls", LEVER_SERIES, F(enforcement_controls), .min = 0,
+	 .max = 10000000, .unit = "controls per year",
+	 .doc = "extra controls a year, by month (on top of the baseline hazard.enforcement)"},
+	{.path = "enforcement.detection", .type = KEY_PRIOR, F(enforcement_detection), SHARE,
+	 .def = "0", .doc = "share of controls finding an irregularity"},
+	{.path = "enforcement.termination_share", .type = KEY_DOUBLE,
+	 F(enforcement_termination_share), SHARE, .def = "0",
+	 .doc = "share of findings that end the benefit; the others get a sanction"},
+	{.path = "enforcement.sanction_pct", .type = KEY_INT, F(enforcement_sanction_pct),
+	 .min = 0, .max = 100, .def = "0", .unit = "percent",
+	 .doc = "benefit reduction (verlaging) of a finding that does not end the benefit"},
+	{.path = "enforcement.sanction_months", .type = KEY_INT, F(enforcement_sanction_months),
+	 .min = 0, .max = 12, .def = "0", .unit = "months", .doc = "how long the reduction lasts"},
+	{.path = "enforcement.recovery_eurocent", .type = KEY_INT64,
+	 F(enforcement_recovery_eurocent), .min = 0, .max = 100000000, .def = "0",
+	 .unit = "eurocent per finding", .doc = "benefit recovered (terugvordering) per finding"},
+
+	{.path = "targets.pressure", LEVER_SERIES, F(targets_pressure), .min = 0, .max = 1,
+	 .unit = "share", .doc = "1 = individual outflow targets on, by month"},
+	{.path = "targets.work", .type = KEY_PRIOR, F(targets_work), .min = 0, .max = 10,
+	 .def = "1", .unit = "multiplier", .doc = "work-hazard multiplier under targets"},
+	{.path = "targets.nondurable", .type = KEY_PRIOR, F(targets_nondurable), .min = 0,
+	 .max = 10, .def = "1", .unit = "multiplier",
+	 .doc = "multiplier on the share of exits to work that do not last, under targets"},
 
 	{.path = "drift.short_to_medium_months", .type = KEY_INT, F(drift_short_months), .min = 1,
 	 .max = 240, .def = "9", .unit = "months",
@@ -283,6 +447,21 @@ const char *scenario_key_suggest(const char *path, char *buf, size_t size)
 	return buf;
 }
 
+/* The closest of cands[0..n) to s[0..ns) by the rule above, or NULL. */
+static const char *suggest_among(const char *s, size_t ns, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1, i;
+	for (i = 0; i < n; i++) {
+		size_t d = edit_distance(s, ns, cands[i], strlen(cands[i]));
+		if (close_enough(d, ns) && d < best_d) {
+			best_d = d;
+			best = cands[i];
+		}
+	}
+	return best;
+}
+
 /* ---- converting values ---- */
 
 /* Where a value is, for messages. */
@@ -351,6 +530,22 @@ static const char *bounds_text(const scenario_key *k, char *buf, size_t size)
 	return buf;
 }
 
+/* "a, b or c" from labels 0..n-1 into buf. */
+static const char *names_text(const char *(*label)(int), int n, char *buf, size_t size)
+{
+	size_t len = 0;
+	int i;
+	buf[0] = '\0';
+	for (i = 0; i < n && len < size; i++) {
+		int w = snprintf(buf + len, size - len, "%s%s",
+				 i == 0 ? "" : i == n - 1 ? " or " : ", ", label(i));
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+	return buf;
+}
+
 /*
  * Parses a whole decimal number (no hex, inf or nan). Returns 0 or -1.
  * Assumes the C locale's decimal point, as the rest of the library does.
@@ -407,8 +602,6 @@ static int parse_month(const char *s, stroom_month *out)
 	return 0;
 }
 
-static void *field(stroom_params *p, const scenario_key *k) { return (char *)p + k->offset; }
-
 /* Copies a scalar node's text into buf (NUL-terminated); errors if it does not fit. */
 static int scalar_text(const char *label, const yaml_node_t *n, const char *file, char *buf,
 		       size_t size)
@@ -425,12 +618,10 @@ static int scalar_text(const char *label, const yaml_node_t *n, const char *file
 	return 0;
 }
 
-/* Parses one number of key k (a plain scalar) for a list entry or a value. */
-static int number_value(const scenario_key *k, const char *label, const yaml_node_t *n,
-			const char *file, double *out)
+/* Parses a plain scalar number (any finite value) for label. */
+static int plain_number(const char *label, const yaml_node_t *n, const char *file, double *out)
 {
-	char text[128], got[64], bounds[64];
-	double v;
+	char text[128], got[64];
 	int rc;
 	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
 	    n->data.scalar.length >= sizeof text)
@@ -438,13 +629,26 @@ static int number_value(const scenario_key *k, const char *label, const yaml_nod
 			    label, got_text(n, got, sizeof got));
 	if ((rc = scalar_text(label, n, file, text, sizeof text)) != 0)
 		return rc;
-	if (parse_double(text, &v) != 0)
+	if (parse_double(text, out) != 0)
 		return fail(STROOM_EPARSE, node_where(file, n), "%s: expected a number, got %s",
 			    label, got_text(n, got, sizeof got));
+	return 0;
+}
+
+/* Parses one number of key k (a plain scalar) for a list entry or a value. */
+static int number_value(const scenario_key *k, const char *label, const yaml_node_t *n,
+			const char *file, double *out)
+{
+	char bounds[64];
+	double v;
+	int rc;
+	if ((rc = plain_number(label, n, file, &v)) != 0)
+		return rc;
 	if (v < k->min || v > k->max)
 		return fail(STROOM_EINVAL, node_where(file, n),
-			    "%s: expected a number in %s, got %s", label,
-			    bounds_text(k, bounds, sizeof bounds), text);
+			    "%s: expected a number in %s, got %.*s", label,
+			    bounds_text(k, bounds, sizeof bounds), (int)n->data.scalar.length,
+			    (const char *)n->data.scalar.value);
 	*out = v;
 	return 0;
 }
@@ -460,7 +664,10 @@ static int valid_name_char(int c, int first, int upper_dot)
 	return c == '_' || c == '-' || (upper_dot && c == '.');
 }
 
-/* Nonzero when s is a valid name: scenario names allow A-Z and '.', area names do not. */
+/*
+ * Nonzero when s is a valid name: scenario names allow A-Z and '.', area and
+ * record names do not.
+ */
 static int valid_name(const char *s, int upper_dot)
 {
 	size_t i;
@@ -472,13 +679,72 @@ static int valid_name(const char *s, int upper_dot)
 	return 1;
 }
 
-/*
- * Converts the text of a scalar value of key k. `plain` says the YAML scalar was
- * unquoted (numbers must be). Used for values in files and for the table's defaults.
- */
-static int set_scalar(const scenario_key *k, stroom_params *p, const char *text, int plain,
-		      where w)
+/* Nonzero for a YAML null: an empty plain scalar, ~, null, Null or NULL. */
+static int is_null(const yaml_node_t *n)
 {
+	static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
+	size_t i;
+	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	for (i = 0; i < STROOM_ARRAY_LEN(nulls); i++)
+		if (n->data.scalar.length == strlen(nulls[i]) &&
+		    memcmp(n->data.scalar.value, nulls[i], n->data.scalar.length) == 0)
+			return 1;
+	return 0;
+}
+
+static int same_scalar(const yaml_node_t *a, const yaml_node_t *b)
+{
+	return a->type == YAML_SCALAR_NODE && b->type == YAML_SCALAR_NODE &&
+	       a->data.scalar.length == b->data.scalar.length &&
+	       memcmp(a->data.scalar.value, b->data.scalar.value, a->data.scalar.length) == 0;
+}
+
+/*
+ * Fails when the key of `pair` repeats an earlier key of its mapping:
+ * "PATH.KEY: expected each key once, got it again (first at line N)".
+ */
+static int check_once(const char *path, yaml_document_t *doc, const yaml_node_t *map,
+		      const yaml_node_pair_t *pair, const char *file)
+{
+	const yaml_node_pair_t *prev;
+	yaml_node_t *kn = yaml_document_get_node(doc, pair->key);
+	for (prev = map->data.mapping.pairs.start; prev < pair; prev++) {
+		yaml_node_t *pk = yaml_document_get_node(doc, prev->key);
+		if (same_scalar(pk, kn))
+			return fail(STROOM_EPARSE, node_where(file, kn),
+				    "%s.%.*s: expected each key once, got it again (first at line "
+				    "%zu)",
+				    path, (int)kn->data.scalar.length,
+				    (const char *)kn->data.scalar.value, pk->start_mark.line + 1);
+	}
+	return 0;
+}
+
+/*
+ * What a converter writes: the key (or record field) that declares the value,
+ * the dotted path for messages ("teams.werk_zuid.norm"), the field and its state.
+ */
+typedef struct slot {
+	const scenario_key *k;
+	const char *path;
+	void *dst;
+	scenario_keystate *st;
+} slot;
+
+static slot key_slot(const scenario_key *k, stroom_params *p, scenario_keystate *st)
+{
+	slot s = {k, k->path, (char *)p + k->offset, st};
+	return s;
+}
+
+/*
+ * Converts the text of a scalar value. `plain` says the YAML scalar was unquoted
+ * (numbers must be). Used for values in files and for the table's defaults.
+ */
+static int set_scalar(const slot *s, const char *text, int plain, where w)
+{
+	const scenario_key *k = s->k;
 	char bounds[64], got[64];
 	long long iv;
 	stroom_month m;
@@ -490,100 +756,118 @@ static int set_scalar(const scenario_key *k, stroom_params *p, const char *text,
 	case KEY_NAME:
 		if (len < (size_t)k->min)
 			return fail(STROOM_EINVAL, w, "%s: expected at least %.0f character, got ''",
-				    k->path, k->min);
+				    s->path, k->min);
 		if (len > (size_t)k->max)
 			return fail(STROOM_EINVAL, w, "%s: expected at most %.0f characters, got %zu",
-				    k->path, k->max, len);
+				    s->path, k->max, len);
 		if (k->type == KEY_NAME && !valid_name(text, 1))
 			return fail(STROOM_EINVAL, w,
 				    "%s: expected a name of A-Z, a-z, 0-9, '_', '-' and '.' "
-				    "starting with a letter or digit, got '%s'", k->path, text);
-		memset(field(p, k), 0, k->size);
-		memcpy(field(p, k), text, len);
+				    "starting with a letter or digit, got '%s'", s->path, text);
+		memset(s->dst, 0, k->size);
+		memcpy(s->dst, text, len);
 		return 0;
 	case KEY_INT:
+	case KEY_INT64:
 		rc = plain ? parse_int(text, &iv) : -1;
 		if (rc < 0)
-			return fail(STROOM_EPARSE, w, "%s: expected an integer, got %s", k->path,
+			return fail(STROOM_EPARSE, w, "%s: expected an integer, got %s", s->path,
 				    got_scalar(text, got, sizeof got));
 		if (rc > 0 || (double)iv < k->min || (double)iv > k->max)
 			return fail(STROOM_EINVAL, w, "%s: expected an integer in %s, got %s",
-				    k->path, bounds_text(k, bounds, sizeof bounds), text);
-		*(int *)field(p, k) = (int)iv;
+				    s->path, bounds_text(k, bounds, sizeof bounds), text);
+		if (k->type == KEY_INT)
+			*(int *)s->dst = (int)iv;
+		else
+			*(int64_t *)s->dst = (int64_t)iv;
 		return 0;
 	case KEY_UINT64: {
 		char *end;
 		unsigned long long u;
 		if (!plain || !isdigit((unsigned char)text[0]))
 			return fail(STROOM_EPARSE, w,
-				    "%s: expected an integer from 0 to 2^64 - 1, got %s", k->path,
+				    "%s: expected an integer from 0 to 2^64 - 1, got %s", s->path,
 				    got_scalar(text, got, sizeof got));
 		errno = 0;
 		u = strtoull(text, &end, 10);
 		if (*end)
 			return fail(STROOM_EPARSE, w,
-				    "%s: expected an integer from 0 to 2^64 - 1, got %s", k->path,
+				    "%s: expected an integer from 0 to 2^64 - 1, got %s", s->path,
 				    got_scalar(text, got, sizeof got));
 		if (errno == ERANGE)
 			return fail(STROOM_EINVAL, w,
-				    "%s: expected an integer from 0 to 2^64 - 1, got %s", k->path, text);
-		*(uint64_t *)field(p, k) = (uint64_t)u;
+				    "%s: expected an integer from 0 to 2^64 - 1, got %s", s->path, text);
+		*(uint64_t *)s->dst = (uint64_t)u;
 		return 0;
 	}
-	case KEY_DOUBLE: {
+	case KEY_DOUBLE:
+	case KEY_PRIOR: {
 		double v;
-		if (!plain || parse_double(text, &v) != 0)
-			return fail(STROOM_EPARSE, w, "%s: expected a number, got %s", k->path,
+		if (!plain || parse_double(text, &v) != 0) {
+			if (k->type == KEY_PRIOR)
+				return fail(STROOM_EPARSE, w,
+					    "%s: expected a number or a distribution such as "
+					    "{normal: [mean, sd]}, got %s",
+					    s->path, got_scalar(text, got, sizeof got));
+			return fail(STROOM_EPARSE, w, "%s: expected a number, got %s", s->path,
 				    got_scalar(text, got, sizeof got));
+		}
 		if (v < k->min || v > k->max)
-			return fail(STROOM_EINVAL, w, "%s: expected a number in %s, got %s", k->path,
+			return fail(STROOM_EINVAL, w, "%s: expected a number in %s, got %s", s->path,
 				    bounds_text(k, bounds, sizeof bounds), text);
-		*(double *)field(p, k) = v;
+		if (k->type == KEY_DOUBLE) {
+			*(double *)s->dst = v;
+		} else {
+			stroom_prior pr;
+			memset(&pr, 0, sizeof pr);
+			pr.dist = STROOM_PRIOR_FIXED;
+			pr.a = v;
+			pr.lo = k->min;
+			pr.hi = k->max;
+			memcpy(s->dst, &pr, sizeof pr);
+		}
 		return 0;
 	}
 	case KEY_MONTH:
 		rc = parse_month(text, &m);
 		if (rc < 0)
 			return fail(STROOM_EPARSE, w, "%s: expected a month YYYY-MM, got %s",
-				    k->path, got_scalar(text, got, sizeof got));
+				    s->path, got_scalar(text, got, sizeof got));
 		if (rc > 0)
 			return fail(STROOM_EINVAL, w,
-				    "%s: expected a month from 1900-01 to 2200-12, got %s", k->path,
+				    "%s: expected a month from 1900-01 to 2200-12, got %s", s->path,
 				    text);
-		*(stroom_month *)field(p, k) = m;
+		*(stroom_month *)s->dst = m;
 		return 0;
-	case KEY_ENUM:
+	case KEY_ENUM: {
+		char names[128];
 		for (i = 0; i < k->length; i++) {
 			if (strcmp(text, k->label(i)) == 0) {
-				*(int *)field(p, k) = i;
+				*(int *)s->dst = i;
 				return 0;
 			}
 		}
-		{
-			char names[128] = "";
-			for (i = 0; i < k->length; i++) {
-				if (i)
-					strcat(names, i == k->length - 1 ? " or " : ", ");
-				strcat(names, k->label(i));
-			}
-			return fail(STROOM_EINVAL, w, "%s: expected %s, got %s", k->path, names,
-				    got_scalar(text, got, sizeof got));
-		}
+		return fail(STROOM_EINVAL, w, "%s: expected %s, got %s", s->path,
+			    names_text(k->label, k->length, names, sizeof names),
+			    got_scalar(text, got, sizeof got));
+	}
 	case KEY_LIST:
 	case KEY_AREA_LIST:
 	case KEY_AREAS:
 	case KEY_SERIES:
+	case KEY_SELECTOR:
+	case KEY_RECORDS:
 		break;
 	}
-	return stroom_error_set(STROOM_ERROR, "%s: not a scalar key", k->path);
+	return stroom_error_set(STROOM_ERROR, "%s: not a scalar key", s->path);
 }
 
 /* A list of numbers: fixed length (KEY_LIST) or one per area (KEY_AREA_LIST). */
-static int set_list(const scenario_key *k, stroom_params *p, scenario_keystate *st,
-		    yaml_document_t *doc, yaml_node_t *node, const char *file)
+static int set_list(const slot *s, yaml_document_t *doc, yaml_node_t *node, const char *file)
 {
+	const scenario_key *k = s->k;
 	double v[STROOM_MAX_AREAS]; /* fixed lists are shorter (checked by a test) */
-	char label[160], got[64];
+	char label[192], got[64];
 	yaml_node_item_t *item;
 	int n = 0, rc;
 	size_t len;
@@ -591,56 +875,56 @@ static int set_list(const scenario_key *k, stroom_params *p, scenario_keystate *
 	if (node->type != YAML_SEQUENCE_NODE) {
 		if (k->type == KEY_LIST)
 			return fail(STROOM_EPARSE, node_where(file, node),
-				    "%s: expected a list of %d numbers, got %s", k->path, k->length,
+				    "%s: expected a list of %d numbers, got %s", s->path, k->length,
 				    got_text(node, got, sizeof got));
 		return fail(STROOM_EPARSE, node_where(file, node),
-			    "%s: expected a list of numbers (one per area), got %s", k->path,
+			    "%s: expected a list of numbers (one per area), got %s", s->path,
 			    got_text(node, got, sizeof got));
 	}
 	len = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
 	if (k->type == KEY_LIST && len != (size_t)k->length)
 		return fail(STROOM_EINVAL, node_where(file, node),
-			    "%s: expected a list of %d numbers, got %zu", k->path, k->length, len);
+			    "%s: expected a list of %d numbers, got %zu", s->path, k->length, len);
 	if (k->type == KEY_AREA_LIST && (len < 1 || len > STROOM_MAX_AREAS))
 		return fail(STROOM_EINVAL, node_where(file, node),
 			    "%s: expected a list of 1 to %d numbers (one per area), got %zu",
-			    k->path, STROOM_MAX_AREAS, len);
+			    s->path, STROOM_MAX_AREAS, len);
 	for (item = node->data.sequence.items.start; item < node->data.sequence.items.top;
 	     item++, n++) {
 		yaml_node_t *e = yaml_document_get_node(doc, *item);
-		snprintf(label, sizeof label, "%s[%d]", k->path, n);
+		snprintf(label, sizeof label, "%s[%d]", s->path, n);
 		if ((rc = number_value(k, label, e, file, &v[n])) != 0)
 			return rc;
 	}
-	memset(field(p, k), 0, k->size);
-	memcpy(field(p, k), v, (size_t)n * sizeof v[0]);
-	st->count = n;
+	memset(s->dst, 0, k->size);
+	memcpy(s->dst, v, (size_t)n * sizeof v[0]);
+	s->st->count = n;
 	return 0;
 }
 
 /* The area names: 1 to STROOM_MAX_AREAS unique names. */
-static int set_areas(const scenario_key *k, stroom_params *p, scenario_keystate *st,
-		     yaml_document_t *doc, yaml_node_t *node, const char *file)
+static int set_areas(const slot *s, stroom_params *p, yaml_document_t *doc, yaml_node_t *node,
+		     const char *file)
 {
-	char names[STROOM_MAX_AREAS][STROOM_NAME_LEN], label[160], got[64];
+	char names[STROOM_MAX_AREAS][STROOM_NAME_LEN], label[192], got[64];
 	yaml_node_item_t *item;
 	size_t len;
 	int n = 0, i, rc;
 
 	if (node->type != YAML_SEQUENCE_NODE)
 		return fail(STROOM_EPARSE, node_where(file, node),
-			    "%s: expected a list of area names, got %s", k->path,
+			    "%s: expected a list of area names, got %s", s->path,
 			    got_text(node, got, sizeof got));
 	len = (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
 	if (len < 1 || len > STROOM_MAX_AREAS)
 		return fail(STROOM_EINVAL, node_where(file, node),
-			    "%s: expected 1 to %d area names, got %zu", k->path, STROOM_MAX_AREAS,
+			    "%s: expected 1 to %d area names, got %zu", s->path, STROOM_MAX_AREAS,
 			    len);
 	memset(names, 0, sizeof names);
 	for (item = node->data.sequence.items.start; item < node->data.sequence.items.top;
 	     item++, n++) {
 		yaml_node_t *e = yaml_document_get_node(doc, *item);
-		snprintf(label, sizeof label, "%s[%d]", k->path, n);
+		snprintf(label, sizeof label, "%s[%d]", s->path, n);
 		if (e->type != YAML_SCALAR_NODE)
 			return fail(STROOM_EPARSE, node_where(file, e),
 				    "%s: expected an area name, got %s", label,
@@ -659,69 +943,642 @@ static int set_areas(const scenario_key *k, stroom_params *p, scenario_keystate 
 	}
 	memcpy(p->area_name, names, sizeof names);
 	p->n_areas = n;
-	st->count = n;
+	s->st->count = n;
 	return 0;
 }
 
 /* A series: a mapping of strictly increasing months to numbers ({} = empty). */
-static int set_series(const scenario_key *k, stroom_params *p, scenario_keystate *st,
-		      yaml_document_t *doc, yaml_node_t *node, const char *file)
+static int set_series(const slot *s, yaml_document_t *doc, yaml_node_t *node, const char *file)
 {
-	stroom_series s;
+	const scenario_key *k = s->k;
+	stroom_series ser;
 	yaml_node_pair_t *pair;
-	char text[64], label[160], got[64], prev[16];
+	char text[64], label[192], got[64], prev[16];
 	size_t len;
 	int rc;
 
 	if (node->type != YAML_MAPPING_NODE)
 		return fail(STROOM_EPARSE, node_where(file, node),
-			    "%s: expected a mapping of YYYY-MM: number, got %s", k->path,
+			    "%s: expected a mapping of YYYY-MM: number, got %s", s->path,
 			    got_text(node, got, sizeof got));
 	len = (size_t)(node->data.mapping.pairs.top - node->data.mapping.pairs.start);
 	if (len > STROOM_MAX_SERIES)
 		return fail(STROOM_EINVAL, node_where(file, node),
-			    "%s: expected at most %d months, got %zu", k->path, STROOM_MAX_SERIES,
+			    "%s: expected at most %d months, got %zu", s->path, STROOM_MAX_SERIES,
 			    len);
 	if (len == 0 && (k->flags & KEY_NONEMPTY))
 		return fail(STROOM_EINVAL, node_where(file, node),
-			    "%s: expected at least one month, got {}", k->path);
-	memset(&s, 0, sizeof s);
+			    "%s: expected at least one month, got {}", s->path);
+	memset(&ser, 0, sizeof ser);
 	for (pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top; pair++) {
 		yaml_node_t *kn = yaml_document_get_node(doc, pair->key);
 		yaml_node_t *vn = yaml_document_get_node(doc, pair->value);
 		stroom_month m;
 		if (kn->type != YAML_SCALAR_NODE || kn->data.scalar.length >= sizeof text)
 			return fail(STROOM_EPARSE, node_where(file, kn),
-				    "%s: expected a month YYYY-MM as key, got %s", k->path,
+				    "%s: expected a month YYYY-MM as key, got %s", s->path,
 				    got_text(kn, got, sizeof got));
-		if ((rc = scalar_text(k->path, kn, file, text, sizeof text)) != 0)
+		if ((rc = scalar_text(s->path, kn, file, text, sizeof text)) != 0)
 			return rc;
 		rc = parse_month(text, &m);
 		if (rc < 0)
 			return fail(STROOM_EPARSE, node_where(file, kn),
-				    "%s: expected a month YYYY-MM as key, got '%s'", k->path, text);
+				    "%s: expected a month YYYY-MM as key, got '%s'", s->path, text);
 		if (rc > 0)
 			return fail(STROOM_EINVAL, node_where(file, kn),
-				    "%s: expected a month from 1900-01 to 2200-12, got %s", k->path,
+				    "%s: expected a month from 1900-01 to 2200-12, got %s", s->path,
 				    text);
-		if (s.n > 0 && m <= s.month[s.n - 1])
+		if (ser.n > 0 && m <= ser.month[ser.n - 1])
 			return fail(STROOM_EINVAL, node_where(file, kn),
 				    "%s: expected months in increasing order, got %s after %s",
-				    k->path, text,
-				    stroom_month_format(s.month[s.n - 1], prev, sizeof prev));
-		snprintf(label, sizeof label, "%s[%s]", k->path, text);
-		if ((rc = number_value(k, label, vn, file, &s.value[s.n])) != 0)
+				    s->path, text,
+				    stroom_month_format(ser.month[ser.n - 1], prev, sizeof prev));
+		snprintf(label, sizeof label, "%s[%s]", s->path, text);
+		if ((rc = number_value(k, label, vn, file, &ser.value[ser.n])) != 0)
 			return rc;
-		s.month[s.n++] = m;
+		ser.month[ser.n++] = m;
 	}
-	memcpy(field(p, k), &s, sizeof s);
-	st->count = s.n;
+	memcpy(s->dst, &ser, sizeof ser);
+	s->st->count = ser.n;
 	return 0;
 }
 
-int scenario_key_set(const scenario_key *k, stroom_params *p, scenario_keystate *st,
-		     yaml_document_t *doc, yaml_node_t *node, const char *file)
+/* The parameters of each distribution, for messages; NULL for FIXED and VALUES. */
+static const char *prior_params(int dist)
 {
+	switch (dist) {
+	case STROOM_PRIOR_NORMAL:
+		return "[mean, sd]";
+	case STROOM_PRIOR_LOGNORMAL:
+		return "[meanlog, sdlog]";
+	case STROOM_PRIOR_BETA:
+		return "[alpha, beta]";
+	case STROOM_PRIOR_UNIFORM:
+		return "[min, max]";
+	default:
+		return NULL;
+	}
+}
+
+/* Distribution names (priors written as mappings), for "expected ..." and hints. */
+static const char *prior_mapping_name(int i) { return scenario_prior_name(i + 1); }
+#define PRIOR_NMAPPING (STROOM_PRIOR_VALUES - STROOM_PRIOR_FIXED)
+
+/*
+ * A prior: a plain number (fixed) or a one-entry mapping {DIST: [parameters]}.
+ * The key's bounds become the support [lo, hi]; the parameters are checked
+ * against them where that makes sense (a normal's mean, a uniform's ends, each of
+ * the values), and a beta prior needs bounds inside [0, 1].
+ */
+static int set_prior(const slot *s, yaml_document_t *doc, yaml_node_t *node, const char *file)
+{
+	const scenario_key *k = s->k;
+	stroom_prior pr;
+	yaml_node_t *dn, *vn, *e[STROOM_PRIOR_MAX_VALUES];
+	yaml_node_item_t *item;
+	char label[192], item_label[224], got[64], bounds[64], names[96], dist_name[16];
+	double v[STROOM_PRIOR_MAX_VALUES];
+	const char *cands[PRIOR_NMAPPING], *hint;
+	size_t len, n, i;
+	int dist = -1, rc;
+
+	if (node->type == YAML_SCALAR_NODE) {
+		char text[128];
+		if (node->data.scalar.length >= sizeof text)
+			return fail(STROOM_EPARSE, node_where(file, node),
+				    "%s: expected a number or a distribution such as {normal: "
+				    "[mean, sd]}, got %s",
+				    s->path, got_text(node, got, sizeof got));
+		if ((rc = scalar_text(s->path, node, file, text, sizeof text)) != 0)
+			return rc;
+		return set_scalar(s, text, node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE,
+				  node_where(file, node));
+	}
+	if (node->type != YAML_MAPPING_NODE)
+		return fail(STROOM_EPARSE, node_where(file, node),
+			    "%s: expected a number or a distribution such as {normal: [mean, sd]}, "
+			    "got %s",
+			    s->path, got_text(node, got, sizeof got));
+	len = (size_t)(node->data.mapping.pairs.top - node->data.mapping.pairs.start);
+	if (len != 1)
+		return fail(STROOM_EPARSE, node_where(file, node),
+			    "%s: expected one distribution such as {normal: [mean, sd]}, got %zu",
+			    s->path, len);
+	dn = yaml_document_get_node(doc, node->data.mapping.pairs.start->key);
+	vn = yaml_document_get_node(doc, node->data.mapping.pairs.start->value);
+	names_text(prior_mapping_name, PRIOR_NMAPPING, names, sizeof names);
+	if (dn->type != YAML_SCALAR_NODE)
+		return fail(STROOM_EPARSE, node_where(file, dn), "%s: expected %s, got %s",
+			    s->path, names, got_text(dn, got, sizeof got));
+	for (i = 0; i < PRIOR_NMAPPING; i++) {
+		cands[i] = prior_mapping_name((int)i);
+		if (dn->data.scalar.length == strlen(cands[i]) &&
+		    memcmp(dn->data.scalar.value, cands[i], dn->data.scalar.length) == 0)
+			dist = (int)i + 1;
+	}
+	if (dist < 0) {
+		hint = suggest_among((const char *)dn->data.scalar.value, dn->data.scalar.length,
+				     cands, PRIOR_NMAPPING);
+		if (hint)
+			return fail(STROOM_EPARSE, node_where(file, dn),
+				    "%s: expected %s, got %s; did you mean '%s'?", s->path, names,
+				    got_text(dn, got, sizeof got), hint);
+		return fail(STROOM_EPARSE, node_where(file, dn), "%s: expected %s, got %s", s->path,
+			    names, got_text(dn, got, sizeof got));
+	}
+	snprintf(dist_name, sizeof dist_name, "%s", scenario_prior_name(dist));
+	if (dist == STROOM_PRIOR_BETA && (k->min < 0 || k->max > 1))
+		return fail(STROOM_EINVAL, node_where(file, dn),
+			    "%s: expected a distribution other than beta (a beta prior needs bounds "
+			    "inside [0, 1], these are %s), got beta",
+			    s->path, bounds_text(k, bounds, sizeof bounds));
+	snprintf(label, sizeof label, "%s.%s", s->path, dist_name);
+	if (vn->type != YAML_SEQUENCE_NODE) {
+		if (dist == STROOM_PRIOR_VALUES)
+			return fail(STROOM_EPARSE, node_where(file, vn),
+				    "%s: expected a list of 1 to %d numbers, got %s", label,
+				    STROOM_PRIOR_MAX_VALUES, got_text(vn, got, sizeof got));
+		return fail(STROOM_EPARSE, node_where(file, vn),
+			    "%s: expected a list of 2 numbers %s, got %s", label, prior_params(dist),
+			    got_text(vn, got, sizeof got));
+	}
+	n = (size_t)(vn->data.sequence.items.top - vn->data.sequence.items.start);
+	if (dist == STROOM_PRIOR_VALUES && (n < 1 || n > STROOM_PRIOR_MAX_VALUES))
+		return fail(STROOM_EINVAL, node_where(file, vn),
+			    "%s: expected a list of 1 to %d numbers, got %zu", label,
+			    STROOM_PRIOR_MAX_VALUES, n);
+	if (dist != STROOM_PRIOR_VALUES && n != 2)
+		return fail(STROOM_EINVAL, node_where(file, vn),
+			    "%s: expected a list of 2 numbers %s, got %zu", label, prior_params(dist),
+			    n);
+	for (i = 0, item = vn->data.sequence.items.start; i < n; i++, item++) {
+		e[i] = yaml_document_get_node(doc, *item);
+		snprintf(item_label, sizeof item_label, "%s[%zu]", label, i);
+		/* A uniform's ends and each of the values lie within the bounds. */
+		rc = dist == STROOM_PRIOR_UNIFORM || dist == STROOM_PRIOR_VALUES
+			     ? number_value(k, item_label, e[i], file, &v[i])
+			     : plain_number(item_label, e[i], file, &v[i]);
+		if (rc != 0)
+			return rc;
+	}
+
+#define PRIOR_FAIL(i, what)                                                                   \
+	fail(STROOM_EINVAL, node_where(file, e[i]), "%s[%d]: expected %s, got %.*s", label, (i), \
+	     (what), (int)e[i]->data.scalar.length, (const char *)e[i]->data.scalar.value)
+	switch (dist) {
+	case STROOM_PRIOR_NORMAL:
+		if (v[0] < k->min || v[0] > k->max) {
+			char what[96];
+			snprintf(what, sizeof what, "a mean in %s",
+				 bounds_text(k, bounds, sizeof bounds));
+			return PRIOR_FAIL(0, what);
+		}
+		if (!(v[1] > 0))
+			return PRIOR_FAIL(1, "an sd above 0");
+		break;
+	case STROOM_PRIOR_LOGNORMAL:
+		if (!(v[1] > 0))
+			return PRIOR_FAIL(1, "an sdlog above 0");
+		break;
+	case STROOM_PRIOR_BETA:
+		if (!(v[0] > 0))
+			return PRIOR_FAIL(0, "an alpha above 0");
+		if (!(v[1] > 0))
+			return PRIOR_FAIL(1, "a beta above 0");
+		break;
+	case STROOM_PRIOR_UNIFORM:
+		if (!(v[0] < v[1]))
+			return PRIOR_FAIL(1, "a max above the min");
+		break;
+	default:
+		break;
+	}
+#undef PRIOR_FAIL
+
+	memset(&pr, 0, sizeof pr);
+	pr.dist = dist;
+	pr.lo = k->min;
+	pr.hi = k->max;
+	if (dist == STROOM_PRIOR_VALUES) {
+		pr.nvalues = (int)n;
+		memcpy(pr.values, v, n * sizeof v[0]);
+	} else {
+		pr.a = v[0];
+		pr.b = v[1];
+	}
+	memcpy(s->dst, &pr, sizeof pr);
+	s->st->count = 1;
+	return 0;
+}
+
+/* The class names of selector class c, as "short, medium or long". */
+static const char *class_names(const scenario_selector_class *c, char *buf, size_t size)
+{
+	return names_text(c->label, c->n, buf, size);
+}
+
+/*
+ * A selector: {CLASS: [name, ...], ...}. Band, type and stream names become bits
+ * at once; area names are kept in st->areas and become bits in scenario_finish,
+ * against the final areas.
+ */
+static int set_selector(const slot *s, yaml_document_t *doc, yaml_node_t *node, const char *file)
+{
+	stroom_selector sel;
+	scenario_areanames an;
+	yaml_node_pair_t *pair;
+	char label[192], item_label[224], got[64], names[128], text[64];
+	const char *cands[8];
+	size_t c, i;
+	int rc;
+
+	if (node->type != YAML_MAPPING_NODE)
+		return fail(STROOM_EPARSE, node_where(file, node),
+			    "%s: expected a mapping of class lists such as {distance: [short], "
+			    "area: [zuid]}, got %s",
+			    s->path, got_text(node, got, sizeof got));
+	memset(&sel, 0, sizeof sel);
+	memset(&an, 0, sizeof an);
+	an.file = file;
+	for (c = 0; c < scenario_nselector_classes; c++)
+		cands[c] = scenario_selector_classes[c].name;
+	for (pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top; pair++) {
+		yaml_node_t *kn = yaml_document_get_node(doc, pair->key);
+		yaml_node_t *vn = yaml_document_get_node(doc, pair->value);
+		const scenario_selector_class *cl = NULL;
+		yaml_node_item_t *item;
+		uint32_t *mask;
+		int idx;
+		if (kn->type != YAML_SCALAR_NODE)
+			return fail(STROOM_EPARSE, node_where(file, kn),
+				    "%s: expected a class name, got %s", s->path,
+				    got_text(kn, got, sizeof got));
+		if ((rc = check_once(s->path, doc, node, pair, file)) != 0)
+			return rc;
+		for (c = 0; c < scenario_nselector_classes; c++)
+			if (kn->data.scalar.length == strlen(cands[c]) &&
+			    memcmp(kn->data.scalar.value, cands[c], kn->data.scalar.length) == 0)
+				cl = &scenario_selector_classes[c];
+		if (!cl) {
+			const char *hint = suggest_among((const char *)kn->data.scalar.value,
+							 kn->data.scalar.length, cands,
+							 scenario_nselector_classes);
+			int klen = (int)(kn->data.scalar.length < 40 ? kn->data.scalar.length : 40);
+			if (hint)
+				return fail(STROOM_EPARSE, node_where(file, kn),
+					    "%s.%.*s: unknown key; did you mean '%s'?", s->path, klen,
+					    (const char *)kn->data.scalar.value, hint);
+			return fail(STROOM_EPARSE, node_where(file, kn),
+				    "%s.%.*s: unknown key (a selector has distance, duration, age, "
+				    "type, area and stream)",
+				    s->path, klen, (const char *)kn->data.scalar.value);
+		}
+		snprintf(label, sizeof label, "%s.%s", s->path, cl->name);
+		if (vn->type != YAML_SEQUENCE_NODE)
+			return fail(STROOM_EPARSE, node_where(file, vn),
+				    "%s: expected a list of names, got %s", label,
+				    got_text(vn, got, sizeof got));
+		if (vn->data.sequence.items.top == vn->data.sequence.items.start)
+			return fail(STROOM_EINVAL, node_where(file, vn),
+				    "%s: expected at least one name (leave the class out for all), "
+				    "got []",
+				    label);
+		mask = (uint32_t *)((char *)&sel + cl->offset);
+		i = 0;
+		for (item = vn->data.sequence.items.start; item < vn->data.sequence.items.top;
+		     item++, i++) {
+			yaml_node_t *e = yaml_document_get_node(doc, *item);
+			snprintf(item_label, sizeof item_label, "%s[%zu]", label, i);
+			if (e->type != YAML_SCALAR_NODE || e->data.scalar.length >= sizeof text)
+				return fail(STROOM_EPARSE, node_where(file, e),
+					    "%s: expected a name, got %s", item_label,
+					    got_text(e, got, sizeof got));
+			if ((rc = scalar_text(item_label, e, file, text, sizeof text)) != 0)
+				return rc;
+			if (!cl->label) { /* area: by name, resolved later */
+				int j;
+				if (strlen(text) >= STROOM_NAME_LEN)
+					return fail(STROOM_EINVAL, node_where(file, e),
+						    "%s: expected an area name, got %s", item_label,
+						    got_text(e, got, sizeof got));
+				for (j = 0; j < an.n; j++)
+					if (strcmp(an.name[j], text) == 0)
+						return fail(STROOM_EINVAL, node_where(file, e),
+							    "%s: expected each name once, got '%s' "
+							    "again",
+							    item_label, text);
+				if (an.n == STROOM_MAX_AREAS)
+					return fail(STROOM_EINVAL, node_where(file, e),
+						    "%s: expected at most %d area names, got more",
+						    label, STROOM_MAX_AREAS);
+				memcpy(an.name[an.n], text, strlen(text) + 1);
+				an.line[an.n] = e->start_mark.line + 1;
+				an.col[an.n] = e->start_mark.column + 1;
+				an.n++;
+				continue;
+			}
+			for (idx = 0; idx < cl->n; idx++)
+				if (strcmp(text, cl->label(idx)) == 0)
+					break;
+			if (idx == cl->n)
+				return fail(STROOM_EINVAL, node_where(file, e),
+					    "%s: expected %s, got '%s'", item_label,
+					    class_names(cl, names, sizeof names), text);
+			if (*mask & (1u << idx))
+				return fail(STROOM_EINVAL, node_where(file, e),
+					    "%s: expected each name once, got '%s' again", item_label,
+					    text);
+			*mask |= 1u << idx;
+		}
+	}
+	if (!s->st->areas)
+		return stroom_error_set(STROOM_ERROR, "%s: selector without area state", s->path);
+	memcpy(s->dst, &sel, sizeof sel);
+	*s->st->areas = an;
+	s->st->count = 1;
+	return 0;
+}
+
+/* ---- records ---- */
+
+static char *record_at(const scenario_record *r, stroom_params *p, int i)
+{
+	return (char *)p + r->array_offset + (size_t)i * r->stride;
+}
+
+static int *record_count(const scenario_record *r, stroom_params *p)
+{
+	return (int *)(void *)((char *)p + r->count_offset);
+}
+
+/* The index of the record named name[0..len), or -1. */
+static int record_find(const scenario_record *r, stroom_params *p, const char *name, size_t len)
+{
+	int i, n = *record_count(r, p);
+	for (i = 0; i < n; i++) {
+		const char *rn = record_at(r, p, i) + r->name_offset;
+		if (strlen(rn) == len && memcmp(rn, name, len) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* Clears a record's load state, keeping the area-name blocks it owns. */
+static void recstate_reset(scenario_recstate *rs)
+{
+	scenario_areanames *areas[SCENARIO_MAX_FIELDS];
+	size_t f;
+	for (f = 0; f < SCENARIO_MAX_FIELDS; f++)
+		areas[f] = rs->field[f].areas;
+	memset(rs, 0, sizeof *rs);
+	for (f = 0; f < SCENARIO_MAX_FIELDS; f++) {
+		rs->field[f].areas = areas[f];
+		if (areas[f])
+			memset(areas[f], 0, sizeof *areas[f]);
+	}
+}
+
+/* Sets value slot s to its default: "{}" for maps and series, else scalar text. */
+static int set_default(const slot *s)
+{
+	where w = {"(schema default)", 1, 1};
+	const scenario_key *k = s->k;
+	if (k->type == KEY_SERIES || k->type == KEY_SELECTOR || k->type == KEY_RECORDS) {
+		if (strcmp(k->def, "{}") != 0)
+			return stroom_error_set(STROOM_ERROR, "%s: bad default", s->path);
+		memset(s->dst, 0, k->size);
+		if (s->st->areas)
+			memset(s->st->areas, 0, sizeof *s->st->areas);
+		return 0;
+	}
+	return set_scalar(s, k->def, 1, w);
+}
+
+/*
+ * Appends a record named name (valid, not present) with its defaults; the
+ * record's position is that of the name node kn. Returns its index, or an error
+ * (a bad default: a bug).
+ */
+static int record_add(const scenario_record *r, stroom_params *p, scenario_recstate *rs,
+		      const char *name, const yaml_node_t *kn, const char *file, int *index)
+{
+	int i = *record_count(r, p), rc;
+	char *rec = record_at(r, p, i);
+	scenario_recstate *st = &rs[i];
+	size_t f;
+
+	memset(rec, 0, r->stride);
+	memcpy(rec + r->name_offset, name, strlen(name) + 1);
+	recstate_reset(st);
+	st->file = file;
+	st->line = kn->start_mark.line + 1;
+	st->col = kn->start_mark.column + 1;
+	for (f = 0; f < r->nfields; f++) {
+		const scenario_key *fk = &r->fields[f];
+		slot s = {fk, fk->path, rec + fk->offset, &st->field[f]};
+		if (!fk->def)
+			continue;
+		if ((rc = set_default(&s)) != 0)
+			return rc;
+		st->field[f].set = 1;
+	}
+	*record_count(r, p) = i + 1;
+	*index = i;
+	return 0;
+}
+
+/*
+ * Removes record i, keeping the others in order. Its state moves to the end
+ * (cleared), so each area-name block keeps exactly one owner.
+ */
+static void record_remove(const scenario_record *r, stroom_params *p, scenario_recstate *rs,
+			  int i)
+{
+	int n = *record_count(r, p);
+	scenario_recstate gone = rs[i];
+	memmove(record_at(r, p, i), record_at(r, p, i + 1), (size_t)(n - 1 - i) * r->stride);
+	memset(record_at(r, p, n - 1), 0, r->stride);
+	memmove(&rs[i], &rs[i + 1], (size_t)(n - 1 - i) * sizeof *rs);
+	rs[n - 1] = gone;
+	recstate_reset(&rs[n - 1]);
+	*record_count(r, p) = n - 1;
+}
+
+/* "a" or "an", for "a team", "an instrument". */
+static const char *article(const char *noun) { return strchr("aeiou", noun[0]) ? "an" : "a"; }
+
+/* "werk_zuid, werk_noord" (the record names) into buf; "none" when there are none. */
+static const char *record_names(const scenario_record *r, stroom_params *p, char *buf,
+				size_t size)
+{
+	int i, n = *record_count(r, p);
+	size_t len = 0;
+	snprintf(buf, size, "none");
+	for (i = 0; i < n && len < size; i++) {
+		int w = snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+				 record_at(r, p, i) + r->name_offset);
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+	return buf;
+}
+
+static int set_value(const slot *s, stroom_params *p, yaml_document_t *doc, yaml_node_t *node,
+		     const char *file);
+
+/* Applies the field mapping `map` to record i (named `name`) of record map k. */
+static int record_fields(const scenario_key *k, stroom_params *p, scenario_recstate *rs, int i,
+			 const char *name, yaml_document_t *doc, yaml_node_t *map, const char *file)
+{
+	const scenario_record *r = k->record;
+	char rpath[128], fpath[192], got[64], list[160];
+	const char *cands[SCENARIO_MAX_FIELDS];
+	yaml_node_pair_t *pair;
+	size_t f;
+	int rc;
+
+	snprintf(rpath, sizeof rpath, "%s.%s", k->path, name);
+	if (map->type != YAML_MAPPING_NODE)
+		return fail(STROOM_EPARSE, node_where(file, map),
+			    "%s: expected a mapping of fields (or null to remove the %s), got %s",
+			    rpath, r->what, got_text(map, got, sizeof got));
+	list[0] = '\0';
+	for (f = 0; f < r->nfields; f++) {
+		cands[f] = r->fields[f].path;
+		strcat(list, f == 0 ? "" : f + 1 == r->nfields ? " and " : ", ");
+		strcat(list, cands[f]);
+	}
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *kn = yaml_document_get_node(doc, pair->key);
+		yaml_node_t *vn = yaml_document_get_node(doc, pair->value);
+		const scenario_key *fk = NULL;
+		scenario_keystate *fst;
+		slot s;
+		if (kn->type != YAML_SCALAR_NODE)
+			return fail(STROOM_EPARSE, node_where(file, kn),
+				    "%s: expected a field name, got %s", rpath,
+				    got_text(kn, got, sizeof got));
+		if ((rc = check_once(rpath, doc, map, pair, file)) != 0)
+			return rc;
+		for (f = 0; f < r->nfields && !fk; f++)
+			if (kn->data.scalar.length == strlen(cands[f]) &&
+			    memcmp(kn->data.scalar.value, cands[f], kn->data.scalar.length) == 0)
+				fk = &r->fields[f];
+		if (!fk) {
+			const char *hint = suggest_among((const char *)kn->data.scalar.value,
+							 kn->data.scalar.length, cands, r->nfields);
+			int klen = (int)(kn->data.scalar.length < 40 ? kn->data.scalar.length : 40);
+			if (hint)
+				return fail(STROOM_EPARSE, node_where(file, kn),
+					    "%s.%.*s: unknown key; did you mean '%s'?", rpath, klen,
+					    (const char *)kn->data.scalar.value, hint);
+			return fail(STROOM_EPARSE, node_where(file, kn),
+				    "%s.%.*s: unknown key (%s %s has %s)", rpath, klen,
+				    (const char *)kn->data.scalar.value, article(r->what), r->what,
+				    list);
+		}
+		snprintf(fpath, sizeof fpath, "%s.%s", rpath, fk->path);
+		fst = &rs[i].field[fk - r->fields];
+		s.k = fk;
+		s.path = fpath;
+		s.dst = record_at(r, p, i) + fk->offset;
+		s.st = fst;
+		if ((rc = set_value(&s, p, doc, vn, file)) != 0)
+			return rc;
+		fst->set = 2;
+		fst->file = file;
+		fst->line = kn->start_mark.line + 1;
+		fst->col = kn->start_mark.column + 1;
+	}
+	return 0;
+}
+
+/*
+ * A record map: {NAME: {field: value, ...}, NAME: null, ...}, merged into what
+ * the bases set: a known name updates only the fields given, a new name adds a
+ * record at the end, null removes one. Names are checked first, removals applied
+ * before additions (so a file may replace a record when the map is full).
+ */
+static int set_records(const slot *s, stroom_params *p, yaml_document_t *doc, yaml_node_t *node,
+		       const char *file)
+{
+	const scenario_record *r = s->k->record;
+	scenario_recstate *rs = s->st->rec;
+	yaml_node_pair_t *pair;
+	char name[STROOM_NAME_LEN], got[64], list[512];
+	int rc, i;
+
+	if (!rs)
+		return stroom_error_set(STROOM_ERROR, "%s: records without state", s->path);
+	if (node->type != YAML_MAPPING_NODE)
+		return fail(STROOM_EPARSE, node_where(file, node),
+			    "%s: expected a mapping of %s names to their fields, got %s", s->path,
+			    r->what, got_text(node, got, sizeof got));
+	for (pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top; pair++) {
+		yaml_node_t *kn = yaml_document_get_node(doc, pair->key);
+		if (kn->type != YAML_SCALAR_NODE)
+			return fail(STROOM_EPARSE, node_where(file, kn),
+				    "%s: expected %s %s name, got %s", s->path, article(r->what),
+				    r->what, got_text(kn, got, sizeof got));
+		if (kn->data.scalar.length >= STROOM_NAME_LEN)
+			return fail(STROOM_EINVAL, node_where(file, kn),
+				    "%s: expected %s %s name of at most %d characters, got %s",
+				    s->path, article(r->what), r->what, STROOM_NAME_LEN - 1,
+				    got_text(kn, got, sizeof got));
+		if ((rc = scalar_text(s->path, kn, file, name, sizeof name)) != 0)
+			return rc;
+		if (!valid_name(name, 0))
+			return fail(STROOM_EINVAL, node_where(file, kn),
+				    "%s: expected %s %s name of a-z, 0-9, '_' and '-' starting with "
+				    "a letter or digit, got %s",
+				    s->path, article(r->what), r->what,
+				    got_text(kn, got, sizeof got));
+		if ((rc = check_once(s->path, doc, node, pair, file)) != 0)
+			return rc;
+	}
+	for (pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top; pair++) {
+		yaml_node_t *kn = yaml_document_get_node(doc, pair->key);
+		if (!is_null(yaml_document_get_node(doc, pair->value)))
+			continue;
+		i = record_find(r, p, (const char *)kn->data.scalar.value, kn->data.scalar.length);
+		if (i < 0)
+			return fail(STROOM_EINVAL, node_where(file, kn),
+				    "%s.%.*s: expected %s %s to remove, got a name no %s has "
+				    "(%s: %s)",
+				    s->path, (int)kn->data.scalar.length,
+				    (const char *)kn->data.scalar.value, article(r->what), r->what,
+				    r->what, s->path, record_names(r, p, list, sizeof list));
+		record_remove(r, p, rs, i);
+	}
+	for (pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top; pair++) {
+		yaml_node_t *kn = yaml_document_get_node(doc, pair->key);
+		yaml_node_t *vn = yaml_document_get_node(doc, pair->value);
+		if (is_null(vn))
+			continue;
+		memcpy(name, kn->data.scalar.value, kn->data.scalar.length);
+		name[kn->data.scalar.length] = '\0';
+		i = record_find(r, p, name, strlen(name));
+		if (i < 0) {
+			if (*record_count(r, p) >= r->max)
+				return fail(STROOM_EINVAL, node_where(file, kn),
+					    "%s: expected at most %d %ss, got more at '%s'", s->path,
+					    r->max, r->what, name);
+			if ((rc = record_add(r, p, rs, name, kn, file, &i)) != 0)
+				return rc;
+		}
+		if ((rc = record_fields(s->k, p, rs, i, name, doc, vn, file)) != 0)
+			return rc;
+	}
+	s->st->count = *record_count(r, p);
+	return 0;
+}
+
+/* Converts node into slot s, whatever its type. */
+static int set_value(const slot *s, stroom_params *p, yaml_document_t *doc, yaml_node_t *node,
+		     const char *file)
+{
+	const scenario_key *k = s->k;
 	char text[1024], got[64];
 	const char *what;
 	int rc;
@@ -729,38 +1586,52 @@ int scenario_key_set(const scenario_key *k, stroom_params *p, scenario_keystate 
 	switch (k->type) {
 	case KEY_LIST:
 	case KEY_AREA_LIST:
-		return set_list(k, p, st, doc, node, file);
+		return set_list(s, doc, node, file);
 	case KEY_AREAS:
-		return set_areas(k, p, st, doc, node, file);
+		return set_areas(s, p, doc, node, file);
 	case KEY_SERIES:
-		return set_series(k, p, st, doc, node, file);
+		return set_series(s, doc, node, file);
+	case KEY_PRIOR:
+		return set_prior(s, doc, node, file);
+	case KEY_SELECTOR:
+		return set_selector(s, doc, node, file);
+	case KEY_RECORDS:
+		return set_records(s, p, doc, node, file);
 	default:
 		break;
 	}
 	what = k->type == KEY_DOUBLE   ? "a number"
 	       : k->type == KEY_MONTH  ? "a month YYYY-MM"
 	       : k->type == KEY_INT    ? "an integer"
+	       : k->type == KEY_INT64  ? "an integer"
 	       : k->type == KEY_UINT64 ? "an integer"
 	       : k->type == KEY_ENUM   ? "a name"
 				       : "text";
 	if (node->type != YAML_SCALAR_NODE)
 		return fail(STROOM_EPARSE, node_where(file, node), "%s: expected %s, got %s",
-			    k->path, what, got_text(node, got, sizeof got));
+			    s->path, what, got_text(node, got, sizeof got));
 	if ((k->type == KEY_STRING || k->type == KEY_NAME) &&
 	    node->data.scalar.length > (size_t)k->max)
 		return fail(STROOM_EINVAL, node_where(file, node),
-			    "%s: expected at most %.0f characters, got %zu", k->path, k->max,
+			    "%s: expected at most %.0f characters, got %zu", s->path, k->max,
 			    node->data.scalar.length);
 	if (node->data.scalar.length >= sizeof text)
 		return fail(STROOM_EPARSE, node_where(file, node), "%s: expected %s, got %s",
-			    k->path, what, got_text(node, got, sizeof got));
-	if ((rc = scalar_text(k->path, node, file, text, sizeof text)) != 0)
+			    s->path, what, got_text(node, got, sizeof got));
+	if ((rc = scalar_text(s->path, node, file, text, sizeof text)) != 0)
 		return rc;
-	rc = set_scalar(k, p, text, node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE,
+	rc = set_scalar(s, text, node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE,
 			node_where(file, node));
 	if (rc == 0)
-		st->count = 1;
+		s->st->count = 1;
 	return rc;
+}
+
+int scenario_key_set(const scenario_key *k, stroom_params *p, scenario_keystate *st,
+		     yaml_document_t *doc, yaml_node_t *node, const char *file)
+{
+	slot s = key_slot(k, p, st);
+	return set_value(&s, p, doc, node, file);
 }
 
 int scenario_set_defaults(stroom_params *p, scenario_keystate *st)
@@ -768,20 +1639,11 @@ int scenario_set_defaults(stroom_params *p, scenario_keystate *st)
 	size_t i;
 	for (i = 0; i < scenario_nkeys; i++) {
 		const scenario_key *k = &scenario_keys[i];
-		where w = {"(schema default)", 1, 1};
+		slot s = key_slot(k, p, &st[i]);
 		int rc;
 		if (!k->def)
 			continue;
-		if (k->type == KEY_SERIES) {
-			/* The only series default is {}. */
-			memset(field(p, k), 0, k->size);
-			rc = strcmp(k->def, "{}") == 0
-				     ? 0
-				     : stroom_error_set(STROOM_ERROR, "%s: bad default", k->path);
-		} else {
-			rc = set_scalar(k, p, k->def, 1, w);
-		}
-		if (rc != 0)
+		if ((rc = set_default(&s)) != 0)
 			return rc;
 		st[i].set = 1;
 		st[i].count = 0;
@@ -790,7 +1652,66 @@ int scenario_set_defaults(stroom_params *p, scenario_keystate *st)
 	return 0;
 }
 
-/* ---- checks across keys ---- */
+/* ---- the load state ---- */
+
+#define STATE_ALIGN _Alignof(max_align_t)
+
+static size_t round_up(size_t n) { return (n + STATE_ALIGN - 1) / STATE_ALIGN * STATE_ALIGN; }
+
+/* Records (slots) and area-name blocks the state needs. */
+static void state_sizes(size_t *nrec, size_t *nareas)
+{
+	size_t i, f;
+	*nrec = *nareas = 0;
+	for (i = 0; i < scenario_nkeys; i++) {
+		const scenario_key *k = &scenario_keys[i];
+		if (k->type == KEY_SELECTOR)
+			(*nareas)++;
+		if (k->type != KEY_RECORDS)
+			continue;
+		*nrec += (size_t)k->record->max;
+		for (f = 0; f < k->record->nfields; f++)
+			if (k->record->fields[f].type == KEY_SELECTOR)
+				*nareas += (size_t)k->record->max;
+	}
+}
+
+scenario_keystate *scenario_state_new(const stroom_allocator *a)
+{
+	size_t nrec, nareas, off_rec, off_areas, i, f;
+	int j;
+	char *block;
+	scenario_keystate *st;
+	scenario_recstate *rec;
+	scenario_areanames *areas;
+
+	state_sizes(&nrec, &nareas);
+	off_rec = round_up(scenario_nkeys * sizeof *st);
+	off_areas = round_up(off_rec + nrec * sizeof *rec);
+	block = stroom_calloc(a, 1, off_areas + nareas * sizeof *areas);
+	if (!block)
+		return NULL;
+	st = (scenario_keystate *)(void *)block;
+	rec = (scenario_recstate *)(void *)(block + off_rec);
+	areas = (scenario_areanames *)(void *)(block + off_areas);
+	for (i = 0; i < scenario_nkeys; i++) {
+		const scenario_key *k = &scenario_keys[i];
+		if (k->type == KEY_SELECTOR)
+			st[i].areas = areas++;
+		if (k->type != KEY_RECORDS)
+			continue;
+		st[i].rec = rec;
+		for (j = 0; j < k->record->max; j++, rec++)
+			for (f = 0; f < k->record->nfields; f++)
+				if (k->record->fields[f].type == KEY_SELECTOR)
+					rec->field[f].areas = areas++;
+	}
+	return st;
+}
+
+void scenario_state_free(const stroom_allocator *a, scenario_keystate *st) { stroom_free(a, st); }
+
+/* ---- completing and checking a resolved scenario ---- */
 
 static where key_where(const scenario_keystate *st, const scenario_key *k, const char *top)
 {
@@ -800,6 +1721,18 @@ static where key_where(const scenario_keystate *st, const scenario_key *k, const
 		w.file = s->file;
 		w.line = s->line;
 		w.col = s->col;
+	}
+	return w;
+}
+
+/* Where a record field was set, else where its record was added. */
+static where field_where(const scenario_recstate *rs, const scenario_keystate *fst)
+{
+	where w = {rs->file, rs->line, rs->col};
+	if (fst->file) {
+		w.file = fst->file;
+		w.line = fst->line;
+		w.col = fst->col;
 	}
 	return w;
 }
@@ -835,9 +1768,111 @@ static int check_lists(const stroom_params *p, const scenario_keystate *st, cons
 	return 0;
 }
 
+/* Turns the area names of a selector into bits of p's areas. */
+static int resolve_areas(const stroom_params *p, const char *path, stroom_selector *sel,
+			 const scenario_areanames *an)
+{
+	char names[STROOM_MAX_AREAS * (STROOM_NAME_LEN + 4)];
+	int i, j;
+	size_t len = 0;
+
+	sel->area = 0;
+	for (i = 0; i < an->n; i++) {
+		for (j = 0; j < p->n_areas; j++)
+			if (strcmp(an->name[i], p->area_name[j]) == 0)
+				break;
+		if (j < p->n_areas) {
+			sel->area |= 1u << j;
+			continue;
+		}
+		names[0] = '\0';
+		for (j = 0; j < p->n_areas && len < sizeof names; j++) {
+			int w = snprintf(names + len, sizeof names - len, "%s%s",
+					 j == 0 ? "" : j == p->n_areas - 1 ? " or " : ", ",
+					 p->area_name[j]);
+			if (w < 0)
+				break;
+			len += (size_t)w;
+		}
+		{
+			where w = {an->file, an->line[i], an->col[i]};
+			return fail(STROOM_EINVAL, w,
+				    "%s.area[%d]: expected an area name of areas (%s), got '%s'", path,
+				    i, names, an->name[i]);
+		}
+	}
+	return 0;
+}
+
+/*
+ * For each record of each record map: required fields present, defaults taken
+ * from siblings, area names resolved, series that must start by `start` checked.
+ */
+static int finish_records(stroom_params *p, scenario_keystate *st)
+{
+	char path[192], a[16], b[16];
+	size_t i, f;
+	int j, rc;
+
+	for (i = 0; i < scenario_nkeys; i++) {
+		const scenario_key *k = &scenario_keys[i];
+		const scenario_record *r = k->record;
+		if (k->type != KEY_RECORDS)
+			continue;
+		for (j = 0; j < *record_count(r, p); j++) {
+			scenario_recstate *rs = &st[i].rec[j];
+			char *rec = record_at(r, p, j);
+			for (f = 0; f < r->nfields; f++) {
+				const scenario_key *fk = &r->fields[f];
+				snprintf(path, sizeof path, "%s.%s.%s", k->path, rec + r->name_offset,
+					 fk->path);
+				if (!rs->field[f].set && !fk->def_from) {
+					where w = {rs->file, rs->line, rs->col};
+					return fail(STROOM_EINVAL, w, "%s: required key missing",
+						    path);
+				}
+			}
+			for (f = 0; f < r->nfields; f++) {
+				const scenario_key *fk = &r->fields[f];
+				scenario_keystate *fst = &rs->field[f];
+				snprintf(path, sizeof path, "%s.%s.%s", k->path, rec + r->name_offset,
+					 fk->path);
+				if (!fst->set && fk->def_from) {
+					size_t g;
+					for (g = 0; g < r->nfields; g++)
+						if (strcmp(r->fields[g].path, fk->def_from) == 0)
+							break;
+					if (g == r->nfields || r->fields[g].size != fk->size)
+						return stroom_error_set(STROOM_ERROR,
+									"%s: bad def_from", path);
+					memcpy(rec + fk->offset, rec + r->fields[g].offset, fk->size);
+				}
+				if (fk->type == KEY_SELECTOR && fst->areas &&
+				    (rc = resolve_areas(p, path, (stroom_selector *)(void *)(rec +
+											fk->offset),
+							fst->areas)) != 0)
+					return rc;
+				if (fk->type == KEY_SERIES && (fk->flags & KEY_FROM_START)) {
+					const stroom_series *ser =
+						(const stroom_series *)(const void *)(rec + fk->offset);
+					if (ser->n > 0 && ser->month[0] > p->start)
+						return fail(STROOM_EINVAL, field_where(rs, fst),
+							    "%s: expected a first month at or before "
+							    "start (%s), got %s",
+							    path,
+							    stroom_month_format(p->start, a, sizeof a),
+							    stroom_month_format(ser->month[0], b,
+										sizeof b));
+				}
+			}
+		}
+	}
+	return 0;
+}
+
 static const scenario_key *key_of(const char *path) { return scenario_key_find(path); }
 
-int scenario_validate(const stroom_params *p, const scenario_keystate *st, const char *top)
+int scenario_finish(stroom_params *p, scenario_keystate *st, const char *top)
 {
 	char a[16], b[16];
 	size_t i, missing = 0, first = 0;
@@ -858,6 +1893,13 @@ int scenario_validate(const stroom_params *p, const scenario_keystate *st, const
 					"scenarios start with 'extends: rotterdam')",
 					top, scenario_keys[first].path, missing - 1);
 
+	for (i = 0; i < scenario_nkeys; i++) {
+		const scenario_key *k = &scenario_keys[i];
+		if (k->type == KEY_SELECTOR && st[i].areas &&
+		    (rc = resolve_areas(p, k->path, (stroom_selector *)(void *)((char *)p + k->offset),
+					st[i].areas)) != 0)
+			return rc;
+	}
 	if ((rc = check_lists(p, st, top)) != 0)
 		return rc;
 	if (p->end < p->start)
@@ -865,6 +1907,8 @@ int scenario_validate(const stroom_params *p, const scenario_keystate *st, const
 			    "end: expected a month not before start (%s), got %s",
 			    stroom_month_format(p->start, a, sizeof a),
 			    stroom_month_format(p->end, b, sizeof b));
+	if ((rc = finish_records(p, st)) != 0)
+		return rc;
 	if (p->target_households > 0 &&
 	    (p->target_month < p->start || p->target_month > p->end + 1)) {
 		char c[16];
