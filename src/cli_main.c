@@ -41,6 +41,9 @@ static const char usage[] =
 	"      --out DIR         run directory (default: runs/<UTC time>-<scenario>)\n"
 	"      --quiet           no progress bar and no summary; print only the run directory\n"
 	"      --dump-defaults   print the scenario with every value resolved, as YAML, and exit\n"
+	"  compare A B [--replicates N] [--threads N] [--seed N]\n"
+	"                        run two scenarios with the same random numbers and print the\n"
+	"                        difference B - A per year with intervals\n"
 	"  validate FILE         check a scenario file; prints 'ok' or the first error\n"
 	"  scenarios             list the builtin scenarios\n"
 	"  population [SCENARIO|FILE] --out FILE.csv\n"
@@ -247,6 +250,90 @@ cleanup:
 	return code;
 }
 
+/* Loads a scenario and its population and runs it; prints errors. 0 or an exit code. */
+static int load_and_run(const char *scen, int replicates, int threads, int have_seed, uint64_t seed,
+			stroom_scenario **s, stroom_params *p, stroom_results **res)
+{
+	stroom_population *pop = NULL;
+	stroom_sim_options so = STROOM_SIM_OPTIONS_INIT;
+	int err;
+	if ((err = stroom_scenario_load(s, scen, NULL)) != 0)
+		return fail(err);
+	*p = *stroom_scenario_params(*s);
+	if (replicates)
+		p->replicates = replicates;
+	if (have_seed)
+		p->seed = seed;
+	err = p->population_csv[0] ? stroom_population_load_csv(&pop, p->population_csv, p, NULL)
+				   : stroom_population_synthesise(&pop, p, NULL, NULL);
+	if (err)
+		return fail(err);
+	so.threads = threads;
+	err = stroom_sim_run(res, p, pop, &so);
+	stroom_population_free(pop);
+	return err ? fail(err) : EXIT_OK;
+}
+
+/* stroom compare A B: both scenarios with the same seed, differences per year. */
+static int cmd_compare(int argc, char **argv)
+{
+	const char *names[2] = {NULL, NULL};
+	unsigned long long v;
+	int replicates = 0, threads = 0, have_seed = 0, i, np = 0, code = EXIT_OK;
+	uint64_t seed = 0;
+	stroom_scenario *s[2] = {NULL, NULL};
+	stroom_params p[2];
+	stroom_results *r[2] = {NULL, NULL};
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if ((!strcmp(a, "--replicates") || !strcmp(a, "--threads") || !strcmp(a, "--seed")) &&
+		    i + 1 < argc) {
+			if (parse_count(a, argv[i + 1], !strcmp(a, "--seed") ? 0 : 1,
+					!strcmp(a, "--seed") ? UINT64_MAX : 100000, &v))
+				return EXIT_BADINPUT;
+			i++;
+			if (!strcmp(a, "--replicates"))
+				replicates = (int)v;
+			else if (!strcmp(a, "--threads"))
+				threads = (int)v;
+			else {
+				seed = v;
+				have_seed = 1;
+			}
+		} else if (a[0] == '-') {
+			fprintf(stderr, "stroom: compare: unknown option '%s'\n", a);
+			return EXIT_BADINPUT;
+		} else if (np < 2) {
+			names[np++] = a;
+		} else {
+			return bad_arg("compare takes two scenarios");
+		}
+	}
+	if (np != 2)
+		return bad_arg("compare takes two scenarios");
+	code = load_and_run(names[0], replicates, threads, have_seed, seed, &s[0], &p[0], &r[0]);
+	if (code == EXIT_OK) {
+		/* B runs with A's seed and replicates, so replicate k of both shares its draws */
+		code = load_and_run(names[1], p[0].replicates, threads, 1, p[0].seed, &s[1], &p[1], &r[1]);
+	}
+	if (code == EXIT_OK) {
+		size_t n = stroom_output_compare(r[0], &p[0], r[1], &p[1], NULL, 0);
+		char *text = n ? malloc(n + 1) : NULL;
+		if (!n || !text) {
+			code = fail(STROOM_EINVAL);
+		} else {
+			stroom_output_compare(r[0], &p[0], r[1], &p[1], text, n + 1);
+			fputs(text, stdout);
+		}
+		free(text);
+	}
+	for (i = 0; i < 2; i++) {
+		stroom_results_free(r[i]);
+		stroom_scenario_free(s[i]);
+	}
+	return code;
+}
+
 static int cmd_validate(int argc, char **argv)
 {
 	stroom_scenario *s = NULL;
@@ -331,6 +418,8 @@ int main(int argc, char **argv)
 		return cmd_scenarios();
 	if (!strcmp(cmd, "population"))
 		return cmd_population(argc - 2, argv + 2);
+	if (!strcmp(cmd, "compare"))
+		return cmd_compare(argc - 2, argv + 2);
 	if (!strcmp(cmd, "benefit"))
 		return stroom_cli_benefit(argc - 2, argv + 2);
 	if (!strcmp(cmd, "schema"))

@@ -110,10 +110,35 @@ void stroom_output_stats(const stroom_results *r, int t, int indicator, int grou
 		free(buf);
 }
 
-int stroom_output_series_csv(const stroom_results *r, FILE *f)
+/* Per-replicate values of the team and instrument rows of series.csv. */
+enum { EXTRA_TEAM_CLIENTS, EXTRA_TEAM_CASELOAD, EXTRA_INSTR_STARTS, EXTRA_INSTR_PART, NEXTRA };
+static const char *const extra_names[NEXTRA] = {"team_clients", "team_caseload",
+						"instrument_starts", "instrument_participants"};
+
+/* Mean and quantiles over replicates of an extra row (group = team or instrument k). */
+static void extra_stats(const stroom_results *r, const stroom_params *p, int t, int kind, int k,
+			double *buf, double *mean, double quant[STROOM_NQUANT])
+{
+	int R = stroom_results_replicates(r), rep, q;
+	double fte = kind == EXTRA_TEAM_CASELOAD
+			     ? stroom_series_at(&p->team[k].fte, stroom_results_start(r) + t, 0.0) : 1.0;
+	for (rep = 0; rep < R; rep++) {
+		double v = kind <= EXTRA_TEAM_CASELOAD ? stroom_results_team_clients(r, rep, t, k)
+			 : kind == EXTRA_INSTR_STARTS ? stroom_results_instrument_starts(r, rep, t, k)
+						      : stroom_results_instrument_participants(r, rep, t, k);
+		/* the actual caseload: clients per FTE (no FTE: shown as 0) */
+		buf[rep] = kind == EXTRA_TEAM_CASELOAD ? (fte > 0 ? v / fte : 0.0) : v;
+	}
+	*mean = gsl_stats_mean(buf, 1, (size_t)R);
+	gsl_sort(buf, 1, (size_t)R);
+	for (q = 0; q < STROOM_NQUANT; q++)
+		quant[q] = gsl_stats_quantile_from_sorted_data(buf, 1, (size_t)R, quantile_probs[q]);
+}
+
+int stroom_output_series_csv(const stroom_results *r, const stroom_params *p, FILE *f)
 {
 	int T = stroom_results_months(r), G = stroom_results_groups(r), R = stroom_results_replicates(r);
-	int t, ind, g, k;
+	int t, ind, g, k, kind;
 	double *buf = malloc((size_t)R * sizeof(double));
 	char mb[16];
 	if (!buf)
@@ -131,6 +156,20 @@ int stroom_output_series_csv(const stroom_results *r, FILE *f)
 					fprintf(f, ",%.1f", q[k]);
 				fputc('\n', f);
 			}
+		/* teams (group = team) and instruments (group = instrument) */
+		for (kind = 0; kind < NEXTRA; kind++) {
+			int n = kind <= EXTRA_TEAM_CASELOAD ? p->n_teams : p->n_instruments;
+			for (g = 0; g < n; g++) {
+				double mean, q[STROOM_NQUANT];
+				extra_stats(r, p, t, kind, g, buf, &mean, q);
+				fprintf(f, "%s,%s,%s,%.2f", mb, extra_names[kind],
+					kind <= EXTRA_TEAM_CASELOAD ? p->team[g].name : p->instrument[g].name,
+					mean);
+				for (k = 0; k < STROOM_NQUANT; k++)
+					fprintf(f, ",%.1f", q[k]);
+				fputc('\n', f);
+			}
+		}
 	}
 	free(buf);
 	return ferror(f) ? stroom_error_set(STROOM_EIO, "writing series.csv failed") : 0;
@@ -239,8 +278,9 @@ size_t stroom_output_summary(const stroom_results *r, const stroom_params *p, ch
 		stroom_sbuf_printf(&b, months < 12 ? "   (%d months)\n" : "\n", months);
 	}
 
-	stroom_sbuf_printf(&b, "\nSpending per year (EUR million; median and 90%% interval)\n");
-	stroom_sbuf_printf(&b, "  year          benefits                    LKS\n");
+	stroom_sbuf_printf(&b, "\nMoney per year (EUR million; median and 90%% interval)\n");
+	stroom_sbuf_printf(&b, "  year          benefits                    LKS                  instruments"
+			       "             recoveries\n");
 	for (year = stroom_month_year(start); year <= stroom_month_year(start + T - 1); year++) {
 		int money, months = 0;
 		stroom_sbuf_printf(&b, "  %d", year);
@@ -403,7 +443,7 @@ int stroom_output_write_run(const stroom_results *r, const stroom_scenario *s, c
 			err = stroom_error_set(STROOM_EIO, "%s: cannot write: %s", path, strerror(errno));
 			goto cleanup;
 		}
-		if ((err = stroom_output_series_csv(r, f)) != 0)
+		if ((err = stroom_output_series_csv(r, p, f)) != 0)
 			goto cleanup;
 		if (fclose(f) != 0) {
 			f = NULL;
@@ -445,4 +485,95 @@ cleanup:
 	if (err)
 		remove_tmp_dir(tmp);
 	return err;
+}
+
+/* Sum of an indicator over the months of a year in one replicate (group all). */
+static double year_sum(const stroom_results *r, int rep, int year, int ind)
+{
+	int T = stroom_results_months(r), t;
+	stroom_month start = stroom_results_start(r);
+	double sum = 0;
+	for (t = 0; t < T; t++)
+		if (stroom_month_year(start + t) == year)
+			sum += value_at(r, rep, t, ind, 0);
+	return sum;
+}
+
+/* Median and 90% interval of buf (R values, sorted in place). */
+static void quantiles_of(double *buf, int R, double q[3])
+{
+	gsl_sort(buf, 1, (size_t)R);
+	q[0] = gsl_stats_quantile_from_sorted_data(buf, 1, (size_t)R, 0.05);
+	q[1] = gsl_stats_quantile_from_sorted_data(buf, 1, (size_t)R, 0.50);
+	q[2] = gsl_stats_quantile_from_sorted_data(buf, 1, (size_t)R, 0.95);
+}
+
+size_t stroom_output_compare(const stroom_results *a, const stroom_params *pa, const stroom_results *b,
+			     const stroom_params *pb, char *buf, size_t size)
+{
+	static const struct {
+		const char *label;
+		int ind;
+		double scale;
+	} rows[] = {
+		{"caseload on 1 January", STROOM_IND_CASELOAD, 1},
+		{"inflow (new)", STROOM_IND_INFLOW_NEW, 1},
+		{"returns", STROOM_IND_INFLOW_RETURN, 1},
+		{"exits to work", STROOM_IND_EXIT_WORK, 1},
+		{"exits with LKS", STROOM_IND_EXIT_LKS, 1},
+		{"other exits", STROOM_IND_EXIT_OTHER, 1},
+		{"enforcement exits", STROOM_IND_EXIT_ENFORCEMENT, 1},
+		{"benefits (EUR m)", STROOM_NIND + STROOM_MONEY_BENEFIT, 1e8},
+		{"LKS (EUR m)", STROOM_NIND + STROOM_MONEY_LKS, 1e8},
+		{"instruments (EUR m)", STROOM_NIND + STROOM_MONEY_INSTRUMENTS, 1e8},
+		{"recoveries (EUR m)", STROOM_NIND + STROOM_MONEY_RECOVERIES, 1e8},
+	};
+	stroom_sbuf b_ = {buf, size, 0};
+	int R = stroom_results_replicates(a), T = stroom_results_months(a), year, k, rep;
+	stroom_month start = stroom_results_start(a);
+	double *d;
+	if (size)
+		buf[0] = '\0';
+	if (stroom_results_replicates(b) != R || stroom_results_months(b) != T ||
+	    stroom_results_start(b) != start) {
+		stroom_error_set(STROOM_EINVAL, "compare: %s and %s must cover the same months with the "
+				 "same replicates", pa->name, pb->name);
+		return 0;
+	}
+	d = malloc((size_t)R * sizeof(double));
+	if (!d) {
+		stroom_error_set(STROOM_ENOMEM, "out of memory");
+		return 0;
+	}
+	stroom_sbuf_printf(&b_, "Difference %s minus %s, paired by replicate (%d replicates, seed %llu):\n",
+			   pb->name, pa->name, R, (unsigned long long)pa->seed);
+	stroom_sbuf_printf(&b_, "median [90%% interval]; flows and money summed over each year\n");
+	for (k = 0; k < (int)STROOM_ARRAY_LEN(rows); k++) {
+		stroom_sbuf_printf(&b_, "\n%s\n", rows[k].label);
+		for (year = stroom_month_year(start); year <= stroom_month_year(start + T - 1); year++) {
+			double q[3], mean_a = 0;
+			for (rep = 0; rep < R; rep++) {
+				double va, vb;
+				if (rows[k].ind == STROOM_IND_CASELOAD) {
+					int t = stroom_month_make(year, 1) - start;
+					if (t < 0 || t >= T)
+						break;
+					va = value_at(a, rep, t, rows[k].ind, 0);
+					vb = value_at(b, rep, t, rows[k].ind, 0);
+				} else {
+					va = year_sum(a, rep, year, rows[k].ind);
+					vb = year_sum(b, rep, year, rows[k].ind);
+				}
+				mean_a += va / R;
+				d[rep] = (vb - va) / rows[k].scale;
+			}
+			if (rep < R)
+				continue;
+			quantiles_of(d, R, q);
+			stroom_sbuf_printf(&b_, "  %d  %+12.1f  [%+12.1f to %+12.1f]   (%s: %.1f)\n", year, q[1],
+					   q[0], q[2], pa->name, mean_a / rows[k].scale);
+		}
+	}
+	free(d);
+	return b_.len;
 }

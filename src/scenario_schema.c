@@ -1086,7 +1086,10 @@ static int set_prior(const slot *s, yaml_document_t *doc, yaml_node_t *node, con
 		return fail(STROOM_EPARSE, node_where(file, dn), "%s: expected %s, got %s", s->path,
 			    names, got_text(dn, got, sizeof got));
 	}
-	snprintf(dist_name, sizeof dist_name, "%s", scenario_prior_name(dist));
+	{
+		const char *dname = scenario_prior_name(dist);
+		snprintf(dist_name, sizeof dist_name, "%s", dname ? dname : "?");
+	}
 	if (dist == STROOM_PRIOR_BETA && (k->min < 0 || k->max > 1))
 		return fail(STROOM_EINVAL, node_where(file, dn),
 			    "%s: expected a distribution other than beta (a beta prior needs bounds "

@@ -1,14 +1,19 @@
 /*
  * sim.c: the monthly engine. One replicate is a loop over months; each month
- * visits every household once (struct of arrays, see docs/model.md for the order
- * of events):
+ * visits every household once (struct of arrays; docs/model.md gives the order
+ * of events and docs/policy.md the levers):
  *
- *   on benefit:  count the stock (1st of the month) -> pension-age exit ->
- *                one competing-risk draw among exit to work, exit with LKS, other
- *                exit and enforcement -> if staying: part-time change and distance
- *                drift by spell duration;
+ *   teams:       count each team's clients (households on benefit it serves) and
+ *                turn its actual caseload into an intensity multiplier;
+ *   on benefit:  count the stock (1st of the month) and pay the month's benefit ->
+ *                pension-age exit -> one competing-risk draw among exit to work,
+ *                exit with LKS, other exit and enforcement -> if staying: a
+ *                control (extra enforcement), part-time change, distance drift;
  *   off after work/LKS and not durable: return with a constant monthly hazard;
- *   then the month's new households arrive (Poisson count, composition mix).
+ *   instruments: free slots go to eligible households by the instrument's
+ *                priority rule;
+ *   then the month's new households arrive (Poisson count, composition mix),
+ *   less those turned away at the gate or reached by prevention.
  *
  * Every household on benefit is paid by the rules module (stroom/rules.h) at the
  * month's date. Its amount depends only on (type, age class 18-20 / 21-26 / 27+,
@@ -17,12 +22,14 @@
  * replicates start and a household costs one table lookup.
  *
  * Exit hazards depend on (distance, age band, duration band, type, area,
- * part-time) and on the month (labour market, shocks). They are precomputed into a
- * table of cumulative thresholds at the start of each month, so a household costs
- * one table lookup and one keyed Philox call. Workspaces are sized up front from
- * the population and the largest inflow the horizon can plausibly bring; nothing
- * is allocated inside the monthly loop. Replicates run in threads that pull
- * replicate indexes from an atomic counter; each writes only its own result slot.
+ * part-time) and on the month (labour market, shocks): precomputed per month into
+ * a table by cell. The work hazard is then multiplied per household by its team's
+ * intensity, its instrument (lock-in or after-effect) and target pressure.
+ * Uncertain effects are drawn from their priors once per replicate (prior.c).
+ * Workspaces are sized up front from the population and the largest inflow the
+ * horizon can plausibly bring; nothing is allocated inside the monthly loop.
+ * Replicates run in threads that pull replicate indexes from an atomic counter;
+ * each writes only its own result slot.
  */
 #include "internal.h"
 #include "rng_int.h"
@@ -33,6 +40,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,13 +52,19 @@ enum { ST_ON = 0, ST_OFF_NONDURABLE = 1, ST_GONE = 2 };
 #define MAX_EXIT_PROB 0.95
 #define NCELL_MAX (STROOM_NDIST * STROOM_NAGE * STROOM_NDUR * STROOM_NTYPE * STROOM_MAX_AREAS * 2)
 #define INFLOW_HOUSEHOLD 0xffffffffu
+/* Household ids of the keyed draws of new households: the month's arrival
+ * number j, offset so they never meet a slot index. */
+#define NEW_ID(j) (0x80000000u | (uint32_t)(j))
+#define NO_END INT32_MIN
 
 static const char *const indicator_names[STROOM_NIND] = {
 	"caseload", "inflow_new", "inflow_return", "exit_work", "exit_lks",
-	"exit_other", "exit_enforcement", "exit_pension", "parttime"};
+	"exit_other", "exit_enforcement", "exit_pension", "parttime",
+	"gate_deterred", "inflow_prevented", "sanctions", "terminations"};
 
-static const char *const money_names[STROOM_NMONEY] = {"spending_benefit_eurocent",
-							   "spending_lks_eurocent"};
+static const char *const money_names[STROOM_NMONEY] = {
+	"spending_benefit_eurocent", "spending_lks_eurocent", "spending_instruments_eurocent",
+	"recoveries_eurocent"};
 
 const char *stroom_money_name(int money)
 {
@@ -62,14 +76,34 @@ const char *stroom_indicator_name(int indicator)
 	return indicator >= 0 && indicator < STROOM_NIND ? indicator_names[indicator] : NULL;
 }
 
+/* Parameters drawn from priors once per replicate. The id of each (its key in the
+ * random stream) is its index here; instruments add three each. */
+enum {
+	DRAW_ELASTICITY,
+	DRAW_SEARCH_EFFECT,
+	DRAW_SELECTION,
+	DRAW_PREVENTION,
+	DRAW_DETECTION,
+	DRAW_TARGETS_WORK,
+	DRAW_TARGETS_NONDURABLE,
+	DRAW_FIXED_COUNT,
+	/* then for instrument k: DRAW_FIXED_COUNT + 3k + {0 lockin, 1 effect, 2 durability} */
+	DRAW_MAX = DRAW_FIXED_COUNT + 3 * STROOM_MAX_INSTRUMENTS
+};
+
 struct stroom_results {
 	const stroom_allocator *alloc;
-	int replicates, months, ngroups, threads, n_areas;
+	int replicates, months, ngroups, threads, n_areas, n_teams, n_instruments, n_drawn;
 	stroom_month start;
 	char group_name[15 + STROOM_MAX_AREAS][STROOM_NAME_LEN];
+	char drawn_name[DRAW_MAX][2 * STROOM_NAME_LEN + 16];
 	int32_t *counts;  /* [rep][month][indicator][group] */
 	int32_t *final;   /* [rep][group]: caseload on the 1st after the last month */
 	int64_t *money;   /* [rep][month][money indicator][group], eurocent */
+	int32_t *team;    /* [rep][month][team]: clients */
+	int32_t *istart;  /* [rep][month][instrument]: starts */
+	int32_t *ipart;   /* [rep][month][instrument]: participants on the 1st */
+	double *drawn;    /* [rep][DRAW_MAX] */
 };
 
 /* Group offsets: all | distance | areas | duration | age | type. */
@@ -89,14 +123,26 @@ static group_layout layout_for(int n_areas)
 	return g;
 }
 
+/* An instrument candidate: sort key and household slot. */
+typedef struct candidate {
+	double key;
+	uint32_t slot;
+} candidate;
+
 /* Per-thread workspace: the households of one replicate and the month's tables. */
 typedef struct workspace {
 	size_t cap;
 	int32_t *birth, *spell, *lks_end; /* lks_end: first month the LKS is no longer paid */
 	int32_t *pension;        /* month the head reaches pension age (AOW) */
+	int32_t *instr_end;      /* first month after the current instrument */
+	int32_t *effect_end;     /* first month after the instrument's after-effect */
+	int32_t *sanction_end;   /* first month after the current sanction */
 	uint8_t *type, *area, *dist, *stream, *pt, *prev, *status;
 	uint8_t *ptm;            /* months of part-time work in this spell (capped at 255) */
-	double (*thr)[4];        /* [cell][4]: cumulative exit thresholds this month */
+	uint8_t *instr;          /* instrument k + 1 (current or last), 0 = none */
+	uint8_t *teamof;         /* team k + 1 serving the household this month, 0 = none */
+	double (*haz)[3];        /* [cell]: work, other and enforcement hazards this month */
+	candidate *cand;         /* instrument allocation buffer, cap entries */
 	stroom_gsl_philox gsl;
 } workspace;
 
@@ -105,7 +151,7 @@ typedef struct workspace {
 #define BEN_PT 3    /* no part-time work, within the disregard months, after them */
 #define BEN_CELLS (STROOM_NTYPE * BEN_AGE * BEN_PT)
 /* Months of part-time work after which the disregard of art. 31 lid 2 n is used
- * up; must match the rules' disregard_months (checked when the tables are built). */
+ * up (constants.csv: disregard_months). */
 #define BEN_DISREGARD_MONTHS 6
 
 static inline int ben_cell(int type, int32_t age_months, int pt, int ptm)
@@ -118,14 +164,17 @@ static inline int ben_cell(int type, int32_t age_months, int pt, int ptm)
 typedef struct shared {
 	const stroom_params *p;
 	const int64_t *benefit;   /* [month][BEN_CELLS] eurocent incl. holiday allowance */
+	const int64_t *norm;      /* [month][BEN_CELLS] the norm, for sanctions */
 	const stroom_rules *rules;
 	const int32_t *pension0;  /* pension month of each starting household */
 	const int32_t *aow_entry; /* [month]: age in months at which people reach pension age */
+	const int32_t *slots;     /* [month][instrument]: starts allowed */
 	const stroom_households *h0;
 	stroom_results *res;
 	group_layout gl;
 	size_t cap;
 	double return_hazard;
+	int fixed_parameters;
 	atomic_int next, done, cancel, failed;
 	char error[256];
 	pthread_mutex_t error_lock;
@@ -134,29 +183,32 @@ typedef struct shared {
 static void workspace_free(const stroom_allocator *a, workspace *w)
 {
 	stroom_free(a, w->birth);
-	stroom_free(a, w->spell);
-	stroom_free(a, w->lks_end);
-	stroom_free(a, w->pension);
 	stroom_free(a, w->type);
-	stroom_free(a, w->thr);
+	stroom_free(a, w->haz);
+	stroom_free(a, w->cand);
 	memset(w, 0, sizeof *w);
 }
 
-/* Allocates a workspace for cap households. Returns 0 or STROOM_ENOMEM. */
+/* Allocates a workspace for cap households: one block of int32 arrays, one of
+ * uint8 arrays. Returns 0 or STROOM_ENOMEM. */
 static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap)
 {
 	memset(w, 0, sizeof *w);
 	w->cap = cap;
-	w->birth = stroom_malloc(a, cap * sizeof(int32_t));
-	w->spell = stroom_malloc(a, cap * sizeof(int32_t));
-	w->lks_end = stroom_malloc(a, cap * sizeof(int32_t));
-	w->pension = stroom_malloc(a, cap * sizeof(int32_t));
-	w->type = stroom_malloc(a, cap * 8);
-	w->thr = stroom_malloc(a, NCELL_MAX * sizeof *w->thr);
-	if (!w->birth || !w->spell || !w->lks_end || !w->pension || !w->type || !w->thr) {
+	w->birth = stroom_malloc(a, cap * 8 * sizeof(int32_t));
+	w->type = stroom_malloc(a, cap * 11);
+	w->haz = stroom_malloc(a, NCELL_MAX * sizeof *w->haz);
+	w->cand = stroom_malloc(a, cap * sizeof *w->cand);
+	if (!w->birth || !w->type || !w->haz || !w->cand) {
 		workspace_free(a, w);
 		return STROOM_ENOMEM;
 	}
+	w->spell = w->birth + cap;
+	w->lks_end = w->spell + cap;
+	w->pension = w->lks_end + cap;
+	w->instr_end = w->pension + cap;
+	w->effect_end = w->instr_end + cap;
+	w->sanction_end = w->effect_end + cap;
 	w->area = w->type + cap;
 	w->dist = w->area + cap;
 	w->stream = w->dist + cap;
@@ -164,6 +216,8 @@ static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap)
 	w->prev = w->pt + cap;
 	w->status = w->prev + cap;
 	w->ptm = w->status + cap;
+	w->instr = w->ptm + cap;
+	w->teamof = w->instr + cap;
 	stroom_gsl_philox_init(&w->gsl);
 	return 0;
 }
@@ -173,7 +227,7 @@ static inline int cell_index(int n_areas, int d, int a, int u, int ty, int ar, i
 	return ((((d * STROOM_NAGE + a) * STROOM_NDUR + u) * STROOM_NTYPE + ty) * n_areas + ar) * 2 + pt;
 }
 
-/* Expected new households in month m (before the Poisson draw). */
+/* Expected new households in month m (before the Poisson draw and the gate). */
 static double inflow_mean(const stroom_params *p, stroom_month m)
 {
 	double index = stroom_series_at(&p->labour_index, m, 1.0);
@@ -181,8 +235,9 @@ static double inflow_mean(const stroom_params *p, stroom_month m)
 	return p->inflow_per_year / 12.0 * shock * pow(index, -p->labour_inflow_elasticity);
 }
 
-/* Fills the month's cumulative exit thresholds for every cell. */
-static void month_tables(const stroom_params *p, stroom_month m, double (*thr)[4])
+/* Fills the month's hazards for every cell: work (before team, instrument and
+ * target multipliers), other, enforcement. */
+static void month_tables(const stroom_params *p, stroom_month m, double (*haz)[3])
 {
 	double index = stroom_series_at(&p->labour_index, m, 1.0);
 	double month_factor = pow(index, p->labour_work_elasticity) *
@@ -194,19 +249,11 @@ static void month_tables(const stroom_params *p, stroom_month m, double (*thr)[4
 	for (ty = 0; ty < STROOM_NTYPE; ty++)
 	for (ar = 0; ar < na; ar++)
 	for (pt = 0; pt < 2; pt++) {
-		double hw = p->work_distance[d] * p->work_age[a] * p->work_duration[u] *
-			    p->work_type[ty] * p->work_area[ar] *
-			    (pt ? p->parttime_work_multiplier : 1.0) * month_factor;
-		double hl = hw * p->lks_share;
-		double ho = p->other_base * p->other_age[a] * p->other_duration[u];
-		double he = p->enforcement;
-		double tot = hw + hl + ho + he;
-		double scale = tot > MAX_EXIT_PROB ? MAX_EXIT_PROB / tot : 1.0;
-		double *t = thr[cell_index(na, d, a, u, ty, ar, pt)];
-		t[0] = hw * scale;
-		t[1] = t[0] + hl * scale;
-		t[2] = t[1] + ho * scale;
-		t[3] = t[2] + he * scale;
+		double *h = haz[cell_index(na, d, a, u, ty, ar, pt)];
+		h[0] = p->work_distance[d] * p->work_age[a] * p->work_duration[u] * p->work_type[ty] *
+		       p->work_area[ar] * (pt ? p->parttime_work_multiplier : 1.0) * month_factor;
+		h[1] = p->other_base * p->other_age[a] * p->other_duration[u];
+		h[2] = p->enforcement;
 	}
 }
 
@@ -234,7 +281,61 @@ static void age_band_bounds(int band, int32_t pension_months, int32_t *lo, int32
 		*hi = *lo + 1;
 }
 
+/* Does the selector admit this household in month m? */
+static inline int selects(const stroom_selector *s, const workspace *w, size_t i, stroom_month m)
+{
+	return (!s->distance || (s->distance >> w->dist[i] & 1u)) &&
+	       (!s->duration || (s->duration >> stroom_duration_band(w->spell[i], m) & 1u)) &&
+	       (!s->age || (s->age >> stroom_age_band(w->birth[i], m) & 1u)) &&
+	       (!s->type || (s->type >> w->type[i] & 1u)) &&
+	       (!s->area || (s->area >> w->area[i] & 1u)) &&
+	       (!s->stream || (s->stream >> w->stream[i] & 1u));
+}
+
+static int compare_candidates(const void *a, const void *b)
+{
+	const candidate *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+/* The parameters of one replicate: each prior drawn (or central). */
+static void draw_parameters(const shared *sh, int rep, double *v)
+{
+	const stroom_params *p = sh->p;
+	const stroom_prior *pr[DRAW_MAX];
+	int i, k, n = DRAW_FIXED_COUNT;
+	pr[DRAW_ELASTICITY] = &p->capacity_elasticity;
+	pr[DRAW_SEARCH_EFFECT] = &p->gate_search_effect;
+	pr[DRAW_SELECTION] = &p->gate_selection;
+	pr[DRAW_PREVENTION] = &p->prevention_effect;
+	pr[DRAW_DETECTION] = &p->enforcement_detection;
+	pr[DRAW_TARGETS_WORK] = &p->targets_work;
+	pr[DRAW_TARGETS_NONDURABLE] = &p->targets_nondurable;
+	for (k = 0; k < p->n_instruments; k++) {
+		pr[n++] = &p->instrument[k].lockin;
+		pr[n++] = &p->instrument[k].effect;
+		pr[n++] = &p->instrument[k].durability;
+	}
+	for (i = 0; i < n; i++)
+		v[i] = sh->fixed_parameters ? stroom_prior_central(pr[i])
+					    : stroom_prior_draw(pr[i], p->seed, (uint32_t)rep, (uint32_t)i);
+}
+
 #define COUNT(ind, g) (cm[(ind) * ng + (g)]++)
+
+/* Fills g[6] with a household's group indexes in month m. */
+static inline void groups_of(const group_layout *gl, const workspace *w, size_t i, stroom_month m,
+			     int g[6])
+{
+	g[0] = 0;
+	g[1] = gl->dist + w->dist[i];
+	g[2] = gl->area + w->area[i];
+	g[3] = gl->dur + stroom_duration_band(w->spell[i], m);
+	g[4] = gl->age + stroom_age_band(w->birth[i], m);
+	g[5] = gl->type + w->type[i];
+}
 
 /*
  * Runs replicate rep in workspace w, writing its counts. Returns 0, or
@@ -246,13 +347,18 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 	const stroom_households *h0 = sh->h0;
 	stroom_results *res = sh->res;
 	const group_layout gl = sh->gl;
-	const int ng = gl.n, na = p->n_areas, T = res->months;
+	const int ng = gl.n, na = p->n_areas, T = res->months, NT = p->n_teams,
+		  NI = p->n_instruments;
 	const philox4x32_key_t key = stroom_rng_key(p->seed);
 	const uint32_t urep = (uint32_t)rep;
-	const double q = p->return_nondurable_share, lam = sh->return_hazard;
+	const double lam = sh->return_hazard;
+	double *v = res->drawn + (size_t)rep * DRAW_MAX;
+	double team_mult[STROOM_MAX_TEAMS], aftercare_cover[STROOM_MAX_INSTRUMENTS];
+	int32_t clients[STROOM_MAX_TEAMS];
 	size_t n = h0->n, i;
-	int t;
+	int t, k, prev_exits = 0, prev_stock = (int)h0->n;
 
+	draw_parameters(sh, rep, v);
 	memcpy(w->birth, h0->birth_month, n * sizeof(int32_t));
 	memcpy(w->spell, h0->spell_start, n * sizeof(int32_t));
 	memcpy(w->type, h0->type, n);
@@ -266,38 +372,93 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 	memcpy(w->pension, sh->pension0, n * sizeof(int32_t));
 	/* starting part-timers are taken to have used their disregard months already */
 	memset(w->ptm, BEN_DISREGARD_MONTHS, n);
+	memset(w->instr, 0, n);
+	for (i = 0; i < n; i++)
+		w->instr_end[i] = w->effect_end[i] = w->sanction_end[i] = NO_END;
 
 	for (t = 0; t <= T; t++) {
 		const stroom_month m = res->start + t;
 		const uint32_t um = (uint32_t)m;
+		const size_t rt = (size_t)rep * (size_t)T + (size_t)t;
 		const int64_t *ben = t < T ? sh->benefit + (size_t)t * BEN_CELLS : NULL;
-		int32_t *cm = t < T ? res->counts + ((size_t)rep * (size_t)T + (size_t)t) * STROOM_NIND * (size_t)ng
+		const int64_t *nrm = t < T ? sh->norm + (size_t)t * BEN_CELLS : NULL;
+		int32_t *cm = t < T ? res->counts + rt * STROOM_NIND * (size_t)ng
 				    : res->final + (size_t)rep * (size_t)ng;
-		int64_t *mm = t < T ? res->money + ((size_t)rep * (size_t)T + (size_t)t) * STROOM_NMONEY * (size_t)ng
-				    : NULL;
+		int64_t *mm = t < T ? res->money + rt * STROOM_NMONEY * (size_t)ng : NULL;
+		int32_t *ipart = t < T ? res->ipart + rt * STROOM_MAX_INSTRUMENTS : NULL;
+		int32_t *istart = t < T ? res->istart + rt * STROOM_MAX_INSTRUMENTS : NULL;
+		double pressure, tw, tnd, control_p;
+		int exits = 0, stock = 0;
 		unsigned n_new, j;
 
 		if (t == T) { /* the stock on the 1st after the last month */
 			for (i = 0; i < n; i++) {
+				int g[6], q;
 				if (w->status[i] != ST_ON)
 					continue;
-				cm[0]++;
-				cm[gl.dist + w->dist[i]]++;
-				cm[gl.area + w->area[i]]++;
-				cm[gl.dur + stroom_duration_band(w->spell[i], m)]++;
-				cm[gl.age + stroom_age_band(w->birth[i], m)]++;
-				cm[gl.type + w->type[i]]++;
+				groups_of(&gl, w, i, m, g);
+				for (q = 0; q < 6; q++)
+					cm[g[q]]++;
 			}
 			break;
 		}
-		month_tables(p, m, w->thr);
+		month_tables(p, m, w->haz);
+
+		/* teams: clients on the 1st, actual caseload, intensity multiplier. A
+		 * team without FTE this month serves nobody (so teams can hand over on
+		 * a date); a household goes to the first active team that selects it. */
+		if (NT > 0) {
+			int active[STROOM_MAX_TEAMS];
+			for (k = 0; k < NT; k++)
+				active[k] = stroom_series_at(&p->team[k].fte, m, 0.0) > 0.0;
+			memset(clients, 0, sizeof clients);
+			for (i = 0; i < n; i++) {
+				w->teamof[i] = 0;
+				if (w->status[i] != ST_ON)
+					continue;
+				for (k = 0; k < NT; k++)
+					if (active[k] && selects(&p->team[k].serves, w, i, m)) {
+						w->teamof[i] = (uint8_t)(k + 1);
+						clients[k]++;
+						break;
+					}
+			}
+			for (k = 0; k < NT; k++) {
+				double fte = stroom_series_at(&p->team[k].fte, m, 0.0);
+				double cap = p->capacity_intensity_cap, intensity;
+				intensity = clients[k] > 0 ? (fte > 0 ? p->team[k].reference * fte / clients[k] : 0.0)
+							   : cap;
+				if (intensity > cap)
+					intensity = cap;
+				if (intensity < 1.0 / cap)
+					intensity = 1.0 / cap;
+				team_mult[k] = pow(intensity, v[DRAW_ELASTICITY]);
+				res->team[rt * STROOM_MAX_TEAMS + (size_t)k] = clients[k];
+			}
+		}
+		/* aftercare: the share of this month's exits to work it can take */
+		for (k = 0; k < NI; k++) {
+			int32_t s = sh->slots[(size_t)t * STROOM_MAX_INSTRUMENTS + (size_t)k];
+			aftercare_cover[k] = !p->instrument[k].after_exit ? 0.0
+					   : prev_exits > 0 ? (s >= prev_exits ? 1.0 : (double)s / prev_exits)
+							    : (s > 0 ? 1.0 : 0.0);
+		}
+		pressure = stroom_series_at(&p->targets_pressure, m, 0.0);
+		tw = 1.0 + pressure * (v[DRAW_TARGETS_WORK] - 1.0);
+		tnd = 1.0 + pressure * (v[DRAW_TARGETS_NONDURABLE] - 1.0);
+		control_p = prev_stock > 0
+				    ? stroom_series_at(&p->enforcement_controls, m, 0.0) / 12.0 / prev_stock *
+					      v[DRAW_DETECTION]
+				    : 0.0;
+		if (control_p > 1.0)
+			control_p = 1.0;
 
 		for (i = 0; i < n; i++) {
 			const uint8_t st = w->status[i];
 			int32_t age_m;
-			int a, u, g[6], k, ev;
-			double r[4];
-			const double *thr;
+			int a, u, g[6], q, ev, cell, ki;
+			double r[4], hw, hl, ho, he, tot, scale, nd;
+			const double *hz;
 
 			if (st != ST_ON && w->lks_end[i] > m) {
 				/* the wage-cost subsidy runs on after an exit with LKS; counted by
@@ -308,6 +469,16 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 				ml[gl.area + w->area[i]] += c;
 				ml[gl.age + stroom_age_band(w->birth[i], m)] += c;
 				ml[gl.type + w->type[i]] += c;
+			}
+			if (st != ST_ON && w->instr[i] && w->instr_end[i] > m) {
+				/* aftercare after an exit: participants and cost */
+				int64_t c = p->instrument[w->instr[i] - 1].cost_eurocent;
+				int64_t *mi = mm + STROOM_MONEY_INSTRUMENTS * ng;
+				ipart[w->instr[i] - 1]++;
+				mi[0] += c;
+				mi[gl.area + w->area[i]] += c;
+				mi[gl.age + stroom_age_band(w->birth[i], m)] += c;
+				mi[gl.type + w->type[i]] += c;
 			}
 			if (st == ST_GONE)
 				continue;
@@ -327,72 +498,146 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 					w->pt[i] = 0;
 					w->ptm[i] = 0;
 					w->lks_end[i] = 0;
+					w->instr[i] = 0;
+					w->instr_end[i] = w->effect_end[i] = w->sanction_end[i] = NO_END;
 					if (w->prev[i] < 255)
 						w->prev[i]++;
-					g[0] = 0;
-					g[1] = gl.dist + w->dist[i];
-					g[2] = gl.area + w->area[i];
+					groups_of(&gl, w, i, m, g);
 					g[3] = gl.dur + STROOM_DUR_LT1;
-					g[4] = gl.age + stroom_age_band(w->birth[i], m);
-					g[5] = gl.type + w->type[i];
-					for (k = 0; k < 6; k++)
-						COUNT(STROOM_IND_INFLOW_RETURN, g[k]);
+					for (q = 0; q < 6; q++)
+						COUNT(STROOM_IND_INFLOW_RETURN, g[q]);
 				}
 				continue;
 			}
 
 			/* on benefit: the stock on the 1st of the month */
+			stock++;
 			a = stroom_age_band(w->birth[i], m);
 			u = stroom_duration_band(w->spell[i], m);
-			g[0] = 0;
-			g[1] = gl.dist + w->dist[i];
-			g[2] = gl.area + w->area[i];
-			g[3] = gl.dur + u;
-			g[4] = gl.age + a;
-			g[5] = gl.type + w->type[i];
-			for (k = 0; k < 6; k++)
-				COUNT(STROOM_IND_CASELOAD, g[k]);
+			groups_of(&gl, w, i, m, g);
+			for (q = 0; q < 6; q++)
+				COUNT(STROOM_IND_CASELOAD, g[q]);
 			if (w->pt[i])
-				for (k = 0; k < 6; k++)
-					COUNT(STROOM_IND_PARTTIME, g[k]);
-			{ /* this month's benefit, paid to everyone on benefit on the 1st */
-				int64_t amount = ben[ben_cell(w->type[i], age_m, w->pt[i], w->ptm[i])];
+				for (q = 0; q < 6; q++)
+					COUNT(STROOM_IND_PARTTIME, g[q]);
+			{ /* this month's benefit, paid to everyone on benefit on the 1st,
+			     less a sanction (a share of the norm) while one runs */
+				int bc = ben_cell(w->type[i], age_m, w->pt[i], w->ptm[i]);
+				int64_t amount = ben[bc];
 				int64_t *mb = mm + STROOM_MONEY_BENEFIT * ng;
-				for (k = 0; k < 6; k++)
-					mb[g[k]] += amount;
+				if (w->sanction_end[i] > m) {
+					int64_t cut = (nrm[bc] * p->enforcement_sanction_pct + 50) / 100;
+					amount = cut >= amount ? 0 : amount - cut;
+				}
+				for (q = 0; q < 6; q++)
+					mb[g[q]] += amount;
 				if (w->pt[i] && w->ptm[i] < 255)
 					w->ptm[i]++;
+			}
+			ki = w->instr[i] ? w->instr[i] - 1 : -1;
+			if (ki >= 0 && w->instr_end[i] > m) {
+				int64_t c = p->instrument[ki].cost_eurocent;
+				int64_t *mi = mm + STROOM_MONEY_INSTRUMENTS * ng;
+				ipart[ki]++;
+				for (q = 0; q < 6; q++)
+					mi[g[q]] += c;
 			}
 
 			if (m >= w->pension[i]) {
 				w->status[i] = ST_GONE;
-				for (k = 0; k < 6; k++)
-					COUNT(STROOM_IND_EXIT_PENSION, g[k]);
+				for (q = 0; q < 6; q++)
+					COUNT(STROOM_IND_EXIT_PENSION, g[q]);
 				continue;
 			}
 			stroom_rng_draw(key, urep, (uint32_t)i, um, STROOM_PURPOSE_EXIT, 0, r);
-			thr = w->thr[cell_index(na, w->dist[i], a, u, w->type[i], w->area[i], w->pt[i])];
-			ev = r[0] < thr[0] ? STROOM_IND_EXIT_WORK
-			   : r[0] < thr[1] ? STROOM_IND_EXIT_LKS
-			   : r[0] < thr[2] ? STROOM_IND_EXIT_OTHER
-			   : r[0] < thr[3] ? STROOM_IND_EXIT_ENFORCEMENT : -1;
+			cell = cell_index(na, w->dist[i], a, u, w->type[i], w->area[i], w->pt[i]);
+			hz = w->haz[cell];
+			hw = hz[0] * tw;
+			if (NT > 0 && w->teamof[i])
+				hw *= team_mult[w->teamof[i] - 1];
+			nd = p->return_nondurable_share * tnd;
+			if (ki >= 0) {
+				const double *iv = v + DRAW_FIXED_COUNT + 3 * ki;
+				if (w->instr_end[i] > m) {
+					hw *= iv[0];
+					nd *= iv[2];
+				} else if (w->effect_end[i] > m) {
+					hw *= iv[1];
+					nd *= iv[2];
+				}
+			}
+			hl = hw * p->lks_share;
+			ho = hz[1];
+			he = hz[2];
+			tot = hw + hl + ho + he;
+			scale = tot > MAX_EXIT_PROB ? MAX_EXIT_PROB / tot : 1.0;
+			ev = r[0] < hw * scale ? STROOM_IND_EXIT_WORK
+			   : r[0] < (hw + hl) * scale ? STROOM_IND_EXIT_LKS
+			   : r[0] < (hw + hl + ho) * scale ? STROOM_IND_EXIT_OTHER
+			   : r[0] < tot * scale ? STROOM_IND_EXIT_ENFORCEMENT : -1;
 			if (ev >= 0) {
-				for (k = 0; k < 6; k++)
-					COUNT(ev, g[k]);
-				w->status[i] = (ev == STROOM_IND_EXIT_WORK || ev == STROOM_IND_EXIT_LKS) && r[2] < q
+				for (q = 0; q < 6; q++)
+					COUNT(ev, g[q]);
+				w->instr_end[i] = NO_END;
+				if (ev == STROOM_IND_EXIT_WORK || ev == STROOM_IND_EXIT_LKS) {
+					exits++;
+					/* aftercare, where an instrument offers it and has room */
+					for (k = 0; k < NI; k++) {
+						double r2[4];
+						if (aftercare_cover[k] <= 0.0)
+							continue;
+						stroom_rng_draw(key, urep, (uint32_t)i, um, STROOM_PURPOSE_POLICY,
+								(uint32_t)k + 1, r2);
+						if (r2[0] < aftercare_cover[k] &&
+						    selects(&p->instrument[k].eligible, w, i, m)) {
+							w->instr[i] = (uint8_t)(k + 1);
+							w->instr_end[i] = m + 1 + p->instrument[k].duration_months;
+							w->effect_end[i] = NO_END;
+							istart[k]++;
+							nd *= v[DRAW_FIXED_COUNT + 3 * k + 2];
+							break;
+						}
+					}
+				}
+				if (nd > 1.0)
+					nd = 1.0;
+				w->status[i] = (ev == STROOM_IND_EXIT_WORK || ev == STROOM_IND_EXIT_LKS) && r[2] < nd
 						       ? ST_OFF_NONDURABLE : ST_GONE;
 				if (ev == STROOM_IND_EXIT_LKS)
 					w->lks_end[i] = m + 1 + p->lks_duration_months;
 				continue;
 			}
-			/* stays: part-time work changes, then distance drift when the spell
-			 * crosses the herijking's boundaries (9 and 24 months): a household
-			 * still on benefit when work was expected is reassessed one class
-			 * further. Households assessed otherwise keep their class. */
+			/* stays. A control (extra enforcement) finds an irregularity with
+			 * probability control_p; of the findings a share ends the benefit, the
+			 * rest get a sanction; each finding recovers money. */
+			if (r[3] < control_p) {
+				int64_t rec = p->enforcement_recovery_eurocent;
+				int64_t *mr = mm + STROOM_MONEY_RECOVERIES * ng;
+				for (q = 0; q < 6; q++)
+					mr[g[q]] += rec;
+				if (r[3] < control_p * p->enforcement_termination_share) {
+					for (q = 0; q < 6; q++) {
+						COUNT(STROOM_IND_EXIT_ENFORCEMENT, g[q]);
+						COUNT(STROOM_IND_TERMINATIONS, g[q]);
+					}
+					w->status[i] = ST_GONE;
+					w->instr_end[i] = NO_END;
+					continue;
+				}
+				if (p->enforcement_sanction_months > 0) {
+					w->sanction_end[i] = m + 1 + p->enforcement_sanction_months;
+					for (q = 0; q < 6; q++)
+						COUNT(STROOM_IND_SANCTIONS, g[q]);
+				}
+			}
 			if (w->pt[i] ? r[1] < p->parttime_stop : r[1] < p->parttime_start) {
 				w->pt[i] ^= 1;
 				w->ptm[i] = 0;
 			}
+			/* distance drift when the spell crosses the herijking's boundaries (9
+			 * and 24 months): a household still on benefit when work was expected
+			 * is reassessed one class further; households assessed otherwise keep
+			 * their class */
 			{
 				int32_t dur_next = m + 1 - w->spell[i];
 				if (w->dist[i] == STROOM_DIST_SHORT && dur_next == p->drift_short_months)
@@ -403,9 +648,51 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 						w->stream[i] = STROOM_STREAM_PRESTATIE;
 				}
 			}
+			/* an instrument that ends now starts its after-effect */
+			if (ki >= 0 && w->instr_end[i] == m + 1)
+				w->effect_end[i] = m + 1 + p->instrument[ki].effect_months;
+		}
+		prev_exits = exits;
+		prev_stock = stock;
+
+		/* instruments on benefit: this month's starts go to eligible households
+		 * not in an instrument, by the instrument's priority rule */
+		for (k = 0; k < NI; k++) {
+			const stroom_instrument *ins = &p->instrument[k];
+			int32_t s = sh->slots[(size_t)t * STROOM_MAX_INSTRUMENTS + (size_t)k];
+			size_t nc = 0, c;
+			if (ins->after_exit || s <= 0)
+				continue;
+			for (i = 0; i < n; i++) {
+				double rk[4];
+				if (w->status[i] != ST_ON || w->instr_end[i] > m + 1 ||
+				    !selects(&ins->eligible, w, i, m + 1))
+					continue;
+				stroom_rng_draw(key, urep, (uint32_t)i, um, STROOM_PURPOSE_POLICY, 0, rk);
+				w->cand[nc].slot = (uint32_t)i;
+				if (ins->priority == STROOM_PRIORITY_DURATION) /* shortest spell first */
+					w->cand[nc].key = -(double)w->spell[i] + 0.5 * rk[0];
+				else if (ins->priority == STROOM_PRIORITY_GAIN) /* highest work hazard first */
+					w->cand[nc].key = -w->haz[cell_index(na, w->dist[i],
+							      stroom_age_band(w->birth[i], m),
+							      stroom_duration_band(w->spell[i], m), w->type[i],
+							      w->area[i], w->pt[i])][0] * (1.0 + 1e-9 * rk[0]);
+				else /* first come: in a random arrival order */
+					w->cand[nc].key = rk[0];
+				nc++;
+			}
+			if ((size_t)s < nc)
+				qsort(w->cand, nc, sizeof *w->cand, compare_candidates);
+			for (c = 0; c < nc && c < (size_t)s; c++) {
+				uint32_t h = w->cand[c].slot;
+				w->instr[h] = (uint8_t)(k + 1);
+				w->instr_end[h] = m + 1 + ins->duration_months;
+				w->effect_end[h] = NO_END;
+				istart[k]++;
+			}
 		}
 
-		/* new households: a Poisson count, then their composition */
+		/* new households: a Poisson count, then their composition and the gate */
 		stroom_gsl_philox_stream(&w->gsl, p->seed, urep, INFLOW_HOUSEHOLD, um,
 					 STROOM_PURPOSE_INFLOW_COUNT);
 		n_new = gsl_ran_poisson(&w->gsl.rng, inflow_mean(p, m));
@@ -416,36 +703,53 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 			pthread_mutex_unlock(&sh->error_lock);
 			return STROOM_ERROR;
 		}
-		for (j = 0; j < n_new; j++, n++) {
-			double r[4], r2[4];
-			int a, g[6], k;
-			int32_t lo, hi, age_m;
-			stroom_rng_draw(key, urep, (uint32_t)n, um, STROOM_PURPOSE_NEW, 0, r);
-			stroom_rng_draw(key, urep, (uint32_t)n, um, STROOM_PURPOSE_NEW, 1, r2);
-			a = pick(p->inflow_age, STROOM_NAGE, r[0]);
-			age_band_bounds(a, sh->aow_entry[t], &lo, &hi);
-			age_m = lo + (int32_t)(r2[0] * (double)(hi - lo));
-			w->birth[n] = m + 1 - age_m;
-			w->spell[n] = m + 1;
-			w->pension[n] = w->birth[n] + stroom_rules_pension_age_months(sh->rules, w->birth[n]);
-			w->type[n] = (uint8_t)pick(p->inflow_type, STROOM_NTYPE, r[1]);
-			w->area[n] = (uint8_t)pick(p->inflow_area, na, r[2]);
-			w->dist[n] = (uint8_t)pick(p->inflow_distance, STROOM_NDIST, r[3]);
-			w->stream[n] = a == STROOM_AGE_LT27 ? STROOM_STREAM_OTHER
-				     : w->dist[n] == STROOM_DIST_LONG ? STROOM_STREAM_PRESTATIE : STROOM_STREAM_WERK;
-			w->pt[n] = 0;
-			w->ptm[n] = 0;
-			w->prev[n] = 0;
-			w->status[n] = ST_ON;
-			w->lks_end[n] = 0;
-			g[0] = 0;
-			g[1] = gl.dist + w->dist[n];
-			g[2] = gl.area + w->area[n];
-			g[3] = gl.dur + STROOM_DUR_LT1;
-			g[4] = gl.age + stroom_age_band(w->birth[n], m + 1);
-			g[5] = gl.type + w->type[n];
-			for (k = 0; k < 6; k++)
-				COUNT(STROOM_IND_INFLOW_NEW, g[k]);
+		{
+			const double reach = stroom_series_at(&p->prevention_reach, m, 0.0);
+			for (j = 0; j < n_new; j++) {
+				double r[4], r2[4];
+				int a, g[6], q;
+				int32_t lo, hi, age_m;
+				stroom_rng_draw(key, urep, NEW_ID(j), um, STROOM_PURPOSE_NEW, 0, r);
+				stroom_rng_draw(key, urep, NEW_ID(j), um, STROOM_PURPOSE_NEW, 1, r2);
+				a = pick(p->inflow_age, STROOM_NAGE, r[0]);
+				age_band_bounds(a, sh->aow_entry[t], &lo, &hi);
+				age_m = lo + (int32_t)(r2[0] * (double)(hi - lo));
+				w->birth[n] = m + 1 - age_m;
+				w->spell[n] = m + 1;
+				w->pension[n] = w->birth[n] + stroom_rules_pension_age_months(sh->rules, w->birth[n]);
+				w->type[n] = (uint8_t)pick(p->inflow_type, STROOM_NTYPE, r[1]);
+				w->area[n] = (uint8_t)pick(p->inflow_area, na, r[2]);
+				w->dist[n] = (uint8_t)pick(p->inflow_distance, STROOM_NDIST, r[3]);
+				w->stream[n] = a == STROOM_AGE_LT27 ? STROOM_STREAM_OTHER
+					     : w->dist[n] == STROOM_DIST_LONG ? STROOM_STREAM_PRESTATIE
+									      : STROOM_STREAM_WERK;
+				w->pt[n] = 0;
+				w->ptm[n] = 0;
+				w->prev[n] = 0;
+				w->lks_end[n] = 0;
+				w->instr[n] = 0;
+				w->instr_end[n] = w->effect_end[n] = w->sanction_end[n] = NO_END;
+				groups_of(&gl, w, n, m + 1, g);
+				/* the gate: the search period for a share of the young, selection */
+				if ((a == STROOM_AGE_LT27 &&
+				     r2[1] < p->gate_search_share * v[DRAW_SEARCH_EFFECT]) ||
+				    r2[2] < v[DRAW_SELECTION]) {
+					for (q = 0; q < 6; q++)
+						COUNT(STROOM_IND_GATE_DETERRED, g[q]);
+					continue;
+				}
+				/* prevention reaches a share of its target group */
+				if (reach > 0 && r2[3] < reach * v[DRAW_PREVENTION] &&
+				    selects(&p->prevention_target, w, n, m + 1)) {
+					for (q = 0; q < 6; q++)
+						COUNT(STROOM_IND_INFLOW_PREVENTED, g[q]);
+					continue;
+				}
+				w->status[n] = ST_ON;
+				for (q = 0; q < 6; q++)
+					COUNT(STROOM_IND_INFLOW_NEW, g[q]);
+				n++;
+			}
 		}
 	}
 	return 0;
@@ -487,7 +791,7 @@ static void *worker_main(void *arg)
  * month the rules do not cover.
  */
 static int build_benefit_tables(const stroom_rules *rules, const stroom_params *p, int T,
-				int64_t *benefit)
+				int64_t *benefit, int64_t *norm)
 {
 	static const int class_age[BEN_AGE] = {19, 24, 40};
 	int t, type, ac, ps;
@@ -511,9 +815,47 @@ static int build_benefit_tables(const stroom_rules *rules, const stroom_params *
 									stroom_error_last());
 					benefit[t * BEN_CELLS + (type * BEN_AGE + ac) * BEN_PT + ps] =
 						b.amount_eurocent;
+					norm[t * BEN_CELLS + (type * BEN_AGE + ac) * BEN_PT + ps] =
+						b.norm_eurocent;
 				}
 	}
 	return 0;
+}
+
+/*
+ * Starts allowed per month for each instrument: slots per year / 12 accumulated
+ * from the start, whole starts only (floor of the running total minus the starts
+ * already given), so fractional slots are not lost.
+ */
+static void build_slots(const stroom_params *p, int T, int32_t *slots)
+{
+	int k, t;
+	for (k = 0; k < p->n_instruments; k++) {
+		double cum = 0;
+		int64_t given = 0;
+		for (t = 0; t < T; t++) {
+			cum += stroom_series_at(&p->instrument[k].slots, p->start + t, 0.0) / 12.0;
+			slots[(size_t)t * STROOM_MAX_INSTRUMENTS + (size_t)k] = (int32_t)((int64_t)floor(cum + 1e-9) - given);
+			given += slots[(size_t)t * STROOM_MAX_INSTRUMENTS + (size_t)k];
+		}
+	}
+}
+
+/* Names of the drawn parameters, in draw_parameters' order. */
+static int drawn_names(const stroom_params *p, char (*names)[2 * STROOM_NAME_LEN + 16])
+{
+	static const char *const fixed[DRAW_FIXED_COUNT] = {
+		"capacity.elasticity", "gate.search_effect", "gate.selection", "prevention.effect",
+		"enforcement.detection", "targets.work", "targets.nondurable"};
+	static const char *const per[3] = {"lockin", "effect", "durability"};
+	int i, k, n = 0;
+	for (i = 0; i < DRAW_FIXED_COUNT; i++)
+		snprintf(names[n++], sizeof names[0], "%s", fixed[i]);
+	for (k = 0; k < p->n_instruments; k++)
+		for (i = 0; i < 3; i++)
+			snprintf(names[n++], sizeof names[0], "instruments.%s.%s", p->instrument[k].name,
+				 per[i]);
+	return n;
 }
 
 /* Checks what the engine needs beyond the schema's bounds. */
@@ -571,8 +913,8 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	worker *workers = NULL;
 	stroom_rules *own_rules = NULL;
 	const stroom_rules *rules;
-	int64_t *benefit = NULL;
-	int32_t *pension0 = NULL, *aow_entry = NULL;
+	int64_t *benefit = NULL, *norm = NULL;
+	int32_t *pension0 = NULL, *aow_entry = NULL, *slots = NULL;
 	shared sh;
 	int err = 0, nthreads, i, k;
 	size_t cells;
@@ -612,7 +954,16 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	res->final = stroom_calloc(a, (size_t)res->replicates * (size_t)res->ngroups, sizeof(int32_t));
 	res->money = stroom_calloc(a, (size_t)res->replicates * (size_t)res->months * STROOM_NMONEY *
 					      (size_t)res->ngroups, sizeof(int64_t));
-	if (!res->counts || !res->final || !res->money) {
+	res->n_teams = params->n_teams;
+	res->n_instruments = params->n_instruments;
+	res->n_drawn = drawn_names(params, res->drawn_name);
+	cells = (size_t)res->replicates * (size_t)res->months;
+	res->team = stroom_calloc(a, cells * STROOM_MAX_TEAMS, sizeof(int32_t));
+	res->istart = stroom_calloc(a, cells * STROOM_MAX_INSTRUMENTS, sizeof(int32_t));
+	res->ipart = stroom_calloc(a, cells * STROOM_MAX_INSTRUMENTS, sizeof(int32_t));
+	res->drawn = stroom_calloc(a, (size_t)res->replicates * DRAW_MAX, sizeof(double));
+	if (!res->counts || !res->final || !res->money || !res->team || !res->istart || !res->ipart ||
+	    !res->drawn) {
 		err = STROOM_ENOMEM;
 		goto cleanup;
 	}
@@ -624,12 +975,15 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 		rules = own_rules;
 	}
 	benefit = stroom_malloc(a, (size_t)res->months * BEN_CELLS * sizeof(int64_t));
-	if (!benefit) {
+	norm = stroom_malloc(a, (size_t)res->months * BEN_CELLS * sizeof(int64_t));
+	slots = stroom_calloc(a, (size_t)res->months * STROOM_MAX_INSTRUMENTS, sizeof(int32_t));
+	if (!benefit || !norm || !slots) {
 		err = STROOM_ENOMEM;
 		goto cleanup;
 	}
-	if ((err = build_benefit_tables(rules, params, res->months, benefit)) != 0)
+	if ((err = build_benefit_tables(rules, params, res->months, benefit, norm)) != 0)
 		goto cleanup;
+	build_slots(params, res->months, slots);
 	/* pension months by the rules' AOW table, by birth month */
 	pension0 = stroom_malloc(a, (h0->n ? h0->n : 1) * sizeof(int32_t));
 	aow_entry = stroom_malloc(a, (size_t)res->months * sizeof(int32_t));
@@ -653,6 +1007,9 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 
 	sh.p = params;
 	sh.benefit = benefit;
+	sh.norm = norm;
+	sh.slots = slots;
+	sh.fixed_parameters = o.fixed_parameters;
 	sh.rules = rules;
 	sh.pension0 = pension0;
 	sh.aow_entry = aow_entry;
@@ -712,6 +1069,8 @@ cleanup_mutex:
 	pthread_mutex_destroy(&sh.error_lock);
 cleanup:
 	stroom_free(a, benefit);
+	stroom_free(a, norm);
+	stroom_free(a, slots);
 	stroom_free(a, pension0);
 	stroom_free(a, aow_entry);
 	stroom_rules_free(own_rules);
@@ -730,6 +1089,10 @@ void stroom_results_free(stroom_results *r)
 	stroom_free(r->alloc, r->counts);
 	stroom_free(r->alloc, r->final);
 	stroom_free(r->alloc, r->money);
+	stroom_free(r->alloc, r->team);
+	stroom_free(r->alloc, r->istart);
+	stroom_free(r->alloc, r->ipart);
+	stroom_free(r->alloc, r->drawn);
 	stroom_free(r->alloc, r);
 }
 
@@ -770,4 +1133,33 @@ int64_t stroom_results_money(const stroom_results *r, int rep, int t, int money,
 int32_t stroom_results_final_caseload(const stroom_results *r, int rep, int group)
 {
 	return r->final[(size_t)rep * (size_t)r->ngroups + (size_t)group];
+}
+
+int32_t stroom_results_team_clients(const stroom_results *r, int rep, int t, int team)
+{
+	return r->team[((size_t)rep * (size_t)r->months + (size_t)t) * STROOM_MAX_TEAMS + (size_t)team];
+}
+
+int32_t stroom_results_instrument_starts(const stroom_results *r, int rep, int t, int k)
+{
+	return r->istart[((size_t)rep * (size_t)r->months + (size_t)t) * STROOM_MAX_INSTRUMENTS +
+			 (size_t)k];
+}
+
+int32_t stroom_results_instrument_participants(const stroom_results *r, int rep, int t, int k)
+{
+	return r->ipart[((size_t)rep * (size_t)r->months + (size_t)t) * STROOM_MAX_INSTRUMENTS +
+			(size_t)k];
+}
+
+int stroom_results_drawn_count(const stroom_results *r) { return r->n_drawn; }
+
+const char *stroom_results_drawn_name(const stroom_results *r, int i)
+{
+	return i >= 0 && i < r->n_drawn ? r->drawn_name[i] : NULL;
+}
+
+double stroom_results_drawn_value(const stroom_results *r, int rep, int i)
+{
+	return r->drawn[(size_t)rep * DRAW_MAX + (size_t)i];
 }

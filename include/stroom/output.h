@@ -35,12 +35,27 @@ STROOM_API double stroom_output_quantile_prob(int i); /* 0.05, 0.25, 0.50, 0.75,
 STROOM_API void stroom_output_stats(const stroom_results *r, int t, int indicator, int group,
 				    double *mean, double quant[STROOM_NQUANT]);
 
-/* Writes series.csv to f. Returns 0 or STROOM_EIO. */
-STROOM_API int stroom_output_series_csv(const stroom_results *r, FILE *f);
+/* Writes series.csv to f: every indicator for every group, then per team
+ * team_clients and team_caseload (clients per FTE) and per instrument
+ * instrument_starts and instrument_participants (group = the team's or the
+ * instrument's name). Returns 0 or STROOM_EIO. */
+STROOM_API int stroom_output_series_csv(const stroom_results *r, const stroom_params *p, FILE *f);
 
 /* The summary text. Returns the length needed (excluding NUL), like snprintf. */
 STROOM_API size_t stroom_output_summary(const stroom_results *r, const stroom_params *p,
 					char *buf, size_t size);
+
+/*
+ * The comparison of two runs of the same months (B minus A), paired by replicate:
+ * run with the same seed, replicate k of A and of B share their random numbers,
+ * so the differences carry little Monte Carlo noise. Per year: caseload on 1
+ * January, flows, returns, money; median and 90% interval of the differences.
+ * Returns the length needed (excluding NUL), like snprintf; 0 and a detail in
+ * stroom_error_last() when the runs do not cover the same months and replicates.
+ */
+STROOM_API size_t stroom_output_compare(const stroom_results *a, const stroom_params *pa,
+					const stroom_results *b, const stroom_params *pb, char *buf,
+					size_t size);
 
 /*
  * Writes the run directory. dir: the final directory, or NULL for

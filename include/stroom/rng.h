@@ -22,7 +22,9 @@ enum {
 	STROOM_PURPOSE_INFLOW_COUNT = 2,/* the month's number of new households */
 	STROOM_PURPOSE_NEW = 3,         /* attributes of a new household */
 	STROOM_PURPOSE_SYNTH = 4,       /* population synthesis */
-	STROOM_PURPOSE_SYNTH_CELL = 5   /* population integerisation */
+	STROOM_PURPOSE_SYNTH_CELL = 5,  /* population integerisation */
+	STROOM_PURPOSE_PRIOR = 6,       /* a parameter drawn from its prior, once per replicate */
+	STROOM_PURPOSE_POLICY = 7       /* policy draws: instrument allocation, gate, controls */
 };
 
 /* The four raw 32-bit outputs of Philox4x32-10 for the given counter and key. */

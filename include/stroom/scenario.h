@@ -54,6 +54,80 @@ typedef struct stroom_series {
 STROOM_API double stroom_series_at(const stroom_series *s, stroom_month m, double default_value);
 
 /*
+ * A prior: what we know about an uncertain parameter, drawn once per replicate
+ * (keyed, so reproducible). In YAML a plain number is fixed; otherwise one of
+ *   {normal: [mean, sd]}  {lognormal: [meanlog, sdlog]}  {beta: [alpha, beta]}
+ *   {uniform: [min, max]} {values: [v1, v2, ...]}  (each value equally likely)
+ * Draws outside the key's bounds [lo, hi] are redrawn (truncation).
+ */
+enum {
+	STROOM_PRIOR_FIXED,
+	STROOM_PRIOR_NORMAL,
+	STROOM_PRIOR_LOGNORMAL,
+	STROOM_PRIOR_BETA,
+	STROOM_PRIOR_UNIFORM,
+	STROOM_PRIOR_VALUES
+};
+#define STROOM_PRIOR_MAX_VALUES 8
+typedef struct stroom_prior {
+	int dist;          /* STROOM_PRIOR_* */
+	double a, b;       /* FIXED: a = the value; NORMAL: mean, sd; LOGNORMAL: meanlog,
+			      sdlog; BETA: alpha, beta; UNIFORM: min, max */
+	int nvalues;       /* VALUES */
+	double values[STROOM_PRIOR_MAX_VALUES];
+	double lo, hi;     /* the support: the schema's bounds for the key */
+} stroom_prior;
+
+/* The central value: the fixed value, the mean (normal, beta, values), the
+ * median exp(meanlog) (lognormal) or the midpoint (uniform), clamped to [lo, hi]. */
+STROOM_API double stroom_prior_central(const stroom_prior *p);
+/* One draw for (seed, replicate, id): a pure function; id numbers the prior
+ * within the scenario (its schema position). Always within [lo, hi]. */
+STROOM_API double stroom_prior_draw(const stroom_prior *p, uint64_t seed, uint32_t replicate,
+				    uint32_t id);
+
+/*
+ * Which households a team serves or an instrument admits: one bit mask per
+ * classification (bit i = class i, e.g. 1 << STROOM_DIST_SHORT); 0 = all. In
+ * YAML a mapping of lists of class names: {distance: [short, medium], area: [zuid]}.
+ */
+typedef struct stroom_selector {
+	uint32_t distance, duration, age, type, area, stream;
+} stroom_selector;
+
+/* A team of coaches (issue 5): whom it serves, its caseload norm, its FTE. */
+#define STROOM_MAX_TEAMS 12
+typedef struct stroom_team {
+	char name[STROOM_NAME_LEN];    /* the record's key in `teams:` */
+	stroom_selector serves;        /* serves: households on benefit it serves */
+	double norm;                   /* norm: caseload norm, clients per FTE (policy) */
+	double reference;              /* reference: the caseload at which the calibrated
+					  hazards hold (the baseline's actual caseload) */
+	stroom_series fte;             /* fte: FTE by month */
+} stroom_team;
+
+/* Allocation rule when more households are eligible than there are slots. */
+enum { STROOM_PRIORITY_GAIN, STROOM_PRIORITY_DURATION, STROOM_PRIORITY_FIRST_COME };
+
+/* A re-integration instrument (issue 5). */
+#define STROOM_MAX_INSTRUMENTS 12
+typedef struct stroom_instrument {
+	char name[STROOM_NAME_LEN];    /* the record's key in `instruments:` */
+	stroom_selector eligible;      /* eligible: who may start (on benefit) */
+	int after_exit;                /* after_exit: 1 = offered after an exit to work
+					  (aftercare), not on benefit */
+	stroom_series slots;           /* slots: starts per year, by month */
+	int64_t cost_eurocent;         /* cost_eurocent: per participant per month */
+	int duration_months;           /* duration_months */
+	stroom_prior lockin;           /* lockin: work-hazard multiplier while in it */
+	stroom_prior effect;           /* effect: work-hazard multiplier after it */
+	int effect_months;             /* effect_months: how long the effect lasts */
+	stroom_prior durability;       /* durability: multiplier on the return hazard of an
+					  exit during or after it */
+	int priority;                  /* priority: gain | duration | first_come */
+} stroom_instrument;
+
+/*
  * Every parameter of a run, resolved. Hazards are monthly probabilities; shares
  * are fractions that sum to 1 within their group; multipliers are relative to 1.
  * The scenario key of each field is in the comment; docs/scenario.md has bounds,
@@ -123,6 +197,30 @@ typedef struct stroom_params {
 	char budget_table[STROOM_NAME_LEN];  /* budget.table: builtin table name ("" = none) */
 	char budget_csv[STROOM_PATH_LEN];    /* budget.csv: a budget table file (overrides table) */
 	int budget_base_year;                /* budget.base_year: price year of the volume/price split */
+
+	/* policy levers (docs/policy.md) */
+	int n_teams;                         /* teams: records, in file order; a household is */
+	stroom_team team[STROOM_MAX_TEAMS];  /*   served by the first team that selects it */
+	stroom_prior capacity_elasticity;    /* capacity.elasticity: work hazard x intensity^e */
+	double capacity_intensity_cap;       /* capacity.intensity_cap: intensity at most this */
+	int n_instruments;                   /* instruments: records */
+	stroom_instrument instrument[STROOM_MAX_INSTRUMENTS];
+	double gate_search_share;            /* gate.search_share: share of applicants under 27
+						given the four-week search period */
+	stroom_prior gate_search_effect;     /* gate.search_effect: share of those who then do not enter */
+	stroom_prior gate_selection;         /* gate.selection: share of all applicants turned away */
+	stroom_selector prevention_target;   /* prevention.target: whose inflow prevention reaches */
+	stroom_series prevention_reach;      /* prevention.reach: share of that inflow reached, by month */
+	stroom_prior prevention_effect;      /* prevention.effect: share of those reached who do not enter */
+	stroom_series enforcement_controls;  /* enforcement.controls: extra controls per year, by month */
+	stroom_prior enforcement_detection;  /* enforcement.detection: share of controls finding an irregularity */
+	double enforcement_termination_share;/* enforcement.termination_share: of findings, ended */
+	int enforcement_sanction_pct;        /* enforcement.sanction_pct: verlaging of the other findings */
+	int enforcement_sanction_months;     /* enforcement.sanction_months */
+	int64_t enforcement_recovery_eurocent;/* enforcement.recovery_eurocent: recovered per finding */
+	stroom_series targets_pressure;      /* targets.pressure: 1 = individual outflow targets on, by month */
+	stroom_prior targets_work;           /* targets.work: work-hazard multiplier under targets */
+	stroom_prior targets_nondurable;     /* targets.nondurable: multiplier on the non-durable share */
 
 	/* distance drift by spell duration (the herijking's 9 and 24 months) */
 	int drift_short_months;              /* drift.short_to_medium_months */

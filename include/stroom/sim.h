@@ -34,6 +34,10 @@ enum {
 	STROOM_IND_EXIT_ENFORCEMENT,/* terminations after enforcement */
 	STROOM_IND_EXIT_PENSION,    /* exits at pension (AOW) age */
 	STROOM_IND_PARTTIME,        /* households on benefit with part-time earnings, 1st of month */
+	STROOM_IND_GATE_DETERRED,   /* applicants who did not enter: search period or selection */
+	STROOM_IND_INFLOW_PREVENTED,/* applicants who did not enter thanks to prevention */
+	STROOM_IND_SANCTIONS,       /* sanctions (verlagingen) imposed after a control */
+	STROOM_IND_TERMINATIONS,    /* benefits ended after a control (part of exit_enforcement) */
 	STROOM_NIND
 };
 
@@ -41,12 +45,15 @@ enum {
 enum {
 	STROOM_MONEY_BENEFIT,       /* benefits paid to households on benefit, incl. holiday allowance */
 	STROOM_MONEY_LKS,           /* wage-cost subsidies paid for households that left with LKS */
+	STROOM_MONEY_INSTRUMENTS,   /* instrument costs: participants x cost per month */
+	STROOM_MONEY_RECOVERIES,    /* recovered after controls (terugvorderingen) */
 	STROOM_NMONEY
 };
 
 /* "caseload", "inflow_new", ... as in series.csv. */
 STROOM_API const char *stroom_indicator_name(int indicator);
-/* "spending_benefit_eurocent", "spending_lks_eurocent". */
+/* "spending_benefit_eurocent", "spending_lks_eurocent", "spending_instruments_eurocent",
+ * "recoveries_eurocent". */
 STROOM_API const char *stroom_money_name(int money);
 
 /* Progress callback: called from the calling thread about every 100 ms with the
@@ -60,9 +67,10 @@ typedef struct stroom_sim_options {
 	stroom_progress_cb progress;      /* may be NULL */
 	void *payload;
 	const stroom_rules *rules;        /* benefit rules; NULL = the builtin rules */
+	int fixed_parameters;             /* 1 = every prior at its central value */
 } stroom_sim_options;
 #define STROOM_SIM_OPTIONS_VERSION 1
-#define STROOM_SIM_OPTIONS_INIT {STROOM_SIM_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL}
+#define STROOM_SIM_OPTIONS_INIT {STROOM_SIM_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, 0}
 
 typedef struct stroom_results stroom_results;
 
@@ -90,6 +98,17 @@ STROOM_API int32_t stroom_results_value(const stroom_results *r, int rep, int t,
 					int group);
 /* Money (eurocent) for replicate rep, month index t, money indicator, group. */
 STROOM_API int64_t stroom_results_money(const stroom_results *r, int rep, int t, int money, int group);
+/* Teams: clients on the 1st of month t (households the team serves). */
+STROOM_API int32_t stroom_results_team_clients(const stroom_results *r, int rep, int t, int team);
+/* Instruments: starts during month t, and participants on the 1st of month t. */
+STROOM_API int32_t stroom_results_instrument_starts(const stroom_results *r, int rep, int t, int k);
+STROOM_API int32_t stroom_results_instrument_participants(const stroom_results *r, int rep, int t,
+							  int k);
+/* Parameters drawn from priors, per replicate: how many, each one's scenario key
+ * (borrowed) and its value in replicate rep. */
+STROOM_API int stroom_results_drawn_count(const stroom_results *r);
+STROOM_API const char *stroom_results_drawn_name(const stroom_results *r, int i);
+STROOM_API double stroom_results_drawn_value(const stroom_results *r, int rep, int i);
 /* The caseload on the 1st of the month after the last month (end + 1), per replicate. */
 STROOM_API int32_t stroom_results_final_caseload(const stroom_results *r, int rep, int group);
 
