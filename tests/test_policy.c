@@ -1,0 +1,341 @@
+/*
+ * test_policy.c: each policy lever moves what it should and nothing else.
+ * Sanctions change money, not the caseload; instrument starts never exceed the
+ * slots; doubling a team's FTE halves its actual caseload; the gate and
+ * prevention lower inflow; target pressure raises exits to work and returns;
+ * priors drawn per replicate stay within their support and match their
+ * distribution; the Annex A illustration has the shape AEF describes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <string.h>
+
+#include <stroom/stroom.h>
+
+static stroom_params base(const char *scenario, int households, int replicates, const char *end)
+{
+	stroom_scenario *s = NULL;
+	stroom_params p;
+	assert_int_equal(stroom_scenario_load(&s, scenario, NULL), 0);
+	p = *stroom_scenario_params(s);
+	stroom_scenario_free(s);
+	if (households) {
+		int k;
+		p.inflow_per_year = p.inflow_per_year * households / p.population_households;
+		for (k = 0; k < p.n_teams; k++) { /* keep the teams at their norms */
+			int j;
+			for (j = 0; j < p.team[k].fte.n; j++)
+				p.team[k].fte.value[j] *= (double)households / p.population_households;
+		}
+		p.population_households = households;
+	}
+	p.replicates = replicates;
+	assert_int_equal(stroom_month_parse(&p.end, end), 0);
+	return p;
+}
+
+static stroom_results *run(const stroom_params *p)
+{
+	stroom_population *pop = NULL;
+	stroom_results *r = NULL;
+	stroom_sim_options o = STROOM_SIM_OPTIONS_INIT;
+	o.threads = 2;
+	assert_int_equal(stroom_population_synthesise(&pop, p, NULL, NULL), 0);
+	assert_int_equal(stroom_sim_run(&r, p, pop, &o), 0);
+	stroom_population_free(pop);
+	return r;
+}
+
+static double total(const stroom_results *r, int ind, int g)
+{
+	double s = 0;
+	int rep, t;
+	for (rep = 0; rep < stroom_results_replicates(r); rep++)
+		for (t = 0; t < stroom_results_months(r); t++)
+			s += stroom_results_value(r, rep, t, ind, g);
+	return s;
+}
+
+static double money(const stroom_results *r, int m)
+{
+	double s = 0;
+	int rep, t;
+	for (rep = 0; rep < stroom_results_replicates(r); rep++)
+		for (t = 0; t < stroom_results_months(r); t++)
+			s += (double)stroom_results_money(r, rep, t, m, 0);
+	return s;
+}
+
+static stroom_prior fixed(double v, double lo, double hi)
+{
+	stroom_prior p;
+	memset(&p, 0, sizeof p);
+	p.dist = STROOM_PRIOR_FIXED;
+	p.a = v;
+	p.lo = lo;
+	p.hi = hi;
+	return p;
+}
+
+/* Sanctions: money, not volume. The control's draw is a uniform the household
+ * uses for nothing else, so everything but money must be identical. */
+static void test_sanctions_money_not_volume(void **state)
+{
+	stroom_params p = base("rotterdam", 2311, 6, "2025-06"), q;
+	stroom_results *a, *b;
+	int rep, t;
+	(void)state;
+	q = p;
+	q.enforcement_controls.n = 1;
+	q.enforcement_controls.month[0] = p.start;
+	q.enforcement_controls.value[0] = 817.0; /* controls a year */
+	q.enforcement_detection = fixed(0.6, 0, 1);
+	q.enforcement_termination_share = 0.0;
+	q.enforcement_sanction_pct = 30;
+	q.enforcement_sanction_months = 1;
+	q.enforcement_recovery_eurocent = 73150;
+	a = run(&p);
+	b = run(&q);
+	for (rep = 0; rep < 6; rep++)
+		for (t = 0; t < stroom_results_months(a); t++)
+			assert_int_equal(stroom_results_value(a, rep, t, STROOM_IND_CASELOAD, 0),
+					 stroom_results_value(b, rep, t, STROOM_IND_CASELOAD, 0));
+	assert_true(total(b, STROOM_IND_SANCTIONS, 0) > 0);
+	assert_true(total(a, STROOM_IND_SANCTIONS, 0) == 0);
+	assert_true(total(b, STROOM_IND_TERMINATIONS, 0) == 0);
+	assert_true(money(b, STROOM_MONEY_BENEFIT) < money(a, STROOM_MONEY_BENEFIT));
+	/* each finding recovers the same amount */
+	assert_true(money(b, STROOM_MONEY_RECOVERIES) ==
+		    73150.0 * total(b, STROOM_IND_SANCTIONS, 0));
+	stroom_results_free(a);
+	stroom_results_free(b);
+}
+
+/* Terminations lower the caseload and are counted as enforcement exits. */
+static void test_terminations_volume(void **state)
+{
+	stroom_params p = base("rotterdam", 2311, 6, "2025-06"), q;
+	stroom_results *a, *b;
+	(void)state;
+	q = p;
+	q.enforcement_controls.n = 1;
+	q.enforcement_controls.month[0] = p.start;
+	q.enforcement_controls.value[0] = 1200.0;
+	q.enforcement_detection = fixed(0.5, 0, 1);
+	q.enforcement_termination_share = 0.4;
+	a = run(&p);
+	b = run(&q);
+	assert_true(total(b, STROOM_IND_TERMINATIONS, 0) > 0);
+	assert_true(total(b, STROOM_IND_EXIT_ENFORCEMENT, 0) > total(a, STROOM_IND_EXIT_ENFORCEMENT, 0));
+	assert_true(stroom_results_final_caseload(b, 0, 0) < stroom_results_final_caseload(a, 0, 0));
+	stroom_results_free(a);
+	stroom_results_free(b);
+}
+
+/* Instrument starts never exceed the slots; with more eligible than slots every
+ * slot is used. */
+static void test_slots_never_exceeded(void **state)
+{
+	stroom_params p = base("rotterdam", 2311, 5, "2025-12");
+	stroom_instrument *ins = &p.instrument[0];
+	stroom_results *r;
+	int rep, t;
+	(void)state;
+	memset(ins, 0, sizeof *ins);
+	strcpy(ins->name, "test");
+	ins->slots.n = 1;
+	ins->slots.month[0] = p.start;
+	ins->slots.value[0] = 173.0; /* 14.4 a month: 14 or 15 */
+	ins->duration_months = 3;
+	ins->lockin = fixed(0.8, 0, 10);
+	ins->effect = fixed(1.3, 0, 10);
+	ins->effect_months = 6;
+	ins->durability = fixed(1, 0, 10);
+	ins->priority = STROOM_PRIORITY_GAIN;
+	p.n_instruments = 1;
+	r = run(&p);
+	for (rep = 0; rep < 5; rep++) {
+		int sum = 0;
+		for (t = 0; t < stroom_results_months(r); t++) {
+			int s = stroom_results_instrument_starts(r, rep, t, 0);
+			assert_true(s == 14 || s == 15);
+			sum += s;
+			/* participants never exceed three months of starts */
+			assert_true(stroom_results_instrument_participants(r, rep, t, 0) <= 45);
+		}
+		assert_int_equal(sum, (int)floor(173.0 * 24 / 12 + 1e-9));
+	}
+	assert_true(money(r, STROOM_MONEY_INSTRUMENTS) == 0); /* cost 0 */
+	stroom_results_free(r);
+}
+
+/* With the elasticity at 0 nobody behaves differently, so doubling a team's FTE
+ * halves its actual caseload exactly and changes nothing else. */
+static void test_double_fte_halves_caseload(void **state)
+{
+	stroom_params p = base("rotterdam", 3000, 4, "2024-12"), q;
+	stroom_results *a, *b;
+	int rep, t, j;
+	(void)state;
+	assert_true(p.n_teams >= 2);
+	p.capacity_elasticity = fixed(0, 0, 3);
+	q = p;
+	for (j = 0; j < q.team[1].fte.n; j++)
+		q.team[1].fte.value[j] *= 2;
+	a = run(&p);
+	b = run(&q);
+	for (rep = 0; rep < 4; rep++)
+		for (t = 0; t < stroom_results_months(a); t++) {
+			double fa = stroom_series_at(&p.team[1].fte, p.start + t, 0);
+			double fb = stroom_series_at(&q.team[1].fte, p.start + t, 0);
+			int ca = stroom_results_team_clients(a, rep, t, 1);
+			assert_int_equal(ca, stroom_results_team_clients(b, rep, t, 1));
+			assert_true(fabs(ca / fb - 0.5 * (ca / fa)) < 1e-9);
+			assert_int_equal(stroom_results_value(a, rep, t, STROOM_IND_CASELOAD, 0),
+					 stroom_results_value(b, rep, t, STROOM_IND_CASELOAD, 0));
+		}
+	stroom_results_free(a);
+	stroom_results_free(b);
+	/* with a positive elasticity, more FTE means more exits to work */
+	p.capacity_elasticity = fixed(0.8, 0, 3);
+	q.capacity_elasticity = p.capacity_elasticity;
+	a = run(&p);
+	b = run(&q);
+	assert_true(total(b, STROOM_IND_EXIT_WORK, 0) > total(a, STROOM_IND_EXIT_WORK, 0));
+	stroom_results_free(a);
+	stroom_results_free(b);
+}
+
+/* The gate and prevention lower inflow and count who they turned away. */
+static void test_gate_and_prevention(void **state)
+{
+	stroom_params p = base("rotterdam", 2311, 6, "2025-06"), q;
+	stroom_results *a, *b;
+	(void)state;
+	q = p;
+	q.gate_search_share = 0.5;
+	q.gate_search_effect = fixed(0.3, 0, 1);
+	q.prevention_target.age = 1u << STROOM_AGE_55P;
+	q.prevention_reach.n = 1;
+	q.prevention_reach.month[0] = p.start;
+	q.prevention_reach.value[0] = 0.6;
+	q.prevention_effect = fixed(0.5, 0, 1);
+	a = run(&p);
+	b = run(&q);
+	assert_true(total(b, STROOM_IND_INFLOW_NEW, 0) < total(a, STROOM_IND_INFLOW_NEW, 0));
+	assert_true(total(b, STROOM_IND_GATE_DETERRED, 0) > 0);
+	assert_true(total(b, STROOM_IND_INFLOW_PREVENTED, 0) > 0);
+	/* the search period only turns away the young, prevention only its target */
+	assert_true(total(b, STROOM_IND_GATE_DETERRED, stroom_results_group_index(b, "55+")) == 0);
+	assert_true(total(b, STROOM_IND_INFLOW_PREVENTED, stroom_results_group_index(b, "<27")) == 0);
+	/* new + turned away = the same applicants as without the levers */
+	assert_true(total(b, STROOM_IND_INFLOW_NEW, 0) + total(b, STROOM_IND_GATE_DETERRED, 0) +
+			    total(b, STROOM_IND_INFLOW_PREVENTED, 0) ==
+		    total(a, STROOM_IND_INFLOW_NEW, 0));
+	stroom_results_free(a);
+	stroom_results_free(b);
+}
+
+/* Target pressure: more exits to work, and a larger non-durable share. */
+static void test_target_pressure(void **state)
+{
+	stroom_params p = base("rotterdam", 3000, 10, "2025-12"), q;
+	stroom_results *a, *b;
+	(void)state;
+	q = p;
+	q.targets_pressure.n = 1;
+	q.targets_pressure.month[0] = p.start;
+	q.targets_pressure.value[0] = 1.0;
+	q.targets_work = fixed(1.3, 0, 10);
+	q.targets_nondurable = fixed(1.6, 0, 10);
+	a = run(&p);
+	b = run(&q);
+	assert_true(total(b, STROOM_IND_EXIT_WORK, 0) > 1.15 * total(a, STROOM_IND_EXIT_WORK, 0));
+	assert_true(total(b, STROOM_IND_INFLOW_RETURN, 0) / total(b, STROOM_IND_EXIT_WORK, 0) >
+		    total(a, STROOM_IND_INFLOW_RETURN, 0) / total(a, STROOM_IND_EXIT_WORK, 0));
+	stroom_results_free(a);
+	stroom_results_free(b);
+}
+
+/* Priors: every draw within the support; a uniform's mean within 4 sigma. */
+static void test_priors_in_support(void **state)
+{
+	stroom_params p = base("rotterdam", 800, 300, "2024-02");
+	stroom_results *r;
+	int rep, i, found = -1;
+	double sum = 0;
+	(void)state;
+	p.capacity_elasticity.dist = STROOM_PRIOR_UNIFORM;
+	p.capacity_elasticity.a = 0.1;
+	p.capacity_elasticity.b = 0.5;
+	p.gate_selection.dist = STROOM_PRIOR_BETA;
+	p.gate_selection.a = 2;
+	p.gate_selection.b = 30;
+	p.targets_work.dist = STROOM_PRIOR_NORMAL; /* truncated to its bounds */
+	p.targets_work.a = 0.2;
+	p.targets_work.b = 1.0;
+	r = run(&p);
+	for (i = 0; i < stroom_results_drawn_count(r); i++)
+		if (!strcmp(stroom_results_drawn_name(r, i), "capacity.elasticity"))
+			found = i;
+	assert_true(found >= 0);
+	for (rep = 0; rep < 300; rep++) {
+		double e = stroom_results_drawn_value(r, rep, found);
+		assert_true(e >= 0.1 && e <= 0.5);
+		sum += e;
+		for (i = 0; i < stroom_results_drawn_count(r); i++) {
+			const char *n = stroom_results_drawn_name(r, i);
+			double v = stroom_results_drawn_value(r, rep, i);
+			if (!strcmp(n, "gate.selection"))
+				assert_true(v >= 0 && v <= 1);
+			if (!strcmp(n, "targets.work"))
+				assert_true(v >= p.targets_work.lo && v <= p.targets_work.hi);
+		}
+	}
+	/* uniform(0.1, 0.5): mean 0.3, sd 0.4/sqrt(12) */
+	assert_true(fabs(sum / 300 - 0.3) < 4 * (0.4 / sqrt(12.0)) / sqrt(300.0));
+	stroom_results_free(r);
+}
+
+/* AEF Annex A: below 30,000 by year 2, above it again by year 5, and a growing
+ * share of large distance (seed 000 L2940, L2958-2971). Medians over 40 replicates. */
+static void test_annex_a_shape(void **state)
+{
+	stroom_params p = base("aef-annex-a", 0, 40, "2030-12");
+	stroom_results *r = run(&p);
+	int g = stroom_results_group_index(r, "long");
+	int y2 = stroom_month_make(2026, 1) - p.start, y5 = stroom_month_make(2029, 1) - p.start;
+	int rep, below = 0, above = 0;
+	double long0 = 0, long_end = 0;
+	(void)state;
+	for (rep = 0; rep < 40; rep++) {
+		below += stroom_results_value(r, rep, y2, STROOM_IND_CASELOAD, 0) < 30000;
+		above += stroom_results_value(r, rep, y5, STROOM_IND_CASELOAD, 0) > 30000;
+		long0 += (double)stroom_results_value(r, rep, 0, STROOM_IND_CASELOAD, g) /
+			 stroom_results_value(r, rep, 0, STROOM_IND_CASELOAD, 0);
+		long_end += (double)stroom_results_final_caseload(r, rep, g) /
+			    stroom_results_final_caseload(r, rep, 0);
+	}
+	assert_true(below >= 38); /* 95% of replicates */
+	assert_true(above >= 30);
+	assert_true(long_end / 40 > long0 / 40 + 0.2);
+	stroom_results_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sanctions_money_not_volume),
+		cmocka_unit_test(test_terminations_volume),
+		cmocka_unit_test(test_slots_never_exceeded),
+		cmocka_unit_test(test_double_fte_halves_caseload),
+		cmocka_unit_test(test_gate_and_prevention),
+		cmocka_unit_test(test_target_pressure),
+		cmocka_unit_test(test_priors_in_support),
+		cmocka_unit_test(test_annex_a_shape),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
