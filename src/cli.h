@@ -9,4 +9,8 @@
 /* `stroom benefit ...`: the benefit of one household at a date (src/cli_benefit.c). */
 int stroom_cli_benefit(int argc, char **argv);
 
+/* `stroom budget ...`: one year's BUIG result and safety net, or a many-municipality
+ * table (src/cli_budget.c). */
+int stroom_cli_budget(int argc, char **argv);
+
 #endif
