@@ -593,8 +593,9 @@ static void test_missing_required(void **state)
 
 static void test_policy_defaults(void **state)
 {
-	/* A scenario without the levers gets defaults that have no effect. */
-	stroom_scenario *s = load_ok("rotterdam");
+	/* A scenario without the levers gets defaults that have no effect
+	 * (aef-annex-a removes rotterdam's teams and sets no other lever). */
+	stroom_scenario *s = load_ok("aef-annex-a");
 	const stroom_params *p = stroom_scenario_params(s);
 	stroom_selector all;
 	(void)state;
@@ -970,66 +971,66 @@ static void test_record_errors(void **state)
 	int i;
 	(void)state;
 	/* Required fields, named with their record, at the record's name. */
-	expect_text_error("extends: rotterdam\nteams:\n  werk_zuid:\n    norm: 63.5\n",
+	expect_text_error("extends: aef-annex-a\nteams:\n  werk_zuid:\n    norm: 63.5\n",
 			  STROOM_EINVAL, "inline.yaml:3:3: teams.werk_zuid.fte: required key missing");
-	expect_text_error("extends: rotterdam\ninstruments:\n  werkloont: {slots: {2024-01: 817}}\n",
+	expect_text_error("extends: aef-annex-a\ninstruments:\n  werkloont: {slots: {2024-01: 817}}\n",
 			  STROOM_EINVAL,
 			  "inline.yaml:3:3: instruments.werkloont.duration_months: required key "
 			  "missing");
-	expect_text_error("extends: rotterdam\nteams:\n  werk_zuid: {}\n", STROOM_EINVAL,
+	expect_text_error("extends: aef-annex-a\nteams:\n  werk_zuid: {}\n", STROOM_EINVAL,
 			  "inline.yaml:3:3: teams.werk_zuid.norm: required key missing");
 	/* Unknown fields, with a hint among the record's fields. */
-	expect_text_error("extends: rotterdam\nteams:\n  werk_zuid:\n    nrom: 63.5\n",
+	expect_text_error("extends: aef-annex-a\nteams:\n  werk_zuid:\n    nrom: 63.5\n",
 			  STROOM_EPARSE,
 			  "inline.yaml:4:5: teams.werk_zuid.nrom: unknown key; did you mean 'norm'?");
-	expect_text_error("extends: rotterdam\ninstruments:\n  werkloont:\n    lock_in: 0.7\n",
+	expect_text_error("extends: aef-annex-a\ninstruments:\n  werkloont:\n    lock_in: 0.7\n",
 			  STROOM_EPARSE,
 			  "inline.yaml:4:5: instruments.werkloont.lock_in: unknown key; did you mean "
 			  "'lockin'?");
-	expect_text_error("extends: rotterdam\nteams:\n  werk_zuid:\n    budget: 100\n",
+	expect_text_error("extends: aef-annex-a\nteams:\n  werk_zuid:\n    budget: 100\n",
 			  STROOM_EPARSE,
 			  "inline.yaml:4:5: teams.werk_zuid.budget: unknown key (a team has serves, "
 			  "norm, reference and fte)");
-	expect_text_error("extends: rotterdam\nteams:\n  werk_zuid:\n    norm: 63.5\n    norm: 60\n",
+	expect_text_error("extends: aef-annex-a\nteams:\n  werk_zuid:\n    norm: 63.5\n    norm: 60\n",
 			  STROOM_EPARSE,
 			  "inline.yaml:5:5: teams.werk_zuid.norm: expected each key once, got it "
 			  "again (first at line 4)");
 	/* Field values through the common converters, with the record's path. */
-	expect_text_error("extends: rotterdam\nteams:\n  werk_zuid:\n    norm: 0.5\n",
+	expect_text_error("extends: aef-annex-a\nteams:\n  werk_zuid:\n    norm: 0.5\n",
 			  STROOM_EINVAL,
 			  "inline.yaml:4:11: teams.werk_zuid.norm: expected a number in [1, 10000], "
 			  "got 0.5");
-	expect_text_error("extends: rotterdam\nteams:\n  werk_zuid:\n    fte: {}\n", STROOM_EINVAL,
+	expect_text_error("extends: aef-annex-a\nteams:\n  werk_zuid:\n    fte: {}\n", STROOM_EINVAL,
 			  "inline.yaml:4:10: teams.werk_zuid.fte: expected at least one month, got "
 			  "{}");
-	expect_text_error("extends: rotterdam\nteams:\n  werk_zuid:\n    norm: 63.5\n"
+	expect_text_error("extends: aef-annex-a\nteams:\n  werk_zuid:\n    norm: 63.5\n"
 			  "    fte: {2024-02: 41.7}\n",
 			  STROOM_EINVAL,
 			  "inline.yaml:5:5: teams.werk_zuid.fte: expected a first month at or before "
 			  "start (2024-01), got 2024-02");
-	expect_text_error("extends: rotterdam\ninstruments:\n  werkloont:\n    priority: fastest\n",
+	expect_text_error("extends: aef-annex-a\ninstruments:\n  werkloont:\n    priority: fastest\n",
 			  STROOM_EINVAL,
 			  "inline.yaml:4:15: instruments.werkloont.priority: expected gain, duration "
 			  "or first_come, got 'fastest'");
-	expect_text_error("extends: rotterdam\ninstruments:\n  werkloont:\n"
+	expect_text_error("extends: aef-annex-a\ninstruments:\n  werkloont:\n"
 			  "    cost_eurocent: 100000001\n",
 			  STROOM_EINVAL,
 			  "inline.yaml:4:20: instruments.werkloont.cost_eurocent: expected an integer "
 			  "in [0, 100000000], got 100000001");
-	expect_text_error("extends: rotterdam\ninstruments:\n  werkloont:\n    after_exit: 2\n",
+	expect_text_error("extends: aef-annex-a\ninstruments:\n  werkloont:\n    after_exit: 2\n",
 			  STROOM_EINVAL,
 			  "inline.yaml:4:17: instruments.werkloont.after_exit: expected an integer "
 			  "in [0, 1], got 2");
 	/* Record names and shapes. */
-	expect_text_error("extends: rotterdam\nteams:\n  Werk_Zuid:\n    norm: 63.5\n",
+	expect_text_error("extends: aef-annex-a\nteams:\n  Werk_Zuid:\n    norm: 63.5\n",
 			  STROOM_EINVAL,
 			  "inline.yaml:3:3: teams: expected a team name of a-z, 0-9, '_' and '-' "
 			  "starting with a letter or digit, got 'Werk_Zuid'");
-	expect_text_error("extends: rotterdam\nteams:\n  werk zuid:\n    norm: 63.5\n",
+	expect_text_error("extends: aef-annex-a\nteams:\n  werk zuid:\n    norm: 63.5\n",
 			  STROOM_EINVAL,
 			  "inline.yaml:3:3: teams: expected a team name of a-z, 0-9, '_' and '-' "
 			  "starting with a letter or digit, got 'werk zuid'");
-	expect_text_error("extends: rotterdam\nteams:\n  werkgevers_dienstverlening_zuid_1:\n"
+	expect_text_error("extends: aef-annex-a\nteams:\n  werkgevers_dienstverlening_zuid_1:\n"
 			  "    norm: 63.5\n",
 			  STROOM_EINVAL,
 			  "inline.yaml:3:3: teams: expected a team name of at most 31 characters, got "
@@ -1037,13 +1038,13 @@ static void test_record_errors(void **state)
 	expect_text_error("extends: rotterdam\nteams.werk_zuid:\n  norm: 63.5\n", STROOM_EPARSE,
 			  "inline.yaml:2:1: teams.werk_zuid: expected nested keys, got a dotted key "
 			  "(write each part as a mapping)");
-	expect_text_error("extends: rotterdam\nteams: [werk_zuid]\n", STROOM_EPARSE,
+	expect_text_error("extends: aef-annex-a\nteams: [werk_zuid]\n", STROOM_EPARSE,
 			  "inline.yaml:2:8: teams: expected a mapping of team names to their fields, "
 			  "got a list");
-	expect_text_error("extends: rotterdam\nteams:\n  werk_zuid: 63.5\n", STROOM_EPARSE,
+	expect_text_error("extends: aef-annex-a\nteams:\n  werk_zuid: 63.5\n", STROOM_EPARSE,
 			  "inline.yaml:3:14: teams.werk_zuid: expected a mapping of fields (or null "
 			  "to remove the team), got '63.5'");
-	expect_text_error("extends: rotterdam\nteams:\n  werk_zuid: {norm: 60}\n"
+	expect_text_error("extends: aef-annex-a\nteams:\n  werk_zuid: {norm: 60}\n"
 			  "  werk_zuid: {norm: 61}\n",
 			  STROOM_EPARSE,
 			  "inline.yaml:4:3: teams.werk_zuid: expected each key once, got it again "
@@ -1052,18 +1053,18 @@ static void test_record_errors(void **state)
 			  STROOM_EINVAL,
 			  "inline.yaml:3:3: teams.werk_west: expected a team to remove, got a name no "
 			  "team has (teams: werk_zuid, werk_noord, participatie)");
-	expect_text_error("extends: rotterdam\ninstruments:\n  werkloont: null\n", STROOM_EINVAL,
+	expect_text_error("extends: aef-annex-a\ninstruments:\n  werkloont: null\n", STROOM_EINVAL,
 			  "inline.yaml:3:3: instruments.werkloont: expected an instrument to remove, "
 			  "got a name no instrument has (instruments: none)");
 	/* Too many records. */
-	len = (size_t)snprintf(text, sizeof text, "extends: rotterdam\nteams:\n");
+	len = (size_t)snprintf(text, sizeof text, "extends: aef-annex-a\nteams:\n");
 	for (i = 0; i <= STROOM_MAX_TEAMS; i++)
 		len += (size_t)snprintf(text + len, sizeof text - len,
 					"  t%02d: {norm: 60, fte: {2024-01: 1.5}}\n", i);
 	expect_text_error(text, STROOM_EINVAL,
 			  "inline.yaml:15:3: teams: expected at most 12 teams, got more at 't12'");
 	/* Twelve are fine, and removing one first makes room for another. */
-	len = (size_t)snprintf(text, sizeof text, "extends: rotterdam\nteams:\n");
+	len = (size_t)snprintf(text, sizeof text, "extends: aef-annex-a\nteams:\n");
 	for (i = 0; i < STROOM_MAX_TEAMS; i++)
 		len += (size_t)snprintf(text + len, sizeof text - len,
 					"  t%02d: {norm: 60, fte: {2024-01: 1.5}}\n", i);
@@ -1200,7 +1201,7 @@ static void test_records_dump(void **state)
 
 	/* No records: {} in both. */
 	{
-		stroom_scenario *r = load_ok("rotterdam");
+		stroom_scenario *r = load_ok("aef-annex-a");
 		yaml = dump_yaml(stroom_scenario_params(r));
 		assert_non_null(strstr(yaml, "\nteams: {}\ncapacity:\n  elasticity: 0\n"));
 		assert_non_null(strstr(yaml, "\ninstruments: {}\ngate:\n"));
@@ -1507,7 +1508,9 @@ static void test_markdown(void **state)
 		*end = '\0';
 		s = load_text_ok(start);
 		p = stroom_scenario_params(s);
-		assert_int_equal(p->n_teams, 2);
+		assert_int_equal(p->n_teams, 5); /* rotterdam's four and participatie */
+		assert_string_equal(p->team[4].name, "participatie");
+		assert_true(p->team[1].norm == 65); /* werk_zuid changed */
 		assert_int_equal(p->n_instruments, 1);
 		assert_int_equal(p->instrument[0].lockin.dist, STROOM_PRIOR_UNIFORM);
 		stroom_scenario_free(s);
@@ -1530,8 +1533,8 @@ static void test_markdown(void **state)
 			sprintf(text, "extends: %s\n%s", path, merge);
 			s = load_text_ok(text);
 			p = stroom_scenario_params(s);
-			assert_int_equal(p->n_teams, 1);
-			assert_string_equal(p->team[0].name, "werk_zuid");
+			assert_int_equal(p->n_teams, 4);
+			assert_string_equal(p->team[1].name, "werk_zuid");
 			assert_int_equal(p->instrument[0].slots.n, 1);
 			assert_true(p->instrument[0].slots.value[0] == 900);
 			assert_int_equal(p->instrument[0].duration_months, 6);
@@ -1625,7 +1628,7 @@ static void test_allocation_failure(void **state)
 			if (rc == 0) {
 				assert_non_null(s);
 				assert_true(f.live > 0);
-				assert_true(stroom_scenario_params(s)->enforcement > 0);
+				assert_true(stroom_scenario_params(s)->population_households > 0);
 				stroom_scenario_free(s);
 				assert_int_equal(f.live, 0);
 				break;

@@ -171,6 +171,7 @@ static void test_hazards_k_sigma(void **state)
 	for (k = 0; k < p.n_areas; k++)
 		p.work_area[k] = 1;
 	p.work_type[STROOM_TYPE_SINGLE] = 1;
+	p.n_teams = 0; /* no capacity effect: the configured hazards are the hazards */
 	p.labour_index.n = 0;
 	p.work_shock.n = 0;
 	p.work_distance[STROOM_DIST_SHORT] = 0.0317;
