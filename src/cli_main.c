@@ -50,6 +50,9 @@ static const char usage[] =
 	"                        write the scenario's starting population as a household CSV\n"
 	"  benefit --date YYYY-MM-DD --household single|single_parent|couple --age N [...]\n"
 	"                        monthly bijstand of one household (stroom benefit --help)\n"
+	"  budget --budget EUR --spending EUR [--year YYYY] [--json] | --table FILE.csv\n"
+	"                        BUIG result and safety net for one year, or for many\n"
+	"                        municipalities (stroom budget --help)\n"
 	"  schema --markdown     print the scenario reference (docs/scenario.md)\n"
 	"  version               print the version\n"
 	"\n"
@@ -420,6 +423,8 @@ int main(int argc, char **argv)
 		return cmd_population(argc - 2, argv + 2);
 	if (!strcmp(cmd, "compare"))
 		return cmd_compare(argc - 2, argv + 2);
+	if (!strcmp(cmd, "budget"))
+		return stroom_cli_budget(argc - 2, argv + 2);
 	if (!strcmp(cmd, "benefit"))
 		return stroom_cli_benefit(argc - 2, argv + 2);
 	if (!strcmp(cmd, "schema"))

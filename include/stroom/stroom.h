@@ -5,6 +5,7 @@
 #ifndef STROOM_STROOM_H
 #define STROOM_STROOM_H
 
+#include <stroom/budget.h>
 #include <stroom/common.h>
 #include <stroom/output.h>
 #include <stroom/population.h>
