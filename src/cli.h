@@ -12,5 +12,7 @@ int stroom_cli_benefit(int argc, char **argv);
 /* `stroom budget ...`: one year's BUIG result and safety net, or a many-municipality
  * table (src/cli_budget.c). */
 int stroom_cli_budget(int argc, char **argv);
+/* `stroom conditions ...`: the AEF conditions catalogue (src/cli_conditions.c). */
+int stroom_cli_conditions(int argc, char **argv);
 
 #endif
