@@ -141,6 +141,7 @@ static int cmd_run(int argc, char **argv)
 	stroom_scenario *s = NULL;
 	stroom_population *pop = NULL;
 	stroom_results *res = NULL;
+	stroom_budget_run *br = NULL;
 	stroom_params p;
 	stroom_sim_options so = STROOM_SIM_OPTIONS_INIT;
 	progress_state ps;
@@ -229,15 +230,27 @@ static int cmd_run(int argc, char **argv)
 		code = err == STROOM_EINTR ? 130 : exit_for(err);
 		goto cleanup;
 	}
-	if ((err = stroom_output_write_run(res, s, &p, out, dir, sizeof dir)) != 0) {
+	if (p.budget_table[0] || p.budget_csv[0]) {
+		stroom_budget *bud = NULL;
+		err = stroom_budget_load(&bud, p.budget_csv[0] ? NULL : p.budget_table,
+					 p.budget_csv[0] ? p.budget_csv : NULL, NULL);
+		if (!err)
+			err = stroom_output_budget_compute(&br, res, &p, bud);
+		stroom_budget_free(bud);
+		if (err) {
+			code = fail(err);
+			goto cleanup;
+		}
+	}
+	if ((err = stroom_output_write_run(res, s, &p, br, out, dir, sizeof dir)) != 0) {
 		code = fail(err);
 		goto cleanup;
 	}
 	if (!quiet) {
-		size_t n = stroom_output_summary(res, &p, NULL, 0);
+		size_t n = stroom_output_summary(res, &p, br, NULL, 0);
 		char *text = malloc(n + 1);
 		if (text) {
-			stroom_output_summary(res, &p, text, n + 1);
+			stroom_output_summary(res, &p, br, text, n + 1);
 			fputs(text, stdout);
 			free(text);
 		}
@@ -247,6 +260,7 @@ static int cmd_run(int argc, char **argv)
 	}
 
 cleanup:
+	stroom_output_budget_free(br);
 	stroom_results_free(res);
 	stroom_population_free(pop);
 	stroom_scenario_free(s);

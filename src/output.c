@@ -194,7 +194,10 @@ static const char *thousands(double v, char *out, size_t size)
 	return out;
 }
 
-size_t stroom_output_summary(const stroom_results *r, const stroom_params *p, char *buf, size_t size)
+static void budget_summary(const stroom_budget_run *br, stroom_sbuf *b);
+
+size_t stroom_output_summary(const stroom_results *r, const stroom_params *p,
+			     const stroom_budget_run *br, char *buf, size_t size)
 {
 	stroom_sbuf b = {buf, size, 0};
 	int T = stroom_results_months(r), R = stroom_results_replicates(r);
@@ -290,6 +293,8 @@ size_t stroom_output_summary(const stroom_results *r, const stroom_params *p, ch
 		}
 		stroom_sbuf_printf(&b, months < 12 ? "   (%d months)\n" : "\n", months);
 	}
+	if (br)
+		budget_summary(br, &b);
 	return b.len;
 }
 
@@ -323,7 +328,7 @@ static void json_string(stroom_sbuf *b, const char *s)
 
 /* Builds manifest.json into a malloc'd string (caller frees), length in *len. */
 static char *manifest_json(const stroom_results *r, const stroom_scenario *s, const stroom_params *p,
-			   size_t *len)
+			   int has_budget, size_t *len)
 {
 	size_t need = stroom_params_to_json(p, NULL, 0) + 1, i, n;
 	char *params_json = malloc(need), *out = NULL;
@@ -351,7 +356,8 @@ static char *manifest_json(const stroom_results *r, const stroom_scenario *s, co
 			json_string(&b, stroom_scenario_input_path(s, i));
 			stroom_sbuf_printf(&b, ", \"sha256\": \"%s\"}", stroom_scenario_input_sha256(s, i));
 		}
-		stroom_sbuf_printf(&b, "%s],\n  \"files\": [\"series.csv\", \"summary.txt\"],\n", n ? "\n  " : "");
+		stroom_sbuf_printf(&b, "%s],\n  \"files\": [\"series.csv\", \"summary.txt\"%s],\n", n ? "\n  " : "",
+				   has_budget ? ", \"budget.csv\"" : "");
 		stroom_sbuf_printf(&b, "  \"scenario\": %s\n}\n", params_json);
 		if (pass == 0) {
 			out = malloc(b.len + 1);
@@ -386,7 +392,7 @@ static int mkdir_p(const char *path)
 
 static void remove_tmp_dir(const char *tmp)
 {
-	static const char *const names[] = {"manifest.json", "series.csv", "summary.txt"};
+	static const char *const names[] = {"manifest.json", "series.csv", "summary.txt", "budget.csv"};
 	char path[8400];
 	size_t i;
 	for (i = 0; i < STROOM_ARRAY_LEN(names); i++) {
@@ -397,7 +403,7 @@ static void remove_tmp_dir(const char *tmp)
 }
 
 int stroom_output_write_run(const stroom_results *r, const stroom_scenario *s, const stroom_params *p,
-			    const char *dir, char *path_out, size_t path_size)
+			    const stroom_budget_run *br, const char *dir, char *path_out, size_t path_size)
 {
 	char final[4096], tmp[4200], parent[4096], when[32];
 	const char *slash, *base;
@@ -453,18 +459,35 @@ int stroom_output_write_run(const stroom_results *r, const stroom_scenario *s, c
 		f = NULL;
 	}
 	/* summary.txt */
-	len = stroom_output_summary(r, p, NULL, 0);
+	if (br) {
+		char path[8400];
+		snprintf(path, sizeof path, "%s/budget.csv", tmp);
+		f = fopen(path, "w");
+		if (!f) {
+			err = stroom_error_set(STROOM_EIO, "%s: cannot write: %s", path, strerror(errno));
+			goto cleanup;
+		}
+		if ((err = stroom_output_budget_csv(br, f)) != 0)
+			goto cleanup;
+		if (fclose(f) != 0) {
+			f = NULL;
+			err = stroom_error_set(STROOM_EIO, "%s: write failed", path);
+			goto cleanup;
+		}
+		f = NULL;
+	}
+	len = stroom_output_summary(r, p, br, NULL, 0);
 	text = malloc(len + 1);
 	if (!text) {
 		err = stroom_error_set(STROOM_ENOMEM, "out of memory");
 		goto cleanup;
 	}
-	stroom_output_summary(r, p, text, len + 1);
+	stroom_output_summary(r, p, br, text, len + 1);
 	if ((err = write_file(tmp, "summary.txt", text, len)) != 0)
 		goto cleanup;
 	free(text);
 	/* manifest.json */
-	text = manifest_json(r, s, p, &len);
+	text = manifest_json(r, s, p, br != NULL, &len);
 	if (!text) {
 		err = stroom_error_set(STROOM_ENOMEM, "out of memory");
 		goto cleanup;
@@ -576,4 +599,191 @@ size_t stroom_output_compare(const stroom_results *a, const stroom_params *pa, c
 	}
 	free(d);
 	return b_.len;
+}
+
+/* ---- the budget of a run ----------------------------------------------------- */
+
+enum { BI_BUDGET, BI_SPENDING, BI_NET, BI_RESULT, BI_RESULT_PCT, BI_SAFETY_NET, BI_OWN_RISK,
+       BI_VOLUME, BI_PRICE, BI_N };
+static const char *const budget_ind_names[BI_N] = {
+	"budget", "spending", "net_spending", "result", "result_pct", "safety_net", "own_risk",
+	"volume_part", "price_part"};
+
+struct stroom_budget_run {
+	int replicates, nyears;
+	int year[64];
+	stroom_budget_result *res; /* [rep][year index] */
+};
+
+static double budget_value(const stroom_budget_result *x, int ind)
+{
+	switch (ind) {
+	case BI_BUDGET: return (double)x->budget_eurocent / 100.0;
+	case BI_SPENDING: return (double)x->spending_eurocent / 100.0;
+	case BI_NET: return (double)x->net_spending_eurocent / 100.0;
+	case BI_RESULT: return (double)x->result_eurocent / 100.0;
+	case BI_RESULT_PCT: return x->result_pct;
+	case BI_SAFETY_NET: return (double)x->safety_net_eurocent / 100.0;
+	case BI_OWN_RISK: return (double)x->own_risk_eurocent / 100.0;
+	case BI_VOLUME: return (double)x->volume_part_eurocent / 100.0;
+	default: return (double)x->price_part_eurocent / 100.0;
+	}
+}
+
+int stroom_output_budget_compute(stroom_budget_run **out, const stroom_results *r, const stroom_params *p,
+				 const stroom_budget *b)
+{
+	int R = stroom_results_replicates(r), T = stroom_results_months(r), rep, y, t, err = 0;
+	stroom_month start = stroom_results_start(r);
+	int first = stroom_month_year(start + (stroom_month_of_year(start) == 1 ? 0 : 12 - stroom_month_of_year(start) + 1));
+	int last = stroom_month_year(start + T) - 1; /* the last year with all 12 months */
+	stroom_budget_run *br;
+	*out = NULL;
+	br = calloc(1, sizeof *br);
+	if (!br)
+		return stroom_error_set(STROOM_ENOMEM, "out of memory");
+	br->replicates = R;
+	for (y = first; y <= last && br->nyears < 64; y++) {
+		const stroom_budget_year *row;
+		if (stroom_budget_lookup(b, y, &row) == 0)
+			br->year[br->nyears++] = y;
+	}
+	br->res = calloc((size_t)R * (size_t)(br->nyears ? br->nyears : 1), sizeof *br->res);
+	if (!br->res) {
+		free(br);
+		return stroom_error_set(STROOM_ENOMEM, "out of memory");
+	}
+	for (rep = 0; rep < R && !err; rep++) {
+		int64_t base_price = 0;
+		int base_year = p->budget_base_year ? p->budget_base_year : (br->nyears ? br->year[0] : 0);
+		int pass;
+		/* two passes: the base year's price first, then every year with it */
+		for (pass = 0; pass < 2 && !err; pass++)
+			for (y = 0; y < br->nyears && !err; y++) {
+				const stroom_budget_year *row;
+				const stroom_safety_net_rule *rule;
+				stroom_budget_input in = STROOM_BUDGET_INPUT_INIT;
+				stroom_budget_result *res = &br->res[(size_t)rep * (size_t)br->nyears + (size_t)y];
+				int64_t spend = 0, recov = 0;
+				double households = 0;
+				int k;
+				if (pass == 0 && br->year[y] != base_year)
+					continue;
+				stroom_budget_lookup(b, br->year[y], &row);
+				if ((err = stroom_budget_rule(b, br->year[y], &rule)) != 0)
+					break;
+				for (t = 0; t < T; t++) {
+					if (stroom_month_year(start + t) != br->year[y])
+						continue;
+					spend += stroom_results_money(r, rep, t, STROOM_MONEY_BENEFIT, 0) +
+						 stroom_results_money(r, rep, t, STROOM_MONEY_LKS, 0);
+					recov += stroom_results_money(r, rep, t, STROOM_MONEY_RECOVERIES, 0);
+					households += stroom_results_value(r, rep, t, STROOM_IND_CASELOAD, 0) / 12.0;
+				}
+				spend += (int64_t)llround(100.0 * stroom_series_at(&p->budget_other_spending,
+								stroom_month_make(br->year[y], 1), 0.0));
+				in.year = br->year[y];
+				in.budget_eurocent = row->budget_eurocent;
+				in.spending_eurocent = spend;
+				in.recoveries_eurocent = recov + row->recoveries_eurocent;
+				in.other_income_eurocent = row->other_income_eurocent;
+				in.households = households;
+				in.base_price_eurocent = base_price;
+				for (k = 0; k < 2 && y - 1 - k >= 0; k++)
+					in.prior_result_eurocent[k] =
+						br->res[(size_t)rep * (size_t)br->nyears + (size_t)(y - 1 - k)].result_eurocent;
+				in.nprior = pass == 1 ? (y < 2 ? y : 2) : 0;
+				if ((err = stroom_budget_compute(&in, rule, res)) != 0)
+					break;
+				if (pass == 0)
+					base_price = stroom_budget_price(res->net_spending_eurocent, households);
+			}
+	}
+	if (err) {
+		stroom_output_budget_free(br);
+		return err;
+	}
+	*out = br;
+	return 0;
+}
+
+void stroom_output_budget_free(stroom_budget_run *br)
+{
+	if (!br)
+		return;
+	free(br->res);
+	free(br);
+}
+
+int stroom_output_budget_years(const stroom_budget_run *br) { return br->nyears; }
+
+const stroom_budget_result *stroom_output_budget_result(const stroom_budget_run *br, int rep, int y)
+{
+	return &br->res[(size_t)rep * (size_t)br->nyears + (size_t)y];
+}
+
+/* Mean and quantiles of one budget indicator in year index y over the replicates. */
+static void budget_stats(const stroom_budget_run *br, int y, int ind, double *buf, double *mean,
+			 double q[STROOM_NQUANT])
+{
+	int rep, k;
+	for (rep = 0; rep < br->replicates; rep++)
+		buf[rep] = budget_value(stroom_output_budget_result(br, rep, y), ind);
+	*mean = gsl_stats_mean(buf, 1, (size_t)br->replicates);
+	gsl_sort(buf, 1, (size_t)br->replicates);
+	for (k = 0; k < STROOM_NQUANT; k++)
+		q[k] = gsl_stats_quantile_from_sorted_data(buf, 1, (size_t)br->replicates, quantile_probs[k]);
+}
+
+int stroom_output_budget_csv(const stroom_budget_run *br, FILE *f)
+{
+	double *buf = malloc((size_t)br->replicates * sizeof(double));
+	int y, ind, k;
+	if (!buf)
+		return stroom_error_set(STROOM_ENOMEM, "out of memory");
+	fprintf(f, "year,indicator,mean,p05,p25,p50,p75,p95\n");
+	for (y = 0; y < br->nyears; y++)
+		for (ind = 0; ind < BI_N; ind++) {
+			double mean, q[STROOM_NQUANT];
+			budget_stats(br, y, ind, buf, &mean, q);
+			fprintf(f, "%d,%s,%.2f", br->year[y], budget_ind_names[ind], mean);
+			for (k = 0; k < STROOM_NQUANT; k++)
+				fprintf(f, ",%.2f", q[k]);
+			fputc('\n', f);
+		}
+	free(buf);
+	return ferror(f) ? stroom_error_set(STROOM_EIO, "writing budget.csv failed") : 0;
+}
+
+static void budget_summary(const stroom_budget_run *br, stroom_sbuf *b)
+{
+	double *buf = malloc((size_t)br->replicates * sizeof(double));
+	int y, rep;
+	if (!buf || br->nyears == 0) {
+		free(buf);
+		return;
+	}
+	stroom_sbuf_printf(b, "\nBUIG budget result per year (EUR million; median and 90%% interval)\n");
+	stroom_sbuf_printf(b, "  year   budget        result                 result %%     P(def>7.5%%) "
+			      "P(def>12.5%%) P(surplus)  E[safety net]\n");
+	for (y = 0; y < br->nyears; y++) {
+		double mean, q[STROOM_NQUANT], qp[STROOM_NQUANT], qn[STROOM_NQUANT], net_mean;
+		int d75 = 0, d125 = 0, surplus = 0;
+		for (rep = 0; rep < br->replicates; rep++) {
+			const stroom_budget_result *x = stroom_output_budget_result(br, rep, y);
+			d75 += x->result_pct < -7.5;
+			d125 += x->result_pct < -12.5;
+			surplus += x->result_eurocent > 0;
+		}
+		budget_stats(br, y, BI_RESULT, buf, &mean, q);
+		budget_stats(br, y, BI_SAFETY_NET, buf, &net_mean, qn);
+		budget_stats(br, y, BI_RESULT_PCT, buf, &mean, qp);
+		stroom_sbuf_printf(b, "  %d  %7.1f  %+7.1f [%+7.1f to %+7.1f]  %+6.1f%%  %10.3f  %11.3f  %9.3f  %11.1f\n",
+				   br->year[y],
+				   budget_value(stroom_output_budget_result(br, 0, y), BI_BUDGET) / 1e6,
+				   q[2] / 1e6, q[0] / 1e6, q[4] / 1e6, qp[2],
+				   (double)d75 / br->replicates, (double)d125 / br->replicates,
+				   (double)surplus / br->replicates, net_mean / 1e6);
+	}
+	free(buf);
 }

@@ -264,6 +264,10 @@ const scenario_key scenario_keys[] = {
 	 .def = "0", .unit = "year",
 	 .doc = "year whose average price per household defines the budgeted households of "
 		"the volume/price split; 0 = the first simulated year"},
+	{.path = "budget.other_spending_eur", LEVER_SERIES, F(budget_other_spending), .min = 0,
+	 .max = 1e11, .unit = "EUR a year",
+	 .doc = "spending the BUIG pays that the engine does not simulate (IOAW, IOAZ, Bbz, "
+		"LKS placements from before the start), by month; added to each year's spending"},
 
 	{.path = "teams", .type = KEY_RECORDS, SPAN(n_teams, team), .record = &team_record,
 	 .def = "{}", .unit = "",
@@ -320,6 +324,7 @@ const scenario_key scenario_keys[] = {
 	{.path = "targets.nondurable", .type = KEY_PRIOR, F(targets_nondurable), .min = 0,
 	 .max = 10, .def = "1", .unit = "multiplier",
 	 .doc = "multiplier on the share of exits to work that do not last, under targets"},
+
 
 	{.path = "drift.short_to_medium_months", .type = KEY_INT, F(drift_short_months), .min = 1,
 	 .max = 240, .def = "9", .unit = "months",

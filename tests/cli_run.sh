@@ -63,6 +63,14 @@ check "manifest input hash" grep -qE '"path": "small.yaml", "sha256": "[0-9a-f]{
 check "manifest builtin base" grep -q '"path": "data/scenarios/rotterdam.yaml"' run1/manifest.json
 check "manifest resolved scenario" grep -q '"households": 1517' run1/manifest.json
 check "no progress bar when stderr is not a terminal" test ! -s err1.txt
+check "budget.csv written" test -s run1/budget.csv
+check "budget.csv header" test "$(head -n 1 run1/budget.csv)" = "year,indicator,mean,p05,p25,p50,p75,p95"
+for ind in budget spending result result_pct safety_net own_risk volume_part price_part; do
+	check "budget indicator $ind" grep -q "^2024,$ind," run1/budget.csv
+done
+check "volume and price parts add up to the result (means)" awk -F, '$1=="2025" {v[$2]=$3} END {d = v["volume_part"] + v["price_part"] - v["result"]; exit !(d < 0.02 && d > -0.02)}' run1/budget.csv
+check "summary has the budget probabilities" grep -q "P(def>7.5%)" out1.txt
+check "manifest lists budget.csv" grep -q '"budget.csv"' run1/manifest.json
 
 # --- threads do not change results; the seed does
 "$STROOM" run small.yaml --out run2 --threads 2 --quiet > out2.txt

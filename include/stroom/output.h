@@ -5,6 +5,8 @@
  *                        seed, replicates, threads, input files with SHA-256
  *   <dir>/series.csv     month,indicator,group,mean,p05,p25,p50,p75,p95
  *   <dir>/summary.txt    the text stroom run prints
+ *   <dir>/budget.csv     year,indicator,mean,p05,p25,p50,p75,p95 (when the scenario
+ *                        has a budget table)
  *
  * The directory is written under a temporary name next to its final place and
  * renamed into place only when every file is complete, so a failed or interrupted
@@ -14,6 +16,7 @@
 #define STROOM_OUTPUT_H
 
 #include <stdio.h>
+#include <stroom/budget.h>
 #include <stroom/common.h>
 #include <stroom/scenario.h>
 #include <stroom/sim.h>
@@ -41,9 +44,33 @@ STROOM_API void stroom_output_stats(const stroom_results *r, int t, int indicato
  * instrument's name). Returns 0 or STROOM_EIO. */
 STROOM_API int stroom_output_series_csv(const stroom_results *r, const stroom_params *p, FILE *f);
 
-/* The summary text. Returns the length needed (excluding NUL), like snprintf. */
+/*
+ * The budget of a run: for every replicate and every full simulated year with a
+ * budget row, the BUIG result by stroom_budget_compute. Spending = benefits + LKS
+ * of the run + budget.other_spending_eur; recoveries = the run's recoveries + the
+ * table's; households = the year's average caseload; the base price is each
+ * replicate's own net spending per household in budget.base_year (0 = the first
+ * such year); the safety net's multi-year condition sees the replicate's own
+ * earlier years of the run. Caller frees. Returns 0, STROOM_EINVAL (no rule for a
+ * year) or STROOM_ENOMEM.
+ */
+typedef struct stroom_budget_run stroom_budget_run;
+STROOM_API int stroom_output_budget_compute(stroom_budget_run **out, const stroom_results *r,
+					    const stroom_params *p, const stroom_budget *b);
+STROOM_API void stroom_output_budget_free(stroom_budget_run *br);
+/* Years covered, and one replicate's result for year index y. */
+STROOM_API int stroom_output_budget_years(const stroom_budget_run *br);
+STROOM_API const stroom_budget_result *stroom_output_budget_result(const stroom_budget_run *br,
+								   int rep, int y);
+/* budget.csv: year,indicator,mean,p05,p25,p50,p75,p95 with indicators budget,
+ * spending, net_spending, result, safety_net, own_risk, volume_part, price_part
+ * (EUR) and result_pct (% of the budget). Returns 0 or STROOM_EIO. */
+STROOM_API int stroom_output_budget_csv(const stroom_budget_run *br, FILE *f);
+
+/* The summary text (with the budget section when br is not NULL). Returns the
+ * length needed (excluding NUL), like snprintf. */
 STROOM_API size_t stroom_output_summary(const stroom_results *r, const stroom_params *p,
-					char *buf, size_t size);
+					const stroom_budget_run *br, char *buf, size_t size);
 
 /*
  * The comparison of two runs of the same months (B minus A), paired by replicate:
@@ -64,8 +91,8 @@ STROOM_API size_t stroom_output_compare(const stroom_results *a, const stroom_pa
  * path; an existing final directory is an error) or STROOM_ENOMEM.
  */
 STROOM_API int stroom_output_write_run(const stroom_results *r, const stroom_scenario *s,
-				       const stroom_params *p, const char *dir, char *path_out,
-				       size_t path_size);
+				       const stroom_params *p, const stroom_budget_run *br,
+				       const char *dir, char *path_out, size_t path_size);
 
 #ifdef __cplusplus
 }
