@@ -53,6 +53,9 @@ static const char usage[] =
 	"  budget --budget EUR --spending EUR [--year YYYY] [--json] | --table FILE.csv\n"
 	"                        BUIG result and safety net for one year, or for many\n"
 	"                        municipalities (stroom budget --help)\n"
+	"  conditions [SCENARIO] [--json] [--code C]\n"
+	"                        the AEF conditions 2.a-3.g with Rotterdam's rating; with a\n"
+	"                        scenario, which of them its levers touch\n"
 	"  schema --markdown     print the scenario reference (docs/scenario.md)\n"
 	"  version               print the version\n"
 	"\n"
@@ -437,6 +440,8 @@ int main(int argc, char **argv)
 		return cmd_population(argc - 2, argv + 2);
 	if (!strcmp(cmd, "compare"))
 		return cmd_compare(argc - 2, argv + 2);
+	if (!strcmp(cmd, "conditions"))
+		return stroom_cli_conditions(argc - 2, argv + 2);
 	if (!strcmp(cmd, "budget"))
 		return stroom_cli_budget(argc - 2, argv + 2);
 	if (!strcmp(cmd, "benefit"))

@@ -6,6 +6,7 @@
  */
 #include "internal.h"
 
+#include <stroom/conditions.h>
 #include <stroom/output.h>
 
 #include <errno.h>
@@ -295,6 +296,18 @@ size_t stroom_output_summary(const stroom_results *r, const stroom_params *p,
 	}
 	if (br)
 		budget_summary(br, &b);
+	{ /* the AEF conditions the scenario's levers act on */
+		size_t need = stroom_conditions_touched(p, NULL, 0);
+		char *text = need ? malloc(need + 1) : NULL;
+		if (need && text) {
+			stroom_conditions_touched(p, text, need + 1);
+			stroom_sbuf_printf(&b, "\nAEF conditions the scenario's levers touch (stroom conditions)\n");
+			stroom_sbuf_printf(&b, "%s", text);
+		} else if (!need) {
+			stroom_sbuf_printf(&b, "\nAEF conditions: the scenario uses no policy lever\n");
+		}
+		free(text);
+	}
 	return b.len;
 }
 
