@@ -194,11 +194,13 @@ static int prior_set(const stroom_prior *pr, double none)
 	return pr->dist != STROOM_PRIOR_FIXED || pr->a != none;
 }
 
+/* An instrument is used when it has slots in some month: the catalogue in a
+ * scenario costs and does nothing until a scenario gives it places. */
 static int instruments_used(const stroom_params *p, int after_exit)
 {
 	int i;
 	for (i = 0; i < p->n_instruments && i < STROOM_MAX_INSTRUMENTS; i++)
-		if (!p->instrument[i].after_exit == !after_exit)
+		if (!p->instrument[i].after_exit == !after_exit && series_on(&p->instrument[i].slots))
 			return 1;
 	return 0;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every value in data/scenarios/*.yaml says where it comes from: a trailing
 # comment naming a seed document and line, a law, a public statistic, a
-# derivation, a calibration or "assumption: why". Names, descriptions and
+# derivation, a calibration, "assumption: why", or a section of docs/policy.md
+# (which cites the studies behind a lever's prior). Names, descriptions and
 # extends lines are exempt; section headers (a key with no value) too.
 # usage: cli_data_sources.sh STROOM_BINARY SOURCE_DIR
 set -u
@@ -19,7 +20,7 @@ for f in "$SRC"/data/scenarios/*.yaml; do
 		[[ "$stripped" =~ ^(name|description|extends): ]] && continue
 		if [[ "$line" == *"#"* ]]; then
 			comment=${line#*#}
-			if [[ "$comment" =~ (seed\ 00[0-9]\ L[0-9]|assumption|calibrated|derived|public\ statistic|Algemene|art\.\ |CBS) ]]; then
+			if [[ "$comment" =~ (seed\ 00[0-9]\ L[0-9]|assumption|calibrated|derived|public\ statistic|Algemene|art\.\ |CBS|docs/policy\.md\ section) ]]; then
 				pass=$((pass + 1))
 				continue
 			fi

@@ -246,9 +246,17 @@ static void test_touched_one_lever(void **state)
 	       p.capacity_elasticity.b = 0.1),
 	      "2.e 3.e");
 	CHECK(p.capacity_elasticity.a = 0.25, "2.e 3.e");
-	CHECK(p.n_instruments = 1, "2.d 2.j 2.k 2.l");
-	CHECK((p.n_instruments = 1, p.instrument[0].after_exit = 1), "2.h");
-	CHECK((p.n_instruments = 2, p.instrument[1].after_exit = 1), "2.d 2.h 2.j 2.k 2.l");
+	/* an instrument counts once it has slots */
+	CHECK(p.n_instruments = 1, "");
+	CHECK((p.n_instruments = 1, p.instrument[0].slots.n = 1, p.instrument[0].slots.value[0] = 120),
+	      "2.d 2.j 2.k 2.l");
+	CHECK((p.n_instruments = 1, p.instrument[0].after_exit = 1, p.instrument[0].slots.n = 1,
+	       p.instrument[0].slots.value[0] = 120),
+	      "2.h");
+	CHECK((p.n_instruments = 2, p.instrument[1].after_exit = 1, p.instrument[0].slots.n = 1,
+	       p.instrument[0].slots.value[0] = 120, p.instrument[1].slots.n = 1,
+	       p.instrument[1].slots.value[0] = 40),
+	      "2.d 2.h 2.j 2.k 2.l");
 	CHECK(p.gate_search_share = 0.5, "2.a");
 	CHECK(p.gate_search_effect.a = 0.12, "2.a");
 	CHECK((p.gate_selection.dist = STROOM_PRIOR_UNIFORM, p.gate_selection.b = 0.05), "2.a");

@@ -605,7 +605,7 @@ static void test_policy_defaults(void **state)
 	assert_int_equal(p->capacity_elasticity.dist, STROOM_PRIOR_FIXED);
 	assert_true(p->capacity_elasticity.a == 0 && p->capacity_elasticity.lo == 0 &&
 		    p->capacity_elasticity.hi == 3);
-	assert_true(p->capacity_intensity_cap == 2);
+	assert_true(p->capacity_intensity_cap == 2.5); /* inherited from rotterdam */
 	assert_true(p->gate_search_share == 0);
 	assert_true(p->gate_search_effect.a == 0 && p->gate_selection.a == 0);
 	assert_memory_equal(&p->prevention_target, &all, sizeof all);
@@ -1511,8 +1511,9 @@ static void test_markdown(void **state)
 		assert_int_equal(p->n_teams, 5); /* rotterdam's four and participatie */
 		assert_string_equal(p->team[4].name, "participatie");
 		assert_true(p->team[1].norm == 65); /* werk_zuid changed */
-		assert_int_equal(p->n_instruments, 1);
-		assert_int_equal(p->instrument[0].lockin.dist, STROOM_PRIOR_UNIFORM);
+		assert_int_equal(p->n_instruments, 8); /* rotterdam's catalogue and proefplaats */
+		assert_string_equal(p->instrument[7].name, "proefplaats");
+		assert_int_equal(p->instrument[7].lockin.dist, STROOM_PRIOR_UNIFORM);
 		stroom_scenario_free(s);
 		merge = strstr(end + 1, "```yaml\n");
 		assert_non_null(merge);
@@ -1535,9 +1536,10 @@ static void test_markdown(void **state)
 			p = stroom_scenario_params(s);
 			assert_int_equal(p->n_teams, 4);
 			assert_string_equal(p->team[1].name, "werk_zuid");
-			assert_int_equal(p->instrument[0].slots.n, 1);
-			assert_true(p->instrument[0].slots.value[0] == 900);
-			assert_int_equal(p->instrument[0].duration_months, 6);
+			assert_string_equal(p->instrument[7].name, "proefplaats");
+			assert_int_equal(p->instrument[7].slots.n, 1);
+			assert_true(p->instrument[7].slots.value[0] == 900);
+			assert_int_equal(p->instrument[7].duration_months, 6);
 			stroom_scenario_free(s);
 			remove(path);
 		}
