@@ -41,6 +41,7 @@ static const char usage[] =
 	"      --out DIR         run directory (default: runs/<UTC time>-<scenario>)\n"
 	"      --quiet           no progress bar and no summary; print only the run directory\n"
 	"      --dump-defaults   print the scenario with every value resolved, as YAML, and exit\n"
+	"      --fixed-parameters  every prior at its central value (Monte Carlo noise only)\n"
 	"  compare A B [--replicates N] [--threads N] [--seed N]\n"
 	"                        run two scenarios with the same random numbers and print the\n"
 	"                        difference B - A per year with intervals\n"
@@ -139,7 +140,8 @@ static int cmd_run(int argc, char **argv)
 {
 	const char *scen = "rotterdam", *out = NULL;
 	unsigned long long v;
-	int threads = 0, quiet = 0, dump = 0, have_seed = 0, replicates = 0, i, err, code = EXIT_OK;
+	int threads = 0, quiet = 0, dump = 0, have_seed = 0, replicates = 0, fixed = 0, i, err,
+	    code = EXIT_OK;
 	uint64_t seed = 0;
 	stroom_scenario *s = NULL;
 	stroom_population *pop = NULL;
@@ -177,6 +179,8 @@ static int cmd_run(int argc, char **argv)
 			quiet = 1;
 		} else if (!strcmp(a, "--dump-defaults")) {
 			dump = 1;
+		} else if (!strcmp(a, "--fixed-parameters")) {
+			fixed = 1;
 		} else if (a[0] == '-') {
 			fprintf(stderr, "stroom: run: unknown option '%s'\n", a);
 			return EXIT_BADINPUT;
@@ -220,6 +224,7 @@ static int cmd_run(int argc, char **argv)
 	ps.t0 = now_seconds();
 	ps.shown = 0;
 	so.threads = threads;
+	so.fixed_parameters = fixed;
 	so.progress = progress;
 	so.payload = &ps;
 	err = stroom_sim_run(&res, &p, pop, &so);

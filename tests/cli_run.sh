@@ -81,6 +81,12 @@ check "--quiet prints only the directory" test "$(cat out2.txt)" = "run2"
 check "another seed gives other numbers" bash -c "! cmp -s run1/series.csv run3/series.csv"
 check "the manifest records the seed" grep -q '"seed": 817' run3/manifest.json
 
+# --- --fixed-parameters: every prior at its central value, so the drawn
+# elasticity no longer varies and the run differs from the drawn one
+"$STROOM" run small.yaml --out run7 --fixed-parameters --quiet > /dev/null
+check "--fixed-parameters runs" test -s run7/series.csv
+check "--fixed-parameters differs from drawn priors" bash -c "! cmp -s run1/series.csv run7/series.csv"
+
 # --- the default run directory name
 "$STROOM" run small.yaml --quiet > out4.txt
 check "default run directory runs/<UTC>-<name>" grep -qE '^runs/[0-9]{8}T[0-9]{6}Z-rotterdam$' out4.txt

@@ -300,6 +300,29 @@ static void test_priors_in_support(void **state)
 	stroom_results_free(r);
 }
 
+/* fixed_parameters: every replicate gets each prior's central value. */
+static void test_fixed_parameters(void **state)
+{
+	stroom_params p = base("rotterdam", 700, 6, "2024-03");
+	stroom_population *pop = NULL;
+	stroom_results *r = NULL;
+	stroom_sim_options o = STROOM_SIM_OPTIONS_INIT;
+	int rep, i;
+	(void)state;
+	o.fixed_parameters = 1;
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL, NULL), 0);
+	assert_int_equal(stroom_sim_run(&r, &p, pop, &o), 0);
+	for (i = 0; i < stroom_results_drawn_count(r); i++)
+		if (!strcmp(stroom_results_drawn_name(r, i), "capacity.elasticity"))
+			for (rep = 0; rep < 6; rep++)
+				assert_true(stroom_results_drawn_value(r, rep, i) ==
+					    stroom_prior_central(&p.capacity_elasticity));
+	/* rotterdam's elasticity prior is normal(0.2, 0.1): central 0.2 */
+	assert_true(stroom_prior_central(&p.capacity_elasticity) == 0.2);
+	stroom_results_free(r);
+	stroom_population_free(pop);
+}
+
 /* AEF Annex A: below 30,000 by year 2, above it again by year 5, and a growing
  * share of large distance (seed 000 L2940, L2958-2971). Medians over 40 replicates. */
 static void test_annex_a_shape(void **state)
@@ -335,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_gate_and_prevention),
 		cmocka_unit_test(test_target_pressure),
 		cmocka_unit_test(test_priors_in_support),
+		cmocka_unit_test(test_fixed_parameters),
 		cmocka_unit_test(test_annex_a_shape),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
