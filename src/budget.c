@@ -9,9 +9,11 @@
  * analysis: results per year, multi-year counts, and deficit/surplus groups on
  * the volume component with the univariate R-squared (GSL).
  *
- * The CSV reading here is deliberately small: comments (#), blank lines, a UTF-8
- * BOM and CRLF are allowed; fields hold no commas and no quotes (as in data/rules).
+ * The CSV files are read with the library's small reader (csv.c, shared with
+ * data/rules): comments (#), blank lines, a UTF-8 BOM and CRLF are allowed; fields
+ * hold no commas and no quotes.
  */
+#include "csv.h"
 #include "internal.h"
 
 #include <stroom/budget.h>
@@ -25,7 +27,6 @@
 #include <string.h>
 
 #define PPM STROOM_BUDGET_PPM
-#define MAXF 16
 
 /* The builtin data (generated budget_data.c): names without ".csv", NULL-terminated. */
 extern const char *const stroom_budget_builtin_names[];
@@ -33,146 +34,6 @@ extern const char *const stroom_budget_builtin_texts[];
 extern const size_t stroom_budget_builtin_sizes[];
 
 #define SAFETY_NET_NAME "safety-net"
-
-/* ---- a minimal CSV reader ------------------------------------------------------ */
-
-typedef struct csvr {
-	const char *path;
-	const char *const *cols; /* expected header */
-	int ncols;               /* columns of this file (after the header) */
-	int with_col;            /* messages as FILE:LINE:COL (else FILE:LINE) */
-	char *p;                 /* next line */
-	int line;
-	int n; /* fields of the current row */
-	char *f[MAXF];
-	int col[MAXF];
-} csvr;
-
-static char *next_line(csvr *c)
-{
-	char *s = c->p, *e;
-	size_t n;
-	if (!s || !*s)
-		return NULL;
-	e = strchr(s, '\n');
-	if (e) {
-		*e = '\0';
-		c->p = e + 1;
-	} else {
-		c->p = s + strlen(s);
-	}
-	n = strlen(s);
-	if (n && s[n - 1] == '\r')
-		s[n - 1] = '\0';
-	c->line++;
-	return s;
-}
-
-static int skip_line(const char *s)
-{
-	if (*s == '#')
-		return 1;
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\t')
-			return 0;
-	return 1;
-}
-
-static void split(csvr *c, char *line)
-{
-	char *s = line;
-	c->n = 0;
-	for (;;) {
-		char *e = strchr(s, ',');
-		if (c->n < MAXF) {
-			c->f[c->n] = s;
-			c->col[c->n] = (int)(s - line) + 1;
-		}
-		c->n++;
-		if (!e)
-			break;
-		*e = '\0';
-		s = e + 1;
-	}
-}
-
-/* Where a message points: "FILE:LINE:COL" or "FILE:LINE". */
-static const char *where(const csvr *c, int i, char *buf, size_t size)
-{
-	if (c->with_col)
-		snprintf(buf, size, "%s:%d:%d", c->path, c->line, i < MAXF ? c->col[i] : 0);
-	else
-		snprintf(buf, size, "%s:%d", c->path, c->line);
-	return buf;
-}
-
-/* Reads the header: the first ncols expected columns, or only the first nmin of
- * them when the file has exactly nmin columns (optional trailing columns). */
-static int csv_open(csvr *c, char *text, const char *path, const char *const *cols, int ncols,
-		    int nmin, int with_col)
-{
-	char *line, w[600];
-	int i;
-	memset(c, 0, sizeof *c);
-	c->path = path;
-	c->cols = cols;
-	c->with_col = with_col;
-	c->p = text;
-	if ((unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
-	    (unsigned char)text[2] == 0xBF)
-		c->p += 3;
-	while ((line = next_line(c)) != NULL && skip_line(line))
-		;
-	if (!line)
-		return stroom_error_set(STROOM_EPARSE, "%s: no header line (expected '%s,...')",
-					path, cols[0]);
-	split(c, line);
-	for (i = 0; i < ncols && i < c->n && i < MAXF; i++)
-		if (strcmp(c->f[i], cols[i]))
-			return stroom_error_set(STROOM_EPARSE,
-						"%s: header: expected column '%s', got '%s'",
-						where(c, i, w, sizeof w), cols[i], c->f[i]);
-	if (c->n != ncols && c->n != nmin) {
-		if (nmin < ncols)
-			return stroom_error_set(STROOM_EPARSE,
-						"%s:%d: header: expected %d or %d columns, got %d",
-						path, c->line, nmin, ncols, c->n);
-		return stroom_error_set(STROOM_EPARSE, "%s:%d: header: expected %d columns, got %d",
-					path, c->line, ncols, c->n);
-	}
-	c->ncols = c->n;
-	return 0;
-}
-
-/* Next row: 1, 0 at the end, or STROOM_EPARSE. */
-static int csv_row(csvr *c)
-{
-	char *line;
-	while ((line = next_line(c)) != NULL && skip_line(line))
-		;
-	if (!line)
-		return 0;
-	split(c, line);
-	if (c->n != c->ncols)
-		return stroom_error_set(STROOM_EPARSE, "%s:%d: expected %d fields, got %d", c->path,
-					c->line, c->ncols, c->n);
-	return 1;
-}
-
-static int bad(const csvr *c, int code, int i, const char *expected)
-{
-	char w[600];
-	return stroom_error_set(code, "%s: column %s: expected %s, got '%s'",
-				where(c, i, w, sizeof w), c->cols[i], expected, c->f[i]);
-}
-
-static size_t count_lines(const char *text)
-{
-	size_t n = 1;
-	for (; *text; text++)
-		n += *text == '\n';
-	return n;
-}
 
 /* ---- field parsers ------------------------------------------------------------- */
 
@@ -209,15 +70,15 @@ static int parse_money(const char *s, int64_t *out)
 	return 0;
 }
 
-static int field_money(const csvr *c, int i, int allow_empty, int64_t *out)
+static int field_money(const stroom_csv *c, int i, int allow_empty, int64_t *out)
 {
 	if (allow_empty && !c->f[i][0]) {
 		*out = STROOM_BUDGET_UNKNOWN;
 		return 0;
 	}
 	if (parse_money(c->f[i], out))
-		return bad(c, STROOM_EPARSE, i,
-			   allow_empty ? MONEY_EXPECTED " or empty" : MONEY_EXPECTED);
+		return stroom_csv_bad(c, STROOM_EPARSE, i,
+				      allow_empty ? MONEY_EXPECTED " or empty" : MONEY_EXPECTED);
 	return 0;
 }
 
@@ -259,32 +120,32 @@ static int parse_share(const char *s, int32_t *out)
 
 #define SHARE_EXPECTED "a share from 0 to 1 (e.g. 0.075) or a percentage (7.5%)"
 
-static int field_share(const csvr *c, int i, int allow_empty, int32_t *out)
+static int field_share(const stroom_csv *c, int i, int allow_empty, int32_t *out)
 {
 	if (allow_empty && !c->f[i][0]) {
 		*out = -1;
 		return 0;
 	}
 	if (parse_share(c->f[i], out))
-		return bad(c, STROOM_EPARSE, i,
-			   allow_empty ? SHARE_EXPECTED " or empty" : SHARE_EXPECTED);
+		return stroom_csv_bad(c, STROOM_EPARSE, i,
+				      allow_empty ? SHARE_EXPECTED " or empty" : SHARE_EXPECTED);
 	return 0;
 }
 
-static int field_year(const csvr *c, int i, int *out)
+static int field_year(const stroom_csv *c, int i, int *out)
 {
 	const char *s = c->f[i];
 	int v = 0, n = 0;
 	for (; *s >= '0' && *s <= '9' && n < 5; s++, n++)
 		v = v * 10 + (*s - '0');
 	if (*s || n != 4 || v < 1900 || v > 2200)
-		return bad(c, STROOM_EPARSE, i, "a year from 1900 to 2200");
+		return stroom_csv_bad(c, STROOM_EPARSE, i, "a year from 1900 to 2200");
 	*out = v;
 	return 0;
 }
 
 /* A non-negative decimal number (households), at most 1e9. */
-static int field_count(const csvr *c, int i, double *out)
+static int field_count(const stroom_csv *c, int i, double *out)
 {
 	const char *s = c->f[i];
 	int digits = 0, dec = 0;
@@ -294,9 +155,9 @@ static int field_count(const csvr *c, int i, double *out)
 		for (s++; *s >= '0' && *s <= '9'; s++)
 			dec++;
 	if (*s || !digits || (s[-1] == '.') || digits > 9 || dec > 6)
-		return bad(c, STROOM_EPARSE, i,
-			   "a number of households of 0 or more with at most 6 decimals, like "
-			   "31250.5");
+		return stroom_csv_bad(c, STROOM_EPARSE, i,
+				      "a number of households of 0 or more with at most 6 decimals, like "
+				      "31250.5");
 	*out = strtod(c->f[i], NULL);
 	return 0;
 }
@@ -403,24 +264,24 @@ static int load_table(stroom_budget *b)
 		"year",  "budget_eur",       "status",         "macro_budget_eur",
 		"share", "other_income_eur", "recoveries_eur", "source",
 		"note"};
-	csvr c;
+	stroom_csv c;
 	int err, rc;
 	size_t i;
 	const char *path = b->table_path;
-	size_t nlines = count_lines(b->table_text);
-	if ((err = csv_open(&c, b->table_text, path, cols, 9, 9, 1)) != 0)
+	size_t nlines = stroom_csv_count_lines(b->table_text);
+	if ((err = stroom_csv_open(&c, b->table_text, path, cols, 9, 9, STROOM_CSV_WITH_COL)) != 0)
 		return err;
 	b->years = stroom_calloc(&b->alloc, nlines, sizeof *b->years);
 	if (!b->years)
 		return STROOM_ENOMEM;
-	while ((rc = csv_row(&c)) == 1) {
+	while ((rc = stroom_csv_row(&c)) == 1) {
 		stroom_budget_year *y = &b->years[b->nyears];
 		const char *st = c.f[2];
 		if ((err = field_year(&c, 0, &y->year)) != 0 ||
 		    (err = field_money(&c, 1, 0, &y->budget_eurocent)) != 0)
 			return err;
 		if (y->budget_eurocent <= 0)
-			return bad(&c, STROOM_EINVAL, 1, "an amount above 0");
+			return stroom_csv_bad(&c, STROOM_EINVAL, 1, "an amount above 0");
 		if (!strcmp(st, "provisional"))
 			y->status = STROOM_BUDGET_PROVISIONAL;
 		else if (!strcmp(st, "further_provisional"))
@@ -430,8 +291,8 @@ static int load_table(stroom_budget *b)
 		else if (!strcmp(st, "assumption"))
 			y->status = STROOM_BUDGET_ASSUMPTION;
 		else
-			return bad(&c, STROOM_EPARSE, 2,
-				   "provisional, further_provisional, final or assumption");
+			return stroom_csv_bad(&c, STROOM_EPARSE, 2,
+					      "provisional, further_provisional, final or assumption");
 		if ((err = field_money(&c, 3, 1, &y->macro_budget_eurocent)) != 0 ||
 		    (err = field_share(&c, 4, 1, &y->share_ppm)) != 0 ||
 		    (err = field_money(&c, 5, 1, &y->other_income_eurocent)) != 0 ||
@@ -439,18 +300,18 @@ static int load_table(stroom_budget *b)
 			return err;
 		if (y->macro_budget_eurocent != STROOM_BUDGET_UNKNOWN &&
 		    y->macro_budget_eurocent <= 0)
-			return bad(&c, STROOM_EINVAL, 3, "an amount above 0 or empty");
+			return stroom_csv_bad(&c, STROOM_EINVAL, 3, "an amount above 0 or empty");
 		if (y->other_income_eurocent == STROOM_BUDGET_UNKNOWN)
 			y->other_income_eurocent = 0;
 		else if (y->other_income_eurocent < 0)
-			return bad(&c, STROOM_EINVAL, 5, "an amount of 0 or more or empty");
+			return stroom_csv_bad(&c, STROOM_EINVAL, 5, "an amount of 0 or more or empty");
 		if (y->recoveries_eurocent == STROOM_BUDGET_UNKNOWN)
 			y->recoveries_eurocent = 0;
 		else if (y->recoveries_eurocent < 0)
-			return bad(&c, STROOM_EINVAL, 6, "an amount of 0 or more or empty");
+			return stroom_csv_bad(&c, STROOM_EINVAL, 6, "an amount of 0 or more or empty");
 		if (y->status == STROOM_BUDGET_ASSUMPTION && strncmp(c.f[8], "assumption", 10))
-			return bad(&c, STROOM_EINVAL, 8,
-				   "a note starting 'assumption' for status assumption");
+			return stroom_csv_bad(&c, STROOM_EINVAL, 8,
+					      "a note starting 'assumption' for status assumption");
 		y->source = c.f[7];
 		y->note = c.f[8];
 		y->line = c.line;
@@ -482,17 +343,17 @@ static int load_rules(stroom_budget *b)
 					   "article",
 					   "source",
 					   "note"};
-	csvr c;
+	stroom_csv c;
 	int err, rc;
 	size_t i;
 	const char *path = b->rules_path;
-	size_t nlines = count_lines(b->rules_text);
-	if ((err = csv_open(&c, b->rules_text, path, cols, 11, 11, 1)) != 0)
+	size_t nlines = stroom_csv_count_lines(b->rules_text);
+	if ((err = stroom_csv_open(&c, b->rules_text, path, cols, 11, 11, STROOM_CSV_WITH_COL)) != 0)
 		return err;
 	b->rules = stroom_calloc(&b->alloc, nlines, sizeof *b->rules);
 	if (!b->rules)
 		return STROOM_ENOMEM;
-	while ((rc = csv_row(&c)) == 1) {
+	while ((rc = stroom_csv_row(&c)) == 1) {
 		stroom_safety_net_rule *r = &b->rules[b->nrules];
 		int32_t third_t, third_s;
 		if ((err = field_year(&c, 0, &r->from_year)) != 0 ||
@@ -504,15 +365,15 @@ static int load_rules(stroom_budget *b)
 		    (err = field_share(&c, 6, 1, &third_s)) != 0)
 			return err;
 		if (r->threshold_ppm[1] <= r->threshold_ppm[0])
-			return bad(&c, STROOM_EINVAL, 2, "a threshold above first_threshold");
+			return stroom_csv_bad(&c, STROOM_EINVAL, 2, "a threshold above first_threshold");
 		if ((third_t < 0) != (third_s < 0))
-			return bad(&c, STROOM_EINVAL, third_t < 0 ? 5 : 6,
-				   "third_threshold and third_share both given or both empty");
+			return stroom_csv_bad(&c, STROOM_EINVAL, third_t < 0 ? 5 : 6,
+					      "third_threshold and third_share both given or both empty");
 		r->nbands = 2;
 		if (third_t >= 0) {
 			if (third_t <= r->threshold_ppm[1])
-				return bad(&c, STROOM_EINVAL, 5,
-					   "a threshold above second_threshold");
+				return stroom_csv_bad(&c, STROOM_EINVAL, 5,
+						      "a threshold above second_threshold");
 			r->threshold_ppm[2] = third_t;
 			r->share_ppm[2] = third_s;
 			r->nbands = 3;
@@ -524,7 +385,7 @@ static int load_rules(stroom_budget *b)
 		else if (!strcmp(c.f[7], "no"))
 			r->applies = STROOM_SAFETY_NET_NO;
 		else
-			return bad(&c, STROOM_EPARSE, 7, "yes, multi_year or no");
+			return stroom_csv_bad(&c, STROOM_EPARSE, 7, "yes, multi_year or no");
 		r->article = c.f[8];
 		r->source = c.f[9];
 		r->note = c.f[10];
@@ -841,10 +702,10 @@ static int panel_rows(stroom_budget_panel *p)
 	static const char *const cols[] = {"code",        "name",         "year",
 					   "budget_eur",  "spending_eur", "households",
 					   "inflow_rate", "outflow_rate"};
-	csvr c;
+	stroom_csv c;
 	int err, rc;
-	size_t nlines = count_lines(p->text), i;
-	if ((err = csv_open(&c, p->text, p->path, cols, 8, 6, 0)) != 0)
+	size_t nlines = stroom_csv_count_lines(p->text), i;
+	if ((err = stroom_csv_open(&c, p->text, p->path, cols, 8, 6, 0)) != 0)
 		return err;
 	p->has_rates = c.ncols == 8;
 	p->rows = stroom_calloc(&p->alloc, nlines, sizeof *p->rows);
@@ -853,22 +714,22 @@ static int panel_rows(stroom_budget_panel *p)
 	p->name_line = stroom_calloc(&p->alloc, nlines, sizeof *p->name_line);
 	if (!p->rows || !p->codes || !p->names || !p->name_line)
 		return STROOM_ENOMEM;
-	while ((rc = csv_row(&c)) == 1) {
+	while ((rc = stroom_csv_row(&c)) == 1) {
 		prow *w = &p->rows[p->nrows];
 		stroom_budget_panel_row *r = &w->r;
 		if (!c.f[0][0])
-			return bad(&c, STROOM_EPARSE, 0, "a municipality code");
+			return stroom_csv_bad(&c, STROOM_EPARSE, 0, "a municipality code");
 		if (!c.f[1][0])
-			return bad(&c, STROOM_EPARSE, 1, "a municipality name");
+			return stroom_csv_bad(&c, STROOM_EPARSE, 1, "a municipality name");
 		if ((err = field_year(&c, 2, &r->year)) != 0 ||
 		    (err = field_money(&c, 3, 0, &r->budget_eurocent)) != 0)
 			return err;
 		if (r->budget_eurocent <= 0)
-			return bad(&c, STROOM_EINVAL, 3, "an amount above 0");
+			return stroom_csv_bad(&c, STROOM_EINVAL, 3, "an amount above 0");
 		if ((err = field_money(&c, 4, 0, &r->spending_eurocent)) != 0)
 			return err;
 		if (r->spending_eurocent < 0)
-			return bad(&c, STROOM_EINVAL, 4, "an amount of 0 or more");
+			return stroom_csv_bad(&c, STROOM_EINVAL, 4, "an amount of 0 or more");
 		if ((err = field_count(&c, 5, &r->households)) != 0)
 			return err;
 		r->inflow_rate = r->outflow_rate = NAN;
@@ -879,7 +740,7 @@ static int panel_rows(stroom_budget_panel *p)
 				if (!c.f[j][0])
 					continue; /* a missing rate: left out of the comparison */
 				if (parse_share(c.f[j], &ppm))
-					return bad(
+					return stroom_csv_bad(
 						&c, STROOM_EPARSE, j,
 						"a share of the caseload from 0 to 1 (e.g. 0.302), "
 						"a percentage (30.2%) or empty");
@@ -898,7 +759,7 @@ static int panel_rows(stroom_budget_panel *p)
 			char expected[600];
 			snprintf(expected, sizeof expected, "'%s' (the name of %s on line %d)",
 				 p->names[i], p->codes[i], p->name_line[i]);
-			return bad(&c, STROOM_EINVAL, 1, expected);
+			return stroom_csv_bad(&c, STROOM_EINVAL, 1, expected);
 		}
 		w->m = i;
 		p->nrows++;

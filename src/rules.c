@@ -14,6 +14,7 @@
  * A data row holds from its valid_from month until a later row of the same
  * category (or name), so a value that did not change need not be repeated.
  */
+#include "csv.h"
 #include "internal.h"
 #include "rules_int.h"
 
@@ -151,129 +152,19 @@ struct stroom_rules {
 	const char *k_article[NCONST];
 };
 
-/* ---- CSV reading ----------------------------------------------------------- */
+/* ---- CSV reading (csv.c) ----------------------------------------------------- */
 
-#define CSV_MAX_FIELDS 16
+/* Every rules file: messages at FILE:LINE:COL, a missing header column named. */
+#define CSV_FLAGS (STROOM_CSV_WITH_COL | STROOM_CSV_MISSING_AS_COLUMN)
 
-/* One pass over a CSV text that is modified in place: comments (#), blank
- * lines and a UTF-8 BOM are skipped; the first other line is the header, which
- * must equal the expected columns. Fields contain no commas and no quotes. */
-typedef struct csv {
-	const char *path;
-	const char *const *cols;
-	int ncols;
-	char *p;  /* next line */
-	int line; /* line number of the current row */
-	char *f[CSV_MAX_FIELDS];
-	int col[CSV_MAX_FIELDS]; /* 1-based column of each field */
-} csv;
-
-/* Splits the next line off *p; returns it (NUL-terminated, CR removed) or NULL. */
-static char *next_line(csv *c)
+/* Field i of the current row is not what was expected: STROOM_EPARSE at FILE:LINE:COL. */
+static int bad_field(const stroom_csv *c, int i, const char *expected)
 {
-	char *s = c->p, *e;
-	size_t n;
-	if (!s || !*s)
-		return NULL;
-	e = strchr(s, '\n');
-	if (e) {
-		*e = '\0';
-		c->p = e + 1;
-	} else {
-		c->p = s + strlen(s);
-	}
-	n = strlen(s);
-	if (n && s[n - 1] == '\r')
-		s[n - 1] = '\0';
-	c->line++;
-	return s;
-}
-
-static int is_blank(const char *s)
-{
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\t')
-			return 0;
-	return 1;
-}
-
-/* Splits line into c->f; returns the number of fields. */
-static int split(csv *c, char *line)
-{
-	int n = 0;
-	char *s = line;
-	for (;;) {
-		char *e = strchr(s, ',');
-		if (n < CSV_MAX_FIELDS) {
-			c->f[n] = s;
-			c->col[n] = (int)(s - line) + 1;
-		}
-		n++;
-		if (!e)
-			break;
-		*e = '\0';
-		s = e + 1;
-	}
-	return n;
-}
-
-static int csv_open(csv *c, char *text, const char *path, const char *const *cols, int ncols)
-{
-	char *line;
-	int i, n;
-	memset(c, 0, sizeof *c);
-	c->path = path;
-	c->cols = cols;
-	c->ncols = ncols;
-	c->p = text;
-	if ((unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
-	    (unsigned char)text[2] == 0xBF)
-		c->p += 3;
-	while ((line = next_line(c)) != NULL && (line[0] == '#' || is_blank(line)))
-		;
-	if (!line)
-		return stroom_error_set(STROOM_EPARSE, "%s: no header line (expected '%s,...')", path,
-					cols[0]);
-	n = split(c, line);
-	for (i = 0; i < ncols; i++)
-		if (i >= n || strcmp(c->f[i], cols[i]))
-			/* a missing column is reported just past the end of the line */
-			return stroom_error_set(STROOM_EPARSE,
-						"%s:%d:%d: header: expected column '%s', got '%s'",
-						path, c->line,
-						i < n ? c->col[i]
-						      : c->col[n - 1] + (int)strlen(c->f[n - 1]) + 1,
-						cols[i], i < n ? c->f[i] : "");
-	if (n != ncols)
-		return stroom_error_set(STROOM_EPARSE, "%s:%d: header: expected %d columns, got %d",
-					path, c->line, ncols, n);
-	return 0;
-}
-
-/* Reads the next row into c->f: 1, 0 at the end, or STROOM_EPARSE. */
-static int csv_row(csv *c)
-{
-	char *line;
-	int n;
-	while ((line = next_line(c)) != NULL && (line[0] == '#' || is_blank(line)))
-		;
-	if (!line)
-		return 0;
-	n = split(c, line);
-	if (n != c->ncols)
-		return stroom_error_set(STROOM_EPARSE, "%s:%d: expected %d fields, got %d", c->path,
-					c->line, c->ncols, n);
-	return 1;
-}
-
-static int bad_field(const csv *c, int i, const char *expected)
-{
-	return stroom_error_set(STROOM_EPARSE, "%s:%d:%d: column %s: expected %s, got '%s'",
-				c->path, c->line, c->col[i], c->cols[i], expected, c->f[i]);
+	return stroom_csv_bad(c, STROOM_EPARSE, i, expected);
 }
 
 /* A month: "YYYY-MM-01" or "YYYY-MM". */
-static int field_month(const csv *c, int i, stroom_month *out)
+static int field_month(const stroom_csv *c, int i, stroom_month *out)
 {
 	if (stroom_month_parse(out, c->f[i]))
 		return bad_field(c, i, "a date on the 1st of a month (YYYY-MM-01)");
@@ -281,7 +172,8 @@ static int field_month(const csv *c, int i, stroom_month *out)
 }
 
 /* A whole number in [lo, hi]; an empty field gives -1 when allow_empty. */
-static int field_int(const csv *c, int i, int64_t lo, int64_t hi, int allow_empty, int64_t *out)
+static int field_int(const stroom_csv *c, int i, int64_t lo, int64_t hi, int allow_empty,
+		     int64_t *out)
 {
 	const char *s = c->f[i];
 	char *end;
@@ -303,7 +195,7 @@ static int field_int(const csv *c, int i, int64_t lo, int64_t hi, int allow_empt
 }
 
 /* A share from 0 to 1: "0.05" or "5%", at most 6 decimals of a unit; in ppm. */
-static int field_share(const csv *c, int i, int64_t *out)
+static int field_share(const stroom_csv *c, int i, int64_t *out)
 {
 	const char *s = c->f[i];
 	int64_t whole = 0, frac = 0, scale = PPM;
@@ -336,15 +228,6 @@ static int field_share(const csv *c, int i, int64_t *out)
 	return 0;
 }
 
-/* Counts the lines of text: an upper bound on its rows. */
-static size_t count_lines(const char *text)
-{
-	size_t n = 1;
-	for (; *text; text++)
-		n += *text == '\n';
-	return n;
-}
-
 /* ---- loading ---------------------------------------------------------------- */
 
 static int cmp_norm(const void *a, const void *b)
@@ -366,17 +249,18 @@ static int load_norms(stroom_rules *r)
 	static const char *const header[] = {"valid_from", "category", "incl_vt_eurocent",
 					     "excl_vt_eurocent", "vt_eurocent", "article",
 					     "source", "second_source", "verified", "note"};
-	csv c;
+	stroom_csv c;
 	int err, rc, cat;
 	size_t i;
 	const char *path = r->path[F_NORMS];
-	size_t nlines = count_lines(r->text[F_NORMS]); /* before csv_open cuts lines */
-	if ((err = csv_open(&c, r->text[F_NORMS], path, header, 10)) != 0)
+	/* counted before the reader cuts the text */
+	size_t nlines = stroom_csv_count_lines(r->text[F_NORMS]);
+	if ((err = stroom_csv_open(&c, r->text[F_NORMS], path, header, 10, 10, CSV_FLAGS)) != 0)
 		return err;
 	r->norms = stroom_calloc(&r->alloc, nlines, sizeof *r->norms);
 	if (!r->norms)
 		return STROOM_ENOMEM;
-	while ((rc = csv_row(&c)) == 1) {
+	while ((rc = stroom_csv_row(&c)) == 1) {
 		norm_row *row = &r->norms[r->nnorms];
 		if ((err = field_month(&c, 0, &row->from)) != 0)
 			return err;
@@ -423,12 +307,12 @@ static int load_norms(stroom_rules *r)
 static int load_constants(stroom_rules *r)
 {
 	static const char *const header[] = {"name", "value", "article", "source", "note"};
-	csv c;
+	stroom_csv c;
 	int err, rc, k, seen[NCONST] = {0};
 	const char *path = r->path[F_CONSTANTS];
-	if ((err = csv_open(&c, r->text[F_CONSTANTS], path, header, 5)) != 0)
+	if ((err = stroom_csv_open(&c, r->text[F_CONSTANTS], path, header, 5, 5, CSV_FLAGS)) != 0)
 		return err;
-	while ((rc = csv_row(&c)) == 1) {
+	while ((rc = stroom_csv_row(&c)) == 1) {
 		for (k = 0; k < NCONST && strcmp(c.f[0], consts[k].name); k++)
 			;
 		if (k == NCONST)
@@ -459,17 +343,18 @@ static int load_provisions(stroom_rules *r)
 	static const char *const header[] = {"valid_from", "name", "value", "article",
 					     "source", "verified", "note"};
 	static const char *const required[] = {"disregard_min_age", "cost_sharer_min_age"};
-	csv c;
+	stroom_csv c;
 	int err, rc;
 	size_t i, j;
 	const char *path = r->path[F_PROVISIONS];
-	size_t nlines = count_lines(r->text[F_PROVISIONS]); /* before csv_open cuts lines */
-	if ((err = csv_open(&c, r->text[F_PROVISIONS], path, header, 7)) != 0)
+	/* counted before the reader cuts the text */
+	size_t nlines = stroom_csv_count_lines(r->text[F_PROVISIONS]);
+	if ((err = stroom_csv_open(&c, r->text[F_PROVISIONS], path, header, 7, 7, CSV_FLAGS)) != 0)
 		return err;
 	r->prov = stroom_calloc(&r->alloc, nlines, sizeof *r->prov);
 	if (!r->prov)
 		return STROOM_ENOMEM;
-	while ((rc = csv_row(&c)) == 1) {
+	while ((rc = stroom_csv_row(&c)) == 1) {
 		prov_row *row = &r->prov[r->nprov];
 		if ((err = field_month(&c, 0, &row->from)) != 0 ||
 		    (err = field_int(&c, 2, 0, 100000000, 0, &row->value)) != 0)
@@ -497,17 +382,18 @@ static int load_aow(stroom_rules *r)
 	static const char *const header[] = {"born_from", "pension_age_years",
 					     "pension_age_months", "article", "source",
 					     "verified", "note"};
-	csv c;
+	stroom_csv c;
 	int err, rc;
 	int64_t y, m;
 	const char *path = r->path[F_AOW];
-	size_t nlines = count_lines(r->text[F_AOW]); /* before csv_open cuts lines */
-	if ((err = csv_open(&c, r->text[F_AOW], path, header, 7)) != 0)
+	/* counted before the reader cuts the text */
+	size_t nlines = stroom_csv_count_lines(r->text[F_AOW]);
+	if ((err = stroom_csv_open(&c, r->text[F_AOW], path, header, 7, 7, CSV_FLAGS)) != 0)
 		return err;
 	r->aow = stroom_calloc(&r->alloc, nlines, sizeof *r->aow);
 	if (!r->aow)
 		return STROOM_ENOMEM;
-	while ((rc = csv_row(&c)) == 1) {
+	while ((rc = stroom_csv_row(&c)) == 1) {
 		aow_row *row = &r->aow[r->naow];
 		if ((err = field_month(&c, 0, &row->born_from)) != 0 ||
 		    (err = field_int(&c, 1, 60, 80, 0, &y)) != 0 ||
@@ -530,17 +416,18 @@ static int load_sanctions(stroom_rules *r)
 	static const char *const header[] = {"municipality", "valid_from", "category", "offence",
 					     "pct", "months", "article", "source", "verified",
 					     "note"};
-	csv c;
+	stroom_csv c;
 	int err, rc;
 	int64_t v;
 	const char *path = r->path[F_SANCTIONS];
-	size_t nlines = count_lines(r->text[F_SANCTIONS]); /* before csv_open cuts lines */
-	if ((err = csv_open(&c, r->text[F_SANCTIONS], path, header, 10)) != 0)
+	/* counted before the reader cuts the text */
+	size_t nlines = stroom_csv_count_lines(r->text[F_SANCTIONS]);
+	if ((err = stroom_csv_open(&c, r->text[F_SANCTIONS], path, header, 10, 10, CSV_FLAGS)) != 0)
 		return err;
 	r->sanc = stroom_calloc(&r->alloc, nlines, sizeof *r->sanc);
 	if (!r->sanc)
 		return STROOM_ENOMEM;
-	while ((rc = csv_row(&c)) == 1) {
+	while ((rc = stroom_csv_row(&c)) == 1) {
 		sanction_row *row = &r->sanc[r->nsanc];
 		if (!c.f[0][0])
 			return bad_field(&c, 0, "a municipality");

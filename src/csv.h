@@ -1,0 +1,72 @@
+/*
+ * csv.h: the one small CSV reader of the library's data files (data/rules and
+ * data/budget). Internal to the library, not part of the API. The text is read
+ * in one pass and modified in place (fields become NUL-terminated strings that
+ * point into it), so it allocates nothing: comments (lines starting with '#'),
+ * blank lines, a UTF-8 BOM and CRLF are allowed; the first other line is the
+ * header, which must equal the expected columns; fields hold no commas and no
+ * quotes. Error messages point at FILE:LINE:COL or FILE:LINE.
+ */
+#ifndef STROOM_CSV_H
+#define STROOM_CSV_H
+
+#include <stddef.h>
+
+/* Fields kept per line; a line may have more (they are counted, not kept). */
+#define STROOM_CSV_MAX_FIELDS 16
+
+/* Options of stroom_csv_open(). */
+enum {
+	/* Messages about a field or a header column point at FILE:LINE:COL (else FILE:LINE). */
+	STROOM_CSV_WITH_COL = 1,
+	/* A header with fewer than nmin columns is reported at its first missing column
+	 * ("header: expected column 'X', got ''", just past the end of the line) instead
+	 * of as a wrong number of columns. */
+	STROOM_CSV_MISSING_AS_COLUMN = 2
+};
+
+/* The reader's state: one pass over one text. */
+typedef struct stroom_csv {
+	const char *path;        /* for messages */
+	const char *const *cols; /* the expected header */
+	int ncols;               /* columns of this file (after the header) */
+	int flags;               /* STROOM_CSV_* */
+	char *p;                 /* next line */
+	int line;                /* 1-based line number of the current row */
+	int n;                   /* fields of the current row (may exceed the kept ones) */
+	char *f[STROOM_CSV_MAX_FIELDS];
+	int col[STROOM_CSV_MAX_FIELDS]; /* 1-based column of each field */
+} stroom_csv;
+
+/*
+ * Starts reading text (NUL-terminated, modified in place; c points into it) and
+ * reads its header: it must start with the expected cols[0..ncols-1] and have
+ * ncols columns, or exactly nmin of them when nmin < ncols (optional trailing
+ * columns); c->ncols is then the number the file has. Requires 1 <= nmin <= ncols
+ * <= STROOM_CSV_MAX_FIELDS; cols and path must outlive c. Returns 0, or
+ * STROOM_EPARSE with the error detail set ("PATH: no header line ...", "PATH:LINE:COL:
+ * header: expected column ...", "PATH:LINE: header: expected N columns, got M").
+ */
+int stroom_csv_open(stroom_csv *c, char *text, const char *path, const char *const *cols,
+		    int ncols, int nmin, int flags);
+
+/*
+ * Reads the next row after skipping comments and blank lines: c->f[0..c->ncols-1]
+ * are its fields and c->line its line. Returns 1, 0 at the end of the text, or
+ * STROOM_EPARSE ("PATH:LINE: expected N fields, got M") when the row does not have
+ * c->ncols fields.
+ */
+int stroom_csv_row(stroom_csv *c);
+
+/*
+ * Reports that field i (< c->ncols) of the current row is not what was expected:
+ * sets the error detail "WHERE: column NAME: expected EXPECTED, got 'VALUE'", WHERE
+ * being PATH:LINE:COL or PATH:LINE (STROOM_CSV_WITH_COL), and returns code.
+ */
+int stroom_csv_bad(const stroom_csv *c, int code, int i, const char *expected);
+
+/* Counts the lines of a NUL-terminated text (at least 1): an upper bound on its
+ * rows. Call it before stroom_csv_open(), which cuts the text into lines. */
+size_t stroom_csv_count_lines(const char *text);
+
+#endif
