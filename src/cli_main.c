@@ -102,6 +102,41 @@ static int parse_count(const char *opt, const char *s, unsigned long long lo, un
 	return 0;
 }
 
+/* Options shared by run and compare. */
+typedef struct run_opts {
+	int replicates, threads, have_seed;
+	uint64_t seed;
+} run_opts;
+
+/*
+ * Consumes argv[*i] (and its value) when it is --replicates, --threads or --seed:
+ * returns 1, or -1 after printing an error; 0 when it is some other argument.
+ */
+static int parse_run_option(int argc, char **argv, int *i, run_opts *o)
+{
+	const char *a = argv[*i];
+	unsigned long long v;
+	int is_seed = !strcmp(a, "--seed");
+	if (strcmp(a, "--replicates") && strcmp(a, "--threads") && !is_seed)
+		return 0;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "stroom: %s: option needs a value\n", a);
+		return -1;
+	}
+	if (parse_count(a, argv[*i + 1], is_seed ? 0 : 1, is_seed ? UINT64_MAX : 100000, &v))
+		return -1;
+	++*i;
+	if (!strcmp(a, "--replicates"))
+		o->replicates = (int)v;
+	else if (!strcmp(a, "--threads"))
+		o->threads = (int)v;
+	else {
+		o->seed = v;
+		o->have_seed = 1;
+	}
+	return 1;
+}
+
 typedef struct progress_state {
 	int tty;
 	double t0;
@@ -139,10 +174,8 @@ static int progress(int done, int total, void *payload)
 static int cmd_run(int argc, char **argv)
 {
 	const char *scen = "rotterdam", *out = NULL;
-	unsigned long long v;
-	int threads = 0, quiet = 0, dump = 0, have_seed = 0, replicates = 0, fixed = 0, i, err,
-	    code = EXIT_OK;
-	uint64_t seed = 0;
+	int quiet = 0, dump = 0, fixed = 0, i, err, code = EXIT_OK, positional = 0;
+	run_opts ro = {0, 0, 0, 0};
 	stroom_scenario *s = NULL;
 	stroom_population *pop = NULL;
 	stroom_results *res = NULL;
@@ -151,30 +184,18 @@ static int cmd_run(int argc, char **argv)
 	stroom_sim_options so = STROOM_SIM_OPTIONS_INIT;
 	progress_state ps;
 	char dir[4096];
-	int positional = 0;
 
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "--replicates") || !strcmp(a, "--threads") || !strcmp(a, "--seed") ||
-		    !strcmp(a, "--out")) {
+		int r = parse_run_option(argc, argv, &i, &ro);
+		if (r < 0)
+			return EXIT_BADINPUT;
+		if (r > 0)
+			continue;
+		if (!strcmp(a, "--out")) {
 			if (i + 1 >= argc)
-				return bad_arg("option needs a value");
-			if (!strcmp(a, "--out")) {
-				out = argv[++i];
-				continue;
-			}
-			if (parse_count(a, argv[i + 1], !strcmp(a, "--seed") ? 0 : 1,
-					!strcmp(a, "--seed") ? UINT64_MAX : 100000, &v))
-				return EXIT_BADINPUT;
-			i++;
-			if (!strcmp(a, "--replicates"))
-				replicates = (int)v;
-			else if (!strcmp(a, "--threads"))
-				threads = (int)v;
-			else {
-				seed = v;
-				have_seed = 1;
-			}
+				return bad_arg("--out needs a directory");
+			out = argv[++i];
 		} else if (!strcmp(a, "--quiet")) {
 			quiet = 1;
 		} else if (!strcmp(a, "--dump-defaults")) {
@@ -194,10 +215,10 @@ static int cmd_run(int argc, char **argv)
 	if ((err = stroom_scenario_load(&s, scen, NULL)) != 0)
 		return fail(err);
 	p = *stroom_scenario_params(s);
-	if (replicates)
-		p.replicates = replicates;
-	if (have_seed)
-		p.seed = seed;
+	if (ro.replicates)
+		p.replicates = ro.replicates;
+	if (ro.have_seed)
+		p.seed = ro.seed;
 	if (dump) {
 		size_t n = stroom_params_to_yaml(&p, NULL, 0);
 		char *text = malloc(n + 1);
@@ -223,7 +244,7 @@ static int cmd_run(int argc, char **argv)
 	ps.tty = !quiet && isatty(2);
 	ps.t0 = now_seconds();
 	ps.shown = 0;
-	so.threads = threads;
+	so.threads = ro.threads;
 	so.fixed_parameters = fixed;
 	so.progress = progress;
 	so.payload = &ps;
@@ -303,29 +324,19 @@ static int load_and_run(const char *scen, int replicates, int threads, int have_
 static int cmd_compare(int argc, char **argv)
 {
 	const char *names[2] = {NULL, NULL};
-	unsigned long long v;
-	int replicates = 0, threads = 0, have_seed = 0, i, np = 0, code = EXIT_OK;
-	uint64_t seed = 0;
+	int i, np = 0, code = EXIT_OK;
+	run_opts ro = {0, 0, 0, 0};
 	stroom_scenario *s[2] = {NULL, NULL};
 	stroom_params p[2];
 	stroom_results *r[2] = {NULL, NULL};
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
-		if ((!strcmp(a, "--replicates") || !strcmp(a, "--threads") || !strcmp(a, "--seed")) &&
-		    i + 1 < argc) {
-			if (parse_count(a, argv[i + 1], !strcmp(a, "--seed") ? 0 : 1,
-					!strcmp(a, "--seed") ? UINT64_MAX : 100000, &v))
-				return EXIT_BADINPUT;
-			i++;
-			if (!strcmp(a, "--replicates"))
-				replicates = (int)v;
-			else if (!strcmp(a, "--threads"))
-				threads = (int)v;
-			else {
-				seed = v;
-				have_seed = 1;
-			}
-		} else if (a[0] == '-') {
+		int rc = parse_run_option(argc, argv, &i, &ro);
+		if (rc < 0)
+			return EXIT_BADINPUT;
+		if (rc > 0)
+			continue;
+		if (a[0] == '-') {
 			fprintf(stderr, "stroom: compare: unknown option '%s'\n", a);
 			return EXIT_BADINPUT;
 		} else if (np < 2) {
@@ -336,10 +347,12 @@ static int cmd_compare(int argc, char **argv)
 	}
 	if (np != 2)
 		return bad_arg("compare takes two scenarios");
-	code = load_and_run(names[0], replicates, threads, have_seed, seed, &s[0], &p[0], &r[0]);
+	code = load_and_run(names[0], ro.replicates, ro.threads, ro.have_seed, ro.seed, &s[0], &p[0],
+			    &r[0]);
 	if (code == EXIT_OK) {
 		/* B runs with A's seed and replicates, so replicate k of both shares its draws */
-		code = load_and_run(names[1], p[0].replicates, threads, 1, p[0].seed, &s[1], &p[1], &r[1]);
+		code = load_and_run(names[1], p[0].replicates, ro.threads, 1, p[0].seed, &s[1], &p[1],
+				    &r[1]);
 	}
 	if (code == EXIT_OK) {
 		size_t n = stroom_output_compare(r[0], &p[0], r[1], &p[1], NULL, 0);

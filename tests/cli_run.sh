@@ -87,6 +87,15 @@ check "the manifest records the seed" grep -q '"seed": 817' run3/manifest.json
 check "--fixed-parameters runs" test -s run7/series.csv
 check "--fixed-parameters differs from drawn priors" bash -c "! cmp -s run1/series.csv run7/series.csv"
 
+# --- compare: the same scenario against itself differs by exactly 0 (same seed,
+# same random numbers); a lever shows up with the right sign
+printf 'extends: small.yaml\nname: more-inflow\ninflow:\n  per_year: 650\n' > more.yaml
+"$STROOM" compare small.yaml small.yaml --replicates 3 > cmp0.txt
+check "compare runs" grep -q "^Difference rotterdam minus rotterdam, paired by replicate (3 replicates" cmp0.txt
+check "compare with itself is all zero" bash -c "! grep -E '^  20[0-9]{2} ' cmp0.txt | grep -vqE '^  20[0-9]{2} +[+-]0\.0  \[ +[+-]0\.0 to +[+-]0\.0\]'"
+"$STROOM" compare small.yaml more.yaml --replicates 3 > cmp1.txt
+check "more inflow raises the caseload on 2025-01-01" bash -c "sed -n '/^caseload on 1 January/,/^$/p' cmp1.txt | grep -qE '^  2025 +\+[1-9]'"
+
 # --- the default run directory name
 "$STROOM" run small.yaml --quiet > out4.txt
 check "default run directory runs/<UTC>-<name>" grep -qE '^runs/[0-9]{8}T[0-9]{6}Z-rotterdam$' out4.txt
@@ -114,6 +123,7 @@ bad "missing file" 'nosuch\.yaml' "$STROOM" run nosuch.yaml --out badrun
 bad "unknown builtin" 'rotterdamm' "$STROOM" run rotterdamm --out badrun
 bad "bad replicates" '--replicates: expected a whole number' "$STROOM" run small.yaml --replicates 12x
 bad "unknown option" "unknown option '--frobnicate'" "$STROOM" run small.yaml --frobnicate
+bad "compare needs two scenarios" 'compare takes two scenarios' "$STROOM" compare small.yaml
 "$STROOM" population small.yaml --out pop.csv
 check "population export" test "$(($(wc -l < pop.csv) - 1))" -eq 1517
 sed '3s/,zuid,/,west,/; 3s/,noord,/,west,/' pop.csv > badpop.csv
