@@ -75,9 +75,10 @@ static int fail(int err)
 	return exit_for(err);
 }
 
+/* Bad arguments: one line on stderr, exit 2. */
 static int bad_arg(const char *what)
 {
-	fprintf(stderr, "stroom: %s\n%s", what, usage);
+	fprintf(stderr, "stroom: %s (see 'stroom help')\n", what);
 	return EXIT_BADINPUT;
 }
 
@@ -474,6 +475,6 @@ int main(int argc, char **argv)
 		fputs(usage, stdout);
 		return EXIT_OK;
 	}
-	fprintf(stderr, "stroom: unknown command '%s'\n%s", cmd, usage);
+	fprintf(stderr, "stroom: unknown command '%s' (see 'stroom help')\n", cmd);
 	return EXIT_BADINPUT;
 }
