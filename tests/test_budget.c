@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "failing_alloc.h"
 
 #define SRC STROOM_SOURCE_DIR "/"
 
@@ -762,43 +763,6 @@ static void test_panel_errors(void **state)
 
 /* ---- allocation failures ---------------------------------------------------------- */
 
-typedef struct failing {
-	int fail_at;
-	int count;
-	int live;
-} failing;
-
-static void *f_malloc(size_t n, void *payload)
-{
-	failing *f = payload;
-	void *p;
-	if (++f->count == f->fail_at)
-		return NULL;
-	p = malloc(n);
-	if (p)
-		f->live++;
-	return p;
-}
-
-static void *f_realloc(void *old, size_t n, void *payload)
-{
-	failing *f = payload;
-	void *p;
-	if (++f->count == f->fail_at)
-		return NULL;
-	p = realloc(old, n);
-	if (p && !old)
-		f->live++;
-	return p;
-}
-
-static void f_free(void *p, void *payload)
-{
-	failing *f = payload;
-	if (p)
-		f->live--;
-	free(p);
-}
 
 /* Fails allocation 1, 2, ... until loading succeeds: ENOMEM each time and nothing
  * live; then the data work and everything is freed. */

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "failing_alloc.h"
 
 #define FIXTURES STROOM_SOURCE_DIR "/tests/data/population/"
 
@@ -274,43 +275,6 @@ static void test_unfittable(void **state)
 
 /* ---- allocation failures ------------------------------------------------------- */
 
-typedef struct failing {
-	int fail_at; /* the allocation number that fails (1-based) */
-	int count;
-	int live;
-} failing;
-
-static void *f_malloc(size_t n, void *payload)
-{
-	failing *f = payload;
-	void *ptr;
-	if (++f->count == f->fail_at)
-		return NULL;
-	ptr = malloc(n);
-	if (ptr)
-		f->live++;
-	return ptr;
-}
-
-static void *f_realloc(void *old, size_t n, void *payload)
-{
-	failing *f = payload;
-	void *ptr;
-	if (++f->count == f->fail_at)
-		return NULL;
-	ptr = realloc(old, n);
-	if (ptr && !old)
-		f->live++;
-	return ptr;
-}
-
-static void f_free(void *ptr, void *payload)
-{
-	failing *f = payload;
-	if (ptr)
-		f->live--;
-	free(ptr);
-}
 
 typedef int (*make_fn)(stroom_population **out, const stroom_params *p,
 		       const stroom_allocator *a);

@@ -23,6 +23,7 @@
 
 #include "builtin.h"
 #include "scenario_int.h"
+#include "failing_alloc.h"
 
 #define FIXTURES STROOM_SOURCE_DIR "/tests/data/scenario/"
 #define DOCS STROOM_SOURCE_DIR "/docs/scenario.md"
@@ -1579,36 +1580,6 @@ static void test_markdown(void **state)
 
 /* ---- allocation failure ---- */
 
-typedef struct failing {
-	long fail_at, count, live;
-} failing;
-
-static void *f_malloc(size_t size, void *payload)
-{
-	failing *f = payload;
-	if (++f->count == f->fail_at)
-		return NULL;
-	f->live++;
-	return malloc(size);
-}
-
-static void *f_realloc(void *ptr, size_t size, void *payload)
-{
-	failing *f = payload;
-	if (++f->count == f->fail_at)
-		return NULL;
-	if (!ptr)
-		f->live++;
-	return realloc(ptr, size);
-}
-
-static void f_free(void *ptr, void *payload)
-{
-	failing *f = payload;
-	if (ptr)
-		f->live--;
-	free(ptr);
-}
 
 static void test_allocation_failure(void **state)
 {

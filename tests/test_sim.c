@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <stroom/stroom.h>
+#include "failing_alloc.h"
 
 /* The builtin rotterdam parameters, scaled down for fast tests. */
 static stroom_params small_params(int households, int replicates, const char *end)
@@ -275,24 +276,6 @@ static void test_cancel(void **state)
 	stroom_population_free(pop);
 }
 
-typedef struct failing {
-	int left;
-} failing;
-static void *f_malloc(size_t n, void *pl)
-{
-	failing *f = pl;
-	return f->left-- > 0 ? malloc(n) : NULL;
-}
-static void *f_realloc(void *ptr, size_t n, void *pl)
-{
-	failing *f = pl;
-	return f->left-- > 0 ? realloc(ptr, n) : NULL;
-}
-static void f_free(void *ptr, void *pl)
-{
-	(void)pl;
-	free(ptr);
-}
 
 static void test_enomem(void **state)
 {
@@ -302,7 +285,7 @@ static void test_enomem(void **state)
 	(void)state;
 	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL, NULL), 0);
 	for (n = 0; n < 100 && err != 0; n++) {
-		failing fl = {n};
+		failing fl = {n + 1, 0, 0}; /* allocations 1..n succeed */
 		stroom_allocator al = {f_malloc, f_realloc, f_free, &fl};
 		stroom_sim_options o = STROOM_SIM_OPTIONS_INIT;
 		stroom_results *r = NULL;
