@@ -20,6 +20,10 @@ static inline philox4x32_key_t stroom_rng_key(uint64_t seed)
 	return k;
 }
 
+/* Forced inline: it is called once per household-month in the engine's loop. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 static inline void stroom_rng_draw(philox4x32_key_t key, uint32_t replicate, uint32_t household,
 				   uint32_t month, uint32_t purpose, uint32_t block, double out[4])
 {

@@ -47,6 +47,20 @@
 
 enum { ST_ON = 0, ST_OFF_NONDURABLE = 1, ST_GONE = 2 };
 
+/* The band functions of bands.c, inlined for the monthly loop (same rules). */
+static inline int age_band(stroom_month birth, stroom_month m)
+{
+	int32_t a = m - birth;
+	return a < 27 * 12 ? STROOM_AGE_LT27 : a < 40 * 12 ? STROOM_AGE_27_39
+	     : a < 55 * 12 ? STROOM_AGE_40_54 : STROOM_AGE_55P;
+}
+
+static inline int duration_band(stroom_month spell_start, stroom_month m)
+{
+	int32_t d = m - spell_start;
+	return d < 12 ? STROOM_DUR_LT1 : d < 24 ? STROOM_DUR_1_2 : d < 60 ? STROOM_DUR_2_5 : STROOM_DUR_GT5;
+}
+
 /* Largest combined monthly exit probability; the rest always stays. Keeps the
  * competing-risk draw well defined whatever multipliers a scenario stacks up. */
 #define MAX_EXIT_PROB 0.95
@@ -285,8 +299,8 @@ static void age_band_bounds(int band, int32_t pension_months, int32_t *lo, int32
 static inline int selects(const stroom_selector *s, const workspace *w, size_t i, stroom_month m)
 {
 	return (!s->distance || (s->distance >> w->dist[i] & 1u)) &&
-	       (!s->duration || (s->duration >> stroom_duration_band(w->spell[i], m) & 1u)) &&
-	       (!s->age || (s->age >> stroom_age_band(w->birth[i], m) & 1u)) &&
+	       (!s->duration || (s->duration >> duration_band(w->spell[i], m) & 1u)) &&
+	       (!s->age || (s->age >> age_band(w->birth[i], m) & 1u)) &&
 	       (!s->type || (s->type >> w->type[i] & 1u)) &&
 	       (!s->area || (s->area >> w->area[i] & 1u)) &&
 	       (!s->stream || (s->stream >> w->stream[i] & 1u));
@@ -332,8 +346,8 @@ static inline void groups_of(const group_layout *gl, const workspace *w, size_t 
 	g[0] = 0;
 	g[1] = gl->dist + w->dist[i];
 	g[2] = gl->area + w->area[i];
-	g[3] = gl->dur + stroom_duration_band(w->spell[i], m);
-	g[4] = gl->age + stroom_age_band(w->birth[i], m);
+	g[3] = gl->dur + duration_band(w->spell[i], m);
+	g[4] = gl->age + age_band(w->birth[i], m);
 	g[5] = gl->type + w->type[i];
 }
 
@@ -467,7 +481,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 				int64_t *ml = mm + STROOM_MONEY_LKS * ng;
 				ml[0] += c;
 				ml[gl.area + w->area[i]] += c;
-				ml[gl.age + stroom_age_band(w->birth[i], m)] += c;
+				ml[gl.age + age_band(w->birth[i], m)] += c;
 				ml[gl.type + w->type[i]] += c;
 			}
 			if (st != ST_ON && w->instr[i] && w->instr_end[i] > m) {
@@ -477,7 +491,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 				ipart[w->instr[i] - 1]++;
 				mi[0] += c;
 				mi[gl.area + w->area[i]] += c;
-				mi[gl.age + stroom_age_band(w->birth[i], m)] += c;
+				mi[gl.age + age_band(w->birth[i], m)] += c;
 				mi[gl.type + w->type[i]] += c;
 			}
 			if (st == ST_GONE)
@@ -512,8 +526,8 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 
 			/* on benefit: the stock on the 1st of the month */
 			stock++;
-			a = stroom_age_band(w->birth[i], m);
-			u = stroom_duration_band(w->spell[i], m);
+			a = age_band(w->birth[i], m);
+			u = duration_band(w->spell[i], m);
 			groups_of(&gl, w, i, m, g);
 			for (q = 0; q < 6; q++)
 				COUNT(STROOM_IND_CASELOAD, g[q]);
@@ -674,8 +688,8 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 					w->cand[nc].key = -(double)w->spell[i] + 0.5 * rk[0];
 				else if (ins->priority == STROOM_PRIORITY_GAIN) /* highest work hazard first */
 					w->cand[nc].key = -w->haz[cell_index(na, w->dist[i],
-							      stroom_age_band(w->birth[i], m),
-							      stroom_duration_band(w->spell[i], m), w->type[i],
+							      age_band(w->birth[i], m),
+							      duration_band(w->spell[i], m), w->type[i],
 							      w->area[i], w->pt[i])][0] * (1.0 + 1e-9 * rk[0]);
 				else /* first come: in a random arrival order */
 					w->cand[nc].key = rk[0];
