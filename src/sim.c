@@ -157,6 +157,10 @@ typedef struct workspace {
 	uint8_t *teamof;         /* team k + 1 serving the household this month, 0 = none */
 	double (*haz)[3];        /* [cell]: work, other and enforcement hazards this month */
 	candidate *cand;         /* instrument allocation buffer, cap entries */
+	uint32_t *act, *act_next;/* slots still to visit (this month, next month), in
+				    slot order: a household gone for good that pays nothing
+				    more is dropped, so the loop never sees it again */
+	size_t n_act;
 	stroom_gsl_philox gsl;
 } workspace;
 
@@ -200,6 +204,7 @@ static void workspace_free(const stroom_allocator *a, workspace *w)
 	stroom_free(a, w->type);
 	stroom_free(a, w->haz);
 	stroom_free(a, w->cand);
+	stroom_free(a, w->act);
 	memset(w, 0, sizeof *w);
 }
 
@@ -213,7 +218,8 @@ static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap)
 	w->type = stroom_malloc(a, cap * 11);
 	w->haz = stroom_malloc(a, NCELL_MAX * sizeof *w->haz);
 	w->cand = stroom_malloc(a, cap * sizeof *w->cand);
-	if (!w->birth || !w->type || !w->haz || !w->cand) {
+	w->act = stroom_malloc(a, 2 * cap * sizeof *w->act);
+	if (!w->birth || !w->type || !w->haz || !w->cand || !w->act) {
 		workspace_free(a, w);
 		return STROOM_ENOMEM;
 	}
@@ -232,6 +238,7 @@ static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap)
 	w->ptm = w->status + cap;
 	w->instr = w->ptm + cap;
 	w->teamof = w->instr + cap;
+	w->act_next = w->act + cap;
 	stroom_gsl_philox_init(&w->gsl);
 	return 0;
 }
@@ -369,7 +376,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 	double *v = res->drawn + (size_t)rep * DRAW_MAX;
 	double team_mult[STROOM_MAX_TEAMS], aftercare_cover[STROOM_MAX_INSTRUMENTS];
 	int32_t clients[STROOM_MAX_TEAMS];
-	size_t n = h0->n, i;
+	size_t n = h0->n, i, ii, nn;
 	int t, k, prev_exits = 0, prev_stock = (int)h0->n;
 
 	draw_parameters(sh, rep, v);
@@ -387,8 +394,11 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 	/* starting part-timers are taken to have used their disregard months already */
 	memset(w->ptm, BEN_DISREGARD_MONTHS, n);
 	memset(w->instr, 0, n);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		w->instr_end[i] = w->effect_end[i] = w->sanction_end[i] = NO_END;
+		w->act[i] = (uint32_t)i;
+	}
+	w->n_act = n;
 
 	for (t = 0; t <= T; t++) {
 		const stroom_month m = res->start + t;
@@ -406,8 +416,9 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 		unsigned n_new, j;
 
 		if (t == T) { /* the stock on the 1st after the last month */
-			for (i = 0; i < n; i++) {
+			for (ii = 0; ii < w->n_act; ii++) {
 				int g[6], q;
+				i = w->act[ii];
 				if (w->status[i] != ST_ON)
 					continue;
 				groups_of(&gl, w, i, m, g);
@@ -426,7 +437,8 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 			for (k = 0; k < NT; k++)
 				active[k] = stroom_series_at(&p->team[k].fte, m, 0.0) > 0.0;
 			memset(clients, 0, sizeof clients);
-			for (i = 0; i < n; i++) {
+			for (ii = 0; ii < w->n_act; ii++) {
+				i = w->act[ii];
 				w->teamof[i] = 0;
 				if (w->status[i] != ST_ON)
 					continue;
@@ -467,7 +479,10 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 		if (control_p > 1.0)
 			control_p = 1.0;
 
-		for (i = 0; i < n; i++) {
+		nn = 0;
+		for (ii = 0; ii < w->n_act; ii++) {
+			i = w->act[ii];
+			do { /* one household; `continue` below ends its month */
 			const uint8_t st = w->status[i];
 			int32_t age_m;
 			int a, u, g[6], q, ev, cell, ki;
@@ -665,6 +680,12 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 			/* an instrument that ends now starts its after-effect */
 			if (ki >= 0 && w->instr_end[i] == m + 1)
 				w->effect_end[i] = m + 1 + p->instrument[ki].effect_months;
+			} while (0);
+			/* still needs a visit next month: on benefit, may return, or still
+			 * paid for (LKS, aftercare) */
+			if (w->status[i] != ST_GONE || w->lks_end[i] > m + 1 ||
+			    (w->instr[i] && w->instr_end[i] > m + 1))
+				w->act_next[nn++] = (uint32_t)i;
 		}
 		prev_exits = exits;
 		prev_stock = stock;
@@ -677,8 +698,9 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 			size_t nc = 0, c;
 			if (ins->after_exit || s <= 0)
 				continue;
-			for (i = 0; i < n; i++) {
+			for (ii = 0; ii < nn; ii++) {
 				double rk[4];
+				i = w->act_next[ii];
 				if (w->status[i] != ST_ON || w->instr_end[i] > m + 1 ||
 				    !selects(&ins->eligible, w, i, m + 1))
 					continue;
@@ -762,8 +784,15 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 				w->status[n] = ST_ON;
 				for (q = 0; q < 6; q++)
 					COUNT(STROOM_IND_INFLOW_NEW, g[q]);
+				w->act_next[nn++] = (uint32_t)n;
 				n++;
 			}
+		}
+		{ /* next month visits the households still active, in slot order */
+			uint32_t *swap = w->act;
+			w->act = w->act_next;
+			w->act_next = swap;
+			w->n_act = nn;
 		}
 	}
 	return 0;
