@@ -161,6 +161,7 @@ typedef struct workspace {
 				    slot order: a household gone for good that pays nothing
 				    more is dropped, so the loop never sees it again */
 	size_t n_act;
+	uint32_t *act_block;     /* the allocation behind act and act_next (they swap) */
 	stroom_gsl_philox gsl;
 } workspace;
 
@@ -204,7 +205,7 @@ static void workspace_free(const stroom_allocator *a, workspace *w)
 	stroom_free(a, w->type);
 	stroom_free(a, w->haz);
 	stroom_free(a, w->cand);
-	stroom_free(a, w->act);
+	stroom_free(a, w->act_block);
 	memset(w, 0, sizeof *w);
 }
 
@@ -218,8 +219,9 @@ static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap)
 	w->type = stroom_malloc(a, cap * 11);
 	w->haz = stroom_malloc(a, NCELL_MAX * sizeof *w->haz);
 	w->cand = stroom_malloc(a, cap * sizeof *w->cand);
-	w->act = stroom_malloc(a, 2 * cap * sizeof *w->act);
-	if (!w->birth || !w->type || !w->haz || !w->cand || !w->act) {
+	w->act_block = stroom_malloc(a, 2 * cap * sizeof *w->act_block);
+	w->act = w->act_block;
+	if (!w->birth || !w->type || !w->haz || !w->cand || !w->act_block) {
 		workspace_free(a, w);
 		return STROOM_ENOMEM;
 	}
@@ -238,7 +240,7 @@ static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap)
 	w->ptm = w->status + cap;
 	w->instr = w->ptm + cap;
 	w->teamof = w->instr + cap;
-	w->act_next = w->act + cap;
+	w->act_next = w->act_block + cap;
 	stroom_gsl_philox_init(&w->gsl);
 	return 0;
 }
@@ -394,6 +396,8 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 	/* starting part-timers are taken to have used their disregard months already */
 	memset(w->ptm, BEN_DISREGARD_MONTHS, n);
 	memset(w->instr, 0, n);
+	w->act = w->act_block; /* a replicate starts from the block's first half */
+	w->act_next = w->act_block + w->cap;
 	for (i = 0; i < n; i++) {
 		w->instr_end[i] = w->effect_end[i] = w->sanction_end[i] = NO_END;
 		w->act[i] = (uint32_t)i;
