@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 SAN ?= build-san
 
-.PHONY: all deps build build-san run check check-release check-san docs clean
+.PHONY: all deps build build-san run check check-release check-san docs bench clean
 
 all: build
 
@@ -31,6 +31,10 @@ check-san: build-san
 		ctest --output-on-failure -j $(JOBS) -LE slow
 
 check: check-release check-san
+
+# Measures stroom and the minimal kernel (not a test; results go to docs/performance.md).
+bench: build
+	./bench/run.sh $(BUILD)
 
 # Regenerates docs/scenario.md from the schema table.
 docs: build
