@@ -41,7 +41,9 @@ static const char usage[] =
 	"      --out DIR         run directory (default: runs/<UTC time>-<scenario>)\n"
 	"      --quiet           no progress bar and no summary; print only the run directory\n"
 	"      --dump-defaults   print the scenario with every value resolved, as YAML, and exit\n"
-	"      --fixed-parameters  every prior at its central value (Monte Carlo noise only)\n"
+	"      --fixed-parameters  every prior at its central value (Monte Carlo noise only);\n"
+	"                        otherwise a second run at the central values splits the\n"
+	"                        interval into its parts from the priors and from chance\n"
 	"  compare A B [--replicates N] [--threads N] [--seed N]\n"
 	"                        run two scenarios with the same random numbers and print the\n"
 	"                        difference B - A per year with intervals\n"
@@ -100,6 +102,26 @@ static int parse_count(const char *opt, const char *s, unsigned long long lo, un
 		return -1;
 	}
 	*out = v;
+	return 0;
+}
+
+/* Does the scenario draw any parameter from a distribution? */
+static int has_drawn_priors(const stroom_params *p)
+{
+	const stroom_prior *pr[] = {&p->capacity_elasticity, &p->gate_search_effect,
+				    &p->gate_selection,       &p->prevention_effect,
+				    &p->enforcement_detection, &p->targets_work,
+				    &p->targets_nondurable};
+	size_t i;
+	int k;
+	for (i = 0; i < sizeof pr / sizeof pr[0]; i++)
+		if (pr[i]->dist != STROOM_PRIOR_FIXED)
+			return 1;
+	for (k = 0; k < p->n_instruments; k++)
+		if (p->instrument[k].lockin.dist != STROOM_PRIOR_FIXED ||
+		    p->instrument[k].effect.dist != STROOM_PRIOR_FIXED ||
+		    p->instrument[k].durability.dist != STROOM_PRIOR_FIXED)
+			return 1;
 	return 0;
 }
 
@@ -181,6 +203,7 @@ static int cmd_run(int argc, char **argv)
 	stroom_population *pop = NULL;
 	stroom_results *res = NULL;
 	stroom_budget_run *br = NULL;
+	stroom_results *central = NULL;
 	stroom_params p;
 	stroom_sim_options so = STROOM_SIM_OPTIONS_INIT;
 	progress_state ps;
@@ -260,6 +283,22 @@ static int cmd_run(int argc, char **argv)
 		code = err == STROOM_EINTR ? 130 : exit_for(err);
 		goto cleanup;
 	}
+	/* the same run with every prior at its central value: how much of the
+	 * interval the priors make (skipped when nothing is drawn) */
+	if (!fixed && has_drawn_priors(&p)) {
+		so.fixed_parameters = 1;
+		err = stroom_sim_run(&central, &p, pop, &so);
+		if (ps.shown)
+			fprintf(stderr, "\r%*s\r", 79, "");
+		if (err) {
+			if (err == STROOM_EINTR)
+				fprintf(stderr, "stroom: interrupted; no run directory written\n");
+			else
+				fprintf(stderr, "stroom: %s\n", stroom_error_last());
+			code = err == STROOM_EINTR ? 130 : exit_for(err);
+			goto cleanup;
+		}
+	}
 	if (p.budget_table[0] || p.budget_csv[0]) {
 		stroom_budget *bud = NULL;
 		err = stroom_budget_load(&bud, p.budget_csv[0] ? NULL : p.budget_table,
@@ -272,15 +311,15 @@ static int cmd_run(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	if ((err = stroom_output_write_run(res, s, &p, br, out, dir, sizeof dir)) != 0) {
+	if ((err = stroom_output_write_run(res, s, &p, br, central, out, dir, sizeof dir)) != 0) {
 		code = fail(err);
 		goto cleanup;
 	}
 	if (!quiet) {
-		size_t n = stroom_output_summary(res, &p, br, NULL, 0);
+		size_t n = stroom_output_summary(res, &p, br, central, NULL, 0);
 		char *text = malloc(n + 1);
 		if (text) {
-			stroom_output_summary(res, &p, br, text, n + 1);
+			stroom_output_summary(res, &p, br, central, text, n + 1);
 			fputs(text, stdout);
 			free(text);
 		}
@@ -290,6 +329,7 @@ static int cmd_run(int argc, char **argv)
 	}
 
 cleanup:
+	stroom_results_free(central);
 	stroom_output_budget_free(br);
 	stroom_results_free(res);
 	stroom_population_free(pop);

@@ -198,7 +198,8 @@ static const char *thousands(double v, char *out, size_t size)
 static void budget_summary(const stroom_budget_run *br, stroom_sbuf *b);
 
 size_t stroom_output_summary(const stroom_results *r, const stroom_params *p,
-			     const stroom_budget_run *br, char *buf, size_t size)
+			     const stroom_budget_run *br, const stroom_results *central, char *buf,
+			     size_t size)
 {
 	stroom_sbuf b = {buf, size, 0};
 	int T = stroom_results_months(r), R = stroom_results_replicates(r);
@@ -257,6 +258,30 @@ size_t stroom_output_summary(const stroom_results *r, const stroom_params *p,
 		else
 			stroom_sbuf_printf(&b, "  the median is not below target within the horizon (to %s)\n",
 				  stroom_month_format(start + T - 1, mb, sizeof mb));
+	}
+
+	if (central && stroom_results_months(central) == T && stroom_results_replicates(central) == R) {
+		/* where the interval comes from: the priors or chance */
+		int tt = p->target_households > 0 && p->target_month - start >= 0 &&
+				 p->target_month - start < T
+			 ? p->target_month - start : T - 1;
+		double qa[STROOM_NQUANT], qc[STROOM_NQUANT], wa, wc, share;
+		stroom_output_stats(r, tt, STROOM_IND_CASELOAD, 0, &mean, qa);
+		stroom_output_stats(central, tt, STROOM_IND_CASELOAD, 0, &mean, qc);
+		wa = qa[4] - qa[0];
+		wc = qc[4] - qc[0];
+		share = wa > 0 ? 1.0 - (wc / wa) * (wc / wa) : 0.0;
+		if (share < 0)
+			share = 0;
+		stroom_sbuf_printf(&b, "\nWhere the 90%% interval on %s-01 comes from\n",
+				   stroom_month_format(start + tt, mb, sizeof mb));
+		stroom_sbuf_printf(&b, "  width with the priors drawn: %s households; with every prior at its "
+				   "central value (Monte Carlo alone): %s\n",
+				   thousands(wa, a, sizeof a), thousands(wc, c, sizeof c));
+		stroom_sbuf_printf(&b, "  share of the variance: %.0f%% from the priors, %.0f%% from Monte Carlo "
+				   "noise\n", 100.0 * share, 100.0 * (1.0 - share));
+		stroom_sbuf_printf(&b, "  (the base hazards and the inflow level carry no prior yet: the "
+				   "interval is too narrow as a forecast)\n");
 	}
 
 	stroom_sbuf_printf(&b, "\nFlows per year (mean over replicates)\n");
@@ -416,7 +441,8 @@ static void remove_tmp_dir(const char *tmp)
 }
 
 int stroom_output_write_run(const stroom_results *r, const stroom_scenario *s, const stroom_params *p,
-			    const stroom_budget_run *br, const char *dir, char *path_out, size_t path_size)
+			    const stroom_budget_run *br, const stroom_results *central, const char *dir,
+			    char *path_out, size_t path_size)
 {
 	char final[4096], tmp[4200], parent[4096], when[32];
 	const char *slash, *base;
@@ -489,13 +515,13 @@ int stroom_output_write_run(const stroom_results *r, const stroom_scenario *s, c
 		}
 		f = NULL;
 	}
-	len = stroom_output_summary(r, p, br, NULL, 0);
+	len = stroom_output_summary(r, p, br, central, NULL, 0);
 	text = malloc(len + 1);
 	if (!text) {
 		err = stroom_error_set(STROOM_ENOMEM, "out of memory");
 		goto cleanup;
 	}
-	stroom_output_summary(r, p, br, text, len + 1);
+	stroom_output_summary(r, p, br, central, text, len + 1);
 	if ((err = write_file(tmp, "summary.txt", text, len)) != 0)
 		goto cleanup;
 	free(text);

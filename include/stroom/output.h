@@ -67,10 +67,17 @@ STROOM_API const stroom_budget_result *stroom_output_budget_result(const stroom_
  * (EUR) and result_pct (% of the budget). Returns 0 or STROOM_EIO. */
 STROOM_API int stroom_output_budget_csv(const stroom_budget_run *br, FILE *f);
 
-/* The summary text (with the budget section when br is not NULL). Returns the
- * length needed (excluding NUL), like snprintf. */
+/*
+ * The summary text (with the budget section when br is not NULL). central, when
+ * not NULL, is the same run with every prior at its central value (same seed and
+ * replicates): the summary then splits the 90% interval of the caseload on the
+ * target date into the part from the priors and the part from Monte Carlo noise
+ * (law of total variance, with the central run's spread standing for the Monte
+ * Carlo variance). Returns the length needed (excluding NUL), like snprintf.
+ */
 STROOM_API size_t stroom_output_summary(const stroom_results *r, const stroom_params *p,
-					const stroom_budget_run *br, char *buf, size_t size);
+					const stroom_budget_run *br, const stroom_results *central,
+					char *buf, size_t size);
 
 /*
  * The comparison of two runs of the same months (B minus A), paired by replicate:
@@ -92,7 +99,8 @@ STROOM_API size_t stroom_output_compare(const stroom_results *a, const stroom_pa
  */
 STROOM_API int stroom_output_write_run(const stroom_results *r, const stroom_scenario *s,
 				       const stroom_params *p, const stroom_budget_run *br,
-				       const char *dir, char *path_out, size_t path_size);
+				       const stroom_results *central, const char *dir, char *path_out,
+				       size_t path_size);
 
 #ifdef __cplusplus
 }
