@@ -15,4 +15,7 @@ int stroom_cli_budget(int argc, char **argv);
 /* `stroom conditions ...`: the AEF conditions catalogue (src/cli_conditions.c). */
 int stroom_cli_conditions(int argc, char **argv);
 
+/* Writes s to stdout as a JSON string, quoted and escaped (src/cli_util.c). */
+void stroom_cli_json_str(const char *s);
+
 #endif

@@ -123,21 +123,6 @@ static const char *unit_name(int unit)
 	}
 }
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static void eur(char *buf, size_t size, int64_t cents)
 {
 	snprintf(buf, size, "%s%" PRId64 ".%02" PRId64, cents < 0 ? "-" : "",
@@ -151,9 +136,9 @@ static void print_trace_json(const stroom_benefit *b)
 	for (i = 0; i < b->nsteps; i++) {
 		const stroom_trace_step *s = &b->trace[i];
 		printf("%s\n    {\"article\": ", i ? "," : "");
-		json_str(s->article);
+		stroom_cli_json_str(s->article);
 		printf(", \"parameter\": ");
-		json_str(s->parameter);
+		stroom_cli_json_str(s->parameter);
 		printf(", \"value\": %" PRId64 ", \"unit\": \"%s\", \"valid_from\": ", s->value,
 		       unit_name(s->unit));
 		if (s->valid_from == STROOM_RULES_NO_MONTH) {

@@ -131,21 +131,6 @@ static char *pct_of_ppm(char *buf, size_t size, int32_t ppm)
 	return buf;
 }
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 /* A number with the given decimals, or null for NAN. */
 static void json_num(double v, int decimals)
 {
@@ -212,7 +197,7 @@ static int one_year(const stroom_budget *b, const stroom_budget_input *in, int j
 		       eur(v, sizeof v, r.result_after_safety_net_eurocent));
 		printf("  \"eligible\": %s,\n  \"rule_from_year\": %d,\n  \"rule_article\": ",
 		       r.eligible ? "true" : "false", r.rule_from_year);
-		json_str(rule->article);
+		stroom_cli_json_str(rule->article);
 		printf("\n}\n");
 		return EXIT_OK;
 	}
@@ -413,9 +398,9 @@ static void print_table_json(const stroom_budget_panel *p, int years_min)
 		stroom_budget_panel_years_beyond(p, m, COUNT_DEFICIT_PCT, COUNT_SURPLUS_PCT, &dy,
 						 &sy);
 		printf("%s\n    {\"code\": ", m ? "," : "");
-		json_str(stroom_budget_panel_code(p, m));
+		stroom_cli_json_str(stroom_budget_panel_code(p, m));
 		printf(", \"name\": ");
-		json_str(stroom_budget_panel_name(p, m));
+		stroom_cli_json_str(stroom_budget_panel_name(p, m));
 		printf(", \"average_pct\": %.4f, \"deficit_years\": %d, \"surplus_years\": %d, "
 		       "\"years\": [",
 		       stroom_budget_panel_average_pct(p, m), dy, sy);
@@ -463,7 +448,7 @@ static void print_table_json(const stroom_budget_panel *p, int years_min)
 							 &dy, &sy);
 			if ((ind ? sy : dy) >= years_min) {
 				printf("%s", first ? "" : ", ");
-				json_str(stroom_budget_panel_code(p, m));
+				stroom_cli_json_str(stroom_budget_panel_code(p, m));
 				first = 0;
 			}
 		}

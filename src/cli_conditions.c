@@ -95,21 +95,6 @@ static void print_row(const stroom_condition *c, int marked)
 	}
 }
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			printf("\\%c", ch);
-		else if (ch < 0x20)
-			printf("\\u%04x", ch);
-		else
-			putchar(ch);
-	}
-	putchar('"');
-}
-
 /* A ';'-separated list as a JSON array of strings. */
 static void json_list(const char *s)
 {
@@ -124,7 +109,7 @@ static void json_list(const char *s)
 		memcpy(item, s, len);
 		item[len] = '\0';
 		printf(first ? "" : ", ");
-		json_str(item);
+		stroom_cli_json_str(item);
 		first = 0;
 		s = semi ? semi + 1 : s + strlen(s);
 	}
@@ -160,23 +145,23 @@ static void print_json(const stroom_condition *c, const stroom_params *p, const 
 	char used[sizeof c->levers];
 	int t = touches(p, c, used, sizeof used);
 	printf("%s{\"code\": ", indent);
-	json_str(c->code);
+	stroom_cli_json_str(c->code);
 	printf(", \"name_nl\": ");
-	json_str(c->name_nl);
+	stroom_cli_json_str(c->name_nl);
 	printf(", \"name_en\": ");
-	json_str(c->name_en);
+	stroom_cli_json_str(c->name_en);
 	printf(",\n%s \"meaning\": ", indent);
-	json_str(c->meaning);
+	stroom_cli_json_str(c->meaning);
 	printf(",\n%s \"levers\": ", indent);
 	json_list(c->levers);
 	printf(", \"hazards\": ");
 	json_list(c->hazards);
 	printf(", \"rotterdam_rating\": ");
-	json_str(c->rating);
+	stroom_cli_json_str(c->rating);
 	printf(", \"absent\": %s, \"lines\": ", c->absent ? "true" : "false");
 	json_list(c->lines);
 	printf(",\n%s \"note\": ", indent);
-	json_str(c->note);
+	stroom_cli_json_str(c->note);
 	if (p) {
 		printf(",\n%s \"touched\": %s, \"levers_used\": ", indent, t ? "true" : "false");
 		json_list(used);

@@ -194,6 +194,27 @@ static int progress(int done, int total, void *payload)
 	return 0;
 }
 
+/*
+ * Runs the simulation for `stroom run`: clears the progress bar afterwards and,
+ * on failure, prints one line and returns the exit code (130 when interrupted);
+ * 0 on success.
+ */
+static int run_sim(stroom_results **out, const stroom_params *p, const stroom_population *pop,
+		   const stroom_sim_options *so, const progress_state *ps)
+{
+	int err = stroom_sim_run(out, p, pop, so);
+	if (ps->shown)
+		fprintf(stderr, "\r%*s\r", 79, "");
+	if (!err)
+		return EXIT_OK;
+	if (err == STROOM_EINTR) {
+		fprintf(stderr, "stroom: interrupted; no run directory written\n");
+		return 130;
+	}
+	fprintf(stderr, "stroom: %s\n", stroom_error_last());
+	return exit_for(err);
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	const char *scen = "rotterdam", *out = NULL;
@@ -272,32 +293,14 @@ static int cmd_run(int argc, char **argv)
 	so.fixed_parameters = fixed;
 	so.progress = progress;
 	so.payload = &ps;
-	err = stroom_sim_run(&res, &p, pop, &so);
-	if (ps.shown)
-		fprintf(stderr, "\r%*s\r", 79, "");
-	if (err) {
-		if (err == STROOM_EINTR)
-			fprintf(stderr, "stroom: interrupted; no run directory written\n");
-		else
-			fprintf(stderr, "stroom: %s\n", stroom_error_last());
-		code = err == STROOM_EINTR ? 130 : exit_for(err);
+	if ((code = run_sim(&res, &p, pop, &so, &ps)) != EXIT_OK)
 		goto cleanup;
-	}
 	/* the same run with every prior at its central value: how much of the
 	 * interval the priors make (skipped when nothing is drawn) */
 	if (!fixed && has_drawn_priors(&p)) {
 		so.fixed_parameters = 1;
-		err = stroom_sim_run(&central, &p, pop, &so);
-		if (ps.shown)
-			fprintf(stderr, "\r%*s\r", 79, "");
-		if (err) {
-			if (err == STROOM_EINTR)
-				fprintf(stderr, "stroom: interrupted; no run directory written\n");
-			else
-				fprintf(stderr, "stroom: %s\n", stroom_error_last());
-			code = err == STROOM_EINTR ? 130 : exit_for(err);
+		if ((code = run_sim(&central, &p, pop, &so, &ps)) != EXIT_OK)
 			goto cleanup;
-		}
 	}
 	if (p.budget_table[0] || p.budget_csv[0]) {
 		stroom_budget *bud = NULL;

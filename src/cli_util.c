@@ -1,0 +1,21 @@
+/*
+ * cli_util.c: small output helpers shared by the CLI sub-commands.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+
+void stroom_cli_json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
