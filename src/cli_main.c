@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_BADINPUT = 2 };
+/* Replicates of the second run at the priors' central values (the interval split). */
+#define CENTRAL_REPLICATES 200
 
 static volatile sig_atomic_t interrupted;
 
@@ -298,8 +300,14 @@ static int cmd_run(int argc, char **argv)
 	/* the same run with every prior at its central value: how much of the
 	 * interval the priors make (skipped when nothing is drawn) */
 	if (!fixed && has_drawn_priors(&p)) {
+		/* the Monte Carlo width needs fewer replicates than the forecast: at
+		 * most CENTRAL_REPLICATES (the first ones, the same draws as a run
+		 * with that many) */
+		stroom_params pc = p;
+		if (pc.replicates > CENTRAL_REPLICATES)
+			pc.replicates = CENTRAL_REPLICATES;
 		so.fixed_parameters = 1;
-		if ((code = run_sim(&central, &p, pop, &so, &ps)) != EXIT_OK)
+		if ((code = run_sim(&central, &pc, pop, &so, &ps)) != EXIT_OK)
 			goto cleanup;
 	}
 	if (p.budget_table[0] || p.budget_csv[0]) {

@@ -260,7 +260,7 @@ size_t stroom_output_summary(const stroom_results *r, const stroom_params *p,
 				  stroom_month_format(start + T - 1, mb, sizeof mb));
 	}
 
-	if (central && stroom_results_months(central) == T && stroom_results_replicates(central) == R) {
+	if (central && stroom_results_months(central) == T && stroom_results_replicates(central) >= 2) {
 		/* where the interval comes from: the priors or chance */
 		int tt = p->target_households > 0 && p->target_month - start >= 0 &&
 				 p->target_month - start < T
@@ -276,8 +276,9 @@ size_t stroom_output_summary(const stroom_results *r, const stroom_params *p,
 		stroom_sbuf_printf(&b, "\nWhere the 90%% interval on %s-01 comes from\n",
 				   stroom_month_format(start + tt, mb, sizeof mb));
 		stroom_sbuf_printf(&b, "  width with the priors drawn: %s households; with every prior at its "
-				   "central value (Monte Carlo alone): %s\n",
-				   thousands(wa, a, sizeof a), thousands(wc, c, sizeof c));
+				   "central value (Monte Carlo alone, %d replicates): %s\n",
+				   thousands(wa, a, sizeof a), stroom_results_replicates(central),
+				   thousands(wc, c, sizeof c));
 		stroom_sbuf_printf(&b, "  share of the variance: %.0f%% from the priors, %.0f%% from Monte Carlo "
 				   "noise\n", 100.0 * share, 100.0 * (1.0 - share));
 		stroom_sbuf_printf(&b, "  (the base hazards and the inflow level carry no prior yet: the "

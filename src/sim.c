@@ -36,6 +36,7 @@
 
 #include <stroom/sim.h>
 
+#include <assert.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <pthread.h>
@@ -143,7 +144,25 @@ typedef struct candidate {
 	uint32_t slot;
 } candidate;
 
-/* Per-thread workspace: the households of one replicate and the month's tables. */
+/* Group cells: distance x age band x duration band x type x area, the classes of
+ * the output groups; counts are kept per cell in the loop and summed into the
+ * groups once a month. A hazard cell is a group cell x part-time. */
+#define NGC_MAX (STROOM_NDIST * STROOM_NAGE * STROOM_NDUR * STROOM_NTYPE * STROOM_MAX_AREAS)
+/* No candidate month (or return) within the horizon. */
+#define NEVER INT32_MAX
+/* Bound classes: distance x age band x duration band x part-time, the classes a
+ * household's candidate months are drawn for (redrawn whenever one changes). */
+#define NBOUND (STROOM_NDIST * STROOM_NAGE * STROOM_NDUR * 2)
+static inline int bound_class(int d, int a, int u, int pt)
+{
+	return ((d * STROOM_NAGE + a) * STROOM_NDUR + u) * 2 + pt;
+}
+
+/*
+ * Per-thread workspace: the households of one replicate (struct of arrays, 64
+ * bytes a slot: eight int32, eight uint8, two uint32 active-list entries and a
+ * 16-byte allocation entry) and the month's tables.
+ */
 typedef struct workspace {
 	size_t cap;
 	int32_t *birth, *spell, *lks_end; /* lks_end: first month the LKS is no longer paid */
@@ -151,17 +170,27 @@ typedef struct workspace {
 	int32_t *instr_end;      /* first month after the current instrument */
 	int32_t *effect_end;     /* first month after the instrument's after-effect */
 	int32_t *sanction_end;   /* first month after the current sanction */
-	uint8_t *type, *area, *dist, *stream, *pt, *prev, *status;
+	int32_t *next_ev;        /* on benefit: the next candidate month (thinning, see
+				    docs/model.md); off after a non-durable exit: the month
+				    of return; NEVER = none within the horizon */
+	uint8_t *type, *area, *dist, *stream, *pt, *status;
 	uint8_t *ptm;            /* months of part-time work in this spell (capped at 255) */
 	uint8_t *instr;          /* instrument k + 1 (current or last), 0 = none */
-	uint8_t *teamof;         /* team k + 1 serving the household this month, 0 = none */
 	double (*haz)[3];        /* [cell]: work, other and enforcement hazards this month */
-	candidate *cand;         /* instrument allocation buffer, cap entries */
+	candidate *cand;         /* instrument allocation buffer, cap entries; during the
+				    household pass it holds the month's candidate slots */
 	uint32_t *act, *act_next;/* slots still to visit (this month, next month), in
 				    slot order: a household gone for good that pays nothing
 				    more is dropped, so the loop never sees it again */
 	size_t n_act;
 	uint32_t *act_block;     /* the allocation behind act and act_next (they swap) */
+	/* per replicate, not per household: */
+	double *bound;           /* [t][bound class]: the candidate probability, an upper
+				    bound of the events' total probability in that class */
+	double *cum;             /* [bound class][t]: cumulative -log(1 - bound), t = 0..T */
+	uint8_t *teamtab;        /* [group cell][stream]: serving team k + 1 this month */
+	int32_t *gcase, *gpt;    /* [group cell]: stock and part-timers on the 1st */
+	int64_t *gben, *ginstr;  /* [group cell]: benefit and instrument costs this month */
 	stroom_gsl_philox gsl;
 } workspace;
 
@@ -206,22 +235,30 @@ static void workspace_free(const stroom_allocator *a, workspace *w)
 	stroom_free(a, w->haz);
 	stroom_free(a, w->cand);
 	stroom_free(a, w->act_block);
+	stroom_free(a, w->bound);
+	stroom_free(a, w->gben);
 	memset(w, 0, sizeof *w);
 }
 
-/* Allocates a workspace for cap households: one block of int32 arrays, one of
- * uint8 arrays. Returns 0 or STROOM_ENOMEM. */
-static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap)
+/* Allocates a workspace for cap households and T months: one block of int32
+ * arrays, one of uint8 arrays, and the per-replicate tables. Returns 0 or
+ * STROOM_ENOMEM. */
+static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap, int T)
 {
+	size_t nb = (size_t)T * NBOUND + (size_t)NBOUND * ((size_t)T + 1);
 	memset(w, 0, sizeof *w);
 	w->cap = cap;
 	w->birth = stroom_malloc(a, cap * 8 * sizeof(int32_t));
-	w->type = stroom_malloc(a, cap * 11);
+	w->type = stroom_malloc(a, cap * 8);
 	w->haz = stroom_malloc(a, NCELL_MAX * sizeof *w->haz);
 	w->cand = stroom_malloc(a, cap * sizeof *w->cand);
 	w->act_block = stroom_malloc(a, 2 * cap * sizeof *w->act_block);
+	w->bound = stroom_malloc(a, nb * sizeof(double));
+	/* the group-cell tables: two int64 arrays, two int32 arrays, the team table */
+	w->gben = stroom_calloc(a, 1, NGC_MAX * (2 * sizeof(int64_t) + 2 * sizeof(int32_t) +
+						 STROOM_NSTREAM));
 	w->act = w->act_block;
-	if (!w->birth || !w->type || !w->haz || !w->cand || !w->act_block) {
+	if (!w->birth || !w->type || !w->haz || !w->cand || !w->act_block || !w->bound || !w->gben) {
 		workspace_free(a, w);
 		return STROOM_ENOMEM;
 	}
@@ -231,16 +268,20 @@ static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap)
 	w->instr_end = w->pension + cap;
 	w->effect_end = w->instr_end + cap;
 	w->sanction_end = w->effect_end + cap;
+	w->next_ev = w->sanction_end + cap;
 	w->area = w->type + cap;
 	w->dist = w->area + cap;
 	w->stream = w->dist + cap;
 	w->pt = w->stream + cap;
-	w->prev = w->pt + cap;
-	w->status = w->prev + cap;
+	w->status = w->pt + cap;
 	w->ptm = w->status + cap;
 	w->instr = w->ptm + cap;
-	w->teamof = w->instr + cap;
 	w->act_next = w->act_block + cap;
+	w->cum = w->bound + (size_t)T * NBOUND;
+	w->ginstr = w->gben + NGC_MAX;
+	w->gcase = (int32_t *)(w->ginstr + NGC_MAX);
+	w->gpt = w->gcase + NGC_MAX;
+	w->teamtab = (uint8_t *)(w->gpt + NGC_MAX);
 	stroom_gsl_philox_init(&w->gsl);
 	return 0;
 }
@@ -360,9 +401,236 @@ static inline void groups_of(const group_layout *gl, const workspace *w, size_t 
 	g[5] = gl->type + w->type[i];
 }
 
+/* Does the selector admit a household of these classes? */
+static int selects_classes(const stroom_selector *s, int d, int u, int a, int ty, int ar, int str)
+{
+	return (!s->distance || (s->distance >> d & 1u)) && (!s->duration || (s->duration >> u & 1u)) &&
+	       (!s->age || (s->age >> a & 1u)) && (!s->type || (s->type >> ty & 1u)) &&
+	       (!s->area || (s->area >> ar & 1u)) && (!s->stream || (s->stream >> str & 1u));
+}
+
+static inline int group_cell(int n_areas, int d, int a, int u, int ty, int ar)
+{
+	return (((d * STROOM_NAGE + a) * STROOM_NDUR + u) * STROOM_NTYPE + ty) * n_areas + ar;
+}
+
+/* The largest work multiplier a team can give: intensity is kept within [1/cap, cap]. */
+static double team_bound(const stroom_params *p, const double *v)
+{
+	double e = v[DRAW_ELASTICITY], hi, lo;
+	if (p->n_teams == 0)
+		return 1.0;
+	hi = pow(p->capacity_intensity_cap, e);
+	lo = pow(p->capacity_intensity_cap, -e);
+	return hi > 1.0 ? (hi > lo ? hi : lo) : (lo > 1.0 ? lo : 1.0);
+}
+
+/*
+ * The candidate probabilities of one replicate (see docs/model.md, "Candidate
+ * months"): for each month t and bound class (distance, age band, duration band,
+ * part-time), an upper bound of the total probability of the events a household
+ * of that class can have in month t (exits and a part-time change), whatever its
+ * type, area, team or instrument; capped at MAX_EXIT_PROB like the events
+ * themselves. Then the cumulative -log(1 - bound) per class, for drawing the next
+ * candidate month at once. Instruments count only when they have places.
+ */
+static void replicate_bounds(const shared *sh, const double *v, workspace *w, int T)
+{
+	const stroom_params *p = sh->p;
+	const int na = p->n_areas;
+	const double tb = team_bound(p, v);
+	double ib = 1.0;
+	int t, d, a, u, ty, ar, pt, k, c;
+	for (k = 0; k < p->n_instruments; k++) {
+		const double *iv = v + DRAW_FIXED_COUNT + 3 * k;
+		int used = 0;
+		for (t = 0; t < T && !used; t++)
+			used = sh->slots[(size_t)t * STROOM_MAX_INSTRUMENTS + (size_t)k] > 0;
+		if (!used)
+			continue;
+		if (iv[0] > ib)
+			ib = iv[0];
+		if (iv[1] > ib)
+			ib = iv[1];
+	}
+	for (t = 0; t < T; t++) {
+		stroom_month m = sh->res->start + t;
+		double pressure = stroom_series_at(&p->targets_pressure, m, 0.0);
+		double tw = 1.0 + pressure * (v[DRAW_TARGETS_WORK] - 1.0);
+		double *bt = w->bound + (size_t)t * NBOUND;
+		month_tables(p, m, w->haz);
+		for (d = 0; d < STROOM_NDIST; d++)
+		for (a = 0; a < STROOM_NAGE; a++)
+		for (u = 0; u < STROOM_NDUR; u++)
+		for (pt = 0; pt < 2; pt++) {
+			double hw = 0, ho = 0, he = 0, b;
+			for (ty = 0; ty < STROOM_NTYPE; ty++)
+				for (ar = 0; ar < na; ar++) {
+					c = cell_index(na, d, a, u, ty, ar, pt);
+					if (w->haz[c][0] > hw)
+						hw = w->haz[c][0];
+					if (w->haz[c][1] > ho)
+						ho = w->haz[c][1];
+					if (w->haz[c][2] > he)
+						he = w->haz[c][2];
+				}
+			hw *= (tw > 0 ? tw : 0) * tb * ib;
+			b = hw * (1.0 + p->lks_share) + ho + he + (pt ? p->parttime_stop : p->parttime_start);
+			/* a hair above the exact sum, so rounding never puts the events'
+			 * probability above their bound */
+			b = b * (1.0 + 1e-12) + 1e-300;
+			bt[bound_class(d, a, u, pt)] = b > MAX_EXIT_PROB ? MAX_EXIT_PROB : b;
+		}
+	}
+	for (c = 0; c < NBOUND; c++) {
+		double *cum = w->cum + (size_t)c * ((size_t)T + 1);
+		cum[0] = 0;
+		for (t = 0; t < T; t++)
+			cum[t + 1] = cum[t] - log1p(-w->bound[(size_t)t * NBOUND + (size_t)c]);
+	}
+}
+
+/*
+ * The first candidate month at or after `from` for bound class c: each month t
+ * is a candidate with probability bound[t][c], independently, so the first one
+ * is found at once by inverting the cumulative hazard with one uniform u: the
+ * first t with cum[t + 1] - cum[from] >= -log(u). NEVER when none falls within
+ * the horizon.
+ */
+static int32_t next_candidate(const workspace *w, stroom_month start, int T, int c, stroom_month from,
+			      double u)
+{
+	const double *cum = w->cum + (size_t)c * ((size_t)T + 1);
+	int lo = from - start, hi = T;
+	double target;
+	if (lo >= T)
+		return NEVER;
+	if (lo < 0)
+		lo = 0;
+	target = cum[lo] - log(u);
+	if (cum[T] < target)
+		return NEVER;
+	/* smallest k in (lo, T] with cum[k] >= target; the candidate month is k - 1 */
+	lo++;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (cum[mid] >= target)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return start + lo - 1;
+}
+
+/* Draws household i's next candidate month from month `from` on, for its classes
+ * in that month; keyed by (i, from, block): block 1 when a band changes on the 1st
+ * of `from`, 0 otherwise. */
+static inline void draw_gap(workspace *w, philox4x32_key_t key, uint32_t urep, size_t i,
+			    stroom_month start, int T, stroom_month from, uint32_t block)
+{
+	double r[4];
+	int c = bound_class(w->dist[i], age_band(w->birth[i], from), duration_band(w->spell[i], from),
+			    w->pt[i]);
+	stroom_rng_draw(key, urep, (uint32_t)i, (uint32_t)from, STROOM_PURPOSE_GAP, block, r);
+	w->next_ev[i] = next_candidate(w, start, T, c, from, r[0]);
+}
+
+/* The month of return after a non-durable exit in month m: a constant monthly
+ * hazard lam from month m + 1 on, drawn at once (geometric). */
+static inline int32_t return_month(philox4x32_key_t key, uint32_t urep, size_t i, stroom_month m,
+				   double lam)
+{
+	double r[4], g;
+	if (lam <= 0.0)
+		return NEVER;
+	if (lam >= 1.0)
+		return m + 1;
+	stroom_rng_draw(key, urep, (uint32_t)i, (uint32_t)m, STROOM_PURPOSE_RETURN, 0, r);
+	g = floor(log(r[0]) / log1p(-lam));
+	return g >= (double)(NEVER - m - 1) ? NEVER : m + 1 + (int32_t)g;
+}
+
+/* Still needs a visit next month: on benefit, may return, or still paid for (LKS, aftercare). */
+static inline int keep(const workspace *w, size_t i, stroom_month m)
+{
+	return w->status[i] != ST_GONE || w->lks_end[i] > m + 1 || (w->instr[i] && w->instr_end[i] > m + 1);
+}
+
+/*
+ * The part of a month that follows a household's events (or the absence of them)
+ * while it stays on benefit: an extra control, the distance drift, the start of
+ * an instrument's after-effect, and a new candidate month when its class changed
+ * or its candidate month has passed. Returns 1 when a control ended the benefit.
+ */
+static inline int stay(const shared *sh, workspace *w, size_t i, stroom_month m, int ki,
+		       double control_p, int redraw, const group_layout *gl, int32_t *cm,
+		       int64_t *mm, philox4x32_key_t key, uint32_t urep, int T)
+{
+	const stroom_params *p = sh->p;
+	const int ng = gl->n;
+	int g[6], q;
+	if (control_p > 0.0) {
+		/* a control finds an irregularity with probability control_p; of the
+		 * findings a share ends the benefit, the rest get a sanction; each
+		 * finding recovers money */
+		double r[4];
+		stroom_rng_draw(key, urep, (uint32_t)i, (uint32_t)m, STROOM_PURPOSE_CONTROL, 0, r);
+		if (r[0] < control_p) {
+			int64_t rec = p->enforcement_recovery_eurocent;
+			int64_t *mr = mm + STROOM_MONEY_RECOVERIES * ng;
+			groups_of(gl, w, i, m, g);
+			for (q = 0; q < 6; q++)
+				mr[g[q]] += rec;
+			if (r[1] < p->enforcement_termination_share) {
+				for (q = 0; q < 6; q++) {
+					COUNT(STROOM_IND_EXIT_ENFORCEMENT, g[q]);
+					COUNT(STROOM_IND_TERMINATIONS, g[q]);
+				}
+				w->status[i] = ST_GONE;
+				w->instr_end[i] = NO_END;
+				return 1;
+			}
+			if (p->enforcement_sanction_months > 0) {
+				w->sanction_end[i] = m + 1 + p->enforcement_sanction_months;
+				for (q = 0; q < 6; q++)
+					COUNT(STROOM_IND_SANCTIONS, g[q]);
+			}
+		}
+	}
+	/* distance drift when the spell crosses the herijking's boundaries (9 and
+	 * 24 months): a household still on benefit when work was expected is
+	 * reassessed one class further; households assessed otherwise keep their
+	 * class */
+	{
+		int32_t dur_next = m + 1 - w->spell[i];
+		if (w->dist[i] == STROOM_DIST_SHORT && dur_next == p->drift_short_months) {
+			w->dist[i] = STROOM_DIST_MEDIUM;
+			redraw = 1;
+		} else if (w->dist[i] == STROOM_DIST_MEDIUM && dur_next == p->drift_medium_months) {
+			w->dist[i] = STROOM_DIST_LONG;
+			if (w->stream[i] == STROOM_STREAM_WERK)
+				w->stream[i] = STROOM_STREAM_PRESTATIE;
+			redraw = 1;
+		}
+	}
+	/* an instrument that ends now starts its after-effect */
+	if (ki >= 0 && w->instr_end[i] == m + 1)
+		w->effect_end[i] = m + 1 + p->instrument[ki].effect_months;
+	if (redraw)
+		draw_gap(w, key, urep, i, sh->res->start, T, m + 1, 0);
+	return 0;
+}
+
 /*
  * Runs replicate rep in workspace w, writing its counts. Returns 0, or
  * STROOM_ERROR when the inflow outgrows the workspace (detail set in sh).
+ *
+ * Each month is two passes. The first visits every active household: it counts
+ * the stock into group cells, pays the month, counts team clients and handles the
+ * deterministic changes; a household whose candidate month this is goes on a
+ * list. Teams' intensities follow from the clients. The second pass draws the
+ * competing-risk event of each candidate. The candidate months thin the monthly
+ * event draws: most household-months need no random number at all.
  */
 static int run_replicate(shared *sh, workspace *w, int rep)
 {
@@ -371,17 +639,31 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 	stroom_results *res = sh->res;
 	const group_layout gl = sh->gl;
 	const int ng = gl.n, na = p->n_areas, T = res->months, NT = p->n_teams,
-		  NI = p->n_instruments;
+		  NI = p->n_instruments, ngc = NGC_MAX / STROOM_MAX_AREAS * na;
 	const philox4x32_key_t key = stroom_rng_key(p->seed);
 	const uint32_t urep = (uint32_t)rep;
 	const double lam = sh->return_hazard;
 	double *v = res->drawn + (size_t)rep * DRAW_MAX;
 	double team_mult[STROOM_MAX_TEAMS], aftercare_cover[STROOM_MAX_INSTRUMENTS];
+	const double pt_start = p->parttime_start, pt_stop = p->parttime_stop;
 	int32_t clients[STROOM_MAX_TEAMS];
+	uint32_t *const evlist = (uint32_t *)(void *)w->cand;
 	size_t n = h0->n, i, ii, nn;
 	int t, k, prev_exits = 0, prev_stock = (int)h0->n;
+	/* the workspace's arrays as locals: stores through uint8_t pointers could
+	 * otherwise alias the workspace's fields and force reloads every household */
+	int32_t *const birth = w->birth, *const spell = w->spell, *const lks_end = w->lks_end;
+	int32_t *const pension = w->pension, *const instr_end = w->instr_end;
+	int32_t *const effect_end = w->effect_end, *const sanction_end = w->sanction_end;
+	int32_t *const next_ev = w->next_ev;
+	uint8_t *const type = w->type, *const area = w->area, *const dist = w->dist;
+	uint8_t *const stream = w->stream, *const pt = w->pt, *const status = w->status;
+	uint8_t *const ptm = w->ptm, *const instr = w->instr, *const teamtab = w->teamtab;
+	int32_t *const gcase = w->gcase, *const gpt = w->gpt;
+	int64_t *const gben = w->gben, *const ginstr = w->ginstr;
 
 	draw_parameters(sh, rep, v);
+	replicate_bounds(sh, v, w, T);
 	memcpy(w->birth, h0->birth_month, n * sizeof(int32_t));
 	memcpy(w->spell, h0->spell_start, n * sizeof(int32_t));
 	memcpy(w->type, h0->type, n);
@@ -389,7 +671,6 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 	memcpy(w->dist, h0->distance, n);
 	memcpy(w->stream, h0->stream, n);
 	memcpy(w->pt, h0->parttime, n);
-	memcpy(w->prev, h0->prev_spells, n);
 	memset(w->status, ST_ON, n);
 	memset(w->lks_end, 0, n * sizeof(int32_t));
 	memcpy(w->pension, sh->pension0, n * sizeof(int32_t));
@@ -399,8 +680,9 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 	w->act = w->act_block; /* a replicate starts from the block's first half */
 	w->act_next = w->act_block + w->cap;
 	for (i = 0; i < n; i++) {
-		w->instr_end[i] = w->effect_end[i] = w->sanction_end[i] = NO_END;
+		instr_end[i] = effect_end[i] = sanction_end[i] = NO_END;
 		w->act[i] = (uint32_t)i;
+		draw_gap(w, key, urep, i, res->start, T, res->start, 0);
 	}
 	w->n_act = n;
 
@@ -415,15 +697,17 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 		int64_t *mm = t < T ? res->money + rt * STROOM_NMONEY * (size_t)ng : NULL;
 		int32_t *ipart = t < T ? res->ipart + rt * STROOM_MAX_INSTRUMENTS : NULL;
 		int32_t *istart = t < T ? res->istart + rt * STROOM_MAX_INSTRUMENTS : NULL;
+		const double *bound = w->bound + (size_t)t * NBOUND;
 		double pressure, tw, tnd, control_p;
-		int exits = 0, stock = 0;
+		int exits = 0, stock = 0, gc;
+		size_t nev = 0, e;
 		unsigned n_new, j;
 
 		if (t == T) { /* the stock on the 1st after the last month */
 			for (ii = 0; ii < w->n_act; ii++) {
 				int g[6], q;
 				i = w->act[ii];
-				if (w->status[i] != ST_ON)
+				if (status[i] != ST_ON)
 					continue;
 				groups_of(&gl, w, i, m, g);
 				for (q = 0; q < 6; q++)
@@ -433,38 +717,28 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 		}
 		month_tables(p, m, w->haz);
 
-		/* teams: clients on the 1st, actual caseload, intensity multiplier. A
+		/* teams: which team serves each group cell and stream this month. A
 		 * team without FTE this month serves nobody (so teams can hand over on
 		 * a date); a household goes to the first active team that selects it. */
 		if (NT > 0) {
-			int active[STROOM_MAX_TEAMS];
+			int active[STROOM_MAX_TEAMS], d, a, u, ty, ar, s;
 			for (k = 0; k < NT; k++)
 				active[k] = stroom_series_at(&p->team[k].fte, m, 0.0) > 0.0;
-			memset(clients, 0, sizeof clients);
-			for (ii = 0; ii < w->n_act; ii++) {
-				i = w->act[ii];
-				w->teamof[i] = 0;
-				if (w->status[i] != ST_ON)
-					continue;
+			for (d = 0; d < STROOM_NDIST; d++)
+			for (a = 0; a < STROOM_NAGE; a++)
+			for (u = 0; u < STROOM_NDUR; u++)
+			for (ty = 0; ty < STROOM_NTYPE; ty++)
+			for (ar = 0; ar < na; ar++)
+			for (s = 0; s < STROOM_NSTREAM; s++) {
+				uint8_t tm = 0;
 				for (k = 0; k < NT; k++)
-					if (active[k] && selects(&p->team[k].serves, w, i, m)) {
-						w->teamof[i] = (uint8_t)(k + 1);
-						clients[k]++;
+					if (active[k] && selects_classes(&p->team[k].serves, d, u, a, ty, ar, s)) {
+						tm = (uint8_t)(k + 1);
 						break;
 					}
+				teamtab[group_cell(na, d, a, u, ty, ar) * STROOM_NSTREAM + s] = tm;
 			}
-			for (k = 0; k < NT; k++) {
-				double fte = stroom_series_at(&p->team[k].fte, m, 0.0);
-				double cap = p->capacity_intensity_cap, intensity;
-				intensity = clients[k] > 0 ? (fte > 0 ? p->team[k].reference * fte / clients[k] : 0.0)
-							   : cap;
-				if (intensity > cap)
-					intensity = cap;
-				if (intensity < 1.0 / cap)
-					intensity = 1.0 / cap;
-				team_mult[k] = pow(intensity, v[DRAW_ELASTICITY]);
-				res->team[rt * STROOM_MAX_TEAMS + (size_t)k] = clients[k];
-			}
+			memset(clients, 0, sizeof clients);
 		}
 		/* aftercare: the share of this month's exits to work it can take */
 		for (k = 0; k < NI; k++) {
@@ -483,118 +757,162 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 		if (control_p > 1.0)
 			control_p = 1.0;
 
+		/* pass 1: every active household */
 		nn = 0;
 		for (ii = 0; ii < w->n_act; ii++) {
-			i = w->act[ii];
-			do { /* one household; `continue` below ends its month */
-			const uint8_t st = w->status[i];
+			uint8_t st;
 			int32_t age_m;
-			int a, u, g[6], q, ev, cell, ki;
-			double r[4], hw, hl, ho, he, tot, scale, nd;
-			const double *hz;
-
-			if (st != ST_ON && w->lks_end[i] > m) {
-				/* the wage-cost subsidy runs on after an exit with LKS; counted by
-				 * the household's area, age band and type */
-				const int64_t c = p->lks_cost_eurocent;
-				int64_t *ml = mm + STROOM_MONEY_LKS * ng;
-				ml[0] += c;
-				ml[gl.area + w->area[i]] += c;
-				ml[gl.age + age_band(w->birth[i], m)] += c;
-				ml[gl.type + w->type[i]] += c;
-			}
-			if (st != ST_ON && w->instr[i] && w->instr_end[i] > m) {
-				/* aftercare after an exit: participants and cost */
-				int64_t c = p->instrument[w->instr[i] - 1].cost_eurocent;
-				int64_t *mi = mm + STROOM_MONEY_INSTRUMENTS * ng;
-				ipart[w->instr[i] - 1]++;
-				mi[0] += c;
-				mi[gl.area + w->area[i]] += c;
-				mi[gl.age + age_band(w->birth[i], m)] += c;
-				mi[gl.type + w->type[i]] += c;
-			}
-			if (st == ST_GONE)
-				continue;
-			age_m = m - w->birth[i];
-			if (st == ST_OFF_NONDURABLE) {
-				if (m >= w->pension[i]) {
-					w->status[i] = ST_GONE;
-					continue;
+			int a, u, g[6], q, ki;
+			i = w->act[ii];
+			st = status[i];
+			if (st != ST_ON) {
+				if (lks_end[i] > m) {
+					/* the wage-cost subsidy runs on after an exit with LKS;
+					 * counted by the household's area, age band and type */
+					const int64_t c = p->lks_cost_eurocent;
+					int64_t *ml = mm + STROOM_MONEY_LKS * ng;
+					ml[0] += c;
+					ml[gl.area + area[i]] += c;
+					ml[gl.age + age_band(birth[i], m)] += c;
+					ml[gl.type + type[i]] += c;
 				}
-				stroom_rng_draw(key, urep, (uint32_t)i, um, STROOM_PURPOSE_EXIT, 0, r);
-				if (r[3] < lam) {
-					w->status[i] = ST_ON;
-					w->spell[i] = m + 1;
-					w->dist[i] = (uint8_t)p->return_distance;
-					w->stream[i] = p->return_distance == STROOM_DIST_LONG ? STROOM_STREAM_PRESTATIE
-											       : STROOM_STREAM_WERK;
-					w->pt[i] = 0;
-					w->ptm[i] = 0;
-					w->lks_end[i] = 0;
-					w->instr[i] = 0;
-					w->instr_end[i] = w->effect_end[i] = w->sanction_end[i] = NO_END;
-					if (w->prev[i] < 255)
-						w->prev[i]++;
-					groups_of(&gl, w, i, m, g);
-					g[3] = gl.dur + STROOM_DUR_LT1;
-					for (q = 0; q < 6; q++)
-						COUNT(STROOM_IND_INFLOW_RETURN, g[q]);
+				if (instr[i] && instr_end[i] > m) {
+					/* aftercare after an exit: participants and cost */
+					int64_t c = p->instrument[instr[i] - 1].cost_eurocent;
+					int64_t *mi = mm + STROOM_MONEY_INSTRUMENTS * ng;
+					ipart[instr[i] - 1]++;
+					mi[0] += c;
+					mi[gl.area + area[i]] += c;
+					mi[gl.age + age_band(birth[i], m)] += c;
+					mi[gl.type + type[i]] += c;
 				}
+				if (st == ST_OFF_NONDURABLE) {
+					if (m >= pension[i]) {
+						status[i] = ST_GONE;
+					} else if (next_ev[i] == m) {
+						/* returns: on benefit from the 1st of next month */
+						status[i] = ST_ON;
+						spell[i] = m + 1;
+						dist[i] = (uint8_t)p->return_distance;
+						stream[i] = p->return_distance == STROOM_DIST_LONG
+								       ? STROOM_STREAM_PRESTATIE : STROOM_STREAM_WERK;
+						pt[i] = 0;
+						ptm[i] = 0;
+						lks_end[i] = 0;
+						instr[i] = 0;
+						instr_end[i] = effect_end[i] = sanction_end[i] = NO_END;
+						groups_of(&gl, w, i, m, g);
+						g[3] = gl.dur + STROOM_DUR_LT1;
+						for (q = 0; q < 6; q++)
+							COUNT(STROOM_IND_INFLOW_RETURN, g[q]);
+						draw_gap(w, key, urep, i, res->start, T, m + 1, 0);
+					}
+				}
+				if (keep(w, i, m))
+					w->act_next[nn++] = (uint32_t)i;
 				continue;
 			}
 
-			/* on benefit: the stock on the 1st of the month */
+			/* on benefit: the stock on the 1st of the month, by group cell */
+			age_m = m - birth[i];
+			a = age_band(birth[i], m);
+			u = duration_band(spell[i], m);
+			gc = group_cell(na, dist[i], a, u, type[i], area[i]);
 			stock++;
-			a = age_band(w->birth[i], m);
-			u = duration_band(w->spell[i], m);
-			groups_of(&gl, w, i, m, g);
-			for (q = 0; q < 6; q++)
-				COUNT(STROOM_IND_CASELOAD, g[q]);
-			if (w->pt[i])
-				for (q = 0; q < 6; q++)
-					COUNT(STROOM_IND_PARTTIME, g[q]);
+			gcase[gc]++;
+			gpt[gc] += pt[i];
 			{ /* this month's benefit, paid to everyone on benefit on the 1st,
 			     less a sanction (a share of the norm) while one runs */
-				int bc = ben_cell(w->type[i], age_m, w->pt[i], w->ptm[i]);
+				int bc = ben_cell(type[i], age_m, pt[i], ptm[i]);
 				int64_t amount = ben[bc];
-				int64_t *mb = mm + STROOM_MONEY_BENEFIT * ng;
-				if (w->sanction_end[i] > m) {
+				if (sanction_end[i] > m) {
 					int64_t cut = (nrm[bc] * p->enforcement_sanction_pct + 50) / 100;
 					amount = cut >= amount ? 0 : amount - cut;
 				}
-				for (q = 0; q < 6; q++)
-					mb[g[q]] += amount;
-				if (w->pt[i] && w->ptm[i] < 255)
-					w->ptm[i]++;
+				gben[gc] += amount;
+				if (pt[i] && ptm[i] < 255)
+					ptm[i]++;
 			}
-			ki = w->instr[i] ? w->instr[i] - 1 : -1;
-			if (ki >= 0 && w->instr_end[i] > m) {
-				int64_t c = p->instrument[ki].cost_eurocent;
-				int64_t *mi = mm + STROOM_MONEY_INSTRUMENTS * ng;
+			if (NT > 0) {
+				int tm = teamtab[gc * STROOM_NSTREAM + stream[i]];
+				if (tm)
+					clients[tm - 1]++;
+			}
+			ki = instr[i] ? instr[i] - 1 : -1;
+			if (ki >= 0 && instr_end[i] > m) {
 				ipart[ki]++;
-				for (q = 0; q < 6; q++)
-					mi[g[q]] += c;
+				ginstr[gc] += p->instrument[ki].cost_eurocent;
 			}
-
-			if (m >= w->pension[i]) {
-				w->status[i] = ST_GONE;
+			if (m >= pension[i]) {
+				status[i] = ST_GONE;
+				groups_of(&gl, w, i, m, g);
 				for (q = 0; q < 6; q++)
 					COUNT(STROOM_IND_EXIT_PENSION, g[q]);
+				if (keep(w, i, m))
+					w->act_next[nn++] = (uint32_t)i;
 				continue;
 			}
-			stroom_rng_draw(key, urep, (uint32_t)i, um, STROOM_PURPOSE_EXIT, 0, r);
-			cell = cell_index(na, w->dist[i], a, u, w->type[i], w->area[i], w->pt[i]);
-			hz = w->haz[cell];
+			w->act_next[nn++] = (uint32_t)i;
+			{ /* an age or duration band that starts today changes the bound
+			     class: the candidate months are drawn again from today */
+				int32_t dm = m - spell[i];
+				if ((dm == 12 || dm == 24 || dm == 60 || age_m == 27 * 12 || age_m == 40 * 12 ||
+				     age_m == 55 * 12) && next_ev[i] >= m)
+					draw_gap(w, key, urep, i, res->start, T, m, 1);
+			}
+			if (next_ev[i] == m) {
+				evlist[nev++] = (uint32_t)i; /* its events are drawn in pass 2 */
+				continue;
+			}
+			/* the rest of the month, when anything can happen in it */
+			if (control_p > 0.0 || (ki >= 0 && instr_end[i] == m + 1) ||
+			    (dist[i] == STROOM_DIST_SHORT && m + 1 - spell[i] == p->drift_short_months) ||
+			    (dist[i] == STROOM_DIST_MEDIUM && m + 1 - spell[i] == p->drift_medium_months))
+				stay(sh, w, i, m, ki, control_p, 0, &gl, cm, mm, key, urep, T);
+		}
+
+		/* teams: actual caseload and the intensity multiplier */
+		for (k = 0; k < NT; k++) {
+			double fte = stroom_series_at(&p->team[k].fte, m, 0.0);
+			double cap = p->capacity_intensity_cap, intensity;
+			intensity = clients[k] > 0 ? (fte > 0 ? p->team[k].reference * fte / clients[k] : 0.0)
+						   : cap;
+			if (intensity > cap)
+				intensity = cap;
+			if (intensity < 1.0 / cap)
+				intensity = 1.0 / cap;
+			team_mult[k] = pow(intensity, v[DRAW_ELASTICITY]);
+			res->team[rt * STROOM_MAX_TEAMS + (size_t)k] = clients[k];
+		}
+
+		/* pass 2: the candidates' events. One competing-risk draw among exit to
+		 * work, exit with LKS, other exit, enforcement and a part-time change,
+		 * each with its probability this month; the rest of the candidate
+		 * probability is no event. */
+		for (e = 0; e < nev; e++) {
+			double r[4], hw, hl, ho, he, hp, tot, scale, nd, x;
+			const double *hz;
+			int a, u, g[6], q, ev, ki;
+			i = evlist[e];
+			a = age_band(birth[i], m);
+			u = duration_band(spell[i], m);
+			gc = group_cell(na, dist[i], a, u, type[i], area[i]);
+			ki = instr[i] ? instr[i] - 1 : -1;
+			stroom_rng_draw(key, urep, (uint32_t)i, (uint32_t)m, STROOM_PURPOSE_EXIT, 0, r);
+			hz = w->haz[gc * 2 + pt[i]];
 			hw = hz[0] * tw;
-			if (NT > 0 && w->teamof[i])
-				hw *= team_mult[w->teamof[i] - 1];
+			if (NT > 0) {
+				int tm = teamtab[gc * STROOM_NSTREAM + stream[i]];
+				if (tm)
+					hw *= team_mult[tm - 1];
+			}
 			nd = p->return_nondurable_share * tnd;
 			if (ki >= 0) {
 				const double *iv = v + DRAW_FIXED_COUNT + 3 * ki;
-				if (w->instr_end[i] > m) {
+				if (instr_end[i] > m) {
 					hw *= iv[0];
 					nd *= iv[2];
-				} else if (w->effect_end[i] > m) {
+				} else if (effect_end[i] > m) {
 					hw *= iv[1];
 					nd *= iv[2];
 				}
@@ -602,94 +920,89 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 			hl = hw * p->lks_share;
 			ho = hz[1];
 			he = hz[2];
-			tot = hw + hl + ho + he;
+			hp = pt[i] ? pt_stop : pt_start;
+			tot = hw + hl + ho + he + hp;
 			scale = tot > MAX_EXIT_PROB ? MAX_EXIT_PROB / tot : 1.0;
-			ev = r[0] < hw * scale ? STROOM_IND_EXIT_WORK
-			   : r[0] < (hw + hl) * scale ? STROOM_IND_EXIT_LKS
-			   : r[0] < (hw + hl + ho) * scale ? STROOM_IND_EXIT_OTHER
-			   : r[0] < tot * scale ? STROOM_IND_EXIT_ENFORCEMENT : -1;
-			if (ev >= 0) {
-				for (q = 0; q < 6; q++)
-					COUNT(ev, g[q]);
-				w->instr_end[i] = NO_END;
-				if (ev == STROOM_IND_EXIT_WORK || ev == STROOM_IND_EXIT_LKS) {
-					exits++;
-					/* aftercare, where an instrument offers it and has room */
-					for (k = 0; k < NI; k++) {
-						double r2[4];
-						if (aftercare_cover[k] <= 0.0)
-							continue;
-						stroom_rng_draw(key, urep, (uint32_t)i, um, STROOM_PURPOSE_POLICY,
-								(uint32_t)k + 1, r2);
-						if (r2[0] < aftercare_cover[k] &&
-						    selects(&p->instrument[k].eligible, w, i, m)) {
-							w->instr[i] = (uint8_t)(k + 1);
-							w->instr_end[i] = m + 1 + p->instrument[k].duration_months;
-							w->effect_end[i] = NO_END;
-							istart[k]++;
-							nd *= v[DRAW_FIXED_COUNT + 3 * k + 2];
-							break;
-						}
-					}
-				}
-				if (nd > 1.0)
-					nd = 1.0;
-				w->status[i] = (ev == STROOM_IND_EXIT_WORK || ev == STROOM_IND_EXIT_LKS) && r[2] < nd
-						       ? ST_OFF_NONDURABLE : ST_GONE;
-				if (ev == STROOM_IND_EXIT_LKS)
-					w->lks_end[i] = m + 1 + p->lks_duration_months;
+			/* the events' probability never exceeds the candidate probability
+			 * (checked in the sanitizer build's tests) */
+			assert(tot * scale <= bound[bound_class(dist[i], a, u, pt[i])]);
+			x = r[0] * bound[bound_class(dist[i], a, u, pt[i])];
+			ev = x < hw * scale ? STROOM_IND_EXIT_WORK
+			   : x < (hw + hl) * scale ? STROOM_IND_EXIT_LKS
+			   : x < (hw + hl + ho) * scale ? STROOM_IND_EXIT_OTHER
+			   : x < (hw + hl + ho + he) * scale ? STROOM_IND_EXIT_ENFORCEMENT
+			   : x < tot * scale ? STROOM_IND_PARTTIME : -1;
+			if (ev == STROOM_IND_PARTTIME) {
+				pt[i] ^= 1;
+				ptm[i] = 0;
+				ev = -1;
+			}
+			if (ev < 0) {
+				stay(sh, w, i, m, ki, control_p, 1, &gl, cm, mm, key, urep, T);
 				continue;
 			}
-			/* stays. A control (extra enforcement) finds an irregularity with
-			 * probability control_p; of the findings a share ends the benefit, the
-			 * rest get a sanction; each finding recovers money. */
-			if (r[3] < control_p) {
-				int64_t rec = p->enforcement_recovery_eurocent;
-				int64_t *mr = mm + STROOM_MONEY_RECOVERIES * ng;
-				for (q = 0; q < 6; q++)
-					mr[g[q]] += rec;
-				if (r[3] < control_p * p->enforcement_termination_share) {
-					for (q = 0; q < 6; q++) {
-						COUNT(STROOM_IND_EXIT_ENFORCEMENT, g[q]);
-						COUNT(STROOM_IND_TERMINATIONS, g[q]);
+			groups_of(&gl, w, i, m, g);
+			for (q = 0; q < 6; q++)
+				COUNT(ev, g[q]);
+			instr_end[i] = NO_END;
+			if (ev == STROOM_IND_EXIT_WORK || ev == STROOM_IND_EXIT_LKS) {
+				exits++;
+				/* aftercare, where an instrument offers it and has room */
+				for (k = 0; k < NI; k++) {
+					double r2[4];
+					if (aftercare_cover[k] <= 0.0)
+						continue;
+					stroom_rng_draw(key, urep, (uint32_t)i, (uint32_t)m, STROOM_PURPOSE_POLICY,
+							(uint32_t)k + 1, r2);
+					if (r2[0] < aftercare_cover[k] && selects(&p->instrument[k].eligible, w, i, m)) {
+						instr[i] = (uint8_t)(k + 1);
+						instr_end[i] = m + 1 + p->instrument[k].duration_months;
+						effect_end[i] = NO_END;
+						istart[k]++;
+						nd *= v[DRAW_FIXED_COUNT + 3 * k + 2];
+						break;
 					}
-					w->status[i] = ST_GONE;
-					w->instr_end[i] = NO_END;
+				}
+			}
+			if (nd > 1.0)
+				nd = 1.0;
+			if ((ev == STROOM_IND_EXIT_WORK || ev == STROOM_IND_EXIT_LKS) && r[2] < nd) {
+				status[i] = ST_OFF_NONDURABLE;
+				next_ev[i] = return_month(key, urep, i, m, lam);
+			} else {
+				status[i] = ST_GONE;
+			}
+			if (ev == STROOM_IND_EXIT_LKS)
+				lks_end[i] = m + 1 + p->lks_duration_months;
+		}
+
+		/* the month's stock, part-timers and payments by group cell into the groups */
+		{
+			int d, a, u, ty, ar;
+			int32_t *cc = cm + STROOM_IND_CASELOAD * ng, *cp = cm + STROOM_IND_PARTTIME * ng;
+			int64_t *mb = mm + STROOM_MONEY_BENEFIT * ng, *mi = mm + STROOM_MONEY_INSTRUMENTS * ng;
+			for (d = 0; d < STROOM_NDIST; d++)
+			for (a = 0; a < STROOM_NAGE; a++)
+			for (u = 0; u < STROOM_NDUR; u++)
+			for (ty = 0; ty < STROOM_NTYPE; ty++)
+			for (ar = 0; ar < na; ar++) {
+				const int g[6] = {0, gl.dist + d, gl.area + ar, gl.dur + u, gl.age + a,
+						  gl.type + ty};
+				int q;
+				gc = group_cell(na, d, a, u, ty, ar);
+				if (!gcase[gc])
 					continue;
-				}
-				if (p->enforcement_sanction_months > 0) {
-					w->sanction_end[i] = m + 1 + p->enforcement_sanction_months;
-					for (q = 0; q < 6; q++)
-						COUNT(STROOM_IND_SANCTIONS, g[q]);
-				}
-			}
-			if (w->pt[i] ? r[1] < p->parttime_stop : r[1] < p->parttime_start) {
-				w->pt[i] ^= 1;
-				w->ptm[i] = 0;
-			}
-			/* distance drift when the spell crosses the herijking's boundaries (9
-			 * and 24 months): a household still on benefit when work was expected
-			 * is reassessed one class further; households assessed otherwise keep
-			 * their class */
-			{
-				int32_t dur_next = m + 1 - w->spell[i];
-				if (w->dist[i] == STROOM_DIST_SHORT && dur_next == p->drift_short_months)
-					w->dist[i] = STROOM_DIST_MEDIUM;
-				else if (w->dist[i] == STROOM_DIST_MEDIUM && dur_next == p->drift_medium_months) {
-					w->dist[i] = STROOM_DIST_LONG;
-					if (w->stream[i] == STROOM_STREAM_WERK)
-						w->stream[i] = STROOM_STREAM_PRESTATIE;
+				for (q = 0; q < 6; q++) {
+					cc[g[q]] += gcase[gc];
+					cp[g[q]] += gpt[gc];
+					mb[g[q]] += gben[gc];
+					mi[g[q]] += ginstr[gc];
 				}
 			}
-			/* an instrument that ends now starts its after-effect */
-			if (ki >= 0 && w->instr_end[i] == m + 1)
-				w->effect_end[i] = m + 1 + p->instrument[ki].effect_months;
-			} while (0);
-			/* still needs a visit next month: on benefit, may return, or still
-			 * paid for (LKS, aftercare) */
-			if (w->status[i] != ST_GONE || w->lks_end[i] > m + 1 ||
-			    (w->instr[i] && w->instr_end[i] > m + 1))
-				w->act_next[nn++] = (uint32_t)i;
+			memset(w->gcase, 0, (size_t)ngc * sizeof *w->gcase);
+			memset(w->gpt, 0, (size_t)ngc * sizeof *w->gpt);
+			memset(w->gben, 0, (size_t)ngc * sizeof *w->gben);
+			memset(w->ginstr, 0, (size_t)ngc * sizeof *w->ginstr);
 		}
 		prev_exits = exits;
 		prev_stock = stock;
@@ -705,18 +1018,18 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 			for (ii = 0; ii < nn; ii++) {
 				double rk[4];
 				i = w->act_next[ii];
-				if (w->status[i] != ST_ON || w->instr_end[i] > m + 1 ||
+				if (status[i] != ST_ON || instr_end[i] > m + 1 ||
 				    !selects(&ins->eligible, w, i, m + 1))
 					continue;
 				stroom_rng_draw(key, urep, (uint32_t)i, um, STROOM_PURPOSE_POLICY, 0, rk);
 				w->cand[nc].slot = (uint32_t)i;
 				if (ins->priority == STROOM_PRIORITY_DURATION) /* shortest spell first */
-					w->cand[nc].key = -(double)w->spell[i] + 0.5 * rk[0];
+					w->cand[nc].key = -(double)spell[i] + 0.5 * rk[0];
 				else if (ins->priority == STROOM_PRIORITY_GAIN) /* highest work hazard first */
-					w->cand[nc].key = -w->haz[cell_index(na, w->dist[i],
-							      age_band(w->birth[i], m),
-							      duration_band(w->spell[i], m), w->type[i],
-							      w->area[i], w->pt[i])][0] * (1.0 + 1e-9 * rk[0]);
+					w->cand[nc].key = -w->haz[cell_index(na, dist[i],
+							      age_band(birth[i], m),
+							      duration_band(spell[i], m), type[i],
+							      area[i], pt[i])][0] * (1.0 + 1e-9 * rk[0]);
 				else /* first come: in a random arrival order */
 					w->cand[nc].key = rk[0];
 				nc++;
@@ -725,9 +1038,9 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 				qsort(w->cand, nc, sizeof *w->cand, compare_candidates);
 			for (c = 0; c < nc && c < (size_t)s; c++) {
 				uint32_t h = w->cand[c].slot;
-				w->instr[h] = (uint8_t)(k + 1);
-				w->instr_end[h] = m + 1 + ins->duration_months;
-				w->effect_end[h] = NO_END;
+				instr[h] = (uint8_t)(k + 1);
+				instr_end[h] = m + 1 + ins->duration_months;
+				effect_end[h] = NO_END;
 				istart[k]++;
 			}
 		}
@@ -754,21 +1067,20 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 				a = pick(p->inflow_age, STROOM_NAGE, r[0]);
 				age_band_bounds(a, sh->aow_entry[t], &lo, &hi);
 				age_m = lo + (int32_t)(r2[0] * (double)(hi - lo));
-				w->birth[n] = m + 1 - age_m;
-				w->spell[n] = m + 1;
-				w->pension[n] = w->birth[n] + stroom_rules_pension_age_months(sh->rules, w->birth[n]);
-				w->type[n] = (uint8_t)pick(p->inflow_type, STROOM_NTYPE, r[1]);
-				w->area[n] = (uint8_t)pick(p->inflow_area, na, r[2]);
-				w->dist[n] = (uint8_t)pick(p->inflow_distance, STROOM_NDIST, r[3]);
-				w->stream[n] = a == STROOM_AGE_LT27 ? STROOM_STREAM_OTHER
-					     : w->dist[n] == STROOM_DIST_LONG ? STROOM_STREAM_PRESTATIE
+				birth[n] = m + 1 - age_m;
+				spell[n] = m + 1;
+				pension[n] = birth[n] + stroom_rules_pension_age_months(sh->rules, birth[n]);
+				type[n] = (uint8_t)pick(p->inflow_type, STROOM_NTYPE, r[1]);
+				area[n] = (uint8_t)pick(p->inflow_area, na, r[2]);
+				dist[n] = (uint8_t)pick(p->inflow_distance, STROOM_NDIST, r[3]);
+				stream[n] = a == STROOM_AGE_LT27 ? STROOM_STREAM_OTHER
+					     : dist[n] == STROOM_DIST_LONG ? STROOM_STREAM_PRESTATIE
 									      : STROOM_STREAM_WERK;
-				w->pt[n] = 0;
-				w->ptm[n] = 0;
-				w->prev[n] = 0;
-				w->lks_end[n] = 0;
-				w->instr[n] = 0;
-				w->instr_end[n] = w->effect_end[n] = w->sanction_end[n] = NO_END;
+				pt[n] = 0;
+				ptm[n] = 0;
+				lks_end[n] = 0;
+				instr[n] = 0;
+				instr_end[n] = effect_end[n] = sanction_end[n] = NO_END;
 				groups_of(&gl, w, n, m + 1, g);
 				/* the gate: the search period for a share of the young, selection */
 				if ((a == STROOM_AGE_LT27 &&
@@ -785,7 +1097,8 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 						COUNT(STROOM_IND_INFLOW_PREVENTED, g[q]);
 					continue;
 				}
-				w->status[n] = ST_ON;
+				status[n] = ST_ON;
+				draw_gap(w, key, urep, n, res->start, T, m + 1, 0);
 				for (q = 0; q < 6; q++)
 					COUNT(STROOM_IND_INFLOW_NEW, g[q]);
 				w->act_next[nn++] = (uint32_t)n;
@@ -1075,7 +1388,7 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	}
 	for (i = 0; i < nthreads; i++) {
 		workers[i].sh = &sh;
-		if ((err = workspace_init(a, &workers[i].ws, sh.cap)) != 0)
+		if ((err = workspace_init(a, &workers[i].ws, sh.cap, res->months)) != 0)
 			goto cleanup_workers;
 	}
 	for (i = 0; i < nthreads; i++) {

@@ -220,6 +220,82 @@ static void test_hazards_k_sigma(void **state)
 
 
 /*
+ * Exit rates that differ by duration band (work) and age band (other), with
+ * part-time changes competing, distance drift and households crossing bands
+ * during the run: the engine draws events only in candidate months (thinning,
+ * docs/model.md), redrawn whenever a household's class changes, so this checks
+ * that the thinned draws give each month exactly the configured hazards. The
+ * expected exits per month are the stock of each band times its hazard; summed
+ * over months and replicates, the observed exits lie within 4 sigma.
+ */
+static void test_hazards_by_band_k_sigma(void **state)
+{
+	static const double wdur[STROOM_NDUR] = {1.6, 1.0, 0.5, 0.2};
+	static const double oage[STROOM_NAGE] = {2.0, 1.0, 0.6, 0.3};
+	stroom_params p = small_params(4000, 24, "2026-12");
+	stroom_results *r;
+	double ew = 0, vw = 0, ow = 0, eo = 0, vo = 0, oo = 0, base = 0.03;
+	int k, rep, t, T;
+	(void)state;
+	p.n_teams = 0;
+	p.labour_index.n = 0;
+	p.work_shock.n = 0;
+	for (k = 0; k < STROOM_NDIST; k++)
+		p.work_distance[k] = base;
+	for (k = 0; k < STROOM_NAGE; k++) {
+		p.work_age[k] = 1;
+		p.other_age[k] = oage[k];
+	}
+	for (k = 0; k < STROOM_NDUR; k++) {
+		p.work_duration[k] = wdur[k];
+		p.other_duration[k] = 1;
+	}
+	for (k = 0; k < STROOM_NTYPE; k++)
+		p.work_type[k] = 1;
+	for (k = 0; k < p.n_areas; k++)
+		p.work_area[k] = 1;
+	p.parttime_work_multiplier = 1;
+	p.parttime_start = 0.02;
+	p.parttime_stop = 0.08;
+	/* nobody reaches pension age within the horizon */
+	p.pop_age[STROOM_AGE_40_54] += p.pop_age[STROOM_AGE_55P];
+	p.pop_age[STROOM_AGE_55P] = 0;
+	p.inflow_age[STROOM_AGE_40_54] += p.inflow_age[STROOM_AGE_55P];
+	p.inflow_age[STROOM_AGE_55P] = 0;
+	p.pop_age_x_duration_long = 1.0;
+	r = run(&p, 2);
+	T = stroom_results_months(r);
+	for (rep = 0; rep < 24; rep++)
+		for (t = 0; t < T; t++) {
+			for (k = 0; k < STROOM_NDUR; k++) {
+				double n = stroom_results_value(r, rep, t, STROOM_IND_CASELOAD,
+					stroom_results_group_index(r, stroom_duration_band_name(k)));
+				double h = base * wdur[k] * (1 + p.lks_share);
+				ew += n * h;
+				vw += n * h * (1 - h);
+			}
+			for (k = 0; k < STROOM_NAGE; k++) {
+				double n = stroom_results_value(r, rep, t, STROOM_IND_CASELOAD,
+					stroom_results_group_index(r, stroom_age_band_name(k)));
+				double h = p.other_base * oage[k];
+				eo += n * h;
+				vo += n * h * (1 - h);
+			}
+			ow += stroom_results_value(r, rep, t, STROOM_IND_EXIT_WORK, 0) +
+			      stroom_results_value(r, rep, t, STROOM_IND_EXIT_LKS, 0);
+			oo += stroom_results_value(r, rep, t, STROOM_IND_EXIT_OTHER, 0);
+			assert_int_equal(stroom_results_value(r, rep, t, STROOM_IND_EXIT_PENSION, 0), 0);
+		}
+	print_message("work+lks exits: observed %.0f expected %.1f z %.2f\n", ow, ew, (ow - ew) / sqrt(vw));
+	print_message("other exits: observed %.0f expected %.1f z %.2f\n", oo, eo, (oo - eo) / sqrt(vo));
+	assert_true(ew > 10000 && eo > 10000);
+	assert_true(fabs(ow - ew) < 4.0 * sqrt(vw));
+	assert_true(fabs(oo - eo) < 4.0 * sqrt(vo));
+	stroom_results_free(r);
+}
+
+
+/*
  * Returns: a non-durable exit (probability q) comes back with the monthly hazard
  * lambda = 1 - (1 - p12/q)^(1/12). Given the exits to work and LKS observed in
  * each month s, the expected returns in month t are
@@ -335,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_threads_identical),
 		cmocka_unit_test(test_seed),
 		cmocka_unit_test(test_hazards_k_sigma),
+		cmocka_unit_test(test_hazards_by_band_k_sigma),
 		cmocka_unit_test(test_returns_k_sigma),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_enomem),

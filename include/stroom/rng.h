@@ -18,13 +18,16 @@ extern "C" {
 
 /* Purposes: each kind of decision draws from its own stream. */
 enum {
-	STROOM_PURPOSE_EXIT = 1,        /* competing-risk exit, part-time change, durability, return */
+	STROOM_PURPOSE_EXIT = 1,        /* a candidate month's competing-risk event and durability */
 	STROOM_PURPOSE_INFLOW_COUNT = 2,/* the month's number of new households */
 	STROOM_PURPOSE_NEW = 3,         /* attributes of a new household */
 	STROOM_PURPOSE_SYNTH = 4,       /* population synthesis */
 	STROOM_PURPOSE_SYNTH_CELL = 5,  /* population integerisation */
 	STROOM_PURPOSE_PRIOR = 6,       /* a parameter drawn from its prior, once per replicate */
-	STROOM_PURPOSE_POLICY = 7       /* policy draws: instrument allocation, gate, controls */
+	STROOM_PURPOSE_POLICY = 7,      /* policy draws: instrument allocation, gate */
+	STROOM_PURPOSE_GAP = 8,         /* the time to a household's next candidate month */
+	STROOM_PURPOSE_RETURN = 9,      /* the month of return after a non-durable exit */
+	STROOM_PURPOSE_CONTROL = 10     /* an extra control (enforcement) in a month */
 };
 
 /* The four raw 32-bit outputs of Philox4x32-10 for the given counter and key. */
