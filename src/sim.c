@@ -138,9 +138,9 @@ static group_layout layout_for(int n_areas)
 	return g;
 }
 
-/* An instrument candidate: sort key and household slot. */
+/* An instrument candidate: sort key and household slot (ties go to the lower slot). */
 typedef struct candidate {
-	double key;
+	float key;
 	uint32_t slot;
 } candidate;
 
@@ -150,6 +150,13 @@ typedef struct candidate {
 #define NGC_MAX (STROOM_NDIST * STROOM_NAGE * STROOM_NDUR * STROOM_NTYPE * STROOM_MAX_AREAS)
 /* No candidate month (or return) within the horizon. */
 #define NEVER INT32_MAX
+/* Count cells: group cell x part-time x stream, what the stock is counted by in
+ * the loop (the groups, the part-timers and the teams' clients follow from it). */
+#define NCC (NGC_MAX * 2 * STROOM_NSTREAM)
+static inline int count_cell(int gc, int pt, int stream)
+{
+	return (gc * 2 + pt) * STROOM_NSTREAM + stream;
+}
 /* Bound classes: distance x age band x duration band x part-time, the classes a
  * household's candidate months are drawn for (redrawn whenever one changes). */
 #define NBOUND (STROOM_NDIST * STROOM_NAGE * STROOM_NDUR * 2)
@@ -159,9 +166,9 @@ static inline int bound_class(int d, int a, int u, int pt)
 }
 
 /*
- * Per-thread workspace: the households of one replicate (struct of arrays, 64
- * bytes a slot: eight int32, eight uint8, two uint32 active-list entries and a
- * 16-byte allocation entry) and the month's tables.
+ * Per-thread workspace: the households of one replicate (struct of arrays, 63
+ * bytes a slot: nine int32, nine uint8, one uint16, two uint32 active-list
+ * entries and an 8-byte allocation entry) and the month's tables.
  */
 typedef struct workspace {
 	size_t cap;
@@ -173,6 +180,12 @@ typedef struct workspace {
 	int32_t *next_ev;        /* on benefit: the next candidate month (thinning, see
 				    docs/model.md); off after a non-durable exit: the month
 				    of return; NEVER = none within the horizon */
+	int32_t *next_chg;       /* on benefit: the first month in which anything about the
+				    household can change (its candidate month, a band, a
+				    drift, pension, ...); before it the month is the cached
+				    cell and benefit class and nothing else */
+	uint16_t *ccell;         /* cached: its count cell (see count_cell) */
+	uint8_t *bcls;           /* cached: benefit class (+ BEN_CELLS while sanctioned) */
 	uint8_t *type, *area, *dist, *stream, *pt, *status;
 	uint8_t *ptm;            /* months of part-time work in this spell (capped at 255) */
 	uint8_t *instr;          /* instrument k + 1 (current or last), 0 = none */
@@ -189,8 +202,8 @@ typedef struct workspace {
 				    bound of the events' total probability in that class */
 	double *cum;             /* [bound class][t]: cumulative -log(1 - bound), t = 0..T */
 	uint8_t *teamtab;        /* [group cell][stream]: serving team k + 1 this month */
-	int32_t *gcase, *gpt;    /* [group cell]: stock and part-timers on the 1st */
-	int64_t *gben, *ginstr;  /* [group cell]: benefit and instrument costs this month */
+	int32_t *gcase;          /* [count cell]: stock on the 1st */
+	int64_t *gben, *ginstr;  /* [count cell]: benefit and instrument costs this month */
 	stroom_gsl_philox gsl;
 } workspace;
 
@@ -248,15 +261,15 @@ static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap, i
 	size_t nb = (size_t)T * NBOUND + (size_t)NBOUND * ((size_t)T + 1);
 	memset(w, 0, sizeof *w);
 	w->cap = cap;
-	w->birth = stroom_malloc(a, cap * 8 * sizeof(int32_t));
-	w->type = stroom_malloc(a, cap * 8);
+	w->birth = stroom_malloc(a, cap * 9 * sizeof(int32_t) + cap * sizeof(uint16_t));
+	w->type = stroom_malloc(a, cap * 9);
 	w->haz = stroom_malloc(a, NCELL_MAX * sizeof *w->haz);
 	w->cand = stroom_malloc(a, cap * sizeof *w->cand);
 	w->act_block = stroom_malloc(a, 2 * cap * sizeof *w->act_block);
 	w->bound = stroom_malloc(a, nb * sizeof(double));
 	/* the group-cell tables: two int64 arrays, two int32 arrays, the team table */
-	w->gben = stroom_calloc(a, 1, NGC_MAX * (2 * sizeof(int64_t) + 2 * sizeof(int32_t) +
-						 STROOM_NSTREAM));
+	w->gben = stroom_calloc(a, 1, NCC * (2 * sizeof(int64_t) + sizeof(int32_t)) +
+					  NGC_MAX * STROOM_NSTREAM);
 	w->act = w->act_block;
 	if (!w->birth || !w->type || !w->haz || !w->cand || !w->act_block || !w->bound || !w->gben) {
 		workspace_free(a, w);
@@ -269,6 +282,8 @@ static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap, i
 	w->effect_end = w->instr_end + cap;
 	w->sanction_end = w->effect_end + cap;
 	w->next_ev = w->sanction_end + cap;
+	w->next_chg = w->next_ev + cap;
+	w->ccell = (uint16_t *)(void *)(w->next_chg + cap);
 	w->area = w->type + cap;
 	w->dist = w->area + cap;
 	w->stream = w->dist + cap;
@@ -276,12 +291,12 @@ static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap, i
 	w->status = w->pt + cap;
 	w->ptm = w->status + cap;
 	w->instr = w->ptm + cap;
+	w->bcls = w->instr + cap;
 	w->act_next = w->act_block + cap;
 	w->cum = w->bound + (size_t)T * NBOUND;
-	w->ginstr = w->gben + NGC_MAX;
-	w->gcase = (int32_t *)(w->ginstr + NGC_MAX);
-	w->gpt = w->gcase + NGC_MAX;
-	w->teamtab = (uint8_t *)(w->gpt + NGC_MAX);
+	w->ginstr = w->gben + NCC;
+	w->gcase = (int32_t *)(void *)(w->ginstr + NCC);
+	w->teamtab = (uint8_t *)(w->gcase + NCC);
 	stroom_gsl_philox_init(&w->gsl);
 	return 0;
 }
@@ -622,6 +637,49 @@ static inline int stay(const shared *sh, workspace *w, size_t i, stroom_month m,
 }
 
 /*
+ * After month m, for a household still on benefit: its group cell and benefit
+ * class in month m + 1, and the first month from m + 1 on in which anything
+ * about it can change, so the months before are a counted stock and a paid
+ * benefit and nothing else (the fast path of pass 1). Changes: its candidate
+ * month, an age or duration band or the benefit's age class (21) starting, a
+ * drift (at the end of its month), pension, the end of a sanction, the
+ * disregard months of part-time work running, an instrument or its
+ * after-effect.
+ */
+static inline void refresh(const shared *sh, workspace *w, size_t i, stroom_month m)
+{
+	static const int32_t dur_at[] = {12, 24, 60};
+	static const int32_t age_at[] = {21 * 12, 27 * 12, 40 * 12, 55 * 12};
+	const stroom_params *p = sh->p;
+	const stroom_month n1 = m + 1;
+	const int32_t birth = w->birth[i], spell = w->spell[i];
+	int32_t nc = w->pension[i] < w->next_ev[i] ? w->pension[i] : w->next_ev[i], e;
+	int sanctioned = w->sanction_end[i] > n1;
+	size_t k;
+	w->ccell[i] = (uint16_t)count_cell(group_cell(p->n_areas, w->dist[i], age_band(birth, n1),
+						      duration_band(spell, n1), w->type[i], w->area[i]),
+					   w->pt[i], w->stream[i]);
+	w->bcls[i] = (uint8_t)(ben_cell(w->type[i], n1 - birth, w->pt[i], w->ptm[i]) +
+			       (sanctioned ? BEN_CELLS : 0));
+	for (k = 0; k < STROOM_ARRAY_LEN(dur_at); k++)
+		if ((e = spell + dur_at[k]) >= n1 && e < nc)
+			nc = e;
+	for (k = 0; k < STROOM_ARRAY_LEN(age_at); k++)
+		if ((e = birth + age_at[k]) >= n1 && e < nc)
+			nc = e;
+	if (w->dist[i] == STROOM_DIST_SHORT && (e = spell + p->drift_short_months - 1) >= n1 && e < nc)
+		nc = e;
+	if (w->dist[i] == STROOM_DIST_MEDIUM && (e = spell + p->drift_medium_months - 1) >= n1 && e < nc)
+		nc = e;
+	if (sanctioned && w->sanction_end[i] < nc)
+		nc = w->sanction_end[i];
+	if ((w->pt[i] && w->ptm[i] < BEN_DISREGARD_MONTHS) ||
+	    (w->instr[i] && (w->instr_end[i] >= n1 || w->effect_end[i] > n1)))
+		nc = n1;
+	w->next_chg[i] = nc < n1 ? n1 : nc;
+}
+
+/*
  * Runs replicate rep in workspace w, writing its counts. Returns 0, or
  * STROOM_ERROR when the inflow outgrows the workspace (detail set in sh).
  *
@@ -646,7 +704,9 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 	double *v = res->drawn + (size_t)rep * DRAW_MAX;
 	double team_mult[STROOM_MAX_TEAMS], aftercare_cover[STROOM_MAX_INSTRUMENTS];
 	const double pt_start = p->parttime_start, pt_stop = p->parttime_stop;
-	int32_t clients[STROOM_MAX_TEAMS];
+	int32_t clients_block[STROOM_MAX_TEAMS + 1], *const clients = clients_block; /* [0]: no team */
+	int64_t bens[2 * BEN_CELLS];
+	int slow_month;
 	uint32_t *const evlist = (uint32_t *)(void *)w->cand;
 	size_t n = h0->n, i, ii, nn;
 	int t, k, prev_exits = 0, prev_stock = (int)h0->n;
@@ -655,11 +715,13 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 	int32_t *const birth = w->birth, *const spell = w->spell, *const lks_end = w->lks_end;
 	int32_t *const pension = w->pension, *const instr_end = w->instr_end;
 	int32_t *const effect_end = w->effect_end, *const sanction_end = w->sanction_end;
-	int32_t *const next_ev = w->next_ev;
+	int32_t *const next_ev = w->next_ev, *const next_chg = w->next_chg;
+	const uint16_t *const ccell = w->ccell;
+	const uint8_t *const bcls = w->bcls;
 	uint8_t *const type = w->type, *const area = w->area, *const dist = w->dist;
 	uint8_t *const stream = w->stream, *const pt = w->pt, *const status = w->status;
 	uint8_t *const ptm = w->ptm, *const instr = w->instr, *const teamtab = w->teamtab;
-	int32_t *const gcase = w->gcase, *const gpt = w->gpt;
+	int32_t *const gcase = w->gcase;
 	int64_t *const gben = w->gben, *const ginstr = w->ginstr;
 
 	draw_parameters(sh, rep, v);
@@ -681,6 +743,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 	w->act_next = w->act_block + w->cap;
 	for (i = 0; i < n; i++) {
 		instr_end[i] = effect_end[i] = sanction_end[i] = NO_END;
+		next_chg[i] = res->start; /* the first month takes the slow path */
 		w->act[i] = (uint32_t)i;
 		draw_gap(w, key, urep, i, res->start, T, res->start, 0);
 	}
@@ -699,7 +762,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 		int32_t *istart = t < T ? res->istart + rt * STROOM_MAX_INSTRUMENTS : NULL;
 		const double *bound = w->bound + (size_t)t * NBOUND;
 		double pressure, tw, tnd, control_p;
-		int exits = 0, stock = 0, gc;
+		int exits = 0, gc;
 		size_t nev = 0, e;
 		unsigned n_new, j;
 
@@ -738,7 +801,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 					}
 				teamtab[group_cell(na, d, a, u, ty, ar) * STROOM_NSTREAM + s] = tm;
 			}
-			memset(clients, 0, sizeof clients);
+			memset(clients_block, 0, sizeof clients_block);
 		}
 		/* aftercare: the share of this month's exits to work it can take */
 		for (k = 0; k < NI; k++) {
@@ -757,14 +820,32 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 		if (control_p > 1.0)
 			control_p = 1.0;
 
+		/* the month's benefit by cached class: [0, BEN_CELLS) as paid, then the
+		 * same classes less a sanction (a share of the norm) */
+		for (k = 0; k < BEN_CELLS; k++) {
+			int64_t cut = (nrm[k] * p->enforcement_sanction_pct + 50) / 100;
+			bens[k] = ben[k];
+			bens[BEN_CELLS + k] = cut >= ben[k] ? 0 : ben[k] - cut;
+		}
+		slow_month = control_p > 0.0;
+
 		/* pass 1: every active household */
 		nn = 0;
 		for (ii = 0; ii < w->n_act; ii++) {
 			uint8_t st;
 			int32_t age_m;
-			int a, u, g[6], q, ki;
+			int a, u, g[6], q, ki, cc;
 			i = w->act[ii];
 			st = status[i];
+			if (st == ST_ON && m < next_chg[i] && !slow_month) {
+				/* the fast path: nothing can change this month; count and pay
+				 * by the cached cell and class */
+				const int c = ccell[i];
+				gcase[c]++;
+				gben[c] += bens[bcls[i]];
+				w->act_next[nn++] = (uint32_t)i;
+				continue;
+			}
 			if (st != ST_ON) {
 				if (lks_end[i] > m) {
 					/* the wage-cost subsidy runs on after an exit with LKS;
@@ -806,6 +887,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 						for (q = 0; q < 6; q++)
 							COUNT(STROOM_IND_INFLOW_RETURN, g[q]);
 						draw_gap(w, key, urep, i, res->start, T, m + 1, 0);
+						next_chg[i] = m + 1;
 					}
 				}
 				if (keep(w, i, m))
@@ -818,9 +900,8 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 			a = age_band(birth[i], m);
 			u = duration_band(spell[i], m);
 			gc = group_cell(na, dist[i], a, u, type[i], area[i]);
-			stock++;
-			gcase[gc]++;
-			gpt[gc] += pt[i];
+			cc = count_cell(gc, pt[i], stream[i]);
+			gcase[cc]++;
 			{ /* this month's benefit, paid to everyone on benefit on the 1st,
 			     less a sanction (a share of the norm) while one runs */
 				int bc = ben_cell(type[i], age_m, pt[i], ptm[i]);
@@ -829,19 +910,14 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 					int64_t cut = (nrm[bc] * p->enforcement_sanction_pct + 50) / 100;
 					amount = cut >= amount ? 0 : amount - cut;
 				}
-				gben[gc] += amount;
+				gben[cc] += amount;
 				if (pt[i] && ptm[i] < 255)
 					ptm[i]++;
-			}
-			if (NT > 0) {
-				int tm = teamtab[gc * STROOM_NSTREAM + stream[i]];
-				if (tm)
-					clients[tm - 1]++;
 			}
 			ki = instr[i] ? instr[i] - 1 : -1;
 			if (ki >= 0 && instr_end[i] > m) {
 				ipart[ki]++;
-				ginstr[gc] += p->instrument[ki].cost_eurocent;
+				ginstr[cc] += p->instrument[ki].cost_eurocent;
 			}
 			if (m >= pension[i]) {
 				status[i] = ST_GONE;
@@ -869,20 +945,29 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 			    (dist[i] == STROOM_DIST_SHORT && m + 1 - spell[i] == p->drift_short_months) ||
 			    (dist[i] == STROOM_DIST_MEDIUM && m + 1 - spell[i] == p->drift_medium_months))
 				stay(sh, w, i, m, ki, control_p, 0, &gl, cm, mm, key, urep, T);
+			if (status[i] == ST_ON)
+				refresh(sh, w, i, m);
 		}
 
+		/* teams: clients on the 1st from the stock by count cell (slot 0: no team) */
+		if (NT > 0) {
+			int c, ncc = 2 * STROOM_NSTREAM * ngc;
+			for (c = 0; c < ncc; c++)
+				clients[teamtab[(c / (2 * STROOM_NSTREAM)) * STROOM_NSTREAM + c % STROOM_NSTREAM]] +=
+					gcase[c];
+		}
 		/* teams: actual caseload and the intensity multiplier */
 		for (k = 0; k < NT; k++) {
 			double fte = stroom_series_at(&p->team[k].fte, m, 0.0);
 			double cap = p->capacity_intensity_cap, intensity;
-			intensity = clients[k] > 0 ? (fte > 0 ? p->team[k].reference * fte / clients[k] : 0.0)
-						   : cap;
+			int32_t nk = clients[k + 1];
+			intensity = nk > 0 ? (fte > 0 ? p->team[k].reference * fte / nk : 0.0) : cap;
 			if (intensity > cap)
 				intensity = cap;
 			if (intensity < 1.0 / cap)
 				intensity = 1.0 / cap;
 			team_mult[k] = pow(intensity, v[DRAW_ELASTICITY]);
-			res->team[rt * STROOM_MAX_TEAMS + (size_t)k] = clients[k];
+			res->team[rt * STROOM_MAX_TEAMS + (size_t)k] = nk;
 		}
 
 		/* pass 2: the candidates' events. One competing-risk draw among exit to
@@ -937,6 +1022,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 				ptm[i] = 0;
 				ev = -1;
 			}
+			next_chg[i] = m + 1; /* next month takes the slow path */
 			if (ev < 0) {
 				stay(sh, w, i, m, ki, control_p, 1, &gl, cm, mm, key, urep, T);
 				continue;
@@ -989,23 +1075,32 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 				const int g[6] = {0, gl.dist + d, gl.area + ar, gl.dur + u, gl.age + a,
 						  gl.type + ty};
 				int q;
-				gc = group_cell(na, d, a, u, ty, ar);
-				if (!gcase[gc])
+				gc = 2 * group_cell(na, d, a, u, ty, ar);
+				int32_t n_all = 0, n_pt = 0;
+				int64_t b_all = 0, i_all = 0;
+				int c0 = count_cell(gc / 2, 0, 0), c;
+				for (c = c0; c < c0 + 2 * STROOM_NSTREAM; c++) {
+					n_all += gcase[c];
+					b_all += gben[c];
+					i_all += ginstr[c];
+					if (c >= c0 + STROOM_NSTREAM)
+						n_pt += gcase[c];
+				}
+				if (!n_all)
 					continue;
 				for (q = 0; q < 6; q++) {
-					cc[g[q]] += gcase[gc];
-					cp[g[q]] += gpt[gc];
-					mb[g[q]] += gben[gc];
-					mi[g[q]] += ginstr[gc];
+					cc[g[q]] += n_all;
+					cp[g[q]] += n_pt;
+					mb[g[q]] += b_all;
+					mi[g[q]] += i_all;
 				}
 			}
-			memset(w->gcase, 0, (size_t)ngc * sizeof *w->gcase);
-			memset(w->gpt, 0, (size_t)ngc * sizeof *w->gpt);
-			memset(w->gben, 0, (size_t)ngc * sizeof *w->gben);
-			memset(w->ginstr, 0, (size_t)ngc * sizeof *w->ginstr);
+			memset(w->gcase, 0, 2 * STROOM_NSTREAM * (size_t)ngc * sizeof *w->gcase);
+			memset(w->gben, 0, 2 * STROOM_NSTREAM * (size_t)ngc * sizeof *w->gben);
+			memset(w->ginstr, 0, 2 * STROOM_NSTREAM * (size_t)ngc * sizeof *w->ginstr);
 		}
 		prev_exits = exits;
-		prev_stock = stock;
+		prev_stock = cm[STROOM_IND_CASELOAD * ng]; /* the stock on the 1st, all */
 
 		/* instruments on benefit: this month's starts go to eligible households
 		 * not in an instrument, by the instrument's priority rule */
@@ -1024,14 +1119,16 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 				stroom_rng_draw(key, urep, (uint32_t)i, um, STROOM_PURPOSE_POLICY, 0, rk);
 				w->cand[nc].slot = (uint32_t)i;
 				if (ins->priority == STROOM_PRIORITY_DURATION) /* shortest spell first */
-					w->cand[nc].key = -(double)spell[i] + 0.5 * rk[0];
+					w->cand[nc].key = (float)((m + 1 - spell[i]) + 0.5 * rk[0]);
 				else if (ins->priority == STROOM_PRIORITY_GAIN) /* highest work hazard first */
-					w->cand[nc].key = -w->haz[cell_index(na, dist[i],
+					/* ties in random order: a relative perturbation of at most
+					 * 1e-5, above float's resolution */
+					w->cand[nc].key = (float)(-w->haz[cell_index(na, dist[i],
 							      age_band(birth[i], m),
 							      duration_band(spell[i], m), type[i],
-							      area[i], pt[i])][0] * (1.0 + 1e-9 * rk[0]);
+							      area[i], pt[i])][0] * (1.0 + 1e-5 * rk[0]));
 				else /* first come: in a random arrival order */
-					w->cand[nc].key = rk[0];
+					w->cand[nc].key = (float)rk[0];
 				nc++;
 			}
 			if ((size_t)s < nc)
@@ -1041,6 +1138,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 				instr[h] = (uint8_t)(k + 1);
 				instr_end[h] = m + 1 + ins->duration_months;
 				effect_end[h] = NO_END;
+				next_chg[h] = m + 1; /* in an instrument: the slow path */
 				istart[k]++;
 			}
 		}
@@ -1099,6 +1197,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 				}
 				status[n] = ST_ON;
 				draw_gap(w, key, urep, n, res->start, T, m + 1, 0);
+				next_chg[n] = m + 1;
 				for (q = 0; q < 6; q++)
 					COUNT(STROOM_IND_INFLOW_NEW, g[q]);
 				w->act_next[nn++] = (uint32_t)n;
