@@ -1,15 +1,21 @@
 /*
- * sim.c: the monthly engine. One replicate is a loop over months; each month
- * visits every household once (struct of arrays; docs/model.md gives the order
- * of events and docs/policy.md the levers):
+ * sim.c: the monthly engine. One replicate is a loop over months; each month is
+ * two passes over the households (struct of arrays; docs/model.md gives the
+ * order of events and docs/policy.md the levers):
  *
- *   teams:       count each team's clients (households on benefit it serves) and
- *                turn its actual caseload into an intensity multiplier;
- *   on benefit:  count the stock (1st of the month) and pay the month's benefit ->
- *                pension-age exit -> one competing-risk draw among exit to work,
- *                exit with LKS, other exit and enforcement -> if staying: a
- *                control (extra enforcement), part-time change, distance drift;
- *   off after work/LKS and not durable: return with a constant monthly hazard;
+ *   pass 1, every active household:
+ *     on benefit: count the stock (1st of the month) by count cell and pay the
+ *                 month's benefit; when nothing can change this month (the
+ *                 cached next_chg lies ahead) that is all (the fast path);
+ *                 otherwise pension-age exit, band changes, and, unless this is
+ *                 its candidate month, a control (extra enforcement) and the
+ *                 distance drift;
+ *     off after work/LKS and not durable: return in the month drawn at the exit;
+ *   teams:       clients from the counts, and each team's intensity multiplier;
+ *   pass 2, the month's candidates: one competing-risk draw among exit to work,
+ *                exit with LKS, other exit, enforcement and a part-time change,
+ *                against the household's candidate probability (thinning, see
+ *                "Candidate months" in docs/model.md); then as pass 1;
  *   instruments: free slots go to eligible households by the instrument's
  *                priority rule;
  *   then the month's new households arrive (Poisson count, composition mix),
