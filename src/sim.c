@@ -259,6 +259,13 @@ static void workspace_free(const stroom_allocator *a, workspace *w)
 	memset(w, 0, sizeof *w);
 }
 
+/* Bytes of workspace per household slot: the int32 and uint8 blocks, the cached
+ * count cell, the two active lists and the allocation entry (workspace_init). */
+#define SLOT_BYTES (9 * sizeof(int32_t) + 9 * sizeof(uint8_t) + sizeof(uint16_t) + \
+		    2 * sizeof(uint32_t) + sizeof(candidate))
+
+size_t stroom_sim_state_bytes(void) { return SLOT_BYTES; }
+
 /* Allocates a workspace for cap households and T months: one block of int32
  * arrays, one of uint8 arrays, and the per-replicate tables. Returns 0 or
  * STROOM_ENOMEM. */
@@ -272,6 +279,9 @@ static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap, i
 	w->haz = stroom_malloc(a, NCELL_MAX * sizeof *w->haz);
 	w->cand = stroom_malloc(a, cap * sizeof *w->cand);
 	w->act_block = stroom_malloc(a, 2 * cap * sizeof *w->act_block);
+	/* the per-slot allocations above are what stroom_sim_state_bytes reports */
+	assert(9 * sizeof(int32_t) + sizeof(uint16_t) + 9 + sizeof *w->cand + 2 * sizeof *w->act_block ==
+	       SLOT_BYTES);
 	w->bound = stroom_malloc(a, nb * sizeof(double));
 	/* the group-cell tables: two int64 arrays, two int32 arrays, the team table */
 	w->gben = stroom_calloc(a, 1, NCC * (2 * sizeof(int64_t) + sizeof(int32_t)) +

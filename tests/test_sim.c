@@ -389,6 +389,14 @@ static void test_enomem(void **state)
 	stroom_population_free(pop);
 }
 
+/* The bound: at most 64 bytes of state per simulated household. */
+static void test_state_bytes(void **state)
+{
+	(void)state;
+	print_message("state per household slot: %zu bytes\n", stroom_sim_state_bytes());
+	assert_true(stroom_sim_state_bytes() <= 64);
+}
+
 static void test_bad_params(void **state)
 {
 	stroom_params p = small_params(500, 2, "2024-06");
@@ -416,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_enomem),
 		cmocka_unit_test(test_bad_params),
+		cmocka_unit_test(test_state_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -83,6 +83,10 @@ STROOM_API int stroom_sim_run(stroom_results **out, const stroom_params *params,
 			      const stroom_population *pop, const stroom_sim_options *opts);
 STROOM_API void stroom_results_free(stroom_results *r);
 
+/* Bytes of engine state per household slot (each thread's workspace holds the
+ * starting households plus the horizon's largest plausible inflow). */
+STROOM_API size_t stroom_sim_state_bytes(void);
+
 STROOM_API int stroom_results_replicates(const stroom_results *r);
 STROOM_API int stroom_results_months(const stroom_results *r);   /* params end - start + 1 */
 STROOM_API stroom_month stroom_results_start(const stroom_results *r);
