@@ -107,26 +107,6 @@ static int parse_count(const char *opt, const char *s, unsigned long long lo, un
 	return 0;
 }
 
-/* Does the scenario draw any parameter from a distribution? */
-static int has_drawn_priors(const stroom_params *p)
-{
-	const stroom_prior *pr[] = {&p->capacity_elasticity, &p->gate_search_effect,
-				    &p->gate_selection,       &p->prevention_effect,
-				    &p->enforcement_detection, &p->targets_work,
-				    &p->targets_nondurable};
-	size_t i;
-	int k;
-	for (i = 0; i < sizeof pr / sizeof pr[0]; i++)
-		if (pr[i]->dist != STROOM_PRIOR_FIXED)
-			return 1;
-	for (k = 0; k < p->n_instruments; k++)
-		if (p->instrument[k].lockin.dist != STROOM_PRIOR_FIXED ||
-		    p->instrument[k].effect.dist != STROOM_PRIOR_FIXED ||
-		    p->instrument[k].durability.dist != STROOM_PRIOR_FIXED)
-			return 1;
-	return 0;
-}
-
 /* Options shared by run and compare. */
 typedef struct run_opts {
 	int replicates, threads, have_seed;
@@ -299,7 +279,7 @@ static int cmd_run(int argc, char **argv)
 		goto cleanup;
 	/* the same run with every prior at its central value: how much of the
 	 * interval the priors make (skipped when nothing is drawn) */
-	if (!fixed && has_drawn_priors(&p)) {
+	if (!fixed && stroom_params_prior_count(&p) > 0) {
 		/* the Monte Carlo width needs fewer replicates than the forecast: at
 		 * most CENTRAL_REPLICATES (the first ones, the same draws as a run
 		 * with that many) */

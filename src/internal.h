@@ -5,6 +5,7 @@
 #define STROOM_INTERNAL_H
 
 #include <stroom/common.h>
+#include <stroom/scenario.h>
 
 /* Sets the thread's error detail (printf format) and returns code. */
 int stroom_error_set(int code, const char *fmt, ...)
@@ -42,5 +43,32 @@ void stroom_sbuf_printf(stroom_sbuf *b, const char *fmt, ...)
 	;
 
 #define STROOM_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * The draws of one replicate (prior.c), in the order of the results' drawn
+ * parameters: the policy priors, then each instrument's lockin, effect and
+ * durability (STROOM_DRAW_FIXED_COUNT + 3k + 0/1/2), then the uncertain table.
+ * The position of a policy prior is also its draw id.
+ */
+enum {
+	STROOM_DRAW_ELASTICITY,
+	STROOM_DRAW_SEARCH_EFFECT,
+	STROOM_DRAW_SELECTION,
+	STROOM_DRAW_PREVENTION,
+	STROOM_DRAW_DETECTION,
+	STROOM_DRAW_TARGETS_WORK,
+	STROOM_DRAW_TARGETS_NONDURABLE,
+	STROOM_DRAW_FIXED_COUNT
+};
+#define STROOM_DRAW_MAX (STROOM_DRAW_FIXED_COUNT + 3 * STROOM_MAX_INSTRUMENTS + STROOM_MAX_UNCERTAIN)
+#define STROOM_DRAW_NAME_LEN (2 * STROOM_NAME_LEN + 16)
+/* Number of draws of p (every prior, fixed ones included) and their names. */
+int stroom_params_draw_names(const stroom_params *p, char (*names)[STROOM_DRAW_NAME_LEN]);
+/* The values of replicate rep's draws (or the central values) into v; returns their number. */
+int stroom_params_draw_values(const stroom_params *p, uint32_t rep, int central, double *v);
+/* Writes the values v (from stroom_params_draw_values(p, ...)) into out, a copy of p
+ * (or a set already applied from p): the uncertain fields, the policy priors made
+ * fixed; out's table emptied. */
+void stroom_params_apply_values(const stroom_params *p, const double *v, stroom_params *out);
 
 #endif

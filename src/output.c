@@ -281,8 +281,8 @@ size_t stroom_output_summary(const stroom_results *r, const stroom_params *p,
 				   thousands(wc, c, sizeof c));
 		stroom_sbuf_printf(&b, "  share of the variance: %.0f%% from the priors, %.0f%% from Monte Carlo "
 				   "noise\n", 100.0 * share, 100.0 * (1.0 - share));
-		stroom_sbuf_printf(&b, "  (the base hazards and the inflow level carry no prior yet: the "
-				   "interval is too narrow as a forecast)\n");
+		stroom_sbuf_printf(&b, "  (neither part covers the starting population or the model's "
+				   "structure: docs/model.md)\n");
 	}
 
 	stroom_sbuf_printf(&b, "\nFlows per year (mean over replicates)\n");

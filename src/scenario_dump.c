@@ -165,10 +165,17 @@ static void put_selector(out *o, const stroom_params *p, const stroom_selector *
 	put(o, "}");
 }
 
+/* The prior of the uncertain parameter at f (a double inside p), or NULL. */
+static const stroom_prior *uncertain_of(const stroom_params *p, const void *f)
+{
+	return scenario_uncertain_at(p, (size_t)((const char *)f - (const char *)p));
+}
+
 /* The value of key (or record field) k at f in YAML flow style or JSON. */
 static void put_value(out *o, const stroom_params *p, const scenario_key *k, const void *f,
 		      int json)
 {
+	const stroom_prior *pr;
 	char num[40];
 	int i, n;
 
@@ -189,7 +196,10 @@ static void put_value(out *o, const stroom_params *p, const scenario_key *k, con
 		put(o, "%" PRIu64, *(const uint64_t *)f);
 		return;
 	case KEY_DOUBLE:
-		put(o, "%s", fmt_double(*(const double *)f, num, sizeof num));
+		if ((pr = uncertain_of(p, f)) != NULL)
+			put_prior(o, pr, json);
+		else
+			put(o, "%s", fmt_double(*(const double *)f, num, sizeof num));
 		return;
 	case KEY_MONTH:
 		put_month(o, *(const stroom_month *)f, json);
@@ -200,9 +210,13 @@ static void put_value(out *o, const stroom_params *p, const scenario_key *k, con
 		if (n < 0 || n > STROOM_MAX_AREAS)
 			n = 0;
 		put(o, "[");
-		for (i = 0; i < n; i++)
-			put(o, "%s%s", i ? ", " : "",
-			    fmt_double(((const double *)f)[i], num, sizeof num));
+		for (i = 0; i < n; i++) {
+			put(o, "%s", i ? ", " : "");
+			if ((pr = uncertain_of(p, (const double *)f + i)) != NULL)
+				put_prior(o, pr, json);
+			else
+				put(o, "%s", fmt_double(((const double *)f)[i], num, sizeof num));
+		}
 		put(o, "]");
 		return;
 	case KEY_AREAS:
@@ -436,18 +450,19 @@ static void put_type(out *o, const scenario_key *k)
 		put(o, "integer");
 		return;
 	case KEY_DOUBLE:
-		put(o, "number");
+		put(o, scenario_key_takes_prior(k) ? "number or prior" : "number");
 		return;
 	case KEY_MONTH:
 		put(o, "month");
 		return;
 	case KEY_LIST:
-		put(o, "list of %d: ", k->length);
+		put(o, "list of %d%s: ", k->length,
+		    scenario_key_takes_prior(k) ? " numbers or priors" : "");
 		for (i = 0; i < k->length; i++)
 			put(o, "%s`%s`", i ? ", " : "", k->label(i));
 		return;
 	case KEY_AREA_LIST:
-		put(o, "list: one per area");
+		put(o, "list: one per area%s", scenario_key_takes_prior(k) ? ", numbers or priors" : "");
 		return;
 	case KEY_AREAS:
 		put(o, "list of names");
@@ -609,6 +624,28 @@ static const char *const markdown_intro[] = {
 	"Draws outside the key's bounds are drawn again (truncation). The central value\n"
 	"is the fixed value, the mean (normal, beta, values), the median exp(meanlog)\n"
 	"(lognormal) or the midpoint (uniform).\n"
+	"\n"
+	"**Uncertain parameters.** Besides the keys of type \"prior\" (policy effects),\n"
+	"every key of type \"number or prior\", and every entry of a list marked \"numbers\n"
+	"or priors\", may be written as a distribution in the same way; a list mixes\n"
+	"numbers and priors freely:\n"
+	"\n"
+	"```yaml\n"
+	"inflow:\n"
+	"  per_year: {normal: [7000, 350]}\n"
+	"hazard:\n"
+	"  work:\n"
+	"    distance: [{lognormal: [-2.66, 0.15]}, 0.024, 0.0022]\n"
+	"```\n"
+	"\n"
+	"The key then holds the central value, and each replicate draws its own value,\n"
+	"reproducibly from the seed and the key's name (`inflow.per_year`,\n"
+	"`hazard.work.distance.short`: the key, then the list entry's name), so adding\n"
+	"a prior elsewhere changes no other draw. `stroom run --fixed-parameters` runs\n"
+	"every prior at its central value. In a scenario that extends another, setting\n"
+	"the key (or the list) again replaces its priors; a plain number removes the\n"
+	"prior. Shares (lists that sum to 1), integers, series and the starting\n"
+	"population's numbers cannot carry a prior.\n"
 	"\n"
 	"**Selectors.** A selector (type \"selector\") says which households a team serves,\n"
 	"an instrument admits or prevention reaches: a mapping of classes to lists of\n"

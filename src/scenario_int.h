@@ -36,7 +36,8 @@ enum {
 	KEY_SHARES = 1u << 0,   /* a list whose entries sum to 1 */
 	KEY_FILE = 1u << 1,     /* a path; relative paths are relative to the scenario file */
 	KEY_NONEMPTY = 1u << 2, /* a series that needs at least one point */
-	KEY_FROM_START = 1u << 3 /* a series whose first month is at or before start */
+	KEY_FROM_START = 1u << 3, /* a series whose first month is at or before start */
+	KEY_NO_PRIOR = 1u << 4  /* a number that cannot carry a prior (used once, not per replicate) */
 };
 
 typedef struct scenario_record scenario_record;
@@ -127,6 +128,15 @@ extern const size_t scenario_nselector_classes;
 
 /* "normal", "lognormal", ... for STROOM_PRIOR_*; "fixed" for FIXED; NULL otherwise. */
 const char *scenario_prior_name(int dist);
+
+/*
+ * Nonzero when the numbers of key k may be written as priors (uncertain
+ * parameters): a top-level number key or list that is not a list of shares and
+ * not KEY_NO_PRIOR. Record fields never are (their priors are KEY_PRIOR fields).
+ */
+int scenario_key_takes_prior(const scenario_key *k);
+/* The prior of the uncertain parameter at byte offset `offset` of p, or NULL. */
+const stroom_prior *scenario_uncertain_at(const stroom_params *p, size_t offset);
 
 /* The table (schema order) and its length. */
 extern const scenario_key scenario_keys[];

@@ -183,11 +183,11 @@ const scenario_key scenario_keys[] = {
 	 .doc = "stock by area"},
 	{.path = "population.stream", LIST_OF(STROOM_NSTREAM, stroom_stream_name), F(pop_stream),
 	 SHARES, .doc = "stock by stream: werk (work), prestatie010 (participation), other"},
-	{.path = "population.parttime", .type = KEY_DOUBLE, F(pop_parttime), SHARE,
-	 .doc = "share of the stock with part-time earnings alongside the benefit"},
+	{.path = "population.parttime", .type = KEY_DOUBLE, F(pop_parttime), .min = 0, .max = 1,
+	 .unit = "share", .flags = KEY_NO_PRIOR, .doc = "share of the stock with part-time earnings alongside the benefit"},
 	{.path = "population.older_long_duration", .type = KEY_DOUBLE,
-	 F(pop_age_x_duration_long), MULT,
-	 .doc = "odds multiplier linking heads aged 55+ with spells over 5 years (IPF seed)"},
+	 F(pop_age_x_duration_long), .min = 0, .max = 100, .unit = "multiplier",
+	 .flags = KEY_NO_PRIOR, .doc = "odds multiplier linking heads aged 55+ with spells over 5 years (IPF seed)"},
 
 	{.path = "inflow.per_year", .type = KEY_DOUBLE, F(inflow_per_year), .min = 0,
 	 .max = 10000000, .unit = "households per year",
@@ -867,14 +867,27 @@ static int set_scalar(const slot *s, const char *text, int plain, where w)
 	return stroom_error_set(STROOM_ERROR, "%s: not a scalar key", s->path);
 }
 
-/* A list of numbers: fixed length (KEY_LIST) or one per area (KEY_AREA_LIST). */
-static int set_list(const slot *s, yaml_document_t *doc, yaml_node_t *node, const char *file)
+static int parse_prior(const scenario_key *k, const char *path, yaml_document_t *doc,
+		       yaml_node_t *node, const char *file, stroom_prior *out);
+static void uncertain_clear(stroom_params *p, const scenario_key *k);
+static int uncertain_add(stroom_params *p, size_t offset, const stroom_prior *pr, where w,
+			 const char *label);
+
+/*
+ * A list of numbers: fixed length (KEY_LIST) or one per area (KEY_AREA_LIST). An
+ * entry may be a prior (a distribution mapping) when the key takes priors; a list
+ * set again replaces the priors of the previous one.
+ */
+static int set_list(const slot *s, stroom_params *p, yaml_document_t *doc, yaml_node_t *node,
+		    const char *file)
 {
 	const scenario_key *k = s->k;
 	double v[STROOM_MAX_AREAS]; /* fixed lists are shorter (checked by a test) */
+	stroom_prior pr[STROOM_MAX_AREAS];
+	int has_prior[STROOM_MAX_AREAS];
 	char label[192], got[64];
 	yaml_node_item_t *item;
-	int n = 0, rc;
+	int n = 0, rc, i;
 	size_t len;
 
 	if (node->type != YAML_SEQUENCE_NODE) {
@@ -898,8 +911,31 @@ static int set_list(const slot *s, yaml_document_t *doc, yaml_node_t *node, cons
 	     item++, n++) {
 		yaml_node_t *e = yaml_document_get_node(doc, *item);
 		snprintf(label, sizeof label, "%s[%d]", s->path, n);
+		has_prior[n] = 0;
+		if (e->type == YAML_MAPPING_NODE && (k->flags & KEY_SHARES))
+			return fail(STROOM_EPARSE, node_where(file, e),
+				    "%s: expected a number (shares cannot carry a prior), got %s",
+				    label, got_text(e, got, sizeof got));
+		if (e->type == YAML_MAPPING_NODE && scenario_key_takes_prior(k)) {
+			if ((rc = parse_prior(k, label, doc, e, file, &pr[n])) != 0)
+				return rc;
+			v[n] = stroom_prior_central(&pr[n]);
+			has_prior[n] = 1;
+			continue;
+		}
 		if ((rc = number_value(k, label, e, file, &v[n])) != 0)
 			return rc;
+	}
+	if (scenario_key_takes_prior(k)) {
+		uncertain_clear(p, k);
+		for (i = 0, item = node->data.sequence.items.start; i < n; i++, item++) {
+			snprintf(label, sizeof label, "%s[%d]", s->path, i);
+			if (has_prior[i] &&
+			    (rc = uncertain_add(p, k->offset + (size_t)i * sizeof v[0], &pr[i],
+						node_where(file, yaml_document_get_node(doc, *item)),
+						label)) != 0)
+				return rc;
+		}
 	}
 	memset(s->dst, 0, k->size);
 	memcpy(s->dst, v, (size_t)n * sizeof v[0]);
@@ -1030,14 +1066,15 @@ static const char *prior_mapping_name(int i) { return scenario_prior_name(i + 1)
 #define PRIOR_NMAPPING (STROOM_PRIOR_VALUES - STROOM_PRIOR_FIXED)
 
 /*
- * A prior: a plain number (fixed) or a one-entry mapping {DIST: [parameters]}.
+ * A distribution, the one-entry mapping {DIST: [parameters]} of a prior, for key k
+ * (`path` names it in messages), into *out.
  * The key's bounds become the support [lo, hi]; the parameters are checked
  * against them where that makes sense (a normal's mean, a uniform's ends, each of
  * the values), and a beta prior needs bounds inside [0, 1].
  */
-static int set_prior(const slot *s, yaml_document_t *doc, yaml_node_t *node, const char *file)
+static int parse_prior(const scenario_key *k, const char *path, yaml_document_t *doc,
+		       yaml_node_t *node, const char *file, stroom_prior *out)
 {
-	const scenario_key *k = s->k;
 	stroom_prior pr;
 	yaml_node_t *dn, *vn, *e[STROOM_PRIOR_MAX_VALUES];
 	yaml_node_item_t *item;
@@ -1047,34 +1084,17 @@ static int set_prior(const slot *s, yaml_document_t *doc, yaml_node_t *node, con
 	size_t len, n, i;
 	int dist = -1, rc;
 
-	if (node->type == YAML_SCALAR_NODE) {
-		char text[128];
-		if (node->data.scalar.length >= sizeof text)
-			return fail(STROOM_EPARSE, node_where(file, node),
-				    "%s: expected a number or a distribution such as {normal: "
-				    "[mean, sd]}, got %s",
-				    s->path, got_text(node, got, sizeof got));
-		if ((rc = scalar_text(s->path, node, file, text, sizeof text)) != 0)
-			return rc;
-		return set_scalar(s, text, node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE,
-				  node_where(file, node));
-	}
-	if (node->type != YAML_MAPPING_NODE)
-		return fail(STROOM_EPARSE, node_where(file, node),
-			    "%s: expected a number or a distribution such as {normal: [mean, sd]}, "
-			    "got %s",
-			    s->path, got_text(node, got, sizeof got));
 	len = (size_t)(node->data.mapping.pairs.top - node->data.mapping.pairs.start);
 	if (len != 1)
 		return fail(STROOM_EPARSE, node_where(file, node),
 			    "%s: expected one distribution such as {normal: [mean, sd]}, got %zu",
-			    s->path, len);
+			    path, len);
 	dn = yaml_document_get_node(doc, node->data.mapping.pairs.start->key);
 	vn = yaml_document_get_node(doc, node->data.mapping.pairs.start->value);
 	names_text(prior_mapping_name, PRIOR_NMAPPING, names, sizeof names);
 	if (dn->type != YAML_SCALAR_NODE)
 		return fail(STROOM_EPARSE, node_where(file, dn), "%s: expected %s, got %s",
-			    s->path, names, got_text(dn, got, sizeof got));
+			    path, names, got_text(dn, got, sizeof got));
 	for (i = 0; i < PRIOR_NMAPPING; i++) {
 		cands[i] = prior_mapping_name((int)i);
 		if (dn->data.scalar.length == strlen(cands[i]) &&
@@ -1086,9 +1106,9 @@ static int set_prior(const slot *s, yaml_document_t *doc, yaml_node_t *node, con
 				     cands, PRIOR_NMAPPING);
 		if (hint)
 			return fail(STROOM_EPARSE, node_where(file, dn),
-				    "%s: expected %s, got %s; did you mean '%s'?", s->path, names,
+				    "%s: expected %s, got %s; did you mean '%s'?", path, names,
 				    got_text(dn, got, sizeof got), hint);
-		return fail(STROOM_EPARSE, node_where(file, dn), "%s: expected %s, got %s", s->path,
+		return fail(STROOM_EPARSE, node_where(file, dn), "%s: expected %s, got %s", path,
 			    names, got_text(dn, got, sizeof got));
 	}
 	{
@@ -1099,8 +1119,8 @@ static int set_prior(const slot *s, yaml_document_t *doc, yaml_node_t *node, con
 		return fail(STROOM_EINVAL, node_where(file, dn),
 			    "%s: expected a distribution other than beta (a beta prior needs bounds "
 			    "inside [0, 1], these are %s), got beta",
-			    s->path, bounds_text(k, bounds, sizeof bounds));
-	snprintf(label, sizeof label, "%s.%s", s->path, dist_name);
+			    path, bounds_text(k, bounds, sizeof bounds));
+	snprintf(label, sizeof label, "%s.%s", path, dist_name);
 	if (vn->type != YAML_SEQUENCE_NODE) {
 		if (dist == STROOM_PRIOR_VALUES)
 			return fail(STROOM_EPARSE, node_where(file, vn),
@@ -1174,8 +1194,114 @@ static int set_prior(const slot *s, yaml_document_t *doc, yaml_node_t *node, con
 		pr.a = v[0];
 		pr.b = v[1];
 	}
-	memcpy(s->dst, &pr, sizeof pr);
+	memcpy(out, &pr, sizeof pr);
+	return 0;
+}
+
+/* A prior key (KEY_PRIOR): a plain number (fixed) or a distribution. */
+static int set_prior(const slot *s, yaml_document_t *doc, yaml_node_t *node, const char *file)
+{
+	char got[64];
+	int rc;
+	if (node->type == YAML_SCALAR_NODE) {
+		char text[128];
+		if (node->data.scalar.length >= sizeof text)
+			return fail(STROOM_EPARSE, node_where(file, node),
+				    "%s: expected a number or a distribution such as {normal: "
+				    "[mean, sd]}, got %s",
+				    s->path, got_text(node, got, sizeof got));
+		if ((rc = scalar_text(s->path, node, file, text, sizeof text)) != 0)
+			return rc;
+		return set_scalar(s, text, node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE,
+				  node_where(file, node));
+	}
+	if (node->type != YAML_MAPPING_NODE)
+		return fail(STROOM_EPARSE, node_where(file, node),
+			    "%s: expected a number or a distribution such as {normal: [mean, sd]}, "
+			    "got %s",
+			    s->path, got_text(node, got, sizeof got));
+	if ((rc = parse_prior(s->k, s->path, doc, node, file, s->dst)) != 0)
+		return rc;
 	s->st->count = 1;
+	return 0;
+}
+
+/* ---- uncertain parameters: priors on numbers and list entries ---- */
+
+int scenario_key_takes_prior(const scenario_key *k)
+{
+	return k >= scenario_keys && k < scenario_keys + scenario_nkeys &&
+	       (k->type == KEY_DOUBLE || k->type == KEY_LIST || k->type == KEY_AREA_LIST) &&
+	       !(k->flags & (KEY_SHARES | KEY_NO_PRIOR));
+}
+
+const stroom_prior *scenario_uncertain_at(const stroom_params *p, size_t offset)
+{
+	int i, n = p->n_uncertain < 0 || p->n_uncertain > STROOM_MAX_UNCERTAIN ? 0 : p->n_uncertain;
+	for (i = 0; i < n; i++)
+		if (p->uncertain[i].offset == offset)
+			return &p->uncertain[i].prior;
+	return NULL;
+}
+
+/* Removes the uncertain parameters inside key k's field (it is being set again). */
+static void uncertain_clear(stroom_params *p, const scenario_key *k)
+{
+	int i, kept = 0;
+	for (i = 0; i < p->n_uncertain; i++) {
+		size_t off = p->uncertain[i].offset;
+		if (off >= k->offset && off < k->offset + k->size)
+			continue;
+		p->uncertain[kept++] = p->uncertain[i];
+	}
+	memset(&p->uncertain[kept], 0,
+	       (size_t)(STROOM_MAX_UNCERTAIN - kept) * sizeof p->uncertain[0]);
+	p->n_uncertain = kept;
+}
+
+/* Adds the uncertain parameter at offset (keeping the table sorted by offset);
+ * its key is named when the scenario is finished. */
+static int uncertain_add(stroom_params *p, size_t offset, const stroom_prior *pr, where w,
+			 const char *label)
+{
+	int i = p->n_uncertain;
+	if (i >= STROOM_MAX_UNCERTAIN)
+		return fail(STROOM_EINVAL, w, "%s: expected at most %d uncertain parameters, got more",
+			    label, STROOM_MAX_UNCERTAIN);
+	for (; i > 0 && p->uncertain[i - 1].offset > offset; i--)
+		p->uncertain[i] = p->uncertain[i - 1];
+	memset(&p->uncertain[i], 0, sizeof p->uncertain[i]);
+	p->uncertain[i].offset = offset;
+	memcpy(&p->uncertain[i].prior, pr, sizeof *pr);
+	p->n_uncertain++;
+	return 0;
+}
+
+/* Names each uncertain parameter after its key (and list label) in the final areas. */
+static int uncertain_name(stroom_params *p)
+{
+	int i;
+	for (i = 0; i < p->n_uncertain; i++) {
+		stroom_uncertain *u = &p->uncertain[i];
+		const scenario_key *k = NULL;
+		size_t j, idx;
+		for (j = 0; j < scenario_nkeys && !k; j++)
+			if (u->offset >= scenario_keys[j].offset &&
+			    u->offset < scenario_keys[j].offset + scenario_keys[j].size &&
+			    scenario_key_takes_prior(&scenario_keys[j]))
+				k = &scenario_keys[j];
+		if (!k)
+			return stroom_error_set(STROOM_ERROR, "uncertain parameter at %zu: no key",
+						u->offset);
+		idx = (u->offset - k->offset) / sizeof(double);
+		memset(u->key, 0, sizeof u->key);
+		if (k->type == KEY_DOUBLE)
+			snprintf(u->key, sizeof u->key, "%s", k->path);
+		else
+			snprintf(u->key, sizeof u->key, "%s.%s", k->path,
+				 k->type == KEY_LIST ? k->label((int)idx)
+				 : (int)idx < p->n_areas ? p->area_name[idx] : "?");
+	}
 	return 0;
 }
 
@@ -1594,7 +1720,26 @@ static int set_value(const slot *s, stroom_params *p, yaml_document_t *doc, yaml
 	switch (k->type) {
 	case KEY_LIST:
 	case KEY_AREA_LIST:
-		return set_list(s, doc, node, file);
+		return set_list(s, p, doc, node, file);
+	case KEY_DOUBLE:
+		if (node->type == YAML_MAPPING_NODE && (k->flags & KEY_NO_PRIOR))
+			return fail(STROOM_EPARSE, node_where(file, node),
+				    "%s: expected a number (the starting population is built once "
+				    "for all replicates, so it cannot carry a prior), got %s",
+				    s->path, got_text(node, got, sizeof got));
+		if (node->type == YAML_MAPPING_NODE && scenario_key_takes_prior(k)) {
+			stroom_prior pr;
+			if ((rc = parse_prior(k, s->path, doc, node, file, &pr)) != 0)
+				return rc;
+			uncertain_clear(p, k);
+			if ((rc = uncertain_add(p, k->offset, &pr, node_where(file, node), s->path)) !=
+			    0)
+				return rc;
+			*(double *)s->dst = stroom_prior_central(&pr);
+			s->st->count = 1;
+			return 0;
+		}
+		break;
 	case KEY_AREAS:
 		return set_areas(s, p, doc, node, file);
 	case KEY_SERIES:
@@ -1632,6 +1777,8 @@ static int set_value(const slot *s, stroom_params *p, yaml_document_t *doc, yaml
 			node_where(file, node));
 	if (rc == 0)
 		s->st->count = 1;
+	if (rc == 0 && scenario_key_takes_prior(k))
+		uncertain_clear(p, k); /* a plain number removes the key's prior */
 	return rc;
 }
 
@@ -1909,6 +2056,8 @@ int scenario_finish(stroom_params *p, scenario_keystate *st, const char *top)
 			return rc;
 	}
 	if ((rc = check_lists(p, st, top)) != 0)
+		return rc;
+	if ((rc = uncertain_name(p)) != 0)
 		return rc;
 	if (p->end < p->start)
 		return fail(STROOM_EINVAL, key_where(st, key_of("end"), top),

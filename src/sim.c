@@ -31,9 +31,11 @@
  * part-time) and on the month (labour market, shocks): precomputed per month into
  * a table by cell. The work hazard is then multiplied per household by its team's
  * intensity, its instrument (lock-in or after-effect) and target pressure.
- * Uncertain effects are drawn from their priors once per replicate (prior.c).
- * Workspaces are sized up front from the population and the largest inflow the
- * horizon can plausibly bring; nothing is allocated inside the monthly loop.
+ * Every prior (policy effects and uncertain base parameters) is drawn once per
+ * replicate, before the run (prior.c); each replicate runs on its own copy of the
+ * parameters with its draws applied, in its thread's workspace. Workspaces are
+ * sized up front from the population and the largest inflow any replicate's
+ * draws can plausibly bring; nothing is allocated inside the monthly loop.
  * Replicates run in threads that pull replicate indexes from an atomic counter;
  * each writes only its own result slot.
  */
@@ -97,34 +99,35 @@ const char *stroom_indicator_name(int indicator)
 	return indicator >= 0 && indicator < STROOM_NIND ? indicator_names[indicator] : NULL;
 }
 
-/* Parameters drawn from priors once per replicate. The id of each (its key in the
- * random stream) is its index here; instruments add three each. */
+/* Parameters drawn from priors once per replicate, in the order of prior.c
+ * (internal.h): the policy priors, then for instrument k DRAW_FIXED_COUNT + 3k +
+ * {0 lockin, 1 effect, 2 durability}, then the uncertain parameters. */
 enum {
-	DRAW_ELASTICITY,
-	DRAW_SEARCH_EFFECT,
-	DRAW_SELECTION,
-	DRAW_PREVENTION,
-	DRAW_DETECTION,
-	DRAW_TARGETS_WORK,
-	DRAW_TARGETS_NONDURABLE,
-	DRAW_FIXED_COUNT,
-	/* then for instrument k: DRAW_FIXED_COUNT + 3k + {0 lockin, 1 effect, 2 durability} */
-	DRAW_MAX = DRAW_FIXED_COUNT + 3 * STROOM_MAX_INSTRUMENTS
+	DRAW_ELASTICITY = STROOM_DRAW_ELASTICITY,
+	DRAW_SEARCH_EFFECT = STROOM_DRAW_SEARCH_EFFECT,
+	DRAW_SELECTION = STROOM_DRAW_SELECTION,
+	DRAW_PREVENTION = STROOM_DRAW_PREVENTION,
+	DRAW_DETECTION = STROOM_DRAW_DETECTION,
+	DRAW_TARGETS_WORK = STROOM_DRAW_TARGETS_WORK,
+	DRAW_TARGETS_NONDURABLE = STROOM_DRAW_TARGETS_NONDURABLE,
+	DRAW_FIXED_COUNT = STROOM_DRAW_FIXED_COUNT,
+	DRAW_MAX = STROOM_DRAW_MAX
 };
 
 struct stroom_results {
 	const stroom_allocator *alloc;
 	int replicates, months, ngroups, threads, n_areas, n_teams, n_instruments, n_drawn;
+	int draw_stride;  /* doubles per replicate in drawn: max(n_drawn, 1) */
 	stroom_month start;
 	char group_name[15 + STROOM_MAX_AREAS][STROOM_NAME_LEN];
-	char drawn_name[DRAW_MAX][2 * STROOM_NAME_LEN + 16];
+	char drawn_name[DRAW_MAX][STROOM_DRAW_NAME_LEN];
 	int32_t *counts;  /* [rep][month][indicator][group] */
 	int32_t *final;   /* [rep][group]: caseload on the 1st after the last month */
 	int64_t *money;   /* [rep][month][money indicator][group], eurocent */
 	int32_t *team;    /* [rep][month][team]: clients */
 	int32_t *istart;  /* [rep][month][instrument]: starts */
 	int32_t *ipart;   /* [rep][month][instrument]: participants on the 1st */
-	double *drawn;    /* [rep][DRAW_MAX] */
+	double *drawn;    /* [rep][draw_stride]: every prior's value, drawn before the run */
 };
 
 /* Group offsets: all | distance | areas | duration | age | type. */
@@ -211,6 +214,8 @@ typedef struct workspace {
 	int32_t *gcase;          /* [count cell]: stock on the 1st */
 	int64_t *gben, *ginstr;  /* [count cell]: benefit and instrument costs this month */
 	stroom_gsl_philox gsl;
+	stroom_params *params;   /* the replicate's parameter set: the scenario's with its
+				    draws applied (stroom_params_apply_values) */
 } workspace;
 
 /* Benefit classes: household type x age class x part-time state. */
@@ -240,8 +245,6 @@ typedef struct shared {
 	stroom_results *res;
 	group_layout gl;
 	size_t cap;
-	double return_hazard;
-	int fixed_parameters;
 	atomic_int next, done, cancel, failed;
 	char error[256];
 	pthread_mutex_t error_lock;
@@ -256,6 +259,7 @@ static void workspace_free(const stroom_allocator *a, workspace *w)
 	stroom_free(a, w->act_block);
 	stroom_free(a, w->bound);
 	stroom_free(a, w->gben);
+	stroom_free(a, w->params);
 	memset(w, 0, sizeof *w);
 }
 
@@ -267,9 +271,10 @@ static void workspace_free(const stroom_allocator *a, workspace *w)
 size_t stroom_sim_state_bytes(void) { return SLOT_BYTES; }
 
 /* Allocates a workspace for cap households and T months: one block of int32
- * arrays, one of uint8 arrays, and the per-replicate tables. Returns 0 or
- * STROOM_ENOMEM. */
-static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap, int T)
+ * arrays, one of uint8 arrays, the per-replicate tables, and a copy of the
+ * scenario's parameters p for the replicate's draws. Returns 0 or STROOM_ENOMEM. */
+static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap, int T,
+			  const stroom_params *p)
 {
 	size_t nb = (size_t)T * NBOUND + (size_t)NBOUND * ((size_t)T + 1);
 	memset(w, 0, sizeof *w);
@@ -287,7 +292,9 @@ static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap, i
 	w->gben = stroom_calloc(a, 1, NCC * (2 * sizeof(int64_t) + sizeof(int32_t)) +
 					  NGC_MAX * STROOM_NSTREAM);
 	w->act = w->act_block;
-	if (!w->birth || !w->type || !w->haz || !w->cand || !w->act_block || !w->bound || !w->gben) {
+	w->params = stroom_malloc(a, sizeof *w->params);
+	if (!w->birth || !w->type || !w->haz || !w->cand || !w->act_block || !w->bound || !w->gben ||
+	    !w->params) {
 		workspace_free(a, w);
 		return STROOM_ENOMEM;
 	}
@@ -313,6 +320,7 @@ static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap, i
 	w->ginstr = w->gben + NCC;
 	w->gcase = (int32_t *)(void *)(w->ginstr + NCC);
 	w->teamtab = (uint8_t *)(w->gcase + NCC);
+	memcpy(w->params, p, sizeof *p);
 	stroom_gsl_philox_init(&w->gsl);
 	return 0;
 }
@@ -395,27 +403,21 @@ static int compare_candidates(const void *a, const void *b)
 	return x->slot < y->slot ? -1 : x->slot > y->slot;
 }
 
-/* The parameters of one replicate: each prior drawn (or central). */
-static void draw_parameters(const shared *sh, int rep, double *v)
+/* The monthly return hazard of a household off after a non-durable exit:
+ * 1 - (1 - within_12m / nondurable_share)^(1/12) (docs/model.md step 8). */
+static double return_hazard(const stroom_params *p)
 {
-	const stroom_params *p = sh->p;
-	const stroom_prior *pr[DRAW_MAX];
-	int i, k, n = DRAW_FIXED_COUNT;
-	pr[DRAW_ELASTICITY] = &p->capacity_elasticity;
-	pr[DRAW_SEARCH_EFFECT] = &p->gate_search_effect;
-	pr[DRAW_SELECTION] = &p->gate_selection;
-	pr[DRAW_PREVENTION] = &p->prevention_effect;
-	pr[DRAW_DETECTION] = &p->enforcement_detection;
-	pr[DRAW_TARGETS_WORK] = &p->targets_work;
-	pr[DRAW_TARGETS_NONDURABLE] = &p->targets_nondurable;
-	for (k = 0; k < p->n_instruments; k++) {
-		pr[n++] = &p->instrument[k].lockin;
-		pr[n++] = &p->instrument[k].effect;
-		pr[n++] = &p->instrument[k].durability;
-	}
-	for (i = 0; i < n; i++)
-		v[i] = sh->fixed_parameters ? stroom_prior_central(pr[i])
-					    : stroom_prior_draw(pr[i], p->seed, (uint32_t)rep, (uint32_t)i);
+	return p->return_within_12m > 0
+		? 1.0 - pow(1.0 - p->return_within_12m / p->return_nondurable_share, 1.0 / 12.0)
+		: 0.0;
+}
+
+/* The parameters of one replicate: the scenario's with the replicate's draws v
+ * (made before the run) applied, in the workspace's copy. */
+static const stroom_params *replicate_params(const shared *sh, workspace *w, const double *v)
+{
+	stroom_params_apply_values(sh->p, v, w->params);
+	return w->params;
 }
 
 #define COUNT(ind, g) (cm[(ind) * ng + (g)]++)
@@ -465,9 +467,9 @@ static double team_bound(const stroom_params *p, const double *v)
  * themselves. Then the cumulative -log(1 - bound) per class, for drawing the next
  * candidate month at once. Instruments count only when they have places.
  */
-static void replicate_bounds(const shared *sh, const double *v, workspace *w, int T)
+static void replicate_bounds(const shared *sh, const stroom_params *p, const double *v, workspace *w,
+			     int T)
 {
-	const stroom_params *p = sh->p;
 	const int na = p->n_areas;
 	const double tb = team_bound(p, v);
 	double ib = 1.0;
@@ -593,11 +595,10 @@ static inline int keep(const workspace *w, size_t i, stroom_month m)
  * an instrument's after-effect, and a new candidate month when its class changed
  * or its candidate month has passed. Returns 1 when a control ended the benefit.
  */
-static inline int stay(const shared *sh, workspace *w, size_t i, stroom_month m, int ki,
-		       double control_p, int redraw, const group_layout *gl, int32_t *cm,
-		       int64_t *mm, philox4x32_key_t key, uint32_t urep, int T)
+static inline int stay(const shared *sh, const stroom_params *p, workspace *w, size_t i,
+		       stroom_month m, int ki, double control_p, int redraw, const group_layout *gl,
+		       int32_t *cm, int64_t *mm, philox4x32_key_t key, uint32_t urep, int T)
 {
-	const stroom_params *p = sh->p;
 	const int ng = gl->n;
 	int g[6], q;
 	if (control_p > 0.0) {
@@ -662,11 +663,10 @@ static inline int stay(const shared *sh, workspace *w, size_t i, stroom_month m,
  * disregard months of part-time work running, an instrument or its
  * after-effect.
  */
-static inline void refresh(const shared *sh, workspace *w, size_t i, stroom_month m)
+static inline void refresh(const stroom_params *p, workspace *w, size_t i, stroom_month m)
 {
 	static const int32_t dur_at[] = {12, 24, 60};
 	static const int32_t age_at[] = {21 * 12, 27 * 12, 40 * 12, 55 * 12};
-	const stroom_params *p = sh->p;
 	const stroom_month n1 = m + 1;
 	const int32_t birth = w->birth[i], spell = w->spell[i];
 	int32_t nc = w->pension[i] < w->next_ev[i] ? w->pension[i] : w->next_ev[i], e;
@@ -708,16 +708,16 @@ static inline void refresh(const shared *sh, workspace *w, size_t i, stroom_mont
  */
 static int run_replicate(shared *sh, workspace *w, int rep)
 {
-	const stroom_params *p = sh->p;
-	const stroom_households *h0 = sh->h0;
 	stroom_results *res = sh->res;
+	double *v = res->drawn + (size_t)rep * (size_t)res->draw_stride;
+	const stroom_params *p = replicate_params(sh, w, v); /* this replicate's draws */
+	const stroom_households *h0 = sh->h0;
 	const group_layout gl = sh->gl;
 	const int ng = gl.n, na = p->n_areas, T = res->months, NT = p->n_teams,
 		  NI = p->n_instruments, ngc = NGC_MAX / STROOM_MAX_AREAS * na;
 	const philox4x32_key_t key = stroom_rng_key(p->seed);
 	const uint32_t urep = (uint32_t)rep;
-	const double lam = sh->return_hazard;
-	double *v = res->drawn + (size_t)rep * DRAW_MAX;
+	const double lam = return_hazard(p);
 	double team_mult[STROOM_MAX_TEAMS], aftercare_cover[STROOM_MAX_INSTRUMENTS];
 	const double pt_start = p->parttime_start, pt_stop = p->parttime_stop;
 	int32_t clients_block[STROOM_MAX_TEAMS + 1], *const clients = clients_block; /* [0]: no team */
@@ -740,8 +740,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 	int32_t *const gcase = w->gcase;
 	int64_t *const gben = w->gben, *const ginstr = w->ginstr;
 
-	draw_parameters(sh, rep, v);
-	replicate_bounds(sh, v, w, T);
+	replicate_bounds(sh, p, v, w, T);
 	memcpy(w->birth, h0->birth_month, n * sizeof(int32_t));
 	memcpy(w->spell, h0->spell_start, n * sizeof(int32_t));
 	memcpy(w->type, h0->type, n);
@@ -960,9 +959,9 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 			if (control_p > 0.0 || (ki >= 0 && instr_end[i] == m + 1) ||
 			    (dist[i] == STROOM_DIST_SHORT && m + 1 - spell[i] == p->drift_short_months) ||
 			    (dist[i] == STROOM_DIST_MEDIUM && m + 1 - spell[i] == p->drift_medium_months))
-				stay(sh, w, i, m, ki, control_p, 0, &gl, cm, mm, key, urep, T);
+				stay(sh, p, w, i, m, ki, control_p, 0, &gl, cm, mm, key, urep, T);
 			if (status[i] == ST_ON)
-				refresh(sh, w, i, m);
+				refresh(p, w, i, m);
 		}
 
 		/* teams: clients on the 1st from the stock by count cell (slot 0: no team) */
@@ -1040,7 +1039,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 			}
 			next_chg[i] = m + 1; /* next month takes the slow path */
 			if (ev < 0) {
-				stay(sh, w, i, m, ki, control_p, 1, &gl, cm, mm, key, urep, T);
+				stay(sh, p, w, i, m, ki, control_p, 1, &gl, cm, mm, key, urep, T);
 				continue;
 			}
 			groups_of(&gl, w, i, m, g);
@@ -1316,23 +1315,6 @@ static void build_slots(const stroom_params *p, int T, int32_t *slots)
 	}
 }
 
-/* Names of the drawn parameters, in draw_parameters' order. */
-static int drawn_names(const stroom_params *p, char (*names)[2 * STROOM_NAME_LEN + 16])
-{
-	static const char *const fixed[DRAW_FIXED_COUNT] = {
-		"capacity.elasticity", "gate.search_effect", "gate.selection", "prevention.effect",
-		"enforcement.detection", "targets.work", "targets.nondurable"};
-	static const char *const per[3] = {"lockin", "effect", "durability"};
-	int i, k, n = 0;
-	for (i = 0; i < DRAW_FIXED_COUNT; i++)
-		snprintf(names[n++], sizeof names[0], "%s", fixed[i]);
-	for (k = 0; k < p->n_instruments; k++)
-		for (i = 0; i < 3; i++)
-			snprintf(names[n++], sizeof names[0], "instruments.%s.%s", p->instrument[k].name,
-				 per[i]);
-	return n;
-}
-
 /* Checks what the engine needs beyond the schema's bounds. */
 static int check_params(const stroom_params *p, const stroom_households *h)
 {
@@ -1356,6 +1338,41 @@ static int check_params(const stroom_params *p, const stroom_households *h)
 		    h->distance[i] >= STROOM_NDIST || h->stream[i] >= STROOM_NSTREAM)
 			return stroom_error_set(STROOM_EINVAL,
 						"population: household %zu has a class out of range", i);
+	return 0;
+}
+
+static size_t capacity_for(const stroom_params *p, size_t n0);
+
+/*
+ * Draws every replicate's parameters (or their central values) into res->drawn,
+ * before the run, and checks each drawn set: returns.within_12m below
+ * returns.nondurable_share. Sets *cap to the workspace capacity the largest drawn
+ * inflow needs. tmp is scratch space for one parameter set. Returns 0 or
+ * STROOM_EINVAL naming the replicate.
+ */
+static int draw_replicates(const stroom_params *p, stroom_results *res, int central, size_t n0,
+			   stroom_params *tmp, size_t *cap)
+{
+	int rep;
+	*cap = 0;
+	memcpy(tmp, p, sizeof *tmp);
+	for (rep = 0; rep < res->replicates; rep++) {
+		double *v = res->drawn + (size_t)rep * (size_t)res->draw_stride;
+		size_t c;
+		stroom_params_draw_values(p, (uint32_t)rep, central, v);
+		stroom_params_apply_values(p, v, tmp);
+		if (!(tmp->return_within_12m < tmp->return_nondurable_share) &&
+		    tmp->return_within_12m > 0)
+			return stroom_error_set(STROOM_EINVAL,
+						"returns.within_12m: expected less than "
+						"returns.nondurable_share in every replicate's draw, got "
+						"%g and %g in replicate %d (narrow their priors so that "
+						"they cannot overlap)",
+						tmp->return_within_12m, tmp->return_nondurable_share, rep);
+		c = capacity_for(tmp, n0);
+		if (c > *cap)
+			*cap = c;
+	}
 	return 0;
 }
 
@@ -1390,6 +1407,7 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	const stroom_rules *rules;
 	int64_t *benefit = NULL, *norm = NULL;
 	int32_t *pension0 = NULL, *aow_entry = NULL, *slots = NULL;
+	stroom_params *tmp = NULL;
 	shared sh;
 	int err = 0, nthreads, i, k;
 	size_t cells;
@@ -1431,12 +1449,14 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 					      (size_t)res->ngroups, sizeof(int64_t));
 	res->n_teams = params->n_teams;
 	res->n_instruments = params->n_instruments;
-	res->n_drawn = drawn_names(params, res->drawn_name);
+	res->n_drawn = stroom_params_draw_names(params, res->drawn_name);
+	res->draw_stride = res->n_drawn > 0 ? res->n_drawn : 1;
 	cells = (size_t)res->replicates * (size_t)res->months;
 	res->team = stroom_calloc(a, cells * STROOM_MAX_TEAMS, sizeof(int32_t));
 	res->istart = stroom_calloc(a, cells * STROOM_MAX_INSTRUMENTS, sizeof(int32_t));
 	res->ipart = stroom_calloc(a, cells * STROOM_MAX_INSTRUMENTS, sizeof(int32_t));
-	res->drawn = stroom_calloc(a, (size_t)res->replicates * DRAW_MAX, sizeof(double));
+	res->drawn = stroom_calloc(a, (size_t)res->replicates * (size_t)res->draw_stride,
+				   sizeof(double));
 	if (!res->counts || !res->final || !res->money || !res->team || !res->istart || !res->ipart ||
 	    !res->drawn) {
 		err = STROOM_ENOMEM;
@@ -1484,16 +1504,20 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	sh.benefit = benefit;
 	sh.norm = norm;
 	sh.slots = slots;
-	sh.fixed_parameters = o.fixed_parameters;
 	sh.rules = rules;
 	sh.pension0 = pension0;
 	sh.aow_entry = aow_entry;
 	sh.h0 = h0;
 	sh.res = res;
-	sh.cap = capacity_for(params, h0->n);
-	sh.return_hazard = params->return_within_12m > 0
-		? 1.0 - pow(1.0 - params->return_within_12m / params->return_nondurable_share, 1.0 / 12.0)
-		: 0.0;
+	/* every replicate's parameter set, drawn up front: the workspaces must hold
+	 * the largest inflow any replicate draws */
+	tmp = stroom_malloc(a, sizeof *tmp);
+	if (!tmp) {
+		err = STROOM_ENOMEM;
+		goto cleanup;
+	}
+	if ((err = draw_replicates(params, res, o.fixed_parameters, h0->n, tmp, &sh.cap)) != 0)
+		goto cleanup;
 	pthread_mutex_init(&sh.error_lock, NULL);
 
 	workers = stroom_calloc(a, (size_t)nthreads, sizeof *workers);
@@ -1503,7 +1527,7 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	}
 	for (i = 0; i < nthreads; i++) {
 		workers[i].sh = &sh;
-		if ((err = workspace_init(a, &workers[i].ws, sh.cap, res->months)) != 0)
+		if ((err = workspace_init(a, &workers[i].ws, sh.cap, res->months, params)) != 0)
 			goto cleanup_workers;
 	}
 	for (i = 0; i < nthreads; i++) {
@@ -1548,6 +1572,7 @@ cleanup:
 	stroom_free(a, slots);
 	stroom_free(a, pension0);
 	stroom_free(a, aow_entry);
+	stroom_free(a, tmp);
 	stroom_rules_free(own_rules);
 	if (err) {
 		stroom_results_free(res);
@@ -1636,5 +1661,5 @@ const char *stroom_results_drawn_name(const stroom_results *r, int i)
 
 double stroom_results_drawn_value(const stroom_results *r, int rep, int i)
 {
-	return r->drawn[(size_t)rep * DRAW_MAX + (size_t)i];
+	return r->drawn[(size_t)rep * (size_t)r->draw_stride + (size_t)i];
 }

@@ -120,6 +120,11 @@ bad "wrong type" '^stroom: type\.yaml:3:16: hazard\.enforcement: expected a numb
 printf 'extends: rotterdam\npopulation:\n  age: [0.1, 0.2, 0.3, 0.3]\n' > shares.yaml
 bad "shares" 'shares\.yaml:3:3: population\.age: expected shares summing to 1' "$STROOM" run shares.yaml --out badrun
 printf 'extends: rotterdam\nstart: [2024\n' > syntax.yaml
+printf 'extends: rotterdam\ninflow:\n  age: [{normal: [0.25, 0.05]}, 0.35, 0.25, 0.15]\n' > sharesprior.yaml
+bad "prior in shares" '^stroom: sharesprior\.yaml:3:9: inflow\.age\[0\]: expected a number \(shares cannot carry a prior\), got a mapping$' \
+	"$STROOM" run sharesprior.yaml --out badrun
+bad "validate: prior in shares" 'inflow\.age\[0\]: expected a number \(shares cannot carry a prior\)' \
+	"$STROOM" validate sharesprior.yaml
 bad "yaml syntax" '^stroom: syntax\.yaml:[0-9]+:[0-9]+: ' "$STROOM" run syntax.yaml --out badrun
 bad "missing file" 'nosuch\.yaml' "$STROOM" run nosuch.yaml --out badrun
 bad "unknown builtin" 'rotterdamm' "$STROOM" run rotterdamm --out badrun

@@ -25,6 +25,7 @@ static stroom_params base(const char *scenario, int households, int replicates, 
 	if (households) {
 		int k;
 		p.inflow_per_year = p.inflow_per_year * households / p.population_households;
+		stroom_params_fix(&p, "inflow.per_year"); /* scaled: its prior no longer fits */
 		for (k = 0; k < p.n_teams; k++) { /* keep the teams at their norms */
 			int j;
 			for (j = 0; j < p.team[k].fte.n; j++)

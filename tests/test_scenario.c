@@ -173,6 +173,8 @@ static void test_extends_override(void **state)
 
 	assert_true(stroom_scenario_params(s)->enforcement == 0.0031);
 	expect.enforcement = 0.0031;
+	/* a plain number replaces rotterdam's prior on the key */
+	assert_int_equal(stroom_params_fix(&expect, "hazard.enforcement"), 1);
 	assert_params_equal(stroom_scenario_params(s), &expect);
 
 	assert_int_equal(stroom_scenario_input_count(s), 2);
@@ -804,6 +806,280 @@ static void test_prior_errors(void **state)
 			  "above 0, got 0");
 }
 
+
+/* ---- uncertain parameters: priors on numbers and list entries ---- */
+
+/* The index of the uncertain parameter named key in p, or -1. */
+static int uncertain_index(const stroom_params *p, const char *key)
+{
+	int i;
+	for (i = 0; i < p->n_uncertain; i++)
+		if (strcmp(p->uncertain[i].key, key) == 0)
+			return i;
+	return -1;
+}
+
+static void test_uncertain(void **state)
+{
+	stroom_scenario *r = load_ok("rotterdam"), *s;
+	const stroom_params *q = stroom_scenario_params(r), *p;
+	static const char *const rotterdam_keys[] = {
+		"inflow.per_year", "labour_market.inflow_elasticity", "labour_market.work_elasticity",
+		"hazard.work.distance.short", "hazard.work.distance.medium",
+		"hazard.work.distance.long", "hazard.lks_share", "hazard.other.base",
+		"hazard.enforcement", "returns.within_12m", "returns.nondurable_share"};
+	const stroom_prior *pr;
+	size_t i;
+	int k;
+	(void)state;
+
+	/* rotterdam: the uncertain base parameters, in schema (offset) order, each
+	 * field at its central value */
+	assert_int_equal((size_t)q->n_uncertain, sizeof rotterdam_keys / sizeof rotterdam_keys[0]);
+	for (i = 0; i < (sizeof rotterdam_keys / sizeof rotterdam_keys[0]); i++) {
+		const stroom_uncertain *u = &q->uncertain[i];
+		double field;
+		assert_string_equal(u->key, rotterdam_keys[i]);
+		if (i > 0)
+			assert_true(u->offset > q->uncertain[i - 1].offset);
+		memcpy(&field, (const char *)q + u->offset, sizeof field);
+		assert_true(field == stroom_prior_central(&u->prior));
+	}
+	/* the central values are the calibrated values, exactly */
+	assert_true(q->inflow_per_year == 7000);
+	assert_true(q->work_distance[STROOM_DIST_SHORT] == 0.070);
+	assert_true(q->return_within_12m == 0.12);
+	assert_true(q->return_nondurable_share == 0.15);
+	assert_true(q->labour_work_elasticity == 0.5);
+	pr = &q->uncertain[uncertain_index(q, "hazard.work.distance.medium")].prior;
+	assert_int_equal(pr->dist, STROOM_PRIOR_NORMAL);
+	assert_true(pr->a == 0.024 && pr->b == 0.0036 && pr->lo == 0 && pr->hi == 1);
+	{
+		/* the 11 come on top of the policy priors (capacity, instruments) */
+		stroom_params c = *q;
+		stroom_params_fix(&c, NULL);
+		assert_int_equal(stroom_params_prior_count(q), stroom_params_prior_count(&c) + 11);
+	}
+
+	/* any number key, any entry of a list that is not shares; a list set again
+	 * replaces its priors, a key not set keeps them */
+	s = load_text_ok("extends: rotterdam\n"
+			 "inflow:\n  per_year: {lognormal: [8.9, 0.1]}\n"
+			 "hazard:\n  work:\n"
+			 "    distance: [0.05, {uniform: [0.01, 0.03]}, {values: [0.001, 0.002, 0.004]}]\n"
+			 "    area: [{normal: [0.9, 0.05]}, 1]\n"
+			 "  lks_share: {beta: [2, 23]}\n"
+			 "  enforcement: 0.003\n"
+			 "parttime:\n  work_multiplier: {normal: [1.5, 0.2]}\n");
+	p = stroom_scenario_params(s);
+	assert_true(p->inflow_per_year == exp(8.9));
+	assert_true(p->work_distance[0] == 0.05);
+	assert_true(p->work_distance[1] == 0.02);
+	assert_true(p->work_distance[2] == (0.001 + 0.002 + 0.004) / 3);
+	assert_true(p->work_area[0] == 0.9);
+	assert_true(p->lks_share == 2.0 / 25.0);
+	assert_int_equal(uncertain_index(p, "hazard.work.distance.short"), -1);
+	assert_int_equal(uncertain_index(p, "hazard.enforcement"), -1);
+	assert_true(uncertain_index(p, "hazard.work.distance.medium") >= 0);
+	assert_true(uncertain_index(p, "hazard.work.area.zuid") >= 0);
+	assert_int_equal(uncertain_index(p, "hazard.work.area.noord"), -1);
+	assert_true(uncertain_index(p, "parttime.work_multiplier") >= 0);
+	assert_true(uncertain_index(p, "returns.within_12m") >= 0);
+	k = uncertain_index(p, "inflow.per_year");
+	assert_int_equal(p->uncertain[k].prior.dist, STROOM_PRIOR_LOGNORMAL);
+	assert_true(p->uncertain[k].prior.hi == 10000000);
+	for (k = 1; k < p->n_uncertain; k++)
+		assert_true(p->uncertain[k].offset > p->uncertain[k - 1].offset);
+	/* the dump writes the priors back, and loading it gives identical params */
+	{
+		char *yaml = dump_yaml(p);
+		stroom_scenario *b;
+		assert_non_null(strstr(yaml, "    distance: [0.05, {uniform: [0.01, 0.03]}, "
+					     "{values: [0.001, 0.002, 0.004]}]\n"));
+		assert_non_null(strstr(yaml, "  per_year: {lognormal: [8.9, 0.1]}\n"));
+		assert_non_null(strstr(yaml, "  lks_share: {beta: [2, 23]}\n"));
+		assert_non_null(strstr(yaml, "    area: [{normal: [0.9, 0.05]}, 1]\n"));
+		b = load_text_ok(yaml);
+		assert_params_equal(p, stroom_scenario_params(b));
+		free(yaml);
+		stroom_scenario_free(b);
+	}
+	/* and so does the JSON of the manifest */
+	{
+		size_t n = stroom_params_to_json(p, NULL, 0);
+		char *json = malloc(n + 1);
+		stroom_scenario *b;
+		assert_non_null(json);
+		stroom_params_to_json(p, json, n + 1);
+		assert_non_null(strstr(json, "\"per_year\": {\"lognormal\": [8.9, 0.1]}"));
+		b = load_text_ok(json);
+		assert_params_equal(p, stroom_scenario_params(b));
+		free(json);
+		stroom_scenario_free(b);
+	}
+	/* the area names of the keys are those of the final areas */
+	{
+		stroom_scenario *b = load_text_ok(
+			"extends: rotterdam\nareas: [west, oost]\nteams: {werk_zuid: ~, werk_noord: ~}\n"
+			"hazard:\n  work:\n    area: [1, {uniform: [0.8, 1.2]}]\n");
+		assert_true(uncertain_index(stroom_scenario_params(b), "hazard.work.area.oost") >= 0);
+		stroom_scenario_free(b);
+	}
+	/* stroom_params_fix: by key, by list, all */
+	{
+		stroom_params c = *p;
+		assert_int_equal(stroom_params_fix(&c, "hazard.work.dist"), 0);
+		assert_int_equal(stroom_params_fix(&c, "hazard.work.distance"), 2);
+		assert_int_equal(uncertain_index(&c, "hazard.work.distance.medium"), -1);
+		assert_true(c.work_distance[1] == 0.02);
+		int drawn = stroom_params_prior_count(&c);
+		k = c.n_uncertain;
+		assert_int_equal(k, 9);
+		assert_int_equal(stroom_params_fix(&c, NULL), k);
+		assert_int_equal(c.n_uncertain, 0);
+		assert_int_equal(stroom_params_prior_count(&c), drawn - k);
+	}
+	stroom_scenario_free(s);
+	stroom_scenario_free(r);
+}
+
+static void test_uncertain_errors(void **state)
+{
+	(void)state;
+	expect_text_error("extends: rotterdam\ninflow:\n  age: [{normal: [0.25, 0.05]}, 0.35, 0.25, "
+			  "0.15]\n",
+			  STROOM_EPARSE,
+			  "inline.yaml:3:9: inflow.age[0]: expected a number (shares cannot carry a "
+			  "prior), got a mapping");
+	expect_text_error("extends: rotterdam\npopulation:\n  area: [0.403, {uniform: [0.5, 0.7]}]\n",
+			  STROOM_EPARSE,
+			  "inline.yaml:3:17: population.area[1]: expected a number (shares cannot "
+			  "carry a prior), got a mapping");
+	expect_text_error("extends: rotterdam\nhazard:\n  enforcement: {gamma: [2, 0.001]}\n",
+			  STROOM_EPARSE,
+			  "inline.yaml:3:17: hazard.enforcement: expected normal, lognormal, beta, "
+			  "uniform or values, got 'gamma'");
+	expect_text_error("extends: rotterdam\nhazard:\n  work:\n    distance: [0.07, {normal: "
+			  "[0.024, -1]}, 0.0022]\n",
+			  STROOM_EINVAL,
+			  "inline.yaml:4:39: hazard.work.distance[1].normal[1]: expected an sd above "
+			  "0, got -1");
+	expect_text_error("extends: rotterdam\ninflow:\n  per_year: {beta: [2, 3]}\n",
+			  STROOM_EINVAL,
+			  "inline.yaml:3:14: inflow.per_year: expected a distribution other than beta "
+			  "(a beta prior needs bounds inside [0, 1], these are [0, 10000000]), got "
+			  "beta");
+	expect_text_error("extends: rotterdam\nreplicates: {normal: [200, 10]}\n", STROOM_EPARSE,
+			  "inline.yaml:2:13: replicates: expected an integer, got a mapping");
+	expect_text_error("extends: rotterdam\npopulation:\n  parttime: {normal: [0.09, 0.01]}\n",
+			  STROOM_EPARSE,
+			  "inline.yaml:3:13: population.parttime: expected a number (the starting "
+			  "population is built once for all replicates, so it cannot carry a prior), "
+			  "got a mapping");
+	expect_text_error("extends: rotterdam\nteams:\n  jongeren:\n    norm: {normal: [75, 5]}\n",
+			  STROOM_EPARSE,
+			  "inline.yaml:4:11: teams.jongeren.norm: expected a number, got a mapping");
+	expect_text_error("extends: rotterdam\nlabour_market:\n  index: {2024-01: {normal: [1, "
+			  "0.1]}}\n",
+			  STROOM_EPARSE,
+			  "inline.yaml:3:20: labour_market.index[2024-01]: expected a number, got a "
+			  "mapping");
+	/* the central values must still satisfy what the scenario checks */
+	expect_text_error("extends: rotterdam\nreturns:\n  within_12m: {uniform: [0.14, 0.2]}\n",
+			  STROOM_EINVAL,
+			  "inline.yaml:3:3: returns.within_12m: expected less than "
+			  "returns.nondurable_share (0.15), got 0.17");
+}
+
+/*
+ * Each distribution through the public helper: over 20,000 replicates the draws'
+ * mean and sd lie within 5 standard errors of the distribution's, and every draw
+ * lies in the key's bounds.
+ */
+static void test_uncertain_draws(void **state)
+{
+	enum { N = 20000, NK = 5 };
+	stroom_scenario *s = load_text_ok("extends: rotterdam\n"
+					  "inflow:\n  per_year: {normal: [9000, 600]}\n"
+					  "hazard:\n  work:\n"
+					  "    distance: [{lognormal: [-2.7, 0.3]}, {uniform: [0.01, 0.04]}, "
+					  "{values: [0.001, 0.002, 0.006]}]\n"
+					  "  lks_share: {beta: [2, 23]}\n");
+	const stroom_params *p = stroom_scenario_params(s);
+	static stroom_params out;
+	const double *field[NK] = {&out.inflow_per_year, &out.work_distance[0],
+				   &out.work_distance[1], &out.work_distance[2], &out.lks_share};
+	const char *name[NK] = {"normal", "lognormal", "uniform", "values", "beta"};
+	double lo[NK] = {0, 0, 0, 0, 0}, hi[NK] = {1e7, 1, 1, 1, 1};
+	double mean[NK], sd[NK], sum[NK] = {0}, sum2[NK] = {0}, sum4[NK] = {0};
+	double ln_m = exp(-2.7 + 0.045), v3 = (0.001 + 0.002 + 0.006) / 3;
+	static double x[NK][N];
+	int k, i;
+	(void)state;
+	mean[0] = 9000, sd[0] = 600;
+	mean[1] = ln_m, sd[1] = ln_m * sqrt(exp(0.09) - 1);
+	mean[2] = 0.025, sd[2] = 0.03 / sqrt(12);
+	mean[3] = v3;
+	sd[3] = sqrt(((0.001 - v3) * (0.001 - v3) + (0.002 - v3) * (0.002 - v3) +
+		      (0.006 - v3) * (0.006 - v3)) / 3);
+	mean[4] = 2.0 / 25, sd[4] = sqrt(2.0 * 23 / (25.0 * 25 * 26));
+	for (i = 0; i < N; i++) {
+		stroom_params_draw(p, &out, (uint32_t)i, 0);
+		assert_int_equal(out.n_uncertain, 0);
+		for (k = 0; k < NK; k++) {
+			x[k][i] = *field[k];
+			assert_true(x[k][i] >= lo[k] && x[k][i] <= hi[k]);
+			sum[k] += x[k][i];
+		}
+	}
+	for (k = 0; k < NK; k++) {
+		double m = sum[k] / N, s2, sdev, se_m, se_s;
+		for (i = 0; i < N; i++) {
+			double d = x[k][i] - m;
+			sum2[k] += d * d;
+			sum4[k] += d * d * d * d;
+		}
+		s2 = sum2[k] / (N - 1);
+		sdev = sqrt(s2);
+		se_m = sd[k] / sqrt(N);
+		/* var(s^2) = (mu4 - sigma^4) / N; se(s) = se(s^2) / (2 sigma) */
+		se_s = sqrt((sum4[k] / N - sd[k] * sd[k] * sd[k] * sd[k]) / N) / (2 * sd[k]);
+		print_message("%-9s mean %.6g (%.6g, z %.2f) sd %.6g (%.6g, z %.2f)\n", name[k], m,
+			      mean[k], (m - mean[k]) / se_m, sdev, sd[k], (sdev - sd[k]) / se_s);
+		assert_true(fabs(m - mean[k]) < 5 * se_m);
+		assert_true(fabs(sdev - sd[k]) < 5 * se_s);
+	}
+	/* the values prior draws each value */
+	for (i = 0; i < N && x[3][i] != 0.006; i++)
+		;
+	assert_true(i < N);
+	/* central: every field at its central value; the same replicate, the same draw */
+	stroom_params_draw(p, &out, 7, 1);
+	assert_true(out.inflow_per_year == 9000 && out.work_distance[0] == exp(-2.7));
+	assert_true(out.work_distance[1] == 0.025 && out.lks_share == 2.0 / 25);
+	assert_true(out.capacity_elasticity.dist == STROOM_PRIOR_FIXED &&
+		    out.capacity_elasticity.a == 0.2);
+	{
+		static stroom_params a, b;
+		stroom_params_draw(p, &a, 7, 0);
+		stroom_params_draw(p, &b, 7, 0);
+		assert_memory_equal(&a, &b, sizeof a);
+		b = *p;
+		stroom_params_draw(&b, &b, 7, 0); /* in place */
+		assert_memory_equal(&a, &b, sizeof a);
+		/* a key's draw does not depend on which other priors exist */
+		b = *p;
+		assert_int_equal(stroom_params_fix(&b, "hazard.work"), 3);
+		stroom_params_draw(&b, &b, 7, 0);
+		assert_true(b.inflow_per_year == a.inflow_per_year && b.lks_share == a.lks_share);
+		assert_true(b.work_distance[0] == p->work_distance[0]);
+		assert_true(stroom_prior_key_id("inflow.per_year") & 0x80000000u);
+		assert_true(stroom_prior_key_id("inflow.per_year") !=
+			    stroom_prior_key_id("hazard.lks_share"));
+	}
+	stroom_scenario_free(s);
+}
+
 static void test_selectors(void **state)
 {
 	stroom_scenario *s = load_ok(FIXTURES "policy.yaml");
@@ -1239,6 +1515,7 @@ static void test_round_trip(void **state)
 		stroom_scenario *a = load_ok("rotterdam"), *b;
 		stroom_params p = *stroom_scenario_params(a);
 		char *yaml;
+		stroom_params_fix(&p, NULL); /* the fields below are set in code */
 		p.enforcement = 1.0 / 3.0;
 		p.other_base = 0.1 + 0.2;
 		p.work_distance[0] = nextafter(0.06, 1.0);
@@ -1273,7 +1550,10 @@ static void test_dump_text(void **state)
 	(void)state;
 
 	assert_non_null(strstr(yaml, "\nareas: [zuid, noord]\n"));
-	assert_non_null(strstr(yaml, "\nhazard:\n  work:\n    distance: [0.07, 0.024, 0.0022]\n"));
+	assert_non_null(strstr(yaml, "\nhazard:\n  work:\n    distance: [{normal: [0.07, 0.0105]}, "
+				     "{normal: [0.024, 0.0036]}, {normal: [0.0022, 0.00033]}]\n"));
+	assert_non_null(strstr(yaml, "\n  per_year: {normal: [7000, 350]}\n"));
+	assert_non_null(strstr(yaml, "\n    age: [1, 1.1, 0.85, 0.4]\n"));
 	assert_non_null(strstr(yaml, "\n  index: {2024-01: 1, 2025-01: 0.99, 2026-01: 0.98}\n"));
 	assert_non_null(strstr(yaml, "\n  shock: {}\n"));
 	assert_non_null(strstr(yaml, "\n  distance: medium\n"));
@@ -1449,9 +1729,13 @@ static void test_schema_table(void **state)
 		assert_ptr_equal(scenario_key_find(k->path), k);
 	}
 	assert_int_equal(nrecords, 2);
-	/* Every field but n_areas (set with areas) belongs to a key; the rest is padding. */
+	/* Every field but n_areas (set with areas) and the uncertain table (set with the
+	 * keys whose numbers are priors) belongs to a key; the rest is padding. */
 	memset(used + offsetof(stroom_params, n_areas), 1, sizeof(int));
 	covered += sizeof(int);
+	memset(used + offsetof(stroom_params, n_uncertain), 1,
+	       sizeof(stroom_params) - offsetof(stroom_params, n_uncertain));
+	covered += sizeof(stroom_params) - offsetof(stroom_params, n_uncertain);
 	assert_true(sizeof(stroom_params) - covered < 16);
 	assert_only_padding(used, sizeof used, "stroom_params");
 	assert_true(scenario_key_is_group("hazard.work"));
@@ -1481,8 +1765,33 @@ static void test_markdown(void **state)
 	assert_non_null(md);
 	assert_int_equal(stroom_scenario_schema_markdown(md, n + 1), n);
 	assert_non_null(strstr(md, "| key | type | bounds | default | unit | description |\n"));
-	assert_non_null(strstr(md, "| `hazard.enforcement` | number | [0, 1] | required | per "
-				   "month |"));
+	assert_non_null(strstr(md, "| `hazard.enforcement` | number or prior | [0, 1] | required | "
+				   "per month |"));
+	assert_non_null(strstr(md, "| `population.parttime` | number | [0, 1] | required | share |"));
+	assert_non_null(strstr(md, "| `hazard.work.distance` | list of 3 numbers or priors: `short`, "
+				   "`medium`, `long` | [0, 1] |"));
+	assert_non_null(strstr(md, "| `hazard.work.area` | list: one per area, numbers or priors |"));
+	assert_non_null(strstr(md, "| `inflow.age` | list of 4: `<27`,"));
+	/* The example of uncertain parameters loads over rotterdam. */
+	{
+		char *start = strstr(md, "**Uncertain parameters.**"), *end, text[512];
+		stroom_scenario *s;
+		const stroom_params *p;
+		assert_non_null(start);
+		start = strstr(start, "```yaml\n");
+		assert_non_null(start);
+		start += 8;
+		end = strstr(start, "```");
+		assert_non_null(end);
+		snprintf(text, sizeof text, "extends: rotterdam\n%.*s", (int)(end - start), start);
+		s = load_text_ok(text);
+		p = stroom_scenario_params(s);
+		assert_true(p->inflow_per_year == 7000);
+		assert_true(p->work_distance[0] == exp(-2.66));
+		assert_int_equal(p->uncertain[0].prior.dist, STROOM_PRIOR_NORMAL);
+		assert_string_equal(p->uncertain[0].key, "inflow.per_year");
+		stroom_scenario_free(s);
+	}
 	assert_non_null(strstr(md, "| `replicates` | integer | [1, 100000] | `200` | runs |"));
 	assert_non_null(strstr(md, "extends: rotterdam\n"));
 	assert_non_null(strstr(md, "| `capacity.elasticity` | prior | [0, 3] | `0` | elasticity |"));
@@ -1651,6 +1960,9 @@ int main(void)
 		cmocka_unit_test(test_policy_defaults),
 		cmocka_unit_test(test_priors),
 		cmocka_unit_test(test_prior_errors),
+		cmocka_unit_test(test_uncertain),
+		cmocka_unit_test(test_uncertain_errors),
+		cmocka_unit_test(test_uncertain_draws),
 		cmocka_unit_test(test_selectors),
 		cmocka_unit_test(test_records),
 		cmocka_unit_test(test_record_errors),

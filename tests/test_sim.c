@@ -28,6 +28,7 @@ static stroom_params small_params(int households, int replicates, const char *en
 	stroom_scenario_free(s);
 	p.population_households = households;
 	p.inflow_per_year = p.inflow_per_year * households / 32649.0;
+	stroom_params_fix(&p, "inflow.per_year"); /* scaled: its prior no longer fits */
 	p.replicates = replicates;
 	assert_int_equal(stroom_month_parse(&p.end, end), 0);
 	return p;
@@ -124,7 +125,15 @@ static void test_threads_identical(void **state)
 {
 	stroom_params p = small_params(1931, 7, "2025-06");
 	stroom_results *r1 = run(&p, 1), *r2 = run(&p, 2), *r3 = run(&p, 3);
+	int i, rep;
 	(void)state;
+	/* rotterdam's uncertain parameters are drawn, and identically */
+	assert_true(p.n_uncertain >= 10);
+	assert_int_equal(stroom_results_drawn_count(r1), stroom_results_drawn_count(r3));
+	for (rep = 0; rep < 7; rep++)
+		for (i = 0; i < stroom_results_drawn_count(r1); i++)
+			assert_true(stroom_results_drawn_value(r1, rep, i) ==
+				    stroom_results_drawn_value(r3, rep, i));
 	assert_int_equal(stroom_results_threads(r1), 1);
 	assert_int_equal(stroom_results_threads(r2), 2);
 	assert_true(same_results(r1, r2));
@@ -171,6 +180,7 @@ static void test_hazards_k_sigma(void **state)
 	for (i = 0; i < 4000; i++)
 		fprintf(f, "%d,1994-03,single,noord,short,werk,2023-%02d,0,0\n", i + 1, 1 + i % 12);
 	fclose(f);
+	stroom_params_fix(&p, NULL); /* no priors: the configured hazards are the hazards */
 	p.inflow_per_year = 0;
 	p.drift_short_months = 600;
 	p.drift_medium_months = 600;
@@ -237,6 +247,7 @@ static void test_hazards_by_band_k_sigma(void **state)
 	double ew = 0, vw = 0, ow = 0, eo = 0, vo = 0, oo = 0, base = 0.03;
 	int k, rep, t, T;
 	(void)state;
+	stroom_params_fix(&p, NULL); /* no priors: the configured hazards are the hazards */
 	p.n_teams = 0;
 	p.labour_index.n = 0;
 	p.work_shock.n = 0;
@@ -311,6 +322,7 @@ static void test_returns_k_sigma(void **state)
 	double q = 0.2311, p12 = 0.1733, lambda, expected = 0, observed = 0;
 	int rep, t, s, T, k;
 	(void)state;
+	stroom_params_fix(&p, NULL); /* no priors: these returns are the returns */
 	p.return_within_12m = p12;
 	p.return_nondurable_share = q;
 	for (k = 0; k < STROOM_NAGE; k++)
@@ -335,6 +347,106 @@ static void test_returns_k_sigma(void **state)
 	assert_true(expected > 1000);
 	assert_true(fabs(observed - expected) < 4.0 * sqrt(expected));
 	stroom_results_free(r);
+}
+
+
+/*
+ * A prior on inflow.per_year: each replicate draws its own value (listed among
+ * the drawn parameters under its key), fixed_parameters gives exactly the central
+ * value, the same seed reproduces the run bit for bit, and the workspaces hold
+ * the largest inflow drawn.
+ */
+static void test_uncertain_inflow(void **state)
+{
+	stroom_scenario *s = NULL;
+	stroom_population *pop = NULL;
+	stroom_results *r = NULL, *r2 = NULL, *fx = NULL;
+	stroom_sim_options o = STROOM_SIM_OPTIONS_INIT;
+	stroom_params p;
+	int i, k = -1, rep, n_new_min = 1 << 30, n_new_max = 0;
+	(void)state;
+	assert_int_equal(stroom_scenario_load_string(&s,
+		"extends: rotterdam\npopulation:\n  households: 700\n"
+		"inflow:\n  per_year: {uniform: [50, 2000]}\n"
+		"replicates: 12\nend: 2024-12\ntarget:\n  households: 0\n", "inline.yaml", NULL), 0);
+	p = *stroom_scenario_params(s);
+	stroom_scenario_free(s);
+	assert_true(p.inflow_per_year == 1025);
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL, NULL), 0);
+	o.threads = 2;
+	assert_int_equal(stroom_sim_run(&r, &p, pop, &o), 0);
+	for (i = 0; i < stroom_results_drawn_count(r); i++)
+		if (!strcmp(stroom_results_drawn_name(r, i), "inflow.per_year"))
+			k = i;
+	assert_true(k >= 0);
+	for (i = 0; i < stroom_results_drawn_count(r); i++)
+		if (!strcmp(stroom_results_drawn_name(r, i), "hazard.work.distance.short"))
+			break;
+	assert_true(i < stroom_results_drawn_count(r)); /* rotterdam's own priors too */
+	for (rep = 0; rep < 12; rep++) {
+		double v = stroom_results_drawn_value(r, rep, k);
+		stroom_params d;
+		int t, n_new = 0;
+		assert_true(v >= 50 && v <= 2000);
+		if (rep > 0)
+			assert_true(v != stroom_results_drawn_value(r, rep - 1, k));
+		/* the helper gives the engine's draw */
+		stroom_params_draw(&p, &d, (uint32_t)rep, 0);
+		assert_true(d.inflow_per_year == v);
+		for (t = 0; t < stroom_results_months(r); t++)
+			n_new += stroom_results_value(r, rep, t, STROOM_IND_INFLOW_NEW, 0);
+		if (n_new < n_new_min)
+			n_new_min = n_new;
+		if (n_new > n_new_max)
+			n_new_max = n_new;
+	}
+	assert_true(n_new_max > 2 * n_new_min); /* the draws reach the engine */
+	/* the same seed: bit for bit, whatever the threads */
+	o.threads = 1;
+	assert_int_equal(stroom_sim_run(&r2, &p, pop, &o), 0);
+	assert_true(same_results(r, r2));
+	for (rep = 0; rep < 12; rep++)
+		for (i = 0; i < stroom_results_drawn_count(r); i++)
+			assert_true(stroom_results_drawn_value(r, rep, i) ==
+				    stroom_results_drawn_value(r2, rep, i));
+	/* fixed parameters: the central value in every replicate */
+	o.fixed_parameters = 1;
+	assert_int_equal(stroom_sim_run(&fx, &p, pop, &o), 0);
+	for (rep = 0; rep < 12; rep++) {
+		assert_true(stroom_results_drawn_value(fx, rep, k) == 1025);
+		for (i = 0; i < stroom_results_drawn_count(fx); i++)
+			assert_true(stroom_results_drawn_value(fx, rep, i) ==
+				    stroom_results_drawn_value(fx, 0, i));
+	}
+	assert_false(same_results(r, fx));
+	stroom_results_free(r);
+	stroom_results_free(r2);
+	stroom_results_free(fx);
+	stroom_population_free(pop);
+}
+
+/* Every replicate's draw must keep returns.within_12m below the non-durable share. */
+static void test_uncertain_returns_overlap(void **state)
+{
+	stroom_params p = small_params(500, 40, "2024-03");
+	stroom_population *pop = NULL;
+	stroom_results *r = NULL;
+	stroom_scenario *s = NULL;
+	(void)state;
+	assert_int_equal(stroom_scenario_load_string(&s,
+		"extends: rotterdam\nreturns:\n  within_12m: {uniform: [0.05, 0.2]}\n"
+		"  nondurable_share: {uniform: [0.13, 0.19]}\n", "inline.yaml", NULL), 0);
+	p.return_within_12m = stroom_scenario_params(s)->return_within_12m;
+	p.return_nondurable_share = stroom_scenario_params(s)->return_nondurable_share;
+	p.n_uncertain = stroom_scenario_params(s)->n_uncertain;
+	memcpy(p.uncertain, stroom_scenario_params(s)->uncertain, sizeof p.uncertain);
+	stroom_scenario_free(s);
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL, NULL), 0);
+	assert_int_equal(stroom_sim_run(&r, &p, pop, NULL), STROOM_EINVAL);
+	assert_null(r);
+	assert_non_null(strstr(stroom_error_last(), "returns.within_12m: expected less than "
+						    "returns.nondurable_share in every replicate's draw"));
+	stroom_population_free(pop);
 }
 
 static int cancel_at_once(int done, int total, void *payload)
@@ -421,6 +533,8 @@ int main(void)
 		cmocka_unit_test(test_hazards_k_sigma),
 		cmocka_unit_test(test_hazards_by_band_k_sigma),
 		cmocka_unit_test(test_returns_k_sigma),
+		cmocka_unit_test(test_uncertain_inflow),
+		cmocka_unit_test(test_uncertain_returns_overlap),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_enomem),
 		cmocka_unit_test(test_bad_params),

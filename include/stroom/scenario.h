@@ -81,10 +81,31 @@ typedef struct stroom_prior {
 /* The central value: the fixed value, the mean (normal, beta, values), the
  * median exp(meanlog) (lognormal) or the midpoint (uniform), clamped to [lo, hi]. */
 STROOM_API double stroom_prior_central(const stroom_prior *p);
-/* One draw for (seed, replicate, id): a pure function; id numbers the prior
- * within the scenario (its schema position). Always within [lo, hi]. */
+/* One draw for (seed, replicate, id): a pure function. id names the prior: a
+ * policy prior its position (0-6 for capacity.elasticity ... targets.nondurable,
+ * then 7 + 3k + 0/1/2 for instrument k's lockin/effect/durability), an uncertain
+ * parameter stroom_prior_key_id(its key). Always within [lo, hi]. */
 STROOM_API double stroom_prior_draw(const stroom_prior *p, uint64_t seed, uint32_t replicate,
 				    uint32_t id);
+/* The draw id of an uncertain parameter: a hash (FNV-1a) of its key with the high
+ * bit set, so adding keys to the schema changes no other key's draws. */
+STROOM_API uint32_t stroom_prior_key_id(const char *key);
+
+/*
+ * An uncertain parameter: a number of the scenario (a number key such as
+ * inflow.per_year, or one entry of a list that is not a list of shares, such as
+ * hazard.work.distance) written as a prior instead of a plain number. The field
+ * of stroom_params holds the prior's central value, so code that ignores priors
+ * sees central values; the table says which fields each replicate draws.
+ */
+#define STROOM_MAX_UNCERTAIN 64
+#define STROOM_KEY_LEN 64
+typedef struct stroom_uncertain {
+	char key[STROOM_KEY_LEN];  /* "inflow.per_year", "hazard.work.distance.short",
+				      "hazard.work.area.zuid": the key, then the list's label */
+	size_t offset;             /* of the double in stroom_params */
+	stroom_prior prior;        /* lo, hi: the key's bounds */
+} stroom_uncertain;
 
 /*
  * Which households a team serves or an instrument admits: one bit mask per
@@ -232,7 +253,36 @@ typedef struct stroom_params {
 	double return_within_12m;            /* returns.within_12m */
 	double return_nondurable_share;      /* returns.nondurable_share */
 	int return_distance;                 /* returns.distance: distance class on return */
+
+	/* the uncertain parameters: priors on numbers and list entries, sorted by
+	 * offset (each field above holds its prior's central value) */
+	int n_uncertain;
+	stroom_uncertain uncertain[STROOM_MAX_UNCERTAIN];
 } stroom_params;
+
+/*
+ * How many priors of p are drawn (not fixed): the policy priors (capacity.elasticity,
+ * the gate, prevention, detection, targets, each instrument's effects) and the
+ * uncertain parameters.
+ */
+STROOM_API int stroom_params_prior_count(const stroom_params *p);
+/*
+ * The parameter set of one replicate: out = p with every prior applied, drawn for
+ * (p->seed, replicate, the prior's id) or, when central is nonzero, at its central
+ * value. Each uncertain parameter's field gets its value and out's table is
+ * emptied; each policy prior becomes fixed at its value. So out is a parameter set
+ * without uncertainty, the one the engine runs replicate `replicate` with. out may
+ * be p.
+ */
+STROOM_API void stroom_params_draw(const stroom_params *p, stroom_params *out, uint32_t replicate,
+				   int central);
+/*
+ * Removes the priors of the uncertain parameters named key or starting with "key."
+ * (so "hazard.work.distance" removes all three; NULL removes every one); their
+ * fields keep their present values. Call it after setting such a field in code,
+ * or the prior is drawn instead. Returns how many were removed.
+ */
+STROOM_API int stroom_params_fix(stroom_params *p, const char *key);
 
 typedef struct stroom_scenario stroom_scenario;
 

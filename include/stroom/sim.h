@@ -109,7 +109,10 @@ STROOM_API int32_t stroom_results_instrument_starts(const stroom_results *r, int
 STROOM_API int32_t stroom_results_instrument_participants(const stroom_results *r, int rep, int t,
 							  int k);
 /* Parameters drawn from priors, per replicate: how many, each one's scenario key
- * (borrowed) and its value in replicate rep. */
+ * (borrowed) and its value in replicate rep. The policy priors come first
+ * ("capacity.elasticity", ..., "instruments.NAME.lockin", ...), then the uncertain
+ * parameters ("inflow.per_year", "hazard.work.distance.short", ...); a fixed prior
+ * is listed with its value. With fixed_parameters every value is the central one. */
 STROOM_API int stroom_results_drawn_count(const stroom_results *r);
 STROOM_API const char *stroom_results_drawn_name(const stroom_results *r, int i);
 STROOM_API double stroom_results_drawn_value(const stroom_results *r, int rep, int i);
