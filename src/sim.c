@@ -167,7 +167,9 @@ static inline int count_cell(int gc, int pt, int stream)
 	return (gc * 2 + pt) * STROOM_NSTREAM + stream;
 }
 /* Bound classes: distance x age band x duration band x part-time, the classes a
- * household's candidate months are drawn for (redrawn whenever one changes). */
+ * household's candidate months are drawn for: drawn again when its distance or
+ * part-time status changes or a spell starts; age and duration bands only rise,
+ * and a class's bound covers the later bands. */
 #define NBOUND (STROOM_NDIST * STROOM_NAGE * STROOM_NDUR * 2)
 static inline int bound_class(int d, int a, int u, int pt)
 {
@@ -175,8 +177,8 @@ static inline int bound_class(int d, int a, int u, int pt)
 }
 
 /*
- * Per-thread workspace: the households of one replicate (struct of arrays, 63
- * bytes a slot: nine int32, nine uint8, one uint16, two uint32 active-list
+ * Per-thread workspace: the households of one replicate (struct of arrays, 64
+ * bytes a slot: nine int32, ten uint8, one uint16, two uint32 active-list
  * entries and an 8-byte allocation entry) and the month's tables.
  */
 typedef struct workspace {
@@ -195,6 +197,7 @@ typedef struct workspace {
 				    cell and benefit class and nothing else */
 	uint16_t *ccell;         /* cached: its count cell (see count_cell) */
 	uint8_t *bcls;           /* cached: benefit class (+ BEN_CELLS while sanctioned) */
+	uint8_t *gcls;           /* the bound class its candidate months were drawn for */
 	uint8_t *type, *area, *dist, *stream, *pt, *status;
 	uint8_t *ptm;            /* months of part-time work in this spell (capped at 255) */
 	uint8_t *instr;          /* instrument k + 1 (current or last), 0 = none */
@@ -265,7 +268,7 @@ static void workspace_free(const stroom_allocator *a, workspace *w)
 
 /* Bytes of workspace per household slot: the int32 and uint8 blocks, the cached
  * count cell, the two active lists and the allocation entry (workspace_init). */
-#define SLOT_BYTES (9 * sizeof(int32_t) + 9 * sizeof(uint8_t) + sizeof(uint16_t) + \
+#define SLOT_BYTES (9 * sizeof(int32_t) + 10 * sizeof(uint8_t) + sizeof(uint16_t) + \
 		    2 * sizeof(uint32_t) + sizeof(candidate))
 
 size_t stroom_sim_state_bytes(void) { return SLOT_BYTES; }
@@ -280,12 +283,12 @@ static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap, i
 	memset(w, 0, sizeof *w);
 	w->cap = cap;
 	w->birth = stroom_malloc(a, cap * 9 * sizeof(int32_t) + cap * sizeof(uint16_t));
-	w->type = stroom_malloc(a, cap * 9);
+	w->type = stroom_malloc(a, cap * 10);
 	w->haz = stroom_malloc(a, NCELL_MAX * sizeof *w->haz);
 	w->cand = stroom_malloc(a, cap * sizeof *w->cand);
 	w->act_block = stroom_malloc(a, 2 * cap * sizeof *w->act_block);
 	/* the per-slot allocations above are what stroom_sim_state_bytes reports */
-	assert(9 * sizeof(int32_t) + sizeof(uint16_t) + 9 + sizeof *w->cand + 2 * sizeof *w->act_block ==
+	assert(9 * sizeof(int32_t) + sizeof(uint16_t) + 10 + sizeof *w->cand + 2 * sizeof *w->act_block ==
 	       SLOT_BYTES);
 	w->bound = stroom_malloc(a, nb * sizeof(double));
 	/* the group-cell tables: two int64 arrays, two int32 arrays, the team table */
@@ -315,6 +318,7 @@ static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap, i
 	w->ptm = w->status + cap;
 	w->instr = w->ptm + cap;
 	w->bcls = w->instr + cap;
+	w->gcls = w->bcls + cap;
 	w->act_next = w->act_block + cap;
 	w->cum = w->bound + (size_t)T * NBOUND;
 	w->ginstr = w->gben + NCC;
@@ -514,6 +518,19 @@ static void replicate_bounds(const shared *sh, const stroom_params *p, const dou
 			b = b * (1.0 + 1e-12) + 1e-300;
 			bt[bound_class(d, a, u, pt)] = b > MAX_EXIT_PROB ? MAX_EXIT_PROB : b;
 		}
+		/* a household's age and duration bands only rise within a spell: the
+		 * bound of a class covers every later band too (a suffix maximum), so
+		 * candidate months need no redraw when a band changes */
+		for (d = 0; d < STROOM_NDIST; d++)
+		for (pt = 0; pt < 2; pt++)
+		for (a = STROOM_NAGE - 1; a >= 0; a--)
+		for (u = STROOM_NDUR - 1; u >= 0; u--) {
+			double *b = &bt[bound_class(d, a, u, pt)];
+			if (a + 1 < STROOM_NAGE && bt[bound_class(d, a + 1, u, pt)] > *b)
+				*b = bt[bound_class(d, a + 1, u, pt)];
+			if (u + 1 < STROOM_NDUR && bt[bound_class(d, a, u + 1, pt)] > *b)
+				*b = bt[bound_class(d, a, u + 1, pt)];
+		}
 	}
 	for (c = 0; c < NBOUND; c++) {
 		double *cum = w->cum + (size_t)c * ((size_t)T + 1);
@@ -555,17 +572,17 @@ static int32_t next_candidate(const workspace *w, stroom_month start, int T, int
 	return start + lo - 1;
 }
 
-/* Draws household i's next candidate month from month `from` on, for its classes
- * in that month; keyed by (i, from, block): block 1 when a band changes on the 1st
- * of `from`, 0 otherwise. */
+/* Draws household i's next candidate month from month `from` on, for its bound
+ * class in that month (kept in gcls); keyed by (i, from). */
 static inline void draw_gap(workspace *w, philox4x32_key_t key, uint32_t urep, size_t i,
-			    stroom_month start, int T, stroom_month from, uint32_t block)
+			    stroom_month start, int T, stroom_month from)
 {
 	double r[4];
 	int c = bound_class(w->dist[i], age_band(w->birth[i], from), duration_band(w->spell[i], from),
 			    w->pt[i]);
-	stroom_rng_draw(key, urep, (uint32_t)i, (uint32_t)from, STROOM_PURPOSE_GAP, block, r);
+	stroom_rng_draw(key, urep, (uint32_t)i, (uint32_t)from, STROOM_PURPOSE_GAP, 0, r);
 	w->next_ev[i] = next_candidate(w, start, T, c, from, r[0]);
+	w->gcls[i] = (uint8_t)c;
 }
 
 /* The month of return after a non-durable exit in month m: a constant monthly
@@ -649,7 +666,7 @@ static inline int stay(const shared *sh, const stroom_params *p, workspace *w, s
 	if (ki >= 0 && w->instr_end[i] == m + 1)
 		w->effect_end[i] = m + 1 + p->instrument[ki].effect_months;
 	if (redraw)
-		draw_gap(w, key, urep, i, sh->res->start, T, m + 1, 0);
+		draw_gap(w, key, urep, i, sh->res->start, T, m + 1);
 	return 0;
 }
 
@@ -760,7 +777,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 		instr_end[i] = effect_end[i] = sanction_end[i] = NO_END;
 		next_chg[i] = res->start; /* the first month takes the slow path */
 		w->act[i] = (uint32_t)i;
-		draw_gap(w, key, urep, i, res->start, T, res->start, 0);
+		draw_gap(w, key, urep, i, res->start, T, res->start);
 	}
 	w->n_act = n;
 
@@ -901,7 +918,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 						g[3] = gl.dur + STROOM_DUR_LT1;
 						for (q = 0; q < 6; q++)
 							COUNT(STROOM_IND_INFLOW_RETURN, g[q]);
-						draw_gap(w, key, urep, i, res->start, T, m + 1, 0);
+						draw_gap(w, key, urep, i, res->start, T, m + 1);
 						next_chg[i] = m + 1;
 					}
 				}
@@ -944,13 +961,6 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 				continue;
 			}
 			w->act_next[nn++] = (uint32_t)i;
-			{ /* an age or duration band that starts today changes the bound
-			     class: the candidate months are drawn again from today */
-				int32_t dm = m - spell[i];
-				if ((dm == 12 || dm == 24 || dm == 60 || age_m == 27 * 12 || age_m == 40 * 12 ||
-				     age_m == 55 * 12) && next_ev[i] >= m)
-					draw_gap(w, key, urep, i, res->start, T, m, 1);
-			}
 			if (next_ev[i] == m) {
 				evlist[nev++] = (uint32_t)i; /* its events are drawn in pass 2 */
 				continue;
@@ -1025,8 +1035,8 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 			scale = tot > MAX_EXIT_PROB ? MAX_EXIT_PROB / tot : 1.0;
 			/* the events' probability never exceeds the candidate probability
 			 * (checked in the sanitizer build's tests) */
-			assert(tot * scale <= bound[bound_class(dist[i], a, u, pt[i])]);
-			x = r[0] * bound[bound_class(dist[i], a, u, pt[i])];
+			assert(tot * scale <= bound[w->gcls[i]]);
+			x = r[0] * bound[w->gcls[i]];
 			ev = x < hw * scale ? STROOM_IND_EXIT_WORK
 			   : x < (hw + hl) * scale ? STROOM_IND_EXIT_LKS
 			   : x < (hw + hl + ho) * scale ? STROOM_IND_EXIT_OTHER
@@ -1211,7 +1221,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 					continue;
 				}
 				status[n] = ST_ON;
-				draw_gap(w, key, urep, n, res->start, T, m + 1, 0);
+				draw_gap(w, key, urep, n, res->start, T, m + 1);
 				next_chg[n] = m + 1;
 				for (q = 0; q < 6; q++)
 					COUNT(STROOM_IND_INFLOW_NEW, g[q]);
