@@ -154,6 +154,8 @@ kernel_row "$rname, 400k households" "$national_hh" "$r_nat_reps" Rscript "$here
 	echo
 	echo "Issue 6 target (b) is \`rotterdam\` at 1,000 replicates in at most 40 s:" \
 		"\`stroom run --replicates $rot_big\` took $target_wall s."
+	echo
+	echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (a load above the number of cores means other work shared the machine and the times are too long)."
 } >> "$out"
 
 cat "$out"
