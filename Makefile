@@ -32,9 +32,14 @@ check-san: build-san
 
 check: check-release check-san
 
-# Measures stroom and the minimal kernel (not a test; results go to docs/performance.md).
+# Measures stroom, the minimal kernel and the R (data.table) kernel (not a test):
+# prints a Markdown table. bench/install-r installs R, data.table and GNU time from
+# Debian if missing (only here, not for check). To put the table into
+# docs/performance.md: make bench BENCH_ARGS='--write docs/performance.md'
+BENCH_ARGS ?=
 bench: build
-	./bench/run.sh $(BUILD)
+	./bench/install-r
+	./bench/run.sh $(BUILD) $(BENCH_ARGS)
 
 # Regenerates docs/scenario.md from the schema table.
 docs: build
