@@ -46,7 +46,9 @@ static int64_t parse_eur(const char *s)
 			dec++;
 	}
 	if (dec == 0)
-		return -1;
+		return -1; /* "12." */
+	if (dec < 0)
+		dec = 0;
 	for (; dec < 2; dec++)
 		v *= 10;
 	return v > STROOM_BUDGET_MAX_EUROCENT ? -1 : v;
@@ -172,13 +174,20 @@ void stroom_national_params(const stroom_national *n, int i, const stroom_params
 {
 	const stroom_municipality *m = &n->rows[i];
 	double f = (double)m->households / (double)base->population_households;
-	int k;
+	int k, j;
 	*out = *base;
 	snprintf(out->name, sizeof out->name, "%.*s", (int)sizeof out->name - 1, m->name);
 	out->population_households = m->households;
 	out->inflow_per_year = m->inflow_per_year;
 	for (k = 0; k < out->budget_other_spending.n; k++)
 		out->budget_other_spending.value[k] = base->budget_other_spending.value[k] * f;
+	/* the scenario's teams and instrument places, in proportion to its size */
+	for (k = 0; k < out->n_teams; k++)
+		for (j = 0; j < out->team[k].fte.n; j++)
+			out->team[k].fte.value[j] = base->team[k].fte.value[j] * f;
+	for (k = 0; k < out->n_instruments; k++)
+		for (j = 0; j < out->instrument[k].slots.n; j++)
+			out->instrument[k].slots.value[j] = base->instrument[k].slots.value[j] * f;
 }
 
 void stroom_national_split(const stroom_national *n, int parts, int part, int *first, int *count)

@@ -5,7 +5,8 @@
  * each: name,households,inflow_per_year,budget_eur. Each municipality is the
  * scenario with its own population.households, inflow.per_year and budget (the
  * scenario's budget table scaled so its start year equals budget_eur;
- * budget.other_spending_eur scaled by households), synthesised and run with every
+ * budget.other_spending_eur, the teams' FTE and the instruments' slots scaled by
+ * households / population.households), synthesised and run with every
  * replicate. Municipality k (0-based, file order) draws its households from
  * stream k + 1 (stroom_sim_options.stream): its own households, but the same
  * drawn priors in replicate r as every other municipality, since national
