@@ -1121,8 +1121,10 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 		}
 		workers[i].started = 1;
 	}
-	/* the calling thread reports progress while the workers run */
-	while (!err) {
+	/* the calling thread reports progress while the workers run (without a
+	 * callback it only joins them: no polling delay for short runs, e.g. the many
+	 * small municipalities of a national run) */
+	while (!err && o.progress) {
 		int done = atomic_load(&sh.done);
 		struct timespec ts = {0, 100 * 1000 * 1000};
 		if (done >= count || atomic_load(&sh.failed))
