@@ -1058,3 +1058,32 @@ int stroom_budget_panel_compare(const stroom_budget_panel *p, int indicator, int
 	stroom_free(&p->alloc, x);
 	return 0;
 }
+
+int stroom_budget_scale(stroom_budget *b, int base_year, int64_t budget_eurocent)
+{
+	const stroom_budget_year *base;
+	double size, macro0, budget0;
+	size_t i;
+	int err;
+	if (budget_eurocent <= 0 || budget_eurocent > STROOM_BUDGET_MAX_EUROCENT)
+		return stroom_error_set(STROOM_EINVAL, "budget: expected an amount above 0 and at most "
+							"EUR 10 billion, got %lld eurocent", (long long)budget_eurocent);
+	if ((err = stroom_budget_lookup(b, base_year, &base)) != 0)
+		return err;
+	/* copies: the loop below rewrites the base row too */
+	budget0 = (double)base->budget_eurocent;
+	size = (double)budget_eurocent / budget0;
+	macro0 = base->macro_budget_eurocent != STROOM_BUDGET_UNKNOWN
+		? (double)base->macro_budget_eurocent : 0.0;
+	for (i = 0; i < b->nyears; i++) {
+		stroom_budget_year *y = &b->years[i];
+		double f = macro0 > 0 && y->macro_budget_eurocent != STROOM_BUDGET_UNKNOWN
+			? (double)y->macro_budget_eurocent / macro0
+			: (double)y->budget_eurocent / budget0;
+		y->budget_eurocent = llround((double)budget_eurocent * f);
+		y->other_income_eurocent = llround((double)y->other_income_eurocent * size);
+		y->recoveries_eurocent = llround((double)y->recoveries_eurocent * size);
+		y->share_ppm = -1;
+	}
+	return 0;
+}

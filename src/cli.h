@@ -18,4 +18,42 @@ int stroom_cli_conditions(int argc, char **argv);
 /* Writes s to stdout as a JSON string, quoted and escaped (src/cli_util.c). */
 void stroom_cli_json_str(const char *s);
 
+#include <stddef.h>
+
+/*
+ * MPI for `stroom run --mpi` (src/cli_mpi.c, the only file that includes mpi.h).
+ * on == 0: a plain single process; every function then does nothing (or the
+ * obvious local thing), so callers need no #ifdefs and a run without --mpi never
+ * calls MPI_Init.
+ */
+typedef struct stroom_cli_mpi {
+	int on, rank, size;
+} stroom_cli_mpi;
+
+/* MPI_Init; ranks other than 0 send stdout and stderr to /dev/null, so messages and
+ * the summary come once, from rank 0. Returns 0, or 1 when MPI cannot start. */
+int stroom_cli_mpi_init(stroom_cli_mpi *m);
+/* Every rank ends with the same exit code (the largest of the ranks'): MPI_Finalize
+ * and return it. Call exactly once on every rank after init. */
+int stroom_cli_mpi_finish(stroom_cli_mpi *m, int code);
+/*
+ * A collective check after a step that may fail on some ranks only: returns the
+ * largest exit code of all ranks (0 = all went well). When rank 0 itself went
+ * well but another rank failed, rank 0 prints that rank's one-line error
+ * (stroom_error_last() there) as "stroom: rank K: ...".
+ */
+int stroom_cli_mpi_agree(const stroom_cli_mpi *m, int code);
+/* Contiguous block of n items for part `part` of `parts`: the first n % parts
+ * parts get one more. */
+void stroom_cli_mpi_block(int n, int parts, int part, int *first, int *count);
+/*
+ * Rank 0 receives a byte buffer from every other rank, in rank order, and hands
+ * each to recv (which returns 0 or an exit code); the other ranks send theirs
+ * (buf, n). Collective; returns the agreed exit code as stroom_cli_mpi_agree.
+ */
+int stroom_cli_mpi_gather(const stroom_cli_mpi *m, const void *buf, size_t n,
+			  int (*recv)(int rank, const void *buf, size_t n, void *payload), void *payload);
+/* Broadcasts n bytes from rank 0 to every rank (e.g. a rank 0 decision). */
+void stroom_cli_mpi_bcast(const stroom_cli_mpi *m, void *buf, size_t n);
+
 #endif

@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 
+#include <stroom/national.h>
 #include <stroom/output.h>
 #include <stroom/population.h>
 #include <stroom/scenario.h>
@@ -46,6 +47,9 @@ static const char usage[] =
 	"      --fixed-parameters  every prior at its central value (Monte Carlo noise only);\n"
 	"                        otherwise a second run at the central values splits the\n"
 	"                        interval into its parts from the priors and from chance\n"
+	"      --mpi             under mpirun: split the replicates (or, for a scenario with\n"
+	"                        municipalities.csv, the municipalities) across the ranks;\n"
+	"                        rank 0 writes the same run directory as one process would\n"
 	"  compare A B [--replicates N] [--threads N] [--seed N]\n"
 	"                        run two scenarios with the same random numbers and print the\n"
 	"                        difference B - A per year with intervals\n"
@@ -176,15 +180,10 @@ static int progress(int done, int total, void *payload)
 	return 0;
 }
 
-/*
- * Runs the simulation for `stroom run`: clears the progress bar afterwards and,
- * on failure, prints one line and returns the exit code (130 when interrupted);
- * 0 on success.
- */
-static int run_sim(stroom_results **out, const stroom_params *p, const stroom_population *pop,
-		   const stroom_sim_options *so, const progress_state *ps)
+/* The exit code of a run step: 0, 130 when interrupted, else the error's (one
+ * line printed). Clears the progress bar first. */
+static int run_code(int err, const progress_state *ps)
 {
-	int err = stroom_sim_run(out, p, pop, so);
 	if (ps->shown)
 		fprintf(stderr, "\r%*s\r", 79, "");
 	if (!err)
@@ -197,7 +196,66 @@ static int run_sim(stroom_results **out, const stroom_params *p, const stroom_po
 	return exit_for(err);
 }
 
-static int cmd_run(int argc, char **argv)
+/*
+ * Runs the simulation for `stroom run`: clears the progress bar afterwards and,
+ * on failure, prints one line and returns the exit code (130 when interrupted);
+ * 0 on success.
+ */
+static int run_sim(stroom_results **out, const stroom_params *p, const stroom_population *pop,
+		   const stroom_sim_options *so, const progress_state *ps)
+{
+	return run_code(stroom_sim_run(out, p, pop, so), ps);
+}
+
+/* What rank 0 needs to put a rank's block of replicates into its results. */
+typedef struct gather_state {
+	stroom_results *into;
+	int replicates, ranks;
+} gather_state;
+
+static int gather_replicates(int rank, const void *buf, size_t n, void *payload)
+{
+	gather_state *g = payload;
+	stroom_results *got = NULL;
+	int first, count, err;
+	stroom_cli_mpi_block(g->replicates, g->ranks, rank, &first, &count);
+	if (n == 0 && count == 0)
+		return EXIT_OK;
+	err = stroom_results_unpack(&got, buf, n, NULL);
+	if (!err)
+		err = stroom_results_copy_replicates(g->into, got, first, count);
+	stroom_results_free(got);
+	return err ? fail(err) : EXIT_OK;
+}
+
+/*
+ * MPI: every rank has computed its block [first, first + count) of *res; rank 0
+ * receives the others' blocks into *res. Returns the agreed exit code.
+ */
+static int gather_results(const stroom_cli_mpi *m, stroom_results *res, int replicates, int first,
+			  int count)
+{
+	gather_state g = {res, replicates, m->size};
+	void *buf = NULL;
+	size_t n = 0;
+	int code;
+	if (m->rank != 0 && count > 0) {
+		n = stroom_results_pack(res, first, count, NULL, 0);
+		buf = malloc(n);
+		if (buf)
+			stroom_results_pack(res, first, count, buf, n);
+		else
+			n = 0; /* rank 0 then reports a bad pack */
+	}
+	code = stroom_cli_mpi_gather(m, buf, n, gather_replicates, &g);
+	free(buf);
+	return code;
+}
+
+static int run_national(const stroom_cli_mpi *m, const stroom_scenario *s, const stroom_params *p,
+			int threads, int quiet, int fixed, const char *out);
+
+static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 {
 	const char *scen = "rotterdam", *out = NULL;
 	int quiet = 0, dump = 0, fixed = 0, i, err, code = EXIT_OK, positional = 0;
@@ -229,6 +287,8 @@ static int cmd_run(int argc, char **argv)
 			dump = 1;
 		} else if (!strcmp(a, "--fixed-parameters")) {
 			fixed = 1;
+		} else if (!strcmp(a, "--mpi")) {
+			/* MPI_Init was called by cmd_run */
 		} else if (a[0] == '-') {
 			fprintf(stderr, "stroom: run: unknown option '%s'\n", a);
 			return EXIT_BADINPUT;
@@ -260,12 +320,17 @@ static int cmd_run(int argc, char **argv)
 		return EXIT_OK;
 	}
 
-	err = p.population_csv[0] ? stroom_population_load_csv(&pop, p.population_csv, &p, NULL)
-				  : stroom_population_synthesise(&pop, &p, NULL, NULL);
-	if (err) {
-		code = fail(err);
+	if (p.municipalities_csv[0]) {
+		code = run_national(m, s, &p, ro.threads, quiet, fixed, out);
 		goto cleanup;
 	}
+
+	err = p.population_csv[0] ? stroom_population_load_csv(&pop, p.population_csv, &p, NULL)
+				  : stroom_population_synthesise(&pop, &p, NULL, NULL);
+	if (err)
+		code = fail(err);
+	if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK)
+		goto cleanup;
 
 	signal(SIGINT, on_sigint);
 	ps.tty = !quiet && isatty(2);
@@ -275,10 +340,20 @@ static int cmd_run(int argc, char **argv)
 	so.fixed_parameters = fixed;
 	so.progress = progress;
 	so.payload = &ps;
-	if ((code = run_sim(&res, &p, pop, &so, &ps)) != EXIT_OK)
+	/* under MPI each rank computes a contiguous block of the replicates with the
+	 * draws they have in a whole run; rank 0 gathers them */
+	so.first_replicate = 0;
+	so.replicate_count = p.replicates;
+	if (m->on)
+		stroom_cli_mpi_block(p.replicates, m->size, m->rank, &so.first_replicate,
+				     &so.replicate_count);
+	if (so.replicate_count > 0)
+		code = run_sim(&res, &p, pop, &so, &ps);
+	if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK ||
+	    (code = gather_results(m, res, p.replicates, so.first_replicate, so.replicate_count)) != EXIT_OK)
 		goto cleanup;
 	/* the same run with every prior at its central value: how much of the
-	 * interval the priors make (skipped when nothing is drawn) */
+	 * interval the priors make (skipped when nothing is drawn); split the same way */
 	if (!fixed && stroom_params_prior_count(&p) > 0) {
 		/* the Monte Carlo width needs fewer replicates than the forecast: at
 		 * most CENTRAL_REPLICATES (the first ones, the same draws as a run
@@ -287,9 +362,20 @@ static int cmd_run(int argc, char **argv)
 		if (pc.replicates > CENTRAL_REPLICATES)
 			pc.replicates = CENTRAL_REPLICATES;
 		so.fixed_parameters = 1;
-		if ((code = run_sim(&central, &pc, pop, &so, &ps)) != EXIT_OK)
+		so.first_replicate = 0;
+		so.replicate_count = pc.replicates;
+		if (m->on)
+			stroom_cli_mpi_block(pc.replicates, m->size, m->rank, &so.first_replicate,
+					     &so.replicate_count);
+		if (so.replicate_count > 0)
+			code = run_sim(&central, &pc, pop, &so, &ps);
+		if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK ||
+		    (code = gather_results(m, central, pc.replicates, so.first_replicate,
+					   so.replicate_count)) != EXIT_OK)
 			goto cleanup;
 	}
+	if (m->rank != 0)
+		goto cleanup; /* rank 0 writes */
 	if (p.budget_table[0] || p.budget_csv[0]) {
 		stroom_budget *bud = NULL;
 		err = stroom_budget_load(&bud, p.budget_csv[0] ? NULL : p.budget_table,
@@ -302,9 +388,14 @@ static int cmd_run(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	if ((err = stroom_output_write_run(res, s, &p, br, central, out, dir, sizeof dir)) != 0) {
-		code = fail(err);
-		goto cleanup;
+	{
+		stroom_output_extra extra = STROOM_OUTPUT_EXTRA_INIT;
+		extra.mpi_ranks = m->on ? m->size : 0;
+		if ((err = stroom_output_write_run_ext(res, s, &p, br, central, &extra, out, dir,
+						       sizeof dir)) != 0) {
+			code = fail(err);
+			goto cleanup;
+		}
 	}
 	if (!quiet) {
 		size_t n = stroom_output_summary(res, &p, br, central, NULL, 0);
@@ -325,6 +416,166 @@ cleanup:
 	stroom_results_free(res);
 	stroom_population_free(pop);
 	stroom_scenario_free(s);
+	return code;
+}
+
+/* `stroom run [--mpi]`: MPI_Init only with --mpi, so a plain run never touches MPI. */
+static int cmd_run(int argc, char **argv)
+{
+	stroom_cli_mpi m = {0, 0, 1};
+	int i;
+	for (i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "--mpi")) {
+			if (stroom_cli_mpi_init(&m))
+				return EXIT_FAILED;
+			break;
+		}
+	return stroom_cli_mpi_finish(&m, run_main(argc, argv, &m));
+}
+
+/* Progress of a national run: municipalities done of the block. */
+static int national_progress(int done, int total, void *payload)
+{
+	progress_state *ps = payload;
+	double el = now_seconds() - ps->t0;
+	if (interrupted)
+		return 1;
+	if (!ps->tty || el < 1.0)
+		return 0;
+	{
+		int width = 30, fill = total ? done * width / total : width, i;
+		fprintf(stderr, "\r[");
+		for (i = 0; i < width; i++)
+			fputc(i < fill ? '#' : '.', stderr);
+		fprintf(stderr, "] %d/%d municipalities, %.0fs ", done, total, el);
+		ps->shown = 1;
+	}
+	return 0;
+}
+
+static int gather_national(int rank, const void *buf, size_t n, void *payload)
+{
+	stroom_national_run *into = payload, *got = NULL;
+	int err;
+	(void)rank;
+	if (n == 0)
+		return EXIT_OK; /* a rank without municipalities */
+	err = stroom_national_run_unpack(&got, buf, n);
+	if (!err)
+		err = stroom_national_run_add(into, got);
+	stroom_national_run_free(got);
+	return err ? fail(err) : EXIT_OK;
+}
+
+/*
+ * A national run: each rank (or the one process) runs its block of municipalities,
+ * balanced by households, with every replicate; rank 0 adds the blocks up and
+ * writes the run directory of the total with municipalities.csv.
+ */
+static int run_national(const stroom_cli_mpi *m, const stroom_scenario *s, const stroom_params *p,
+			int threads, int quiet, int fixed, const char *out)
+{
+	stroom_national *n = NULL;
+	stroom_national_run *run = NULL;
+	stroom_rules *rules = NULL;
+	stroom_national_options no = STROOM_NATIONAL_OPTIONS_INIT;
+	progress_state ps;
+	stroom_params *tot = NULL;
+	char dir[4096], *csv = NULL;
+	void *buf = NULL;
+	size_t len = 0;
+	int code = EXIT_OK, err, first = 0, count, i;
+
+	if ((err = stroom_national_load(&n, p, NULL)) != 0 ||
+	    (err = stroom_rules_load(&rules, NULL, NULL, NULL)) != 0)
+		code = fail(err);
+	if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK)
+		goto cleanup;
+	count = stroom_national_count(n);
+	if (m->on)
+		stroom_national_split(n, m->size, m->rank, &first, &count);
+
+	signal(SIGINT, on_sigint);
+	ps.tty = !quiet && isatty(2);
+	ps.t0 = now_seconds();
+	ps.shown = 0;
+	no.threads = threads;
+	no.rules = rules;
+	no.fixed_parameters = fixed;
+	no.central = !fixed && stroom_params_prior_count(p) > 0;
+	no.progress = national_progress;
+	no.payload = &ps;
+	if (count > 0)
+		code = run_code(stroom_national_run_block(&run, n, p, first, count, &no), &ps);
+	if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK)
+		goto cleanup;
+	if (m->rank != 0 && run) {
+		len = stroom_national_run_pack(run, NULL, 0);
+		buf = malloc(len);
+		if (buf)
+			stroom_national_run_pack(run, buf, len);
+		else
+			len = 1; /* rank 0 then reports a bad pack */
+	}
+	if ((code = stroom_cli_mpi_gather(m, buf ? buf : "", len, gather_national, run)) != EXIT_OK ||
+	    m->rank != 0)
+		goto cleanup;
+
+	/* rank 0: the total, described as the sum of the municipalities */
+	tot = malloc(sizeof *tot);
+	len = stroom_national_run_csv(run, n, NULL, 0);
+	csv = malloc(len + 1);
+	if (!tot || !csv) {
+		code = EXIT_FAILED;
+		fprintf(stderr, "stroom: out of memory\n");
+		goto cleanup;
+	}
+	stroom_national_run_csv(run, n, csv, len + 1);
+	*tot = *p;
+	tot->population_households = (int)stroom_national_households(n);
+	tot->inflow_per_year = 0;
+	for (i = 0; i < stroom_national_count(n); i++)
+		tot->inflow_per_year += stroom_national_row(n, i)->inflow_per_year;
+	{
+		stroom_output_extra extra = STROOM_OUTPUT_EXTRA_INIT;
+		extra.file_name = "municipalities.csv";
+		extra.file_text = csv;
+		extra.file_len = len;
+		extra.mpi_ranks = m->on ? m->size : 0;
+		if ((err = stroom_output_write_run_ext(stroom_national_run_total(run), s, tot,
+						       stroom_national_run_budget(run),
+						       stroom_national_run_central(run), &extra, out, dir,
+						       sizeof dir)) != 0) {
+			code = fail(err);
+			goto cleanup;
+		}
+	}
+	if (!quiet) {
+		size_t k = stroom_output_summary(stroom_national_run_total(run), tot,
+						 stroom_national_run_budget(run),
+						 stroom_national_run_central(run), NULL, 0);
+		char *text = malloc(k + 1);
+		if (text) {
+			stroom_output_summary(stroom_national_run_total(run), tot,
+					      stroom_national_run_budget(run),
+					      stroom_national_run_central(run), text, k + 1);
+			fputs(text, stdout);
+			free(text);
+		}
+		printf("\nMunicipalities: %d, each in %s/municipalities.csv\n", stroom_national_count(n),
+		       dir);
+		printf("Run directory: %s\n", dir);
+	} else {
+		printf("%s\n", dir);
+	}
+
+cleanup:
+	free(buf);
+	free(csv);
+	free(tot);
+	stroom_national_run_free(run);
+	stroom_rules_free(rules);
+	stroom_national_free(n);
 	return code;
 }
 

@@ -367,7 +367,7 @@ static void json_string(stroom_sbuf *b, const char *s)
 
 /* Builds manifest.json into a malloc'd string (caller frees), length in *len. */
 static char *manifest_json(const stroom_results *r, const stroom_scenario *s, const stroom_params *p,
-			   int has_budget, size_t *len)
+			   int has_budget, const stroom_output_extra *extra, size_t *len)
 {
 	size_t need = stroom_params_to_json(p, NULL, 0) + 1, i, n;
 	char *params_json = malloc(need), *out = NULL;
@@ -388,6 +388,8 @@ static char *manifest_json(const stroom_results *r, const stroom_scenario *s, co
 		json_string(&b, p->name);
 		stroom_sbuf_printf(&b, ",\n  \"seed\": %llu,\n  \"replicates\": %d,\n  \"threads\": %d,\n",
 			  (unsigned long long)p->seed, stroom_results_replicates(r), stroom_results_threads(r));
+		if (extra && extra->mpi_ranks > 0)
+			stroom_sbuf_printf(&b, "  \"mpi_ranks\": %d,\n", extra->mpi_ranks);
 		stroom_sbuf_printf(&b, "  \"inputs\": [");
 		n = s ? stroom_scenario_input_count(s) : 0;
 		for (i = 0; i < n; i++) {
@@ -395,8 +397,13 @@ static char *manifest_json(const stroom_results *r, const stroom_scenario *s, co
 			json_string(&b, stroom_scenario_input_path(s, i));
 			stroom_sbuf_printf(&b, ", \"sha256\": \"%s\"}", stroom_scenario_input_sha256(s, i));
 		}
-		stroom_sbuf_printf(&b, "%s],\n  \"files\": [\"series.csv\", \"summary.txt\"%s],\n", n ? "\n  " : "",
+		stroom_sbuf_printf(&b, "%s],\n  \"files\": [\"series.csv\", \"summary.txt\"%s", n ? "\n  " : "",
 				   has_budget ? ", \"budget.csv\"" : "");
+		if (extra && extra->file_name) {
+			stroom_sbuf_printf(&b, ", ");
+			json_string(&b, extra->file_name);
+		}
+		stroom_sbuf_printf(&b, "],\n");
 		stroom_sbuf_printf(&b, "  \"scenario\": %s\n}\n", params_json);
 		if (pass == 0) {
 			out = malloc(b.len + 1);
@@ -429,13 +436,17 @@ static int mkdir_p(const char *path)
 	return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-static void remove_tmp_dir(const char *tmp)
+static void remove_tmp_dir(const char *tmp, const char *extra_name)
 {
 	static const char *const names[] = {"manifest.json", "series.csv", "summary.txt", "budget.csv"};
 	char path[8400];
 	size_t i;
 	for (i = 0; i < STROOM_ARRAY_LEN(names); i++) {
 		snprintf(path, sizeof path, "%s/%s", tmp, names[i]);
+		unlink(path);
+	}
+	if (extra_name) {
+		snprintf(path, sizeof path, "%s/%s", tmp, extra_name);
 		unlink(path);
 	}
 	rmdir(tmp);
@@ -445,6 +456,15 @@ int stroom_output_write_run(const stroom_results *r, const stroom_scenario *s, c
 			    const stroom_budget_run *br, const stroom_results *central, const char *dir,
 			    char *path_out, size_t path_size)
 {
+	return stroom_output_write_run_ext(r, s, p, br, central, NULL, dir, path_out, path_size);
+}
+
+int stroom_output_write_run_ext(const stroom_results *r, const stroom_scenario *s, const stroom_params *p,
+				const stroom_budget_run *br, const stroom_results *central,
+				const stroom_output_extra *extra, const char *dir, char *path_out,
+				size_t path_size)
+{
+	const char *extra_name = extra && extra->file_name ? extra->file_name : NULL;
 	char final[4096], tmp[4200], parent[4096], when[32];
 	const char *slash, *base;
 	char *text = NULL;
@@ -527,12 +547,14 @@ int stroom_output_write_run(const stroom_results *r, const stroom_scenario *s, c
 		goto cleanup;
 	free(text);
 	/* manifest.json */
-	text = manifest_json(r, s, p, br != NULL, &len);
+	text = manifest_json(r, s, p, br != NULL, extra, &len);
 	if (!text) {
 		err = stroom_error_set(STROOM_ENOMEM, "out of memory");
 		goto cleanup;
 	}
 	if ((err = write_file(tmp, "manifest.json", text, len)) != 0)
+		goto cleanup;
+	if (extra_name && (err = write_file(tmp, extra_name, extra->file_text, extra->file_len)) != 0)
 		goto cleanup;
 	if (rename(tmp, final) != 0) {
 		err = stroom_error_set(STROOM_EIO, "%s: cannot rename into place: %s", final, strerror(errno));
@@ -546,7 +568,7 @@ cleanup:
 		fclose(f);
 	free(text);
 	if (err)
-		remove_tmp_dir(tmp);
+		remove_tmp_dir(tmp, extra_name);
 	return err;
 }
 
@@ -826,4 +848,84 @@ static void budget_summary(const stroom_budget_run *br, stroom_sbuf *b)
 				   (double)surplus / br->replicates, net_mean / 1e6);
 	}
 	free(buf);
+}
+
+static int same_years(const stroom_budget_run *a, const stroom_budget_run *b)
+{
+	int y;
+	if (a->replicates != b->replicates || a->nyears != b->nyears)
+		return 0;
+	for (y = 0; y < a->nyears; y++)
+		if (a->year[y] != b->year[y])
+			return 0;
+	return 1;
+}
+
+int stroom_output_budget_add(stroom_budget_run *dst, const stroom_budget_run *src)
+{
+	size_t i, n;
+	if (!same_years(dst, src))
+		return stroom_error_set(STROOM_EINVAL, "budget: cannot add runs of different years");
+	n = (size_t)dst->replicates * (size_t)dst->nyears;
+	for (i = 0; i < n; i++) {
+		stroom_budget_result *d = &dst->res[i];
+		const stroom_budget_result *x = &src->res[i];
+		d->budget_eurocent += x->budget_eurocent;
+		d->spending_eurocent += x->spending_eurocent;
+		d->net_spending_eurocent += x->net_spending_eurocent;
+		d->result_eurocent += x->result_eurocent;
+		d->deficit_eurocent += x->deficit_eurocent;
+		d->eligible = d->eligible || x->eligible;
+		d->safety_net_eurocent += x->safety_net_eurocent;
+		d->own_risk_eurocent += x->own_risk_eurocent;
+		d->result_after_safety_net_eurocent += x->result_after_safety_net_eurocent;
+		d->has_split = d->has_split && x->has_split;
+		d->volume_part_eurocent += x->volume_part_eurocent;
+		d->price_part_eurocent += x->price_part_eurocent;
+		/* from the sums, never summed: the same whatever the order */
+		d->result_pct = d->budget_eurocent ? 100.0 * (double)d->result_eurocent / (double)d->budget_eurocent
+						   : 0.0;
+		d->budgeted_households = 0.0; /* a national total has no single base price */
+	}
+	return 0;
+}
+
+size_t stroom_output_budget_pack(const stroom_budget_run *br, void *buf, size_t size)
+{
+	size_t nres = (size_t)br->replicates * (size_t)br->nyears * sizeof *br->res;
+	size_t need = sizeof *br + nres;
+	unsigned char *p = buf;
+	if (!buf || size < need)
+		return need;
+	memcpy(p, br, sizeof *br);
+	memcpy(p + sizeof *br, br->res, nres);
+	return need;
+}
+
+int stroom_output_budget_unpack(stroom_budget_run **out, const void *buf, size_t size)
+{
+	stroom_budget_run h, *br;
+	size_t nres;
+	*out = NULL;
+	if (size < sizeof h)
+		return stroom_error_set(STROOM_EINVAL, "budget pack: %zu bytes is too short", size);
+	memcpy(&h, buf, sizeof h);
+	if (h.replicates < 1 || h.nyears < 0 || h.nyears > 64)
+		return stroom_error_set(STROOM_EINVAL, "budget pack: not a pack of a budget run");
+	nres = (size_t)h.replicates * (size_t)h.nyears * sizeof *h.res;
+	if (size != sizeof h + nres)
+		return stroom_error_set(STROOM_EINVAL, "budget pack: expected %zu bytes, got %zu",
+					sizeof h + nres, size);
+	br = calloc(1, sizeof *br);
+	if (!br)
+		return stroom_error_set(STROOM_ENOMEM, "out of memory");
+	*br = h;
+	br->res = calloc(nres ? nres : 1, 1);
+	if (!br->res) {
+		free(br);
+		return stroom_error_set(STROOM_ENOMEM, "out of memory");
+	}
+	memcpy(br->res, (const unsigned char *)buf + sizeof h, nres);
+	*out = br;
+	return 0;
 }

@@ -518,12 +518,11 @@ cleanup:
 	return rc;
 }
 
-/* Checks that the population CSV (if any) is readable and records its hash. */
-static int add_population_csv(load_ctx *c, const char *top)
+/* Checks that the file of a KEY_FILE key (if set) is readable and records its hash. */
+static int add_input_file(load_ctx *c, const char *top, const char *key, const char *path)
 {
-	const scenario_key *k = scenario_key_find("population.csv");
+	const scenario_key *k = scenario_key_find(key);
 	const scenario_keystate *st = &c->st[k - scenario_keys];
-	const char *path = c->sc->params.population_csv;
 	char hex[SHA256_DIGEST_STRING_LENGTH];
 
 	if (!*path)
@@ -532,10 +531,10 @@ static int add_population_csv(load_ctx *c, const char *top)
 	if (!SHA256File(path, hex)) {
 		int e = errno;
 		return stroom_error_set(e == ENOENT ? STROOM_ENOTFOUND : STROOM_EIO,
-					"%s:%zu:%zu: population.csv: expected a readable file, got "
+					"%s:%zu:%zu: %s: expected a readable file, got "
 					"'%s' (%s)",
 					st->file ? st->file : top, st->file ? st->line : 1,
-					st->file ? st->col : 1, path, strerror(e ? e : EIO));
+					st->file ? st->col : 1, key, path, strerror(e ? e : EIO));
 	}
 	return add_input(c, path, hex);
 }
@@ -607,7 +606,8 @@ static int load(stroom_scenario **out, int b, const char *path, const char *text
 	top = sc->inputs[0].path;
 	if ((rc = scenario_finish(&sc->params, c.st, top)) != 0)
 		goto cleanup;
-	if ((rc = add_population_csv(&c, top)) != 0)
+	if ((rc = add_input_file(&c, top, "population.csv", sc->params.population_csv)) != 0 ||
+	    (rc = add_input_file(&c, top, "municipalities.csv", sc->params.municipalities_csv)) != 0)
 		goto cleanup;
 	*out = sc;
 	sc = NULL;

@@ -248,6 +248,7 @@ typedef struct shared {
 	stroom_results *res;
 	group_layout gl;
 	size_t cap;
+	int rep_first, rep_end;   /* the block of replicates computed */
 	atomic_int next, done, cancel, failed;
 	char error[256];
 	pthread_mutex_t error_lock;
@@ -1254,8 +1255,8 @@ static void *worker_main(void *arg)
 		int rep;
 		if (atomic_load(&sh->cancel) || atomic_load(&sh->failed))
 			break;
-		rep = atomic_fetch_add(&sh->next, 1);
-		if (rep >= sh->res->replicates)
+		rep = sh->rep_first + atomic_fetch_add(&sh->next, 1);
+		if (rep >= sh->rep_end)
 			break;
 		if (run_replicate(sh, &wk->ws, rep) != 0) {
 			atomic_store(&sh->failed, 1);
@@ -1399,6 +1400,20 @@ static size_t capacity_for(const stroom_params *p, size_t n0)
 	return n0 + (size_t)extra;
 }
 
+/* The seed of the household draws of stream k (k > 0): the scenario's seed and
+ * k mixed by two rounds of splitmix64's finaliser (any fixed bijective mix would do). */
+static uint64_t mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static uint64_t stream_seed(uint64_t seed, uint32_t stream)
+{
+	return stream ? mix64(seed ^ mix64(0x9e3779b97f4a7c15ull * stream)) : seed;
+}
+
 static int online_cpus(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1417,9 +1432,9 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	const stroom_rules *rules;
 	int64_t *benefit = NULL, *norm = NULL;
 	int32_t *pension0 = NULL, *aow_entry = NULL, *slots = NULL;
-	stroom_params *tmp = NULL;
+	stroom_params *tmp = NULL, *streamed = NULL;
 	shared sh;
-	int err = 0, nthreads, i, k;
+	int err = 0, nthreads, i, k, count;
 	size_t cells;
 
 	*out = NULL;
@@ -1429,6 +1444,11 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	memset(&sh, 0, sizeof sh);
 	if ((err = check_params(params, h0)) != 0)
 		return err;
+	count = o.replicate_count ? o.replicate_count : params->replicates - o.first_replicate;
+	if (o.first_replicate < 0 || count < 1 || o.first_replicate > params->replicates - count)
+		return stroom_error_set(STROOM_EINVAL,
+					"replicates: block %d+%d is not within the %d replicates",
+					o.first_replicate, count, params->replicates);
 
 	res = stroom_calloc(a, 1, sizeof *res);
 	if (!res)
@@ -1506,11 +1526,23 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	}
 
 	nthreads = o.threads > 0 ? o.threads : online_cpus();
-	if (nthreads > res->replicates)
-		nthreads = res->replicates;
+	if (nthreads > count)
+		nthreads = count;
 	res->threads = nthreads;
 
-	sh.p = params;
+	/* a stream of its own: the same parameters with the household seed mixed */
+	if (o.stream) {
+		streamed = stroom_malloc(a, sizeof *streamed);
+		if (!streamed) {
+			err = STROOM_ENOMEM;
+			goto cleanup;
+		}
+		*streamed = *params;
+		streamed->seed = stream_seed(params->seed, o.stream);
+	}
+	sh.p = streamed ? streamed : params;
+	sh.rep_first = o.first_replicate;
+	sh.rep_end = o.first_replicate + count;
 	sh.benefit = benefit;
 	sh.norm = norm;
 	sh.slots = slots;
@@ -1537,7 +1569,7 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	}
 	for (i = 0; i < nthreads; i++) {
 		workers[i].sh = &sh;
-		if ((err = workspace_init(a, &workers[i].ws, sh.cap, res->months, params)) != 0)
+		if ((err = workspace_init(a, &workers[i].ws, sh.cap, res->months, sh.p)) != 0)
 			goto cleanup_workers;
 	}
 	for (i = 0; i < nthreads; i++) {
@@ -1548,13 +1580,15 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 		}
 		workers[i].started = 1;
 	}
-	/* the calling thread reports progress while the workers run */
-	while (!err) {
+	/* the calling thread reports progress while the workers run (without a
+	 * callback it only joins them: no polling delay for short runs, e.g. the many
+	 * small municipalities of a national run) */
+	while (!err && o.progress) {
 		int done = atomic_load(&sh.done);
 		struct timespec ts = {0, 100 * 1000 * 1000};
-		if (done >= res->replicates || atomic_load(&sh.failed))
+		if (done >= count || atomic_load(&sh.failed))
 			break;
-		if (o.progress && o.progress(done, res->replicates, o.payload)) {
+		if (o.progress && o.progress(done, count, o.payload)) {
 			atomic_store(&sh.cancel, 1);
 			break;
 		}
@@ -1568,7 +1602,7 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	else if (!err && atomic_load(&sh.cancel))
 		err = stroom_error_set(STROOM_EINTR, "run cancelled");
 	else if (!err && o.progress)
-		o.progress(res->replicates, res->replicates, o.payload);
+		o.progress(count, count, o.payload);
 
 cleanup_workers:
 	for (i = 0; i < nthreads; i++)
@@ -1583,6 +1617,7 @@ cleanup:
 	stroom_free(a, pension0);
 	stroom_free(a, aow_entry);
 	stroom_free(a, tmp);
+	stroom_free(a, streamed);
 	stroom_rules_free(own_rules);
 	if (err) {
 		stroom_results_free(res);
@@ -1672,4 +1707,172 @@ const char *stroom_results_drawn_name(const stroom_results *r, int i)
 double stroom_results_drawn_value(const stroom_results *r, int rep, int i)
 {
 	return r->drawn[(size_t)rep * (size_t)r->draw_stride + (size_t)i];
+}
+
+/* The arrays of a result, each [rep][...]: where they are and a replicate's size. */
+typedef struct results_array {
+	void *base;
+	size_t per_rep; /* bytes per replicate */
+} results_array;
+
+enum { NARRAYS = 7 };
+
+static void results_arrays(const stroom_results *r, results_array a[NARRAYS])
+{
+	const size_t T = (size_t)r->months, G = (size_t)r->ngroups;
+	a[0].base = r->counts, a[0].per_rep = T * STROOM_NIND * G * sizeof(int32_t);
+	a[1].base = r->final, a[1].per_rep = G * sizeof(int32_t);
+	a[2].base = r->money, a[2].per_rep = T * STROOM_NMONEY * G * sizeof(int64_t);
+	a[3].base = r->team, a[3].per_rep = T * STROOM_MAX_TEAMS * sizeof(int32_t);
+	a[4].base = r->istart, a[4].per_rep = T * STROOM_MAX_INSTRUMENTS * sizeof(int32_t);
+	a[5].base = r->ipart, a[5].per_rep = T * STROOM_MAX_INSTRUMENTS * sizeof(int32_t);
+	a[6].base = r->drawn, a[6].per_rep = (size_t)r->draw_stride * sizeof(double);
+}
+
+#define PACK_MAGIC 0x5354524du /* "STRM" */
+
+/* A pack: magic, first, count, the struct (its pointers are ignored), the arrays. */
+typedef struct pack_header {
+	uint32_t magic;
+	int32_t first, count;
+	stroom_results shape;
+} pack_header;
+
+size_t stroom_results_pack(const stroom_results *r, int first, int count, void *buf, size_t size)
+{
+	results_array a[NARRAYS];
+	size_t need = sizeof(pack_header), i;
+	unsigned char *p = buf;
+	pack_header h;
+	if (first < 0 || count < 0 || first > r->replicates - count)
+		return 0;
+	results_arrays(r, a);
+	for (i = 0; i < NARRAYS; i++)
+		need += a[i].per_rep * (size_t)count;
+	if (!buf || size < need)
+		return need;
+	memset(&h, 0, sizeof h);
+	h.magic = PACK_MAGIC;
+	h.first = first;
+	h.count = count;
+	h.shape = *r;
+	memcpy(p, &h, sizeof h);
+	p += sizeof h;
+	for (i = 0; i < NARRAYS; i++) {
+		size_t n = a[i].per_rep * (size_t)count;
+		memcpy(p, (const unsigned char *)a[i].base + a[i].per_rep * (size_t)first, n);
+		p += n;
+	}
+	return need;
+}
+
+/* New zeroed results of the same shape as like (no counts yet). */
+static int results_alloc_like(stroom_results **out, const stroom_results *like,
+			      const stroom_allocator *al)
+{
+	stroom_results *r = stroom_calloc(al, 1, sizeof *r);
+	results_array a[NARRAYS];
+	*out = NULL;
+	if (!r)
+		return STROOM_ENOMEM;
+	*r = *like;
+	r->alloc = al;
+	r->counts = r->final = r->team = r->istart = r->ipart = NULL;
+	r->money = NULL;
+	r->drawn = NULL;
+	results_arrays(r, a); /* sizes only */
+	r->counts = stroom_calloc(al, (size_t)r->replicates, a[0].per_rep);
+	r->final = stroom_calloc(al, (size_t)r->replicates, a[1].per_rep);
+	r->money = stroom_calloc(al, (size_t)r->replicates, a[2].per_rep);
+	r->team = stroom_calloc(al, (size_t)r->replicates, a[3].per_rep);
+	r->istart = stroom_calloc(al, (size_t)r->replicates, a[4].per_rep);
+	r->ipart = stroom_calloc(al, (size_t)r->replicates, a[5].per_rep);
+	r->drawn = stroom_calloc(al, (size_t)r->replicates, a[6].per_rep);
+	if (!r->counts || !r->final || !r->money || !r->team || !r->istart || !r->ipart || !r->drawn) {
+		stroom_results_free(r);
+		return STROOM_ENOMEM;
+	}
+	*out = r;
+	return 0;
+}
+
+int stroom_results_unpack(stroom_results **out, const void *buf, size_t size, const stroom_allocator *al)
+{
+	const unsigned char *p = buf;
+	results_array a[NARRAYS];
+	pack_header h;
+	stroom_results *r;
+	size_t need = sizeof h, i;
+	int err;
+	*out = NULL;
+	if (size < sizeof h)
+		return stroom_error_set(STROOM_EINVAL, "results pack: %zu bytes is too short", size);
+	memcpy(&h, p, sizeof h);
+	if (h.magic != PACK_MAGIC || h.shape.replicates < 1 || h.shape.months < 1 ||
+	    h.shape.ngroups < 1 || h.shape.ngroups > 15 + STROOM_MAX_AREAS || h.first < 0 ||
+	    h.count < 0 || h.first > h.shape.replicates - h.count)
+		return stroom_error_set(STROOM_EINVAL, "results pack: not a pack of results");
+	results_arrays(&h.shape, a);
+	for (i = 0; i < NARRAYS; i++)
+		need += a[i].per_rep * (size_t)h.count;
+	if (size != need)
+		return stroom_error_set(STROOM_EINVAL, "results pack: expected %zu bytes, got %zu", need,
+					size);
+	if ((err = results_alloc_like(&r, &h.shape, al)) != 0)
+		return err;
+	results_arrays(r, a);
+	p += sizeof h;
+	for (i = 0; i < NARRAYS; i++) {
+		size_t n = a[i].per_rep * (size_t)h.count;
+		memcpy((unsigned char *)a[i].base + a[i].per_rep * (size_t)h.first, p, n);
+		p += n;
+	}
+	*out = r;
+	return 0;
+}
+
+static int same_shape(const stroom_results *x, const stroom_results *y)
+{
+	return x->replicates == y->replicates && x->months == y->months && x->ngroups == y->ngroups &&
+	       x->start == y->start && x->n_teams == y->n_teams && x->n_instruments == y->n_instruments &&
+	       x->n_drawn == y->n_drawn && x->draw_stride == y->draw_stride;
+}
+
+int stroom_results_copy_replicates(stroom_results *dst, const stroom_results *src, int first, int count)
+{
+	results_array ad[NARRAYS], as[NARRAYS];
+	size_t i;
+	if (!same_shape(dst, src) || first < 0 || count < 0 || first > dst->replicates - count)
+		return stroom_error_set(STROOM_EINVAL, "results: cannot copy replicates %d+%d", first,
+					count);
+	results_arrays(dst, ad);
+	results_arrays(src, as);
+	for (i = 0; i < NARRAYS; i++)
+		memcpy((unsigned char *)ad[i].base + ad[i].per_rep * (size_t)first,
+		       (const unsigned char *)as[i].base + as[i].per_rep * (size_t)first,
+		       as[i].per_rep * (size_t)count);
+	return 0;
+}
+
+int stroom_results_add(stroom_results *dst, const stroom_results *src)
+{
+	const size_t R = (size_t)dst->replicates, T = (size_t)dst->months, G = (size_t)dst->ngroups;
+	size_t i, n;
+	if (!same_shape(dst, src))
+		return stroom_error_set(STROOM_EINVAL, "results: cannot add runs of different shapes");
+	n = R * T * STROOM_NIND * G;
+	for (i = 0; i < n; i++)
+		dst->counts[i] += src->counts[i];
+	for (i = 0; i < R * G; i++)
+		dst->final[i] += src->final[i];
+	n = R * T * STROOM_NMONEY * G;
+	for (i = 0; i < n; i++)
+		dst->money[i] += src->money[i];
+	for (i = 0; i < R * T * STROOM_MAX_TEAMS; i++)
+		dst->team[i] += src->team[i];
+	for (i = 0; i < R * T * STROOM_MAX_INSTRUMENTS; i++) {
+		dst->istart[i] += src->istart[i];
+		dst->ipart[i] += src->ipart[i];
+	}
+	return 0;
 }

@@ -143,6 +143,93 @@ static void test_threads_identical(void **state)
 	stroom_results_free(r3);
 }
 
+static stroom_results *run_block(const stroom_params *p, int first, int count, uint32_t stream)
+{
+	stroom_population *pop = NULL;
+	stroom_results *r = NULL;
+	stroom_sim_options o = STROOM_SIM_OPTIONS_INIT;
+	o.threads = 2;
+	o.first_replicate = first;
+	o.replicate_count = count;
+	o.stream = stream;
+	assert_int_equal(stroom_population_synthesise(&pop, p, NULL, NULL), 0);
+	assert_int_equal(stroom_sim_run(&r, p, pop, &o), 0);
+	stroom_population_free(pop);
+	return r;
+}
+
+static int same_money_and_draws(const stroom_results *a, const stroom_results *b)
+{
+	int R = stroom_results_replicates(a), T = stroom_results_months(a), G = stroom_results_groups(a);
+	int rep, t, m, g, i;
+	for (rep = 0; rep < R; rep++) {
+		for (t = 0; t < T; t++)
+			for (m = 0; m < STROOM_NMONEY; m++)
+				for (g = 0; g < G; g++)
+					if (stroom_results_money(a, rep, t, m, g) != stroom_results_money(b, rep, t, m, g))
+						return 0;
+		for (i = 0; i < stroom_results_drawn_count(a); i++)
+			if (memcmp(&(double){stroom_results_drawn_value(a, rep, i)},
+				   &(double){stroom_results_drawn_value(b, rep, i)}, sizeof(double)))
+				return 0;
+	}
+	return 1;
+}
+
+/* Replicate blocks (MPI ranks) put together by pack, unpack and copy equal the
+ * whole run bit for bit; a bad block is EINVAL; a stream changes the households
+ * but not the drawn parameters; add sums. */
+static void test_blocks(void **state)
+{
+	stroom_params p = small_params(1931, 7, "2025-06");
+	stroom_results *whole = run(&p, 1), *b0 = run_block(&p, 0, 3, 0), *b1 = run_block(&p, 3, 0, 0);
+	stroom_results *joined = NULL, *s5 = NULL, *sum = NULL, *bad = NULL;
+	stroom_population *pop = NULL;
+	stroom_sim_options o = STROOM_SIM_OPTIONS_INIT;
+	size_t n = stroom_results_pack(b1, 3, 4, NULL, 0);
+	void *buf = malloc(n);
+	(void)state;
+	assert_int_equal(stroom_results_replicates(b1), 7);
+	assert_int_equal(stroom_results_value(b1, 0, 3, STROOM_IND_EXIT_WORK, 0), 0); /* not computed */
+	assert_int_equal(stroom_results_pack(b1, 3, 4, buf, n), n);
+	assert_int_equal(stroom_results_unpack(&joined, buf, n, NULL), 0);
+	assert_int_not_equal(stroom_results_unpack(&bad, buf, n - 1, NULL), 0);
+	assert_int_equal(stroom_results_copy_replicates(joined, b0, 0, 3), 0);
+	assert_true(same_results(whole, joined));
+	assert_true(same_money_and_draws(whole, joined));
+	/* a block outside the replicates */
+	o.first_replicate = 5;
+	o.replicate_count = 3;
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL, NULL), 0);
+	assert_int_equal(stroom_sim_run(&bad, &p, pop, &o), STROOM_EINVAL);
+	stroom_population_free(pop);
+	/* a stream of its own: other households, the same priors */
+	s5 = run_block(&p, 0, 0, 5);
+	assert_false(same_results(whole, s5));
+	{
+		int i;
+		for (i = 0; i < stroom_results_drawn_count(s5); i++)
+			assert_true(stroom_results_drawn_value(s5, 6, i) == stroom_results_drawn_value(whole, 6, i));
+	}
+	/* add: whole + s5, replicate by replicate */
+	assert_int_equal(stroom_results_unpack(&sum, buf, n, NULL), 0);
+	assert_int_equal(stroom_results_copy_replicates(sum, whole, 0, 7), 0);
+	assert_int_equal(stroom_results_add(sum, s5), 0);
+	assert_int_equal(stroom_results_value(sum, 4, 5, STROOM_IND_EXIT_WORK, 0),
+			 stroom_results_value(whole, 4, 5, STROOM_IND_EXIT_WORK, 0) +
+				 stroom_results_value(s5, 4, 5, STROOM_IND_EXIT_WORK, 0));
+	assert_true(stroom_results_money(sum, 6, 2, STROOM_MONEY_BENEFIT, 0) ==
+		    stroom_results_money(whole, 6, 2, STROOM_MONEY_BENEFIT, 0) +
+			    stroom_results_money(s5, 6, 2, STROOM_MONEY_BENEFIT, 0));
+	free(buf);
+	stroom_results_free(whole);
+	stroom_results_free(b0);
+	stroom_results_free(b1);
+	stroom_results_free(joined);
+	stroom_results_free(s5);
+	stroom_results_free(sum);
+}
+
 static void test_seed(void **state)
 {
 	stroom_params p = small_params(1500, 3, "2024-12");
@@ -529,6 +616,7 @@ int main(void)
 		cmocka_unit_test(test_conservation),
 		cmocka_unit_test(test_odd_swaps),
 		cmocka_unit_test(test_threads_identical),
+		cmocka_unit_test(test_blocks),
 		cmocka_unit_test(test_seed),
 		cmocka_unit_test(test_hazards_k_sigma),
 		cmocka_unit_test(test_hazards_by_band_k_sigma),

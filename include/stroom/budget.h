@@ -127,6 +127,17 @@ STROOM_API int stroom_budget_load_ext(stroom_budget **out, const stroom_budget_o
 /* Frees b; NULL is a no-op. */
 STROOM_API void stroom_budget_free(stroom_budget *b);
 
+/*
+ * Scales the loaded table to another municipality whose budget in base_year is
+ * budget_eurocent (a national run, docs/architecture.md): year y's budget becomes
+ * budget_eurocent x macro_y / macro_base when the table has the macro budget of
+ * both years (the BUIG is a share of the macro budget), else x budget_y /
+ * budget_base; other income and recoveries scale by budget_eurocent / budget_base.
+ * Rounded to the nearest cent. Returns 0, STROOM_ENOTFOUND (no row for base_year)
+ * or STROOM_EINVAL (budget_eurocent out of range).
+ */
+STROOM_API int stroom_budget_scale(stroom_budget *b, int base_year, int64_t budget_eurocent);
+
 /* The budget table: rows sorted by year, one per year (0 rows when none loaded). */
 STROOM_API size_t stroom_budget_count(const stroom_budget *b);
 STROOM_API const stroom_budget_year *stroom_budget_row(const stroom_budget *b, size_t i);

@@ -102,6 +102,40 @@ STROOM_API int stroom_output_write_run(const stroom_results *r, const stroom_sce
 				       const stroom_results *central, const char *dir, char *path_out,
 				       size_t path_size);
 
+/*
+ * What a run directory may carry beyond the four files: a file of the caller's
+ * (the national run's municipalities.csv) and the number of MPI ranks that made
+ * the run (manifest.json then has "mpi_ranks"; 0 = not an MPI run, no key).
+ */
+typedef struct stroom_output_extra {
+	unsigned int version;   /* STROOM_OUTPUT_EXTRA_VERSION */
+	const char *file_name;  /* NULL = none */
+	const char *file_text;
+	size_t file_len;
+	int mpi_ranks;
+} stroom_output_extra;
+#define STROOM_OUTPUT_EXTRA_VERSION 1
+#define STROOM_OUTPUT_EXTRA_INIT {STROOM_OUTPUT_EXTRA_VERSION, NULL, NULL, 0, 0}
+
+/* As stroom_output_write_run, with extra (NULL = none). */
+STROOM_API int stroom_output_write_run_ext(const stroom_results *r, const stroom_scenario *s,
+					   const stroom_params *p, const stroom_budget_run *br,
+					   const stroom_results *central, const stroom_output_extra *extra,
+					   const char *dir, char *path_out, size_t path_size);
+
+/*
+ * Budget runs of several municipalities added up (the national total), replicate
+ * by replicate and year by year: every eurocent amount is an integer sum, so the
+ * order of the additions cannot change it; result_pct is then 100 x result /
+ * budget of the sums and the volume/price split the sum of the parts.
+ * stroom_output_budget_add adds src into dst (STROOM_EINVAL when the replicates
+ * or years differ). pack/unpack move a budget run between processes (MPI), bit
+ * for bit, with the conventions of stroom_results_pack.
+ */
+STROOM_API int stroom_output_budget_add(stroom_budget_run *dst, const stroom_budget_run *src);
+STROOM_API size_t stroom_output_budget_pack(const stroom_budget_run *br, void *buf, size_t size);
+STROOM_API int stroom_output_budget_unpack(stroom_budget_run **out, const void *buf, size_t size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -164,6 +164,9 @@ typedef struct stroom_params {
 	int target_households;               /* target.households (0 = no target) */
 	stroom_month target_month;           /* target.date: the 1st of this month */
 
+	/* a national run: one row per municipality (docs/architecture.md, national runs) */
+	char municipalities_csv[STROOM_PATH_LEN]; /* municipalities.csv; "" = one municipality */
+
 	/* population */
 	char population_csv[STROOM_PATH_LEN]; /* population.csv: household CSV; "" = synthesise */
 	int population_households;           /* population.households */

@@ -68,9 +68,22 @@ typedef struct stroom_sim_options {
 	void *payload;
 	const stroom_rules *rules;        /* benefit rules; NULL = the builtin rules */
 	int fixed_parameters;             /* 1 = every prior at its central value */
+	/* A block of the replicates (for splitting a run across processes, e.g. MPI
+	 * ranks): only replicates [first_replicate, first_replicate + replicate_count)
+	 * are computed, each with exactly the draws it has in a full run (draws are
+	 * keyed by the replicate index). The results still have params->replicates
+	 * replicates; the others stay zero until stroom_results_copy_replicates fills
+	 * them. replicate_count 0 = every replicate from first_replicate on. */
+	int first_replicate;
+	int replicate_count;
+	/* Random stream of the households (municipality k of a national run uses
+	 * k + 1): a nonzero stream mixes into the seed of every household and inflow
+	 * draw, while the priors stay drawn from (seed, replicate), so parameters are
+	 * shared by all streams of a replicate. 0 = the scenario's own draws. */
+	uint32_t stream;
 } stroom_sim_options;
 #define STROOM_SIM_OPTIONS_VERSION 1
-#define STROOM_SIM_OPTIONS_INIT {STROOM_SIM_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, 0}
+#define STROOM_SIM_OPTIONS_INIT {STROOM_SIM_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0}
 
 typedef struct stroom_results stroom_results;
 
@@ -118,6 +131,34 @@ STROOM_API const char *stroom_results_drawn_name(const stroom_results *r, int i)
 STROOM_API double stroom_results_drawn_value(const stroom_results *r, int rep, int i);
 /* The caseload on the 1st of the month after the last month (end + 1), per replicate. */
 STROOM_API int32_t stroom_results_final_caseload(const stroom_results *r, int rep, int group);
+
+/*
+ * Moving results between processes (MPI) and adding them up. All of these copy
+ * or add the integers (and the drawn doubles) bit for bit, so a run split into
+ * blocks and put together again equals the run done in one piece.
+ *
+ * stroom_results_pack writes the shape and replicates [first, first + count) of
+ * r into buf (size bytes) and returns the bytes needed (call with size 0 to ask);
+ * it writes nothing when size is too small. stroom_results_unpack makes new
+ * results of the full shape from such a buffer, with those replicates filled and
+ * the others zero (caller frees); STROOM_EINVAL for a buffer that is not a pack,
+ * STROOM_ENOMEM. Both ends must be the same build (the layout is raw memory).
+ */
+STROOM_API size_t stroom_results_pack(const stroom_results *r, int first, int count, void *buf,
+				      size_t size);
+STROOM_API int stroom_results_unpack(stroom_results **out, const void *buf, size_t size,
+				     const stroom_allocator *a);
+/* Copies replicates [first, first + count) of src into dst (same shape).
+ * STROOM_EINVAL when the shapes or the range do not fit. */
+STROOM_API int stroom_results_copy_replicates(stroom_results *dst, const stroom_results *src, int first,
+					      int count);
+/*
+ * Adds src's counts and money into dst, replicate by replicate (the national total
+ * of municipalities run with the same seed and replicates): integer sums, so the
+ * order of the additions cannot change the result. The drawn parameters are the
+ * same in both (shared priors) and stay dst's. STROOM_EINVAL when the shapes differ.
+ */
+STROOM_API int stroom_results_add(stroom_results *dst, const stroom_results *src);
 
 #ifdef __cplusplus
 }
