@@ -124,6 +124,23 @@ static void test_params_and_budget(void **state)
 	assert_int_equal(m.population_households, 300);
 	assert_true(m.inflow_per_year == 70);
 	assert_true(m.team[0].fte.value[0] == p.team[0].fte.value[0] * (300.0 / p.population_households));
+	{ /* the inflow prior keeps its relative spread, and each municipality draws the
+	     same quantile of it in a replicate */
+		stroom_params dp, dm;
+		int k, found = 0;
+		for (k = 0; k < m.n_uncertain; k++)
+			if (strcmp(m.uncertain[k].key, "inflow.per_year") == 0) {
+				assert_true(fabs(m.uncertain[k].prior.a - 70.0) < 1e-9);
+				assert_true(fabs(m.uncertain[k].prior.b - 3.5) < 1e-9);
+				found = 1;
+			}
+		assert_true(found);
+		stroom_params_draw(&p, &dp, 3, 0);
+		stroom_params_draw(&m, &dm, 3, 0);
+		assert_true(dm.inflow_per_year != 70.0);
+		assert_true(fabs(dm.inflow_per_year - dp.inflow_per_year * (70.0 / p.inflow_per_year)) < 1e-9);
+		assert_true(dm.work_distance[0] == dp.work_distance[0]); /* the same base hazards */
+	}
 	assert_int_equal(stroom_budget_load(&b, "rotterdam", NULL, NULL), 0);
 	assert_int_equal(stroom_budget_load(&orig, "rotterdam", NULL, NULL), 0);
 	assert_int_equal(stroom_budget_scale(b, 2024, 560000000), 0);
