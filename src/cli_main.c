@@ -362,6 +362,7 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 		if (pc.replicates > CENTRAL_REPLICATES)
 			pc.replicates = CENTRAL_REPLICATES;
 		so.fixed_parameters = 1;
+		ps.t0 = now_seconds(); /* the progress bar's rate and time left restart */
 		so.first_replicate = 0;
 		so.replicate_count = pc.replicates;
 		if (m->on)
