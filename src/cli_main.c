@@ -150,6 +150,7 @@ typedef struct progress_state {
 	int tty;
 	double t0;
 	int shown;
+	const char *what; /* "replicates", "municipalities" */
 } progress_state;
 
 static double now_seconds(void)
@@ -159,7 +160,8 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Progress bar on stderr, only on a terminal and after the first second. */
+/* Progress bar on stderr, only on a terminal and after the first second: done of
+ * total (ps->what), the rate and the time left. */
 static int progress(int done, int total, void *payload)
 {
 	progress_state *ps = payload;
@@ -174,10 +176,23 @@ static int progress(int done, int total, void *payload)
 		fprintf(stderr, "\r[");
 		for (i = 0; i < width; i++)
 			fputc(i < fill ? '#' : '.', stderr);
-		fprintf(stderr, "] %d/%d replicates, %.1f/s, %.0fs left ", done, total, rate, left);
+		fprintf(stderr, "] %d/%d %s, %.1f/s, %.0fs left ", done, total, ps->what, rate, left);
 		ps->shown = 1;
 	}
 	return 0;
+}
+
+/* Ctrl-C from here on cancels the run; the bar shows `what` (silent with quiet or
+ * when stderr is not a terminal). */
+static progress_state progress_start(int quiet, const char *what)
+{
+	progress_state ps;
+	signal(SIGINT, on_sigint);
+	ps.tty = !quiet && isatty(2);
+	ps.t0 = now_seconds();
+	ps.shown = 0;
+	ps.what = what;
+	return ps;
 }
 
 /* The exit code of a run step: 0, 130 when interrupted, else the error's (one
@@ -332,10 +347,7 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK)
 		goto cleanup;
 
-	signal(SIGINT, on_sigint);
-	ps.tty = !quiet && isatty(2);
-	ps.t0 = now_seconds();
-	ps.shown = 0;
+	ps = progress_start(quiet, "replicates");
 	so.threads = ro.threads;
 	so.fixed_parameters = fixed;
 	so.progress = progress;
@@ -434,26 +446,6 @@ static int cmd_run(int argc, char **argv)
 	return stroom_cli_mpi_finish(&m, run_main(argc, argv, &m));
 }
 
-/* Progress of a national run: municipalities done of the block. */
-static int national_progress(int done, int total, void *payload)
-{
-	progress_state *ps = payload;
-	double el = now_seconds() - ps->t0;
-	if (interrupted)
-		return 1;
-	if (!ps->tty || el < 1.0)
-		return 0;
-	{
-		int width = 30, fill = total ? done * width / total : width, i;
-		fprintf(stderr, "\r[");
-		for (i = 0; i < width; i++)
-			fputc(i < fill ? '#' : '.', stderr);
-		fprintf(stderr, "] %d/%d municipalities, %.0fs ", done, total, el);
-		ps->shown = 1;
-	}
-	return 0;
-}
-
 static int gather_national(int rank, const void *buf, size_t n, void *payload)
 {
 	stroom_national_run *into = payload, *got = NULL;
@@ -496,15 +488,12 @@ static int run_national(const stroom_cli_mpi *m, const stroom_scenario *s, const
 	if (m->on)
 		stroom_national_split(n, m->size, m->rank, &first, &count);
 
-	signal(SIGINT, on_sigint);
-	ps.tty = !quiet && isatty(2);
-	ps.t0 = now_seconds();
-	ps.shown = 0;
+	ps = progress_start(quiet, "municipalities");
 	no.threads = threads;
 	no.rules = rules;
 	no.fixed_parameters = fixed;
 	no.central = !fixed && stroom_params_prior_count(p) > 0;
-	no.progress = national_progress;
+	no.progress = progress;
 	no.payload = &ps;
 	if (count > 0)
 		code = run_code(stroom_national_run_block(&run, n, p, first, count, &no), &ps);
