@@ -267,9 +267,13 @@ static void workspace_free(const stroom_allocator *a, workspace *w)
 	memset(w, 0, sizeof *w);
 }
 
-/* Bytes of workspace per household slot: the int32 and uint8 blocks, the cached
- * count cell, the two active lists and the allocation entry (workspace_init). */
-#define SLOT_BYTES (9 * sizeof(int32_t) + 10 * sizeof(uint8_t) + sizeof(uint16_t) + \
+/* The per-household int32 and uint8 fields of a workspace, each carved from one
+ * block (workspace_init); the first of each list owns its block. */
+enum { N_I32 = 9, N_U8 = 10 };
+
+/* Bytes of workspace per household slot: the int32 and uint8 fields, the cached
+ * count cell, the two active lists and the allocation entry. */
+#define SLOT_BYTES (N_I32 * sizeof(int32_t) + N_U8 * sizeof(uint8_t) + sizeof(uint16_t) + \
 		    2 * sizeof(uint32_t) + sizeof(candidate))
 
 size_t stroom_sim_state_bytes(void) { return SLOT_BYTES; }
@@ -280,17 +284,18 @@ size_t stroom_sim_state_bytes(void) { return SLOT_BYTES; }
 static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap, int T,
 			  const stroom_params *p)
 {
-	size_t nb = (size_t)T * NBOUND + (size_t)NBOUND * ((size_t)T + 1);
+	int32_t **const i32[N_I32] = {&w->birth, &w->spell, &w->lks_end, &w->pension, &w->instr_end,
+				      &w->effect_end, &w->sanction_end, &w->next_ev, &w->next_chg};
+	uint8_t **const u8[N_U8] = {&w->type, &w->area, &w->dist, &w->stream, &w->pt,
+				    &w->status, &w->ptm, &w->instr, &w->bcls, &w->gcls};
+	size_t nb = (size_t)T * NBOUND + (size_t)NBOUND * ((size_t)T + 1), k;
 	memset(w, 0, sizeof *w);
 	w->cap = cap;
-	w->birth = stroom_malloc(a, cap * 9 * sizeof(int32_t) + cap * sizeof(uint16_t));
-	w->type = stroom_malloc(a, cap * 10);
+	w->birth = stroom_malloc(a, cap * (N_I32 * sizeof(int32_t) + sizeof(uint16_t)));
+	w->type = stroom_malloc(a, cap * N_U8);
 	w->haz = stroom_malloc(a, NCELL_MAX * sizeof *w->haz);
 	w->cand = stroom_malloc(a, cap * sizeof *w->cand);
 	w->act_block = stroom_malloc(a, 2 * cap * sizeof *w->act_block);
-	/* the per-slot allocations above are what stroom_sim_state_bytes reports */
-	assert(9 * sizeof(int32_t) + sizeof(uint16_t) + 10 + sizeof *w->cand + 2 * sizeof *w->act_block ==
-	       SLOT_BYTES);
 	w->bound = stroom_malloc(a, nb * sizeof(double));
 	/* the group-cell tables: two int64 arrays, two int32 arrays, the team table */
 	w->gben = stroom_calloc(a, 1, NCC * (2 * sizeof(int64_t) + sizeof(int32_t)) +
@@ -302,24 +307,11 @@ static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap, i
 		workspace_free(a, w);
 		return STROOM_ENOMEM;
 	}
-	w->spell = w->birth + cap;
-	w->lks_end = w->spell + cap;
-	w->pension = w->lks_end + cap;
-	w->instr_end = w->pension + cap;
-	w->effect_end = w->instr_end + cap;
-	w->sanction_end = w->effect_end + cap;
-	w->next_ev = w->sanction_end + cap;
-	w->next_chg = w->next_ev + cap;
-	w->ccell = (uint16_t *)(void *)(w->next_chg + cap);
-	w->area = w->type + cap;
-	w->dist = w->area + cap;
-	w->stream = w->dist + cap;
-	w->pt = w->stream + cap;
-	w->status = w->pt + cap;
-	w->ptm = w->status + cap;
-	w->instr = w->ptm + cap;
-	w->bcls = w->instr + cap;
-	w->gcls = w->bcls + cap;
+	for (k = 1; k < N_I32; k++)
+		*i32[k] = w->birth + k * cap;
+	w->ccell = (uint16_t *)(void *)(w->birth + N_I32 * cap);
+	for (k = 1; k < N_U8; k++)
+		*u8[k] = w->type + k * cap;
 	w->act_next = w->act_block + cap;
 	w->cum = w->bound + (size_t)T * NBOUND;
 	w->ginstr = w->gben + NCC;
@@ -330,9 +322,17 @@ static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap, i
 	return 0;
 }
 
+/* A group cell: distance x age band x duration band x type x area, the classes of
+ * the output groups. */
+static inline int group_cell(int n_areas, int d, int a, int u, int ty, int ar)
+{
+	return (((d * STROOM_NAGE + a) * STROOM_NDUR + u) * STROOM_NTYPE + ty) * n_areas + ar;
+}
+
+/* A hazard cell: a group cell x part-time. */
 static inline int cell_index(int n_areas, int d, int a, int u, int ty, int ar, int pt)
 {
-	return ((((d * STROOM_NAGE + a) * STROOM_NDUR + u) * STROOM_NTYPE + ty) * n_areas + ar) * 2 + pt;
+	return group_cell(n_areas, d, a, u, ty, ar) * 2 + pt;
 }
 
 /* Expected new households in month m (before the Poisson draw and the gate). */
@@ -389,15 +389,20 @@ static void age_band_bounds(int band, int32_t pension_months, int32_t *lo, int32
 		*hi = *lo + 1;
 }
 
-/* Does the selector admit this household in month m? */
+/* Does the selector admit a household of these classes? */
+static inline int selects_classes(const stroom_selector *s, int d, int u, int a, int ty, int ar,
+				  int str)
+{
+	return (!s->distance || (s->distance >> d & 1u)) && (!s->duration || (s->duration >> u & 1u)) &&
+	       (!s->age || (s->age >> a & 1u)) && (!s->type || (s->type >> ty & 1u)) &&
+	       (!s->area || (s->area >> ar & 1u)) && (!s->stream || (s->stream >> str & 1u));
+}
+
+/* Does the selector admit household i in month m? */
 static inline int selects(const stroom_selector *s, const workspace *w, size_t i, stroom_month m)
 {
-	return (!s->distance || (s->distance >> w->dist[i] & 1u)) &&
-	       (!s->duration || (s->duration >> duration_band(w->spell[i], m) & 1u)) &&
-	       (!s->age || (s->age >> age_band(w->birth[i], m) & 1u)) &&
-	       (!s->type || (s->type >> w->type[i] & 1u)) &&
-	       (!s->area || (s->area >> w->area[i] & 1u)) &&
-	       (!s->stream || (s->stream >> w->stream[i] & 1u));
+	return selects_classes(s, w->dist[i], duration_band(w->spell[i], m), age_band(w->birth[i], m),
+			       w->type[i], w->area[i], w->stream[i]);
 }
 
 static int compare_candidates(const void *a, const void *b)
@@ -437,19 +442,6 @@ static inline void groups_of(const group_layout *gl, const workspace *w, size_t 
 	g[3] = gl->dur + duration_band(w->spell[i], m);
 	g[4] = gl->age + age_band(w->birth[i], m);
 	g[5] = gl->type + w->type[i];
-}
-
-/* Does the selector admit a household of these classes? */
-static int selects_classes(const stroom_selector *s, int d, int u, int a, int ty, int ar, int str)
-{
-	return (!s->distance || (s->distance >> d & 1u)) && (!s->duration || (s->duration >> u & 1u)) &&
-	       (!s->age || (s->age >> a & 1u)) && (!s->type || (s->type >> ty & 1u)) &&
-	       (!s->area || (s->area >> ar & 1u)) && (!s->stream || (s->stream >> str & 1u));
-}
-
-static inline int group_cell(int n_areas, int d, int a, int u, int ty, int ar)
-{
-	return (((d * STROOM_NAGE + a) * STROOM_NDUR + u) * STROOM_NTYPE + ty) * n_areas + ar;
 }
 
 /* The largest work multiplier a team can give: intensity is kept within [1/cap, cap]. */
