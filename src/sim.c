@@ -217,6 +217,11 @@ typedef struct workspace {
 	int32_t *gcase;          /* [count cell]: stock on the 1st */
 	int64_t *gben, *ginstr;  /* [count cell]: benefit and instrument costs this month */
 	stroom_gsl_philox gsl;
+	/* the run's and the replicate's constants the helpers below need */
+	stroom_month start;      /* the first month */
+	int T;                   /* months */
+	philox4x32_key_t key;    /* the replicate's key (its parameters' seed) */
+	uint32_t urep;           /* the replicate */
 	stroom_params *params;   /* the replicate's parameter set: the scenario's with its
 				    draws applied (stroom_params_apply_values) */
 } workspace;
@@ -540,9 +545,10 @@ static void replicate_bounds(const shared *sh, const stroom_params *p, const dou
  * first t with cum[t + 1] - cum[from] >= -log(u). NEVER when none falls within
  * the horizon.
  */
-static int32_t next_candidate(const workspace *w, stroom_month start, int T, int c, stroom_month from,
-			      double u)
+static int32_t next_candidate(const workspace *w, int c, stroom_month from, double u)
 {
+	const stroom_month start = w->start;
+	const int T = w->T;
 	const double *cum = w->cum + (size_t)c * ((size_t)T + 1);
 	int lo = from - start, hi = T;
 	double target;
@@ -567,28 +573,26 @@ static int32_t next_candidate(const workspace *w, stroom_month start, int T, int
 
 /* Draws household i's next candidate month from month `from` on, for its bound
  * class in that month (kept in gcls); keyed by (i, from). */
-static inline void draw_gap(workspace *w, philox4x32_key_t key, uint32_t urep, size_t i,
-			    stroom_month start, int T, stroom_month from)
+static inline void draw_gap(workspace *w, size_t i, stroom_month from)
 {
 	double r[4];
 	int c = bound_class(w->dist[i], age_band(w->birth[i], from), duration_band(w->spell[i], from),
 			    w->pt[i]);
-	stroom_rng_draw(key, urep, (uint32_t)i, (uint32_t)from, STROOM_PURPOSE_GAP, 0, r);
-	w->next_ev[i] = next_candidate(w, start, T, c, from, r[0]);
+	stroom_rng_draw(w->key, w->urep, (uint32_t)i, (uint32_t)from, STROOM_PURPOSE_GAP, 0, r);
+	w->next_ev[i] = next_candidate(w, c, from, r[0]);
 	w->gcls[i] = (uint8_t)c;
 }
 
 /* The month of return after a non-durable exit in month m: a constant monthly
  * hazard lam from month m + 1 on, drawn at once (geometric). */
-static inline int32_t return_month(philox4x32_key_t key, uint32_t urep, size_t i, stroom_month m,
-				   double lam)
+static inline int32_t return_month(const workspace *w, size_t i, stroom_month m, double lam)
 {
 	double r[4], g;
 	if (lam <= 0.0)
 		return NEVER;
 	if (lam >= 1.0)
 		return m + 1;
-	stroom_rng_draw(key, urep, (uint32_t)i, (uint32_t)m, STROOM_PURPOSE_RETURN, 0, r);
+	stroom_rng_draw(w->key, w->urep, (uint32_t)i, (uint32_t)m, STROOM_PURPOSE_RETURN, 0, r);
 	g = floor(log(r[0]) / log1p(-lam));
 	return g >= (double)(NEVER - m - 1) ? NEVER : m + 1 + (int32_t)g;
 }
@@ -603,11 +607,10 @@ static inline int keep(const workspace *w, size_t i, stroom_month m)
  * The part of a month that follows a household's events (or the absence of them)
  * while it stays on benefit: an extra control, the distance drift, the start of
  * an instrument's after-effect, and a new candidate month when its class changed
- * or its candidate month has passed. Returns 1 when a control ended the benefit.
+ * or its candidate month has passed (redraw).
  */
-static inline int stay(const shared *sh, const stroom_params *p, workspace *w, size_t i,
-		       stroom_month m, int ki, double control_p, int redraw, const group_layout *gl,
-		       int32_t *cm, int64_t *mm, philox4x32_key_t key, uint32_t urep, int T)
+static inline void stay(const stroom_params *p, workspace *w, size_t i, stroom_month m, int ki,
+			double control_p, int redraw, const group_layout *gl, int32_t *cm, int64_t *mm)
 {
 	const int ng = gl->n;
 	int g[6], q;
@@ -616,7 +619,7 @@ static inline int stay(const shared *sh, const stroom_params *p, workspace *w, s
 		 * findings a share ends the benefit, the rest get a sanction; each
 		 * finding recovers money */
 		double r[4];
-		stroom_rng_draw(key, urep, (uint32_t)i, (uint32_t)m, STROOM_PURPOSE_CONTROL, 0, r);
+		stroom_rng_draw(w->key, w->urep, (uint32_t)i, (uint32_t)m, STROOM_PURPOSE_CONTROL, 0, r);
 		if (r[0] < control_p) {
 			int64_t rec = p->enforcement_recovery_eurocent;
 			int64_t *mr = mm + STROOM_MONEY_RECOVERIES * ng;
@@ -630,7 +633,7 @@ static inline int stay(const shared *sh, const stroom_params *p, workspace *w, s
 				}
 				w->status[i] = ST_GONE;
 				w->instr_end[i] = NO_END;
-				return 1;
+				return;
 			}
 			if (p->enforcement_sanction_months > 0) {
 				w->sanction_end[i] = m + 1 + p->enforcement_sanction_months;
@@ -659,8 +662,7 @@ static inline int stay(const shared *sh, const stroom_params *p, workspace *w, s
 	if (ki >= 0 && w->instr_end[i] == m + 1)
 		w->effect_end[i] = m + 1 + p->instrument[ki].effect_months;
 	if (redraw)
-		draw_gap(w, key, urep, i, sh->res->start, T, m + 1);
-	return 0;
+		draw_gap(w, i, m + 1);
 }
 
 /*
@@ -750,6 +752,10 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 	int32_t *const gcase = w->gcase;
 	int64_t *const gben = w->gben, *const ginstr = w->ginstr;
 
+	w->start = res->start;
+	w->T = T;
+	w->key = key;
+	w->urep = urep;
 	replicate_bounds(sh, p, v, w, T);
 	memcpy(w->birth, h0->birth_month, n * sizeof(int32_t));
 	memcpy(w->spell, h0->spell_start, n * sizeof(int32_t));
@@ -770,7 +776,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 		instr_end[i] = effect_end[i] = sanction_end[i] = NO_END;
 		next_chg[i] = res->start; /* the first month takes the slow path */
 		w->act[i] = (uint32_t)i;
-		draw_gap(w, key, urep, i, res->start, T, res->start);
+		draw_gap(w, i, res->start);
 	}
 	w->n_act = n;
 
@@ -911,7 +917,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 						g[3] = gl.dur + STROOM_DUR_LT1;
 						for (q = 0; q < 6; q++)
 							COUNT(STROOM_IND_INFLOW_RETURN, g[q]);
-						draw_gap(w, key, urep, i, res->start, T, m + 1);
+						draw_gap(w, i, m + 1);
 						next_chg[i] = m + 1;
 					}
 				}
@@ -962,7 +968,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 			if (control_p > 0.0 || (ki >= 0 && instr_end[i] == m + 1) ||
 			    (dist[i] == STROOM_DIST_SHORT && m + 1 - spell[i] == p->drift_short_months) ||
 			    (dist[i] == STROOM_DIST_MEDIUM && m + 1 - spell[i] == p->drift_medium_months))
-				stay(sh, p, w, i, m, ki, control_p, 0, &gl, cm, mm, key, urep, T);
+				stay(p, w, i, m, ki, control_p, 0, &gl, cm, mm);
 			if (status[i] == ST_ON)
 				refresh(p, w, i, m);
 		}
@@ -1042,7 +1048,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 			}
 			next_chg[i] = m + 1; /* next month takes the slow path */
 			if (ev < 0) {
-				stay(sh, p, w, i, m, ki, control_p, 1, &gl, cm, mm, key, urep, T);
+				stay(p, w, i, m, ki, control_p, 1, &gl, cm, mm);
 				continue;
 			}
 			groups_of(&gl, w, i, m, g);
@@ -1072,7 +1078,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 				nd = 1.0;
 			if ((ev == STROOM_IND_EXIT_WORK || ev == STROOM_IND_EXIT_LKS) && r[2] < nd) {
 				status[i] = ST_OFF_NONDURABLE;
-				next_ev[i] = return_month(key, urep, i, m, lam);
+				next_ev[i] = return_month(w, i, m, lam);
 			} else {
 				status[i] = ST_GONE;
 			}
@@ -1214,7 +1220,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 					continue;
 				}
 				status[n] = ST_ON;
-				draw_gap(w, key, urep, n, res->start, T, m + 1);
+				draw_gap(w, n, m + 1);
 				next_chg[n] = m + 1;
 				for (q = 0; q < 6; q++)
 					COUNT(STROOM_IND_INFLOW_NEW, g[q]);
