@@ -337,17 +337,48 @@ size_t stroom_output_summary(const stroom_results *r, const stroom_params *p,
 	return b.len;
 }
 
-static int write_file(const char *dir, const char *name, const char *text, size_t len)
+/* Writes one file of a run directory: fn(f, a, b) writes its content. */
+typedef int (*file_writer)(FILE *f, const void *a, const void *b);
+
+static int write_in(const char *dir, const char *name, file_writer fn, const void *a, const void *b)
 {
 	char path[8400];
 	FILE *f;
+	int err, closed;
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	f = fopen(path, "w");
 	if (!f)
 		return stroom_error_set(STROOM_EIO, "%s: cannot write: %s", path, strerror(errno));
-	if (fwrite(text, 1, len, f) != len || fclose(f) != 0)
+	err = fn(f, a, b);
+	if (!err && ferror(f))
+		err = STROOM_EIO;
+	closed = fclose(f);
+	if (err == STROOM_EIO || (!err && closed != 0))
 		return stroom_error_set(STROOM_EIO, "%s: write failed", path);
-	return 0;
+	return err;
+}
+
+/* file_writer for text: a the text, b its length (size_t *). */
+static int text_writer(FILE *f, const void *a, const void *b)
+{
+	const size_t len = *(const size_t *)b;
+	return fwrite(a, 1, len, f) == len ? 0 : STROOM_EIO;
+}
+
+static int series_writer(FILE *f, const void *a, const void *b)
+{
+	return stroom_output_series_csv(a, b, f);
+}
+
+static int budget_writer(FILE *f, const void *a, const void *b)
+{
+	(void)b;
+	return stroom_output_budget_csv(a, f);
+}
+
+static int write_file(const char *dir, const char *name, const char *text, size_t len)
+{
+	return write_in(dir, name, text_writer, text, &len);
 }
 
 static void json_string(stroom_sbuf *b, const char *s)
@@ -470,7 +501,6 @@ int stroom_output_write_run_ext(const stroom_results *r, const stroom_scenario *
 	char *text = NULL;
 	size_t len;
 	int err = 0;
-	FILE *f = NULL;
 	struct stat st;
 
 	if (dir && *dir) {
@@ -500,42 +530,10 @@ int stroom_output_write_run_ext(const stroom_results *r, const stroom_scenario *
 	if (mkdir(tmp, 0777) != 0)
 		return stroom_error_set(STROOM_EIO, "%s: cannot create: %s", tmp, strerror(errno));
 
-	/* series.csv */
-	{
-		char path[8400];
-		snprintf(path, sizeof path, "%s/series.csv", tmp);
-		f = fopen(path, "w");
-		if (!f) {
-			err = stroom_error_set(STROOM_EIO, "%s: cannot write: %s", path, strerror(errno));
-			goto cleanup;
-		}
-		if ((err = stroom_output_series_csv(r, p, f)) != 0)
-			goto cleanup;
-		if (fclose(f) != 0) {
-			f = NULL;
-			err = stroom_error_set(STROOM_EIO, "%s: write failed", path);
-			goto cleanup;
-		}
-		f = NULL;
-	}
+	if ((err = write_in(tmp, "series.csv", series_writer, r, p)) != 0 ||
+	    (br && (err = write_in(tmp, "budget.csv", budget_writer, br, NULL)) != 0))
+		goto cleanup;
 	/* summary.txt */
-	if (br) {
-		char path[8400];
-		snprintf(path, sizeof path, "%s/budget.csv", tmp);
-		f = fopen(path, "w");
-		if (!f) {
-			err = stroom_error_set(STROOM_EIO, "%s: cannot write: %s", path, strerror(errno));
-			goto cleanup;
-		}
-		if ((err = stroom_output_budget_csv(br, f)) != 0)
-			goto cleanup;
-		if (fclose(f) != 0) {
-			f = NULL;
-			err = stroom_error_set(STROOM_EIO, "%s: write failed", path);
-			goto cleanup;
-		}
-		f = NULL;
-	}
 	len = stroom_output_summary(r, p, br, central, NULL, 0);
 	text = malloc(len + 1);
 	if (!text) {
@@ -564,8 +562,6 @@ int stroom_output_write_run_ext(const stroom_results *r, const stroom_scenario *
 		snprintf(path_out, path_size, "%s", final);
 
 cleanup:
-	if (f)
-		fclose(f);
 	free(text);
 	if (err)
 		remove_tmp_dir(tmp, extra_name);
