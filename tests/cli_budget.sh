@@ -6,17 +6,8 @@
 # municipalities beyond 7.5% and 12.5%, JSON) and every bad input exiting 2 with
 # one exact line on stderr and nothing on stdout.
 # usage: cli_budget.sh STROOM_BINARY SOURCE_DIR
-set -u
-STROOM=$1
-SRC=$2
+. "$(dirname "$0")/lib.sh" "$@"
 EX="$SRC/examples/municipalities.csv"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-no() { echo "FAIL: $*"; fail=$((fail + 1)); }
-check() { local name=$1; shift; if "$@"; then ok; else no "$name"; fi; }
 
 if ! "$STROOM" budget --help > /dev/null 2> "$T/help.err"; then
 	no "budget --help: $(cat "$T/help.err")"
@@ -181,5 +172,4 @@ bad "stroom: $T/bad6.csv:9: column outflow_rate: expected a share of the caseloa
 printf 'from_year,first_threshold\n' > "$T/rules.csv"
 bad "stroom: $T/rules.csv:1: header: expected 11 columns, got 2" "${B[@]}" --spending 1 --safety-net "$T/rules.csv"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

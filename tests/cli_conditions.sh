@@ -6,16 +6,7 @@
 # 3.f), and every bad input exiting 2 with one exact line on stderr and nothing
 # on stdout. Until src/cli_main.c dispatches the command the script skips.
 # usage: cli_conditions.sh STROOM_BINARY SOURCE_DIR
-set -u
-STROOM=$1
-SRC=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-no() { echo "FAIL: $*"; fail=$((fail + 1)); }
-check() { local name=$1; shift; if "$@"; then ok; else no "$name"; fi; }
+. "$(dirname "$0")/lib.sh" "$@"
 
 "$STROOM" conditions --help > "$T/help" 2>/dev/null
 check "conditions --help" grep -q '^usage: stroom conditions' "$T/help"
@@ -130,5 +121,4 @@ check "unknown scenario: exit 2" test $? -eq 2
 check "unknown scenario: one line" test "$(wc -l < "$T/err")" -eq 1
 check "unknown scenario: names it" grep -q "no-such-scenario" "$T/err"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

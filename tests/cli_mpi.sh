@@ -12,17 +12,8 @@
 # frames cannot be symbolised for suppressions; address and UB checks stay on,
 # and the single-process runs here (no MPI_Init) still check stroom for leaks.
 # usage: cli_mpi.sh STROOM_BINARY SOURCE_DIR
-set -u
-STROOM=$1
-SRC=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib.sh" "$@"
 cd "$T" || exit 1
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-no() { echo "FAIL: $*"; fail=$((fail + 1)); }
-check() { local name=$1; shift; if "$@"; then ok; else no "$name"; fi; }
 
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none
@@ -143,5 +134,4 @@ rc=$?
 check "unknown option under mpirun: exit 2, one line (got $rc: $(cat badopt.txt))" \
 	test "$rc" -eq 2 -a "$(wc -l < badopt.txt)" -eq 1
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -5,17 +5,8 @@
 # --earnings-range (text and JSON); every bad input exiting 2 with one exact line
 # on stderr and nothing on stdout.
 # usage: cli_rules.sh STROOM_BINARY SOURCE_DIR
-set -u
-STROOM=$1
-SRC=$2
+. "$(dirname "$0")/lib.sh" "$@"
 FIX="$SRC/tests/data/rules"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-no() { echo "FAIL: $*"; fail=$((fail + 1)); }
-check() { local name=$1; shift; if "$@"; then ok; else no "$name"; fi; }
 
 
 # "817.35" -> 81735; "1200" -> 120000; "0.00" -> 0
@@ -213,5 +204,4 @@ bad "stroom: rules: cannot read '$T/none.csv': No such file or directory" "${D[@
 printf 'name,value\n' > "$T/constants.csv"
 bad "stroom: $T/constants.csv:1:12: header: expected column 'article', got ''" "${D[@]}" --norms "$FIX/norms.csv" --constants "$T/constants.csv"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

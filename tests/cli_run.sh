@@ -4,17 +4,8 @@
 # output for 1 and 2 threads, bad input exiting 2 with one line and no run
 # directory left behind, Ctrl-C leaving nothing, and the --dump-defaults round trip.
 # usage: cli_run.sh STROOM_BINARY SOURCE_DIR
-set -u
-STROOM=$1
-SRC=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib.sh" "$@"
 cd "$T" || exit 1
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-no() { echo "FAIL: $*"; fail=$((fail + 1)); }
-check() { local name=$1; shift; if "$@"; then ok; else no "$name"; fi; }
 
 cat > small.yaml <<'YAML'
 extends: rotterdam
@@ -184,5 +175,4 @@ check "interrupted run exits 130 (got $rc)" test "$rc" -eq 130
 check "interrupted run leaves no directory" test ! -e intr
 check "interrupted run leaves no temporary directory" test -z "$(ls -A | grep -E '^\.intr')"
 
-echo "$pass passed, $fail failed"
-test "$fail" -eq 0
+finish

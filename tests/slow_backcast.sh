@@ -4,14 +4,8 @@
 # L607-609), with the > 5 years share rising from 43% toward 55% and the covid
 # peak on 2021-01-01 above 2020-01-01. Also runs the default scenario once.
 # usage: slow_backcast.sh STROOM_BINARY SOURCE_DIR
-set -u
-STROOM=$1
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/lib.sh" "$@"
 cd "$T" || exit 1
-pass=0
-fail=0
-check() { local name=$1; shift; if "$@"; then pass=$((pass + 1)); else echo "FAIL: $name"; fail=$((fail + 1)); fi; }
 
 "$STROOM" run rotterdam-2017 --out bc --quiet > /dev/null
 check "backcast ran" test -s bc/series.csv
@@ -31,5 +25,4 @@ check "covid peak: 2021-01 above 2020-01" awk -v a="$(p50 2021-01 caseload all)"
 check "default scenario runs with its 200 replicates" grep -q '"replicates": 200' base/manifest.json
 check "default scenario horizon ends 2030-12" grep -q '^2030-12,caseload,all,' base/series.csv
 
-echo "$pass passed, $fail failed"
-test "$fail" -eq 0
+finish
