@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,25 +177,13 @@ void stroom_national_params(const stroom_national *n, int i, const stroom_params
 	*out = *base;
 	snprintf(out->name, sizeof out->name, "%.*s", (int)sizeof out->name - 1, m->name);
 	out->population_households = m->households;
+	/* a prior on the inflow keeps its relative spread, scaled to the municipality's
+	 * inflow (and every municipality draws the same quantile of it) */
+	if (base->inflow_per_year > 0)
+		stroom_params_scale(out, "inflow.per_year", m->inflow_per_year / base->inflow_per_year);
+	else
+		stroom_params_fix(out, "inflow.per_year");
 	out->inflow_per_year = m->inflow_per_year;
-	/* a prior on the inflow keeps its relative spread: scaled to the municipality's
-	 * inflow (and every municipality draws the same quantile, as the draws are
-	 * keyed by the scenario's seed and the key) */
-	for (k = 0; k < out->n_uncertain; k++) {
-		stroom_prior *pr = &out->uncertain[k].prior;
-		double g = base->inflow_per_year > 0 ? m->inflow_per_year / base->inflow_per_year : 0.0;
-		if (strcmp(out->uncertain[k].key, "inflow.per_year") != 0)
-			continue;
-		if (pr->dist == STROOM_PRIOR_LOGNORMAL) {
-			pr->a += log(g > 0 ? g : 1e-300);
-		} else if (pr->dist == STROOM_PRIOR_VALUES) {
-			for (j = 0; j < pr->nvalues; j++)
-				pr->values[j] *= g;
-		} else {
-			pr->a *= g; /* fixed, normal (mean, sd), uniform (min, max) */
-			pr->b *= g;
-		}
-	}
 	for (k = 0; k < out->budget_other_spending.n; k++)
 		out->budget_other_spending.value[k] = base->budget_other_spending.value[k] * f;
 	/* the scenario's teams and instrument places, in proportion to its size */

@@ -208,3 +208,30 @@ int stroom_params_fix(stroom_params *p, const char *key)
 	p->n_uncertain = kept;
 	return n - kept;
 }
+
+int stroom_params_scale(stroom_params *p, const char *key, double g)
+{
+	size_t len = strlen(key);
+	int i, j, n = 0;
+	for (i = 0; i < p->n_uncertain; i++) {
+		stroom_uncertain *u = &p->uncertain[i];
+		stroom_prior *pr = &u->prior;
+		if (strncmp(u->key, key, len) != 0 || (u->key[len] != '\0' && u->key[len] != '.'))
+			continue;
+		*(double *)(void *)((char *)p + u->offset) *= g;
+		if (pr->dist == STROOM_PRIOR_LOGNORMAL) {
+			pr->a += log(g);
+		} else if (pr->dist == STROOM_PRIOR_VALUES) {
+			for (j = 0; j < pr->nvalues; j++)
+				pr->values[j] *= g;
+		} else { /* fixed: the value; normal: mean, sd; uniform: min, max; beta: scale-free */
+			if (pr->dist != STROOM_PRIOR_BETA) {
+				pr->a *= g;
+				if (pr->dist != STROOM_PRIOR_FIXED)
+					pr->b *= g;
+			}
+		}
+		n++;
+	}
+	return n;
+}

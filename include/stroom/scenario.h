@@ -286,6 +286,14 @@ STROOM_API void stroom_params_draw(const stroom_params *p, stroom_params *out, u
  * or the prior is drawn instead. Returns how many were removed.
  */
 STROOM_API int stroom_params_fix(stroom_params *p, const char *key);
+/*
+ * Multiplies the uncertain parameters named key (or starting with "key.") by g >
+ * 0: the field and its prior (normal: mean and sd; uniform: both ends; lognormal:
+ * meanlog + log g; values: each; fixed: the value), so the quantity keeps its
+ * relative spread and replicate r still draws the same quantile. The support
+ * [lo, hi] (the schema's bounds) stays. Returns how many priors were scaled.
+ */
+STROOM_API int stroom_params_scale(stroom_params *p, const char *key, double g);
 
 typedef struct stroom_scenario stroom_scenario;
 
