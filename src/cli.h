@@ -6,6 +6,13 @@
 #ifndef STROOM_CLI_H
 #define STROOM_CLI_H
 
+/* The process exit codes of every command. */
+enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_BADINPUT = 2 };
+
+/* Prints "stroom: OPT: expected EXPECTED, got 'GOT'" and returns EXIT_BADINPUT
+ * (src/cli_util.c). */
+int stroom_cli_bad(const char *opt, const char *expected, const char *got);
+
 /* `stroom benefit ...`: the benefit of one household at a date (src/cli_benefit.c). */
 int stroom_cli_benefit(int argc, char **argv);
 

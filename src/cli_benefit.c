@@ -16,7 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_BADINPUT = 2 };
 
 static const char benefit_usage[] =
 	"usage: stroom benefit --date YYYY-MM-DD --household single|single_parent|couple --age N\n"
@@ -42,11 +41,6 @@ static const char benefit_usage[] =
 	"                           sanctions.csv from DIR where present (else builtin)\n"
 	"  --norms FILE, --constants FILE  these two files only\n";
 
-static int bad(const char *opt, const char *expected, const char *got)
-{
-	fprintf(stderr, "stroom: %s: expected %s, got '%s'\n", opt, expected, got);
-	return EXIT_BADINPUT;
-}
 
 /* A whole number in [lo, hi]. Returns 0 or prints and returns EXIT_BADINPUT. */
 static int parse_int(const char *opt, const char *s, long lo, long hi, int *out)
@@ -57,7 +51,7 @@ static int parse_int(const char *opt, const char *s, long lo, long hi, int *out)
 	v = strtol(s, &end, 10);
 	if (!*s || *end || errno || v < lo || v > hi || *s == '+' || *s == ' ') {
 		snprintf(what, sizeof what, "a whole number from %ld to %ld", lo, hi);
-		return bad(opt, what, s);
+		return stroom_cli_bad(opt, what, s);
 	}
 	*out = (int)v;
 	return 0;
@@ -71,7 +65,7 @@ static int parse_eur(const char *opt, const char *s, int64_t *out)
 	const char *p = s;
 	for (; *p >= '0' && *p <= '9'; p++, digits++) {
 		if (digits >= 7)
-			return bad(opt, "an amount in euro from 0 to 1000000, like 817.35", s);
+			return stroom_cli_bad(opt, "an amount in euro from 0 to 1000000, like 817.35", s);
 		v = v * 10 + (*p - '0');
 	}
 	v *= 100;
@@ -80,10 +74,10 @@ static int parse_eur(const char *opt, const char *s, int64_t *out)
 		for (; *p >= '0' && *p <= '9' && dec < 2; p++, dec++)
 			v += (*p - '0') * (dec ? 1 : 10);
 		if (dec == 0)
-			return bad(opt, "an amount in euro like 817.35", s);
+			return stroom_cli_bad(opt, "an amount in euro like 817.35", s);
 	}
 	if (!digits || *p || v > 100000000)
-		return bad(opt, "an amount in euro from 0 to 1000000 with at most 2 decimals, like "
+		return stroom_cli_bad(opt, "an amount in euro from 0 to 1000000 with at most 2 decimals, like "
 				"817.35",
 			   s);
 	*out = v;
@@ -102,7 +96,7 @@ static int parse_date(const char *opt, const char *s, stroom_month *out)
 	     d <= mdays[m - 1] &&
 	     !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
 	if (!ok)
-		return bad(opt, "a date YYYY-MM-DD", s);
+		return stroom_cli_bad(opt, "a date YYYY-MM-DD", s);
 	*out = stroom_month_make(y, m);
 	return 0;
 }
@@ -282,7 +276,7 @@ static int parse_range(const char *opt, const char *s, opts *o)
 	b = strchr(a, ':');
 	c = b ? strchr(b + 1, ':') : NULL;
 	if (!b || !c || strlen(s) >= sizeof buf)
-		return bad(opt, "FROM:TO:STEP in euro, e.g. 0:2500:100", s);
+		return stroom_cli_bad(opt, "FROM:TO:STEP in euro, e.g. 0:2500:100", s);
 	*b++ = '\0';
 	*c++ = '\0';
 	if (parse_eur(opt, a, &o->range_from) || parse_eur(opt, b, &o->range_to) ||
@@ -290,7 +284,7 @@ static int parse_range(const char *opt, const char *s, opts *o)
 		return EXIT_BADINPUT;
 	if (o->range_step <= 0 || o->range_to < o->range_from ||
 	    (o->range_to - o->range_from) / o->range_step > 10000)
-		return bad(opt, "FROM <= TO and STEP > 0, at most 10000 levels", s);
+		return stroom_cli_bad(opt, "FROM <= TO and STEP > 0, at most 10000 levels", s);
 	return 0;
 }
 
@@ -354,7 +348,7 @@ int stroom_cli_benefit(int argc, char **argv)
 			else if (!strcmp(v, "couple"))
 				o.h.type = STROOM_TYPE_COUPLE;
 			else
-				return bad(a, "single, single_parent or couple", v);
+				return stroom_cli_bad(a, "single, single_parent or couple", v);
 			o.household = v;
 			i++;
 		} else if (!strcmp(a, "--age") || !strcmp(a, "--partner-age")) {
@@ -366,7 +360,7 @@ int stroom_cli_benefit(int argc, char **argv)
 		} else if (!strcmp(a, "--birth") || !strcmp(a, "--partner-birth")) {
 			stroom_month m;
 			if (strlen(v) != 7 || parse_date(a, v, &m))
-				return strlen(v) != 7 ? bad(a, "a month YYYY-MM", v) : EXIT_BADINPUT;
+				return strlen(v) != 7 ? stroom_cli_bad(a, "a month YYYY-MM", v) : EXIT_BADINPUT;
 			*(!strcmp(a, "--birth") ? &o.h.birth_month : &o.h.partner_birth_month) = m;
 			i++;
 		} else if (!strcmp(a, "--sharers") || !strcmp(a, "--students") ||
@@ -468,7 +462,7 @@ int stroom_cli_benefit(int argc, char **argv)
 		cat = strchr(buf, ':');
 		off = cat ? strchr(cat + 1, ':') : NULL;
 		if (!cat || cat == buf || !cat[1] || cat[1] == ':') {
-			code = bad("--sanction-category",
+			code = stroom_cli_bad("--sanction-category",
 				   "MUNICIPALITY:CATEGORY[:OFFENCE], e.g. rotterdam:cat1",
 				   o.sanction_category);
 			goto cleanup;

@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_BADINPUT = 2 };
 
 /* Seed 003 L561-565: over 2015-2020, 24 municipalities had a deficit above 7.5%
  * and 21 a surplus above 12.5% "vier jaar of meer" (in four or more years). */
@@ -43,11 +42,6 @@ static const char budget_usage[] =
 	"  --safety-net FILE   safety-net rules (default: builtin data/budget/safety-net.csv)\n"
 	"  --json              one JSON object\n";
 
-static int bad(const char *opt, const char *expected, const char *got)
-{
-	fprintf(stderr, "stroom: %s: expected %s, got '%s'\n", opt, expected, got);
-	return EXIT_BADINPUT;
-}
 
 static int exit_for(int err)
 {
@@ -74,14 +68,14 @@ static int parse_eur(const char *opt, const char *s, int64_t *out)
 	}
 	for (; *p >= '0' && *p <= '9'; p++) {
 		if (++digits > 13)
-			return bad(opt, "an amount in euro up to 10000000000.00", s);
+			return stroom_cli_bad(opt, "an amount in euro up to 10000000000.00", s);
 		v = v * 10 + (*p - '0');
 	}
 	v *= 100;
 	if (*p == '.') {
 		for (p++; *p >= '0' && *p <= '9'; p++, dec++) {
 			if (dec >= 2)
-				return bad(opt,
+				return stroom_cli_bad(opt,
 					   "an amount in euro with at most 2 decimals, like "
 					   "817350000.00",
 					   s);
@@ -91,7 +85,7 @@ static int parse_eur(const char *opt, const char *s, int64_t *out)
 			digits = 0;
 	}
 	if (!digits || *p)
-		return bad(opt, "an amount in euro with at most 2 decimals, like 817350000.00", s);
+		return stroom_cli_bad(opt, "an amount in euro with at most 2 decimals, like 817350000.00", s);
 	*out = neg ? -v : v;
 	return 0;
 }
@@ -104,7 +98,7 @@ static int parse_int(const char *opt, const char *s, long lo, long hi, int *out)
 	v = strtol(s, &end, 10);
 	if (!*s || *end || errno || v < lo || v > hi || *s == '+' || *s == ' ' || *s == '-') {
 		snprintf(what, sizeof what, "a whole number from %ld to %ld", lo, hi);
-		return bad(opt, what, s);
+		return stroom_cli_bad(opt, what, s);
 	}
 	*out = (int)v;
 	return 0;
@@ -528,7 +522,7 @@ int stroom_cli_budget(int argc, char **argv)
 			if (strlen(v) >= sizeof buf ||
 			    parse_eur(a, buf, &in.prior_result_eurocent[0]) ||
 			    (comma && parse_eur(a, comma, &in.prior_result_eurocent[1])))
-				return strlen(v) >= sizeof buf ? bad(a,
+				return strlen(v) >= sizeof buf ? stroom_cli_bad(a,
 								     "one or two amounts in euro, "
 								     "like -81735000.00",
 								     v)

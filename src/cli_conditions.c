@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_BADINPUT = 2 };
 
 static const char conditions_usage[] =
 	"usage: stroom conditions [SCENARIO|FILE] [--json] [--code CODE]\n"

@@ -21,7 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_BADINPUT = 2 };
 /* Replicates of the second run at the priors' central values (the interval split). */
 #define CENTRAL_REPLICATES 200
 

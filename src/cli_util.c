@@ -19,3 +19,9 @@ void stroom_cli_json_str(const char *s)
 	}
 	putchar('"');
 }
+
+int stroom_cli_bad(const char *opt, const char *expected, const char *got)
+{
+	fprintf(stderr, "stroom: %s: expected %s, got '%s'\n", opt, expected, got);
+	return EXIT_BADINPUT;
+}
