@@ -266,6 +266,28 @@ static int gather_results(const stroom_cli_mpi *m, stroom_results *res, int repl
 	return code;
 }
 
+/*
+ * Runs p's replicates, split across the ranks under MPI: each rank computes a
+ * contiguous block with the draws those replicates have in a whole run (so->first_
+ * replicate, replicate_count are set here), and rank 0 gathers the blocks into
+ * *out. Returns the agreed exit code.
+ */
+static int run_split(const stroom_cli_mpi *m, stroom_results **out, const stroom_params *p,
+		     const stroom_population *pop, stroom_sim_options *so, const progress_state *ps)
+{
+	int code = EXIT_OK;
+	so->first_replicate = 0;
+	so->replicate_count = p->replicates;
+	if (m->on)
+		stroom_cli_mpi_block(p->replicates, m->size, m->rank, &so->first_replicate,
+				     &so->replicate_count);
+	if (so->replicate_count > 0)
+		code = run_sim(out, p, pop, so, ps);
+	if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK)
+		return code;
+	return gather_results(m, *out, p->replicates, so->first_replicate, so->replicate_count);
+}
+
 static int run_national(const stroom_cli_mpi *m, const stroom_scenario *s, const stroom_params *p,
 			int threads, int quiet, int fixed, const char *out);
 
@@ -351,17 +373,7 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	so.fixed_parameters = fixed;
 	so.progress = progress;
 	so.payload = &ps;
-	/* under MPI each rank computes a contiguous block of the replicates with the
-	 * draws they have in a whole run; rank 0 gathers them */
-	so.first_replicate = 0;
-	so.replicate_count = p.replicates;
-	if (m->on)
-		stroom_cli_mpi_block(p.replicates, m->size, m->rank, &so.first_replicate,
-				     &so.replicate_count);
-	if (so.replicate_count > 0)
-		code = run_sim(&res, &p, pop, &so, &ps);
-	if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK ||
-	    (code = gather_results(m, res, p.replicates, so.first_replicate, so.replicate_count)) != EXIT_OK)
+	if ((code = run_split(m, &res, &p, pop, &so, &ps)) != EXIT_OK)
 		goto cleanup;
 	/* the same run with every prior at its central value: how much of the
 	 * interval the priors make (skipped when nothing is drawn); split the same way */
@@ -374,16 +386,7 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 			pc.replicates = CENTRAL_REPLICATES;
 		so.fixed_parameters = 1;
 		ps.t0 = now_seconds(); /* the progress bar's rate and time left restart */
-		so.first_replicate = 0;
-		so.replicate_count = pc.replicates;
-		if (m->on)
-			stroom_cli_mpi_block(pc.replicates, m->size, m->rank, &so.first_replicate,
-					     &so.replicate_count);
-		if (so.replicate_count > 0)
-			code = run_sim(&central, &pc, pop, &so, &ps);
-		if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK ||
-		    (code = gather_results(m, central, pc.replicates, so.first_replicate,
-					   so.replicate_count)) != EXIT_OK)
+		if ((code = run_split(m, &central, &pc, pop, &so, &ps)) != EXIT_OK)
 			goto cleanup;
 	}
 	if (m->rank != 0)
