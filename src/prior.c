@@ -192,15 +192,20 @@ void stroom_params_draw(const stroom_params *p, stroom_params *out, uint32_t rep
 	stroom_params_apply_values(p, v, out);
 }
 
+/* Is k the key `key` (of length len) or one of its entries ("key.label")? NULL
+ * names every key. */
+static int key_names(const char *k, const char *key, size_t len)
+{
+	return !key || (strncmp(k, key, len) == 0 && (k[len] == '\0' || k[len] == '.'));
+}
+
 int stroom_params_fix(stroom_params *p, const char *key)
 {
 	int i, kept = 0, n = p->n_uncertain < 0 || p->n_uncertain > STROOM_MAX_UNCERTAIN ? 0
 										  : p->n_uncertain;
 	size_t len = key ? strlen(key) : 0;
 	for (i = 0; i < n; i++) {
-		const char *k = p->uncertain[i].key;
-		int match = !key || (strncmp(k, key, len) == 0 && (k[len] == '\0' || k[len] == '.'));
-		if (!match)
+		if (!key_names(p->uncertain[i].key, key, len))
 			p->uncertain[kept++] = p->uncertain[i];
 	}
 	if (kept < STROOM_MAX_UNCERTAIN)
@@ -216,7 +221,7 @@ int stroom_params_scale(stroom_params *p, const char *key, double g)
 	for (i = 0; i < p->n_uncertain; i++) {
 		stroom_uncertain *u = &p->uncertain[i];
 		stroom_prior *pr = &u->prior;
-		if (strncmp(u->key, key, len) != 0 || (u->key[len] != '\0' && u->key[len] != '.'))
+		if (!key_names(u->key, key, len))
 			continue;
 		*(double *)(void *)((char *)p + u->offset) *= g;
 		if (pr->dist == STROOM_PRIOR_LOGNORMAL) {
