@@ -712,11 +712,12 @@ static inline void refresh(const stroom_params *p, workspace *w, size_t i, stroo
  * STROOM_ERROR when the inflow outgrows the workspace (detail set in sh).
  *
  * Each month is two passes. The first visits every active household: it counts
- * the stock into group cells, pays the month, counts team clients and handles the
- * deterministic changes; a household whose candidate month this is goes on a
- * list. Teams' intensities follow from the clients. The second pass draws the
- * competing-risk event of each candidate. The candidate months thin the monthly
- * event draws: most household-months need no random number at all.
+ * the stock by count cell and pays the month (for most households, by their
+ * cached cell and class and nothing else) and handles the deterministic changes;
+ * a household whose candidate month this is goes on a list. Teams' clients and
+ * intensities follow from the counts. The second pass draws the competing-risk
+ * event of each candidate. The candidate months thin the monthly event draws:
+ * most household-months need no random number at all.
  */
 static int run_replicate(shared *sh, workspace *w, int rep)
 {
