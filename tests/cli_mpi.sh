@@ -35,18 +35,9 @@ same_run() {
 		<(grep -vE '"(created_utc|mpi_ranks)"' "$b/manifest.json") > /dev/null
 }
 
-cat > small.yaml <<'YAML'
-extends: rotterdam
-replicates: 5
-end: 2025-12
-target:
-  households: 1400
-  date: 2025-07
-population:
-  households: 1517
-inflow:
-  per_year: 325
-YAML
+# 5 replicates: two ranks get an uneven split (3 + 2)
+sed 's/^replicates: 4$/replicates: 5/' "$SRC/tests/data/small.yaml" > small.yaml
+check "small.yaml has 5 replicates" grep -q "^replicates: 5$" small.yaml
 
 # --- rotterdam, replicates split across ranks
 "$STROOM" run small.yaml --out single --threads 1 --quiet > /dev/null 2> err.txt

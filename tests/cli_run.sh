@@ -7,18 +7,7 @@
 . "$(dirname "$0")/lib.sh" "$@"
 cd "$T" || exit 1
 
-cat > small.yaml <<'YAML'
-extends: rotterdam
-replicates: 4
-end: 2025-12
-target:
-  households: 1400
-  date: 2025-07
-population:
-  households: 1517
-inflow:
-  per_year: 325
-YAML
+cp "$SRC/tests/data/small.yaml" small.yaml
 
 # --- a run and its directory
 "$STROOM" run small.yaml --out run1 --threads 1 > out1.txt 2> err1.txt
