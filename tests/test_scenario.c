@@ -48,6 +48,25 @@ static stroom_scenario *load_text_ok(const char *text)
 	return s;
 }
 
+/* The first ```yaml block of markdown after `from` (asserted present), as a new
+ * string the caller frees; *next points just past it. */
+static char *yaml_block(const char *from, const char **next)
+{
+	const char *start, *end;
+	char *copy;
+	assert_non_null(from);
+	start = strstr(from, "```yaml\n");
+	assert_non_null(start);
+	start += 8;
+	end = strstr(start, "```");
+	assert_non_null(end);
+	copy = strndup(start, (size_t)(end - start));
+	assert_non_null(copy);
+	if (next)
+		*next = end + 3;
+	return copy;
+}
+
 /* Loads text as "inline.yaml" and expects code and exactly msg. */
 static void expect_text_error(const char *text, int code, const char *msg)
 {
@@ -1774,16 +1793,11 @@ static void test_markdown(void **state)
 	assert_non_null(strstr(md, "| `inflow.age` | list of 4: `<27`,"));
 	/* The example of uncertain parameters loads over rotterdam. */
 	{
-		char *start = strstr(md, "**Uncertain parameters.**"), *end, text[512];
+		char *block = yaml_block(strstr(md, "**Uncertain parameters.**"), NULL), text[512];
 		stroom_scenario *s;
 		const stroom_params *p;
-		assert_non_null(start);
-		start = strstr(start, "```yaml\n");
-		assert_non_null(start);
-		start += 8;
-		end = strstr(start, "```");
-		assert_non_null(end);
-		snprintf(text, sizeof text, "extends: rotterdam\n%.*s", (int)(end - start), start);
+		snprintf(text, sizeof text, "extends: rotterdam\n%s", block);
+		free(block);
 		s = load_text_ok(text);
 		p = stroom_scenario_params(s);
 		assert_true(p->inflow_per_year == 7000);
@@ -1806,16 +1820,10 @@ static void test_markdown(void **state)
 				   "`first_come` | - | `first_come` |"));
 	/* The record-map example loads, and the merge example over it does what it says. */
 	{
-		char *start = strstr(md, "**Record maps.**"), *end, *merge, *text;
+		const char *after;
+		char *start = yaml_block(strstr(md, "**Record maps.**"), &after), *merge, *text;
 		stroom_scenario *s;
 		const stroom_params *p;
-		assert_non_null(start);
-		start = strstr(start, "```yaml\n");
-		assert_non_null(start);
-		start += 8;
-		end = strstr(start, "```");
-		assert_non_null(end);
-		*end = '\0';
 		s = load_text_ok(start);
 		p = stroom_scenario_params(s);
 		assert_int_equal(p->n_teams, 5); /* rotterdam's four and participatie */
@@ -1825,10 +1833,7 @@ static void test_markdown(void **state)
 		assert_string_equal(p->instrument[7].name, "proefplaats");
 		assert_int_equal(p->instrument[7].lockin.dist, STROOM_PRIOR_UNIFORM);
 		stroom_scenario_free(s);
-		merge = strstr(end + 1, "```yaml\n");
-		assert_non_null(merge);
-		merge += 8;
-		*strstr(merge, "```") = '\0';
+		merge = yaml_block(after, NULL);
 		/* The example, as a file, is the base the merge example extends. */
 		{
 			char path[] = "/tmp/stroom_scenario_mdXXXXXX";
@@ -1854,25 +1859,18 @@ static void test_markdown(void **state)
 			remove(path);
 		}
 		free(text);
+		free(merge);
+		free(start);
 	}
-	md[n] = '\0';
-	assert_int_equal(stroom_scenario_schema_markdown(md, n + 1), n);
 	/* The example in the docs loads. */
 	{
-		char *start = strstr(md, "## Example"), *end;
+		char *start = yaml_block(strstr(md, "## Example"), NULL);
 		stroom_scenario *s;
-		assert_non_null(start);
-		start = strstr(start, "```yaml\n");
-		assert_non_null(start);
-		start += 8;
-		end = strstr(start, "```");
-		assert_non_null(end);
-		*end = '\0';
 		s = load_text_ok(start);
 		assert_true(stroom_scenario_params(s)->enforcement == 0.0048);
 		assert_int_equal(stroom_scenario_params(s)->inflow_shock.n, 2);
 		stroom_scenario_free(s);
-		*end = '`';
+		free(start);
 	}
 	if (getenv("STROOM_UPDATE_DOCS")) {
 		FILE *f = fopen(DOCS, "wb");
