@@ -34,11 +34,18 @@ typedef struct scenario_input {
 	char sha256[SHA256_DIGEST_STRING_LENGTH];
 } scenario_input;
 
+/* Where a key was last set (file is one of the inputs' paths, owned by the scenario). */
+typedef struct scenario_where {
+	const char *file; /* NULL: only the default applies */
+	size_t line, col;
+} scenario_where;
+
 struct stroom_scenario {
 	stroom_allocator alloc;
 	stroom_params params;
 	scenario_input *inputs;
 	size_t n_inputs, cap_inputs;
+	scenario_where *where; /* [scenario_nkeys]: for messages about derived quantities */
 };
 
 /* Identity of a loaded document, for cycle detection. */
@@ -549,6 +556,7 @@ void stroom_scenario_free(stroom_scenario *s)
 	for (i = 0; i < s->n_inputs; i++)
 		stroom_free(&a, s->inputs[i].path);
 	stroom_free(&a, s->inputs);
+	stroom_free(&a, s->where);
 	stroom_free(&a, s);
 }
 
@@ -609,6 +617,20 @@ static int load(stroom_scenario **out, int b, const char *path, const char *text
 	if ((rc = add_input_file(&c, top, "population.csv", sc->params.population_csv)) != 0 ||
 	    (rc = add_input_file(&c, top, "municipalities.csv", sc->params.municipalities_csv)) != 0)
 		goto cleanup;
+	sc->where = stroom_calloc(c.alloc, scenario_nkeys, sizeof *sc->where);
+	if (!sc->where) {
+		rc = STROOM_ENOMEM;
+		goto cleanup;
+	}
+	{
+		size_t k;
+		for (k = 0; k < scenario_nkeys; k++)
+			if (c.st[k].set == 2 && c.st[k].file) {
+				sc->where[k].file = c.st[k].file;
+				sc->where[k].line = c.st[k].line;
+				sc->where[k].col = c.st[k].col;
+			}
+	}
 	*out = sc;
 	sc = NULL;
 cleanup:
@@ -657,6 +679,27 @@ int stroom_scenario_load_string(stroom_scenario **out, const char *text, const c
 const stroom_params *stroom_scenario_params(const stroom_scenario *s)
 {
 	return s ? &s->params : NULL;
+}
+
+const char *stroom_scenario_key_where(const stroom_scenario *s, const char *key, char *buf,
+				      size_t size)
+{
+	const scenario_key *k = key ? scenario_key_find(key) : NULL;
+	const scenario_where *w;
+	if (!s || !s->where || !k || !buf || size == 0)
+		return NULL;
+	w = &s->where[k - scenario_keys];
+	if (!w->file)
+		return NULL;
+	snprintf(buf, size, "%s:%zu:%zu", w->file, w->line, w->col);
+	return buf;
+}
+
+int stroom_scenario_key_in_top(const stroom_scenario *s, const char *key)
+{
+	const scenario_key *k = key ? scenario_key_find(key) : NULL;
+	return s && s->where && k && s->n_inputs > 0 && s->where[k - scenario_keys].file &&
+	       s->where[k - scenario_keys].file == s->inputs[0].path;
 }
 
 size_t stroom_scenario_input_count(const stroom_scenario *s) { return s ? s->n_inputs : 0; }

@@ -527,6 +527,8 @@ static void put_bounds(out *o, const scenario_key *k)
 			put(o, ", at least 1 month");
 		if (k->flags & KEY_FROM_START)
 			put(o, ", the first at or before start");
+		if (k->flags & KEY_COUNT)
+			put(o, ", whole numbers");
 		return;
 	}
 }
@@ -590,6 +592,14 @@ static const char *const markdown_intro[] = {
 	"keys. Technical keys have defaults, and so have the policy levers (`teams`,\n"
 	"`capacity`, `instruments`, `gate`, `prevention`, `enforcement`, `targets`), whose\n"
 	"defaults have no effect: a scenario that does not set them runs as before.\n"
+	"\n"
+	"**Numbers.** A number is written with a '.' as its decimal point, never as a\n"
+	"thousands separator: YAML reads `2.400` as 2.4. Write large numbers plainly\n"
+	"(`2400`, `7000000`) or with underscores between digit groups (`2_400`,\n"
+	"`7_000_000`). Keys that count households or people (or starts and controls a\n"
+	"year), marked \"whole numbers\" in the bounds column, take whole numbers without\n"
+	"a '.' only, so `inflow: {per_year: 2.400}` is an error that suggests `2400`; in\n"
+	"their priors a number grouped like `7.700` is an error too.\n"
 	"\n"
 	"**Lists and shares.** Lists are written `[a, b, c]`, their entries in the order\n"
 	"the type column gives (age bands, benefit duration, household type, distance to\n"

@@ -37,7 +37,10 @@ enum {
 	KEY_FILE = 1u << 1,     /* a path; relative paths are relative to the scenario file */
 	KEY_NONEMPTY = 1u << 2, /* a series that needs at least one point */
 	KEY_FROM_START = 1u << 3, /* a series whose first month is at or before start */
-	KEY_NO_PRIOR = 1u << 4  /* a number that cannot carry a prior (used once, not per replicate) */
+	KEY_NO_PRIOR = 1u << 4, /* a number that cannot carry a prior (used once, not per replicate) */
+	KEY_COUNT = 1u << 5     /* counts households or people (or starts, controls a year):
+				   whole numbers written without '.', so that a Dutch
+				   thousands separator (2.400) is an error, not 2.4 */
 };
 
 typedef struct scenario_record scenario_record;

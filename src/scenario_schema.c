@@ -96,7 +96,7 @@ static const scenario_key instrument_fields[] = {
 	 .max = 1, .def = "0", .unit = "0 or 1",
 	 .doc = "1 = offered after an exit to work (aftercare), not on benefit"},
 	{.path = "slots", .type = KEY_SERIES, R(stroom_instrument, slots), .min = 0,
-	 .max = 10000000, .empty_value = 0.0, .unit = "starts per year",
+	 .max = 10000000, .empty_value = 0.0, .unit = "starts per year", .flags = KEY_COUNT,
 	 .doc = "starts a year, by month (0 before the first month)"},
 	{.path = "cost_eurocent", .type = KEY_INT64, R(stroom_instrument, cost_eurocent), .min = 0,
 	 .max = 100000000, .def = "0", .unit = "eurocent per participant per month",
@@ -156,7 +156,7 @@ const scenario_key scenario_keys[] = {
 	{.path = "replicates", .type = KEY_INT, F(replicates), .min = 1, .max = 100000,
 	 .def = "200", .unit = "runs", .doc = "number of replicate runs (for the p05/p95 bands)"},
 	{.path = "target.households", .type = KEY_INT, F(target_households), .min = 0,
-	 .max = 10000000, .def = "0", .unit = "households",
+	 .max = 10000000, .def = "0", .unit = "households", .flags = KEY_COUNT,
 	 .doc = "policy target: at most this many households on benefit; 0 = no target"},
 	{.path = "target.date", .type = KEY_MONTH, F(target_month), .unit = "month YYYY-MM",
 	 .doc = "the target applies to the caseload on the 1st of this month (from start to "
@@ -181,7 +181,7 @@ const scenario_key scenario_keys[] = {
 	 .doc = "household CSV for the starting stock (columns in docs/population.md), "
 		"relative to the scenario file; empty = synthesise from the population shares"},
 	{.path = "population.households", .type = KEY_INT, F(population_households), .min = 1,
-	 .max = 10000000, .unit = "households",
+	 .max = 10000000, .unit = "households", .flags = KEY_COUNT,
 	 .doc = "households on benefit on the 1st of start (synthesised population)"},
 	{.path = "population.age", LIST_OF(STROOM_NAGE, stroom_age_band_name), F(pop_age), SHARES,
 	 .doc = "stock by age band of the head"},
@@ -200,7 +200,7 @@ const scenario_key scenario_keys[] = {
 	 .flags = KEY_NO_PRIOR, .doc = "odds multiplier linking heads aged 55+ with spells over 5 years (IPF seed)"},
 
 	{.path = "inflow.per_year", .type = KEY_DOUBLE, F(inflow_per_year), .min = 0,
-	 .max = 10000000, .unit = "households per year",
+	 .max = 10000000, .unit = "households per year", .flags = KEY_COUNT,
 	 .doc = "new households a year at labour-market index 1 (first spells and "
 		"re-applications after exits other than to work)"},
 	{.path = "inflow.shock", SHOCK, F(inflow_shock),
@@ -311,7 +311,7 @@ const scenario_key scenario_keys[] = {
 	 .doc = "share of those reached who do not enter"},
 
 	{.path = "enforcement.controls", LEVER_SERIES, F(enforcement_controls), .min = 0,
-	 .max = 10000000, .unit = "controls per year",
+	 .max = 10000000, .unit = "controls per year", .flags = KEY_COUNT,
 	 .doc = "extra controls a year, by month (on top of the baseline hazard.enforcement)"},
 	{.path = "enforcement.detection", .type = KEY_PRIOR, F(enforcement_detection), SHARE,
 	 .def = "0", .doc = "share of controls finding an irregularity"},
@@ -562,13 +562,38 @@ static const char *names_text(const char *(*label)(int), int n, char *buf, size_
 }
 
 /*
+ * Copies a number's text without the digit-group underscores YAML allows
+ * (2_400 = 2400): each '_' must stand between two digits. Returns 0, or -1 for a
+ * misplaced '_' or text longer than size - 1.
+ */
+static int ungroup(const char *text, char *buf, size_t size)
+{
+	size_t i, n = 0;
+	for (i = 0; text[i]; i++) {
+		if (text[i] == '_') {
+			if (i == 0 || !isdigit((unsigned char)text[i - 1]) ||
+			    !isdigit((unsigned char)text[i + 1]))
+				return -1;
+			continue;
+		}
+		if (n + 1 >= size)
+			return -1;
+		buf[n++] = text[i];
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+/*
  * Parses a whole decimal number (no hex, inf or nan). Returns 0 or -1.
  * Assumes the C locale's decimal point, as the rest of the library does.
  */
-static int parse_double(const char *s, double *out)
+static int parse_double(const char *text, double *out)
 {
-	char *end;
+	char *end, s[128];
 	double v;
+	if (ungroup(text, s, sizeof s) != 0)
+		return -1;
 	if (!*s || strpbrk(s, "xXnNiI") || !(isdigit((unsigned char)*s) || strchr("+-.", *s)))
 		return -1;
 	errno = 0;
@@ -580,11 +605,14 @@ static int parse_double(const char *s, double *out)
 }
 
 /* Parses a decimal integer. Returns 0, -1 (not an integer) or 1 (out of range). */
-static int parse_int(const char *s, long long *out)
+static int parse_int(const char *text, long long *out)
 {
-	char *end;
+	char *end, s[128];
 	long long v;
-	const char *d = (*s == '-' || *s == '+') ? s + 1 : s;
+	const char *d;
+	if (ungroup(text, s, sizeof s) != 0)
+		return -1;
+	d = (*s == '-' || *s == '+') ? s + 1 : s;
 	if (!isdigit((unsigned char)*d))
 		return -1;
 	errno = 0;
@@ -650,6 +678,54 @@ static int plain_number(const char *label, const yaml_node_t *n, const char *fil
 	return 0;
 }
 
+/*
+ * A key that counts households or people (KEY_COUNT) takes whole numbers written
+ * without '.' or an exponent: YAML reads 2.400 as 2.4, and a Dutch user who
+ * means 2,400 would otherwise run with 2.4 households a year. Returns 0 or the
+ * error.
+ */
+static int looks_like_thousands(const char *t);
+
+static int count_check(const scenario_key *k, const char *label, const char *text, where w)
+{
+	char plain[64];
+	size_t i, n = 0;
+	if (!(k->flags & KEY_COUNT) || !strpbrk(text, ".eE"))
+		return 0;
+	if (!looks_like_thousands(text))
+		return fail(STROOM_EINVAL, w,
+			    "%s: expected a whole number (%s), got %s", label, k->unit, text);
+	for (i = 0; text[i] && n + 1 < sizeof plain; i++)
+		if (text[i] != '.')
+			plain[n++] = text[i];
+	plain[n] = '\0';
+	return fail(STROOM_EINVAL, w,
+		    "%s: expected a whole number (%s), got %s: YAML reads '.' as a decimal point, "
+		    "not a thousands separator; write %s (or with '_': 2_400)",
+		    label, k->unit, text, plain);
+}
+
+/* Nonzero for text such as 7.700 or 12.500.000: digits grouped by '.' in threes,
+ * a Dutch thousands separator. */
+static int looks_like_thousands(const char *t)
+{
+	size_t n = 0;
+	if (*t == '+' || *t == '-')
+		t++;
+	while (isdigit((unsigned char)t[n]))
+		n++;
+	if (n < 1 || n > 3 || t[n] != '.')
+		return 0;
+	t += n;
+	while (*t == '.') {
+		if (!isdigit((unsigned char)t[1]) || !isdigit((unsigned char)t[2]) ||
+		    !isdigit((unsigned char)t[3]))
+			return 0;
+		t += 4;
+	}
+	return *t == '\0';
+}
+
 /* Parses one number of key k (a plain scalar) for a list entry or a value. */
 static int number_value(const scenario_key *k, const char *label, const yaml_node_t *n,
 			const char *file, double *out)
@@ -658,6 +734,8 @@ static int number_value(const scenario_key *k, const char *label, const yaml_nod
 	double v;
 	int rc;
 	if ((rc = plain_number(label, n, file, &v)) != 0)
+		return rc;
+	if ((rc = count_check(k, label, (const char *)n->data.scalar.value, node_where(file, n))) != 0)
 		return rc;
 	if (v < k->min || v > k->max)
 		return fail(STROOM_EINVAL, node_where(file, n),
@@ -785,6 +863,8 @@ static int set_scalar(const slot *s, const char *text, int plain, where w)
 	case KEY_INT:
 	case KEY_INT64:
 		rc = plain ? parse_int(text, &iv) : -1;
+		if (rc < 0 && plain && count_check(k, s->path, text, w) != 0)
+			return STROOM_EINVAL;
 		if (rc < 0)
 			return fail(STROOM_EPARSE, w, "%s: expected an integer, got %s", s->path,
 				    got_scalar(text, got, sizeof got));
@@ -827,6 +907,8 @@ static int set_scalar(const slot *s, const char *text, int plain, where w)
 			return fail(STROOM_EPARSE, w, "%s: expected a number, got %s", s->path,
 				    got_scalar(text, got, sizeof got));
 		}
+		if ((rc = count_check(k, s->path, text, w)) != 0)
+			return rc;
 		if (v < k->min || v > k->max)
 			return fail(STROOM_EINVAL, w, "%s: expected a number in %s, got %s", s->path,
 				    bounds_text(k, bounds, sizeof bounds), text);
@@ -1158,6 +1240,12 @@ static int parse_prior(const scenario_key *k, const char *path, yaml_document_t 
 			     : plain_number(item_label, e[i], file, &v[i]);
 		if (rc != 0)
 			return rc;
+		if ((k->flags & KEY_COUNT) &&
+		    looks_like_thousands((const char *)e[i]->data.scalar.value))
+			return fail(STROOM_EINVAL, node_where(file, e[i]),
+				    "%s: expected a number written without a thousands separator, "
+				    "got %s (YAML reads '.' as a decimal point: write 7700, not 7.700)",
+				    item_label, (const char *)e[i]->data.scalar.value);
 	}
 
 #define PRIOR_FAIL(i, what)                                                                   \

@@ -1538,7 +1538,7 @@ static void test_round_trip(void **state)
 		p.enforcement = 1.0 / 3.0;
 		p.other_base = 0.1 + 0.2;
 		p.work_distance[0] = nextafter(0.06, 1.0);
-		p.inflow_per_year = 7817.000000000001;
+		p.lks_share = 1.0 / 7.0; /* counts (inflow.per_year) are whole numbers */
 		p.labour_inflow_elasticity = -0.0;
 		p.labour_work_elasticity = 1e-300;
 		p.seed = UINT64_MAX;

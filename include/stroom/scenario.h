@@ -320,6 +320,15 @@ STROOM_API void stroom_scenario_free(stroom_scenario *s);
 
 /* The resolved parameters (borrowed; valid until free). Callers may copy and edit. */
 STROOM_API const stroom_params *stroom_scenario_params(const stroom_scenario *s);
+/*
+ * Where a top-level key (dotted, e.g. "inflow.per_year"; "teams" for the whole
+ * map) was last set: "FILE:LINE:COL" of the key in buf, or NULL when only its
+ * default applies. For messages about quantities derived from several keys.
+ */
+STROOM_API const char *stroom_scenario_key_where(const stroom_scenario *s, const char *key,
+						 char *buf, size_t size);
+/* Nonzero when the key was last set by the scenario file itself (not a base). */
+STROOM_API int stroom_scenario_key_in_top(const stroom_scenario *s, const char *key);
 
 /* Input files read (the scenario, its bases, a population CSV): count and each
  * path with its SHA-256 in hex (borrowed). For the run manifest. */
