@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 
+#include <stroom/check.h>
 #include <stroom/national.h>
 #include <stroom/output.h>
 #include <stroom/population.h>
@@ -53,7 +54,9 @@ static const char usage[] =
 	"  compare A B [--replicates N] [--threads N] [--seed N]\n"
 	"                        run two scenarios with the same random numbers and print the\n"
 	"                        difference B - A per year with intervals\n"
-	"  validate FILE         check a scenario file; prints 'ok' or the first error\n"
+	"  validate FILE [--replicates N] [--seed N] [--fixed-parameters]\n"
+	"                        load and check everything `run` with these options reads\n"
+	"                        and derives, without running; prints 'ok' or the first error\n"
 	"  scenarios             list the builtin scenarios\n"
 	"  population [SCENARIO|FILE] --out FILE.csv\n"
 	"                        write the scenario's starting population as a household CSV\n"
@@ -289,7 +292,7 @@ static int run_split(const stroom_cli_mpi *m, stroom_results **out, const stroom
 	return gather_results(m, *out, p->replicates, so->first_replicate, so->replicate_count);
 }
 
-static int run_national(const stroom_cli_mpi *m, const stroom_scenario *s, const stroom_params *p,
+static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, const stroom_params *p,
 			int threads, int quiet, int fixed, const char *out);
 
 static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
@@ -297,8 +300,11 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	const char *scen = "rotterdam", *out = NULL;
 	int quiet = 0, dump = 0, fixed = 0, i, err, code = EXIT_OK, positional = 0;
 	run_opts ro = {0, 0, 0, 0};
-	stroom_scenario *s = NULL;
-	stroom_population *pop = NULL;
+	stroom_check_options co = STROOM_CHECK_OPTIONS_INIT;
+	stroom_run_inputs *in = NULL;
+	const stroom_scenario *s = NULL;
+	stroom_scenario *ds = NULL;
+	const stroom_population *pop = NULL;
 	stroom_results *res = NULL;
 	stroom_budget_run *br = NULL;
 	stroom_results *central = NULL;
@@ -336,38 +342,47 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 		}
 	}
 
-	if ((err = stroom_scenario_load(&s, scen, NULL)) != 0)
-		return fail(err);
-	p = *stroom_scenario_params(s);
-	if (ro.replicates)
-		p.replicates = ro.replicates;
-	if (ro.have_seed)
-		p.seed = ro.seed;
 	if (dump) {
-		size_t n = stroom_params_to_yaml(&p, NULL, 0);
-		char *text = malloc(n + 1);
+		size_t n;
+		char *text;
+		if ((err = stroom_scenario_load(&ds, scen, NULL)) != 0)
+			return fail(err);
+		p = *stroom_scenario_params(ds);
+		if (ro.replicates)
+			p.replicates = ro.replicates;
+		if (ro.have_seed)
+			p.seed = ro.seed;
+		n = stroom_params_to_yaml(&p, NULL, 0);
+		text = malloc(n + 1);
 		if (!text) {
-			stroom_scenario_free(s);
+			stroom_scenario_free(ds);
 			return EXIT_FAILED;
 		}
 		stroom_params_to_yaml(&p, text, n + 1);
 		fputs(text, stdout);
 		free(text);
-		stroom_scenario_free(s);
+		stroom_scenario_free(ds);
 		return EXIT_OK;
 	}
 
-	if (p.municipalities_csv[0]) {
-		code = run_national(m, s, &p, ro.threads, quiet, fixed, out);
-		goto cleanup;
-	}
-
-	err = p.population_csv[0] ? stroom_population_load_csv(&pop, p.population_csv, &p, NULL)
-				  : stroom_population_synthesise(&pop, &p, NULL, NULL);
-	if (err)
+	/* everything the run reads, loaded and checked before anything runs (what
+	 * `stroom validate` does) */
+	co.replicates = ro.replicates;
+	co.have_seed = ro.have_seed;
+	co.seed = ro.seed;
+	co.fixed_parameters = fixed;
+	if ((err = stroom_check_run(&in, scen, &co)) != 0)
 		code = fail(err);
 	if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK)
 		goto cleanup;
+	s = stroom_run_inputs_scenario(in);
+	p = *stroom_run_inputs_params(in);
+	pop = stroom_run_inputs_population(in);
+
+	if (p.municipalities_csv[0]) {
+		code = run_national(m, in, &p, ro.threads, quiet, fixed, out);
+		goto cleanup;
+	}
 
 	ps = progress_start(quiet, "replicates");
 	so.threads = ro.threads;
@@ -392,17 +407,10 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	}
 	if (m->rank != 0)
 		goto cleanup; /* rank 0 writes */
-	if (p.budget_table[0] || p.budget_csv[0]) {
-		stroom_budget *bud = NULL;
-		err = stroom_budget_load(&bud, p.budget_csv[0] ? NULL : p.budget_table,
-					 p.budget_csv[0] ? p.budget_csv : NULL, NULL);
-		if (!err)
-			err = stroom_output_budget_compute(&br, res, &p, bud);
-		stroom_budget_free(bud);
-		if (err) {
-			code = fail(err);
-			goto cleanup;
-		}
+	if (stroom_run_inputs_budget(in) &&
+	    (err = stroom_output_budget_compute(&br, res, &p, stroom_run_inputs_budget(in))) != 0) {
+		code = fail(err);
+		goto cleanup;
 	}
 	{
 		stroom_output_extra extra = STROOM_OUTPUT_EXTRA_INIT;
@@ -430,8 +438,7 @@ cleanup:
 	stroom_results_free(central);
 	stroom_output_budget_free(br);
 	stroom_results_free(res);
-	stroom_population_free(pop);
-	stroom_scenario_free(s);
+	stroom_run_inputs_free(in);
 	return code;
 }
 
@@ -468,12 +475,12 @@ static int gather_national(int rank, const void *buf, size_t n, void *payload)
  * balanced by households, with every replicate; rank 0 adds the blocks up and
  * writes the run directory of the total with municipalities.csv.
  */
-static int run_national(const stroom_cli_mpi *m, const stroom_scenario *s, const stroom_params *p,
+static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, const stroom_params *p,
 			int threads, int quiet, int fixed, const char *out)
 {
-	stroom_national *n = NULL;
+	const stroom_scenario *s = stroom_run_inputs_scenario(in);
+	const stroom_national *n = stroom_run_inputs_national(in);
 	stroom_national_run *run = NULL;
-	stroom_rules *rules = NULL;
 	stroom_national_options no = STROOM_NATIONAL_OPTIONS_INIT;
 	progress_state ps;
 	stroom_params *tot = NULL;
@@ -482,18 +489,13 @@ static int run_national(const stroom_cli_mpi *m, const stroom_scenario *s, const
 	size_t len = 0;
 	int code = EXIT_OK, err, first = 0, count, i;
 
-	if ((err = stroom_national_load(&n, p, NULL)) != 0 ||
-	    (err = stroom_rules_load(&rules, NULL, NULL, NULL)) != 0)
-		code = fail(err);
-	if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK)
-		goto cleanup;
 	count = stroom_national_count(n);
 	if (m->on)
 		stroom_national_split(n, m->size, m->rank, &first, &count);
 
 	ps = progress_start(quiet, "municipalities");
 	no.threads = threads;
-	no.rules = rules;
+	no.rules = stroom_run_inputs_rules(in);
 	no.fixed_parameters = fixed;
 	no.central = !fixed && stroom_params_prior_count(p) > 0;
 	no.progress = progress;
@@ -567,32 +569,31 @@ cleanup:
 	free(csv);
 	free(tot);
 	stroom_national_run_free(run);
-	stroom_rules_free(rules);
-	stroom_national_free(n);
 	return code;
 }
 
-/* Loads a scenario and its population and runs it; prints errors. 0 or an exit code. */
+/* Loads and checks a scenario and everything its run reads (as validate does)
+ * and runs it; prints errors. 0 or an exit code. */
 static int load_and_run(const char *scen, int replicates, int threads, int have_seed, uint64_t seed,
-			stroom_scenario **s, stroom_params *p, stroom_results **res)
+			stroom_run_inputs **in, stroom_params *p, stroom_results **res)
 {
-	stroom_population *pop = NULL;
+	stroom_check_options co = STROOM_CHECK_OPTIONS_INIT;
 	stroom_sim_options so = STROOM_SIM_OPTIONS_INIT;
 	int err;
-	if ((err = stroom_scenario_load(s, scen, NULL)) != 0)
+	co.replicates = replicates;
+	co.have_seed = have_seed;
+	co.seed = seed;
+	if ((err = stroom_check_run(in, scen, &co)) != 0)
 		return fail(err);
-	*p = *stroom_scenario_params(*s);
-	if (replicates)
-		p->replicates = replicates;
-	if (have_seed)
-		p->seed = seed;
-	err = p->population_csv[0] ? stroom_population_load_csv(&pop, p->population_csv, p, NULL)
-				   : stroom_population_synthesise(&pop, p, NULL, NULL);
-	if (err)
-		return fail(err);
+	*p = *stroom_run_inputs_params(*in);
+	if (!stroom_run_inputs_population(*in)) {
+		fprintf(stderr, "stroom: %s: compare takes one-municipality scenarios (this one has "
+				"municipalities.csv)\n", scen);
+		return EXIT_BADINPUT;
+	}
 	so.threads = threads;
-	err = stroom_sim_run(res, p, pop, &so);
-	stroom_population_free(pop);
+	so.rules = stroom_run_inputs_rules(*in);
+	err = stroom_sim_run(res, p, stroom_run_inputs_population(*in), &so);
 	return err ? fail(err) : EXIT_OK;
 }
 
@@ -602,7 +603,7 @@ static int cmd_compare(int argc, char **argv)
 	const char *names[2] = {NULL, NULL};
 	int i, np = 0, code = EXIT_OK;
 	run_opts ro = {0, 0, 0, 0};
-	stroom_scenario *s[2] = {NULL, NULL};
+	stroom_run_inputs *s[2] = {NULL, NULL};
 	stroom_params p[2];
 	stroom_results *r[2] = {NULL, NULL};
 	for (i = 0; i < argc; i++) {
@@ -643,21 +644,44 @@ static int cmd_compare(int argc, char **argv)
 	}
 	for (i = 0; i < 2; i++) {
 		stroom_results_free(r[i]);
-		stroom_scenario_free(s[i]);
+		stroom_run_inputs_free(s[i]);
 	}
 	return code;
 }
 
+/* stroom validate FILE [--replicates N] [--seed N] [--fixed-parameters]: loads and
+ * checks everything `stroom run` with the same options reads, and runs nothing. */
 static int cmd_validate(int argc, char **argv)
 {
-	stroom_scenario *s = NULL;
-	int err;
-	if (argc != 1)
+	stroom_check_options co = STROOM_CHECK_OPTIONS_INIT;
+	stroom_run_inputs *in = NULL;
+	run_opts ro = {0, 0, 0, 0};
+	const char *scen = NULL;
+	int i, err;
+	for (i = 0; i < argc; i++) {
+		int r = parse_run_option(argc, argv, &i, &ro);
+		if (r < 0)
+			return EXIT_BADINPUT;
+		if (r > 0)
+			continue;
+		if (!strcmp(argv[i], "--fixed-parameters"))
+			co.fixed_parameters = 1;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return bad_arg("validate: unknown option");
+		else if (scen)
+			return bad_arg("validate takes one scenario file");
+		else
+			scen = argv[i];
+	}
+	if (!scen)
 		return bad_arg("validate takes one scenario file");
-	if ((err = stroom_scenario_load(&s, argv[0], NULL)) != 0)
+	co.replicates = ro.replicates;
+	co.have_seed = ro.have_seed;
+	co.seed = ro.seed;
+	if ((err = stroom_check_run(&in, scen, &co)) != 0)
 		return fail(err);
-	printf("%s: ok (scenario '%s')\n", argv[0], stroom_scenario_params(s)->name);
-	stroom_scenario_free(s);
+	printf("%s: ok (scenario '%s')\n", scen, stroom_run_inputs_params(in)->name);
+	stroom_run_inputs_free(in);
 	return EXIT_OK;
 }
 

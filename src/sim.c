@@ -40,6 +40,7 @@
  * each writes only its own result slot.
  */
 #include "internal.h"
+#include "sim_int.h"
 #include "rng_int.h"
 
 #include <stroom/sim.h>
@@ -338,14 +339,6 @@ static inline int group_cell(int n_areas, int d, int a, int u, int ty, int ar)
 static inline int cell_index(int n_areas, int d, int a, int u, int ty, int ar, int pt)
 {
 	return group_cell(n_areas, d, a, u, ty, ar) * 2 + pt;
-}
-
-/* Expected new households in month m (before the Poisson draw and the gate). */
-static double inflow_mean(const stroom_params *p, stroom_month m)
-{
-	double index = stroom_series_at(&p->labour_index, m, 1.0);
-	double shock = stroom_series_at(&p->inflow_shock, m, 1.0);
-	return p->inflow_per_year / 12.0 * shock * pow(index, -p->labour_inflow_elasticity);
 }
 
 /* Fills the month's hazards for every cell: work (before team, instrument and
@@ -1171,7 +1164,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 		/* new households: a Poisson count, then their composition and the gate */
 		stroom_gsl_philox_stream(&w->gsl, p->seed, urep, INFLOW_HOUSEHOLD, um,
 					 STROOM_PURPOSE_INFLOW_COUNT);
-		n_new = gsl_ran_poisson(&w->gsl.rng, inflow_mean(p, m));
+		n_new = gsl_ran_poisson(&w->gsl.rng, stroom_sim_inflow_mean(p, m));
 		if (n + n_new > w->cap) {
 			pthread_mutex_lock(&sh->error_lock);
 			snprintf(sh->error, sizeof sh->error,
@@ -1325,22 +1318,10 @@ static void build_slots(const stroom_params *p, int T, int32_t *slots)
 	}
 }
 
-/* Checks what the engine needs beyond the schema's bounds. */
-static int check_params(const stroom_params *p, const stroom_households *h)
+/* Checks the starting households' classes (the parameters: stroom_sim_check). */
+static int check_households(const stroom_params *p, const stroom_households *h)
 {
 	size_t i;
-	if (p->n_areas < 1 || p->n_areas > STROOM_MAX_AREAS)
-		return stroom_error_set(STROOM_EINVAL, "areas: expected 1 to %d areas, got %d",
-					STROOM_MAX_AREAS, p->n_areas);
-	if (p->end < p->start)
-		return stroom_error_set(STROOM_EINVAL, "end: expected a month at or after start");
-	if (p->replicates < 1)
-		return stroom_error_set(STROOM_EINVAL, "replicates: expected at least 1, got %d",
-					p->replicates);
-	if (!(p->return_within_12m < p->return_nondurable_share) && p->return_within_12m > 0)
-		return stroom_error_set(STROOM_EINVAL,
-					"returns.within_12m: expected less than returns.nondurable_share (%g), got %g",
-					p->return_nondurable_share, p->return_within_12m);
 	if (h->n > 0x7fffffffu)
 		return stroom_error_set(STROOM_EINVAL, "population: too many households");
 	for (i = 0; i < h->n; i++)
@@ -1351,17 +1332,14 @@ static int check_params(const stroom_params *p, const stroom_households *h)
 	return 0;
 }
 
-static size_t capacity_for(const stroom_params *p, size_t n0);
-
 /*
  * Draws every replicate's parameters (or their central values) into res->drawn,
- * before the run, and checks each drawn set: returns.within_12m below
- * returns.nondurable_share. Sets *cap to the workspace capacity the largest drawn
- * inflow needs. tmp is scratch space for one parameter set. Returns 0 or
- * STROOM_EINVAL naming the replicate.
+ * before the run (stroom_sim_check has checked each drawn set). Sets *cap to the
+ * workspace capacity the largest drawn inflow needs. tmp is scratch space for one
+ * parameter set.
  */
-static int draw_replicates(const stroom_params *p, stroom_results *res, int central, size_t n0,
-			   stroom_params *tmp, size_t *cap)
+static void draw_replicates(const stroom_params *p, stroom_results *res, int central, size_t n0,
+			    stroom_params *tmp, size_t *cap)
 {
 	int rep;
 	*cap = 0;
@@ -1371,32 +1349,10 @@ static int draw_replicates(const stroom_params *p, stroom_results *res, int cent
 		size_t c;
 		stroom_params_draw_values(p, (uint32_t)rep, central, v);
 		stroom_params_apply_values(p, v, tmp);
-		if (!(tmp->return_within_12m < tmp->return_nondurable_share) &&
-		    tmp->return_within_12m > 0)
-			return stroom_error_set(STROOM_EINVAL,
-						"returns.within_12m: expected less than "
-						"returns.nondurable_share in every replicate's draw, got "
-						"%g and %g in replicate %d (narrow their priors so that "
-						"they cannot overlap)",
-						tmp->return_within_12m, tmp->return_nondurable_share, rep);
-		c = capacity_for(tmp, n0);
+		c = (size_t)stroom_sim_capacity(tmp, n0, tmp->end);
 		if (c > *cap)
 			*cap = c;
 	}
-	return 0;
-}
-
-/* Capacity for the starting households plus every new household the horizon can
- * bring: the mean inflow plus 10 standard deviations each month, plus slack. */
-static size_t capacity_for(const stroom_params *p, size_t n0)
-{
-	double extra = 1024;
-	stroom_month m;
-	for (m = p->start; m <= p->end; m++) {
-		double mu = inflow_mean(p, m);
-		extra += mu + 10.0 * sqrt(mu) + 10.0;
-	}
-	return n0 + (size_t)extra;
 }
 
 /* The seed of the household draws of stream k (k > 0): the scenario's seed and
@@ -1441,7 +1397,8 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 		o = *opts;
 	a = o.allocator;
 	memset(&sh, 0, sizeof sh);
-	if ((err = check_params(params, h0)) != 0)
+	if ((err = stroom_sim_check(params, h0->n, &o, NULL)) != 0 ||
+	    (err = check_households(params, h0)) != 0)
 		return err;
 	count = o.replicate_count ? o.replicate_count : params->replicates - o.first_replicate;
 	if (o.first_replicate < 0 || count < 1 || o.first_replicate > params->replicates - count)
@@ -1557,8 +1514,7 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 		err = STROOM_ENOMEM;
 		goto cleanup;
 	}
-	if ((err = draw_replicates(params, res, o.fixed_parameters, h0->n, tmp, &sh.cap)) != 0)
-		goto cleanup;
+	draw_replicates(params, res, o.fixed_parameters, h0->n, tmp, &sh.cap);
 	pthread_mutex_init(&sh.error_lock, NULL);
 
 	workers = stroom_calloc(a, (size_t)nthreads, sizeof *workers);

@@ -96,6 +96,38 @@ STROOM_API int stroom_sim_run(stroom_results **out, const stroom_params *params,
 			      const stroom_population *pop, const stroom_sim_options *opts);
 STROOM_API void stroom_results_free(stroom_results *r);
 
+/*
+ * The limits of one run (docs/architecture.md, "Guarantees"): the households it
+ * may hold (the starting stock plus the horizon's inflow with room for 10
+ * standard deviations a month, in every replicate's draws: 4 million is ten
+ * times the Netherlands' whole bijstand caseload) and the bytes of its results
+ * (replicates x months x groups).
+ */
+#define STROOM_SIM_MAX_HOUSEHOLDS 4000000
+#define STROOM_SIM_MAX_RESULT_BYTES ((size_t)8 << 30)
+
+/* What stroom_sim_check found a run of the parameters can reach. */
+typedef struct stroom_sim_bounds {
+	double households;          /* the most households a replicate holds */
+	double spending_eurocent;   /* the most benefit, LKS and other spending in a year */
+	int spending_year;          /* ... in this year */
+	double recoveries_eurocent; /* the most recoveries in a year */
+	int recoveries_year;
+	size_t result_bytes;        /* the results' memory */
+} stroom_sim_bounds;
+
+/*
+ * Checks, without running, everything stroom_sim_run(out, p, pop, opts) refuses
+ * for a starting population of n_start households (it calls this first): the
+ * engine's needs beyond the schema, every replicate's draws (or their central
+ * values with opts->fixed_parameters), the households and the memory of the run,
+ * and that the benefit rules cover its months. Fills *bounds (may be NULL).
+ * Returns 0 or STROOM_EINVAL whose detail starts with the keys responsible
+ * ("inflow.per_year, inflow.shock, ...: ...").
+ */
+STROOM_API int stroom_sim_check(const stroom_params *p, size_t n_start,
+				const stroom_sim_options *opts, stroom_sim_bounds *bounds);
+
 /* Bytes of engine state per household slot (each thread's workspace holds the
  * starting households plus the horizon's largest plausible inflow). */
 STROOM_API size_t stroom_sim_state_bytes(void);
