@@ -69,6 +69,7 @@ static const char usage[] =
 	"                        the AEF conditions 2.a-3.g with Rotterdam's rating; with a\n"
 	"                        scenario, which of them its levers touch\n"
 	"  schema --markdown     print the scenario reference (docs/scenario.md)\n"
+	"  schema --keys         every key with its kind and bounds, tab-separated\n"
 	"  version               print the version\n"
 	"\n"
 	"exit codes: 0 ok, 1 the run failed, 2 bad input\n";
@@ -728,13 +729,17 @@ static int cmd_schema(int argc, char **argv)
 {
 	size_t n;
 	char *text;
-	if (argc != 1 || strcmp(argv[0], "--markdown"))
-		return bad_arg("schema takes --markdown");
-	n = stroom_scenario_schema_markdown(NULL, 0);
+	int keys = argc == 1 && !strcmp(argv[0], "--keys");
+	if (argc != 1 || (strcmp(argv[0], "--markdown") && !keys))
+		return bad_arg("schema takes --markdown or --keys");
+	n = keys ? stroom_scenario_schema_keys(NULL, 0) : stroom_scenario_schema_markdown(NULL, 0);
 	text = malloc(n + 1);
 	if (!text)
 		return EXIT_FAILED;
-	stroom_scenario_schema_markdown(text, n + 1);
+	if (keys)
+		stroom_scenario_schema_keys(text, n + 1);
+	else
+		stroom_scenario_schema_markdown(text, n + 1);
 	fputs(text, stdout);
 	free(text);
 	return EXIT_OK;

@@ -782,3 +782,57 @@ size_t stroom_scenario_schema_markdown(char *buf, size_t size)
 	put(&o, "%s", markdown_example);
 	return o.len;
 }
+
+/* The kind of a key's value for stroom_scenario_schema_keys. */
+static const char *key_kind(const scenario_key *k)
+{
+	switch (k->type) {
+	case KEY_INT:
+	case KEY_INT64:
+		return "integer";
+	case KEY_DOUBLE:
+	case KEY_PRIOR:
+		return "number";
+	case KEY_LIST:
+		return k->flags & KEY_SHARES ? "shares" : "list";
+	case KEY_AREA_LIST:
+		return k->flags & KEY_SHARES ? "area_shares" : "area_list";
+	case KEY_SERIES:
+		return "series";
+	case KEY_MONTH:
+		return "month";
+	case KEY_UINT64:
+		return "uint64";
+	default:
+		return "other";
+	}
+}
+
+static void put_key_line(out *o, const scenario_key *k, const char *path)
+{
+	char lo[40], hi[40];
+	put(o, "%s\t%s\t%s\t%s\t%d\n", path, key_kind(k), fmt_double(k->min, lo, sizeof lo),
+	    fmt_double(k->max, hi, sizeof hi), k->type == KEY_LIST ? k->length : 0);
+}
+
+size_t stroom_scenario_schema_keys(char *buf, size_t size)
+{
+	out o = {buf, size, 0};
+	char path[128];
+	size_t i, f;
+	if (size)
+		buf[0] = '\0';
+	put(&o, "key\tkind\tmin\tmax\tentries\n");
+	for (i = 0; i < scenario_nkeys; i++) {
+		const scenario_key *k = &scenario_keys[i];
+		if (k->type != KEY_RECORDS) {
+			put_key_line(&o, k, k->path);
+			continue;
+		}
+		for (f = 0; f < k->record->nfields; f++) {
+			snprintf(path, sizeof path, "%s.NAME.%s", k->path, k->record->fields[f].path);
+			put_key_line(&o, &k->record->fields[f], path);
+		}
+	}
+	return o.len;
+}

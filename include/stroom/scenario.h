@@ -346,6 +346,11 @@ STROOM_API size_t stroom_params_to_yaml(const stroom_params *p, char *buf, size_
 STROOM_API size_t stroom_params_to_json(const stroom_params *p, char *buf, size_t size);
 /* docs/scenario.md, generated from the schema table. Same return convention. */
 STROOM_API size_t stroom_scenario_schema_markdown(char *buf, size_t size);
+/* Every key as a tab-separated table (key, kind, min, max, entries), for tools
+ * and tests: kind is integer, number, list, shares, area_list, area_shares,
+ * series, month (1900-01 to 2200-12), uint64 (0 to 2^64 - 1) or other; record
+ * fields are written teams.NAME.fte. Same return convention. */
+STROOM_API size_t stroom_scenario_schema_keys(char *buf, size_t size);
 
 /* Builtin scenarios: count, name and its one-line description (borrowed). */
 STROOM_API size_t stroom_scenario_builtin_count(void);
