@@ -66,7 +66,6 @@ ran=0
 try() {
 	local name=$1 f=$2 vrc rrc out=$T/out-$n
 	n=$((n + 1))
-	[ -n "${LIMITS_DEBUG:-}" ] && cat "$f"
 	timeout 120 "$STROOM" validate "$f" --replicates 2 >/dev/null 2>"$T/v.err"
 	vrc=$?
 	timeout 120 "$STROOM" run "$f" --replicates 2 --threads 2 --quiet --out "$out" >/dev/null 2>"$T/r.err"
