@@ -22,6 +22,13 @@ int stroom_cli_budget(int argc, char **argv);
 /* `stroom conditions ...`: the AEF conditions catalogue (src/cli_conditions.c). */
 int stroom_cli_conditions(int argc, char **argv);
 
+/*
+ * Whether --out FILE may be written, before any work: prints one line and returns
+ * EXIT_BADINPUT when FILE exists or its directory is missing, not a directory or
+ * not writable; 0 otherwise (src/cli_util.c).
+ */
+int stroom_cli_check_new_file(const char *path);
+
 /* Writes s to stdout as a JSON string, quoted and escaped (src/cli_util.c). */
 void stroom_cli_json_str(const char *s);
 

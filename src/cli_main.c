@@ -1,8 +1,11 @@
 /*
  * cli_main.c: the `stroom` command. Parses arguments, calls the library, prints.
- * Exit codes: 0 ok, 1 the run failed, 2 bad input (arguments, scenario, CSV).
- * The only process-wide state is the SIGINT flag, which asks a running
- * simulation to stop (the run directory is then not written).
+ * Exit codes: 0 ok, 1 the run failed, 2 bad input (arguments, scenario, CSV),
+ * 128 + N when signal N (SIGINT, SIGTERM, SIGHUP) stopped it.
+ * The only process-wide state is the signal flag: from the moment run, compare or
+ * population starts work, SIGINT, SIGTERM and SIGHUP only set it; the simulation's
+ * progress callback and the writers' cancel hook read it, so a stopped command
+ * writes nothing (docs/architecture.md, "Signals and outputs").
  */
 #include "cli.h"
 
@@ -25,12 +28,71 @@
 /* Replicates of the second run at the priors' central values (the interval split). */
 #define CENTRAL_REPLICATES 200
 
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The signal that asked to stop; 0 while none has. */
 static volatile sig_atomic_t interrupted;
 
-static void on_sigint(int sig)
+static void on_signal(int sig)
 {
-	(void)sig;
-	interrupted = 1;
+	if (!interrupted)
+		interrupted = sig;
+}
+
+/*
+ * From here on SIGINT, SIGTERM and SIGHUP set `interrupted` instead of killing the
+ * process. A SIGHUP ignored at startup stays ignored (nohup stroom run ...).
+ */
+static void catch_signals(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa, old;
+	size_t i;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+#ifdef SA_RESTART
+	sa.sa_flags = SA_RESTART;
+#endif
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		if (sigs[i] == SIGHUP && sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+/* A signal stopped the command: one line, exit 128 + the signal. */
+static int interrupted_exit(const char *what)
+{
+	fprintf(stderr, "stroom: interrupted; %s\n", what);
+	return 128 + (interrupted ? (int)interrupted : SIGINT);
+}
+
+/*
+ * The writers' cancel hook: has a signal asked to stop? Test hook: just before the
+ * rename (step NULL), STROOM_TEST_PAUSE_BEFORE_RENAME=SECONDS makes it wait that
+ * long (or until a signal), after saying so on stderr, so tests/cli_signals.sh can
+ * signal the write phase at a known moment.
+ */
+static int write_cancelled(const char *step, void *payload)
+{
+	const char *pause = getenv("STROOM_TEST_PAUSE_BEFORE_RENAME");
+	double secs = pause ? strtod(pause, NULL) : 0.0;
+	(void)payload;
+	if (!step && secs > 0 && !interrupted) {
+		double until = now_seconds() + secs;
+		fprintf(stderr, "stroom: test: pausing %gs before the rename\n", secs);
+		while (!interrupted && now_seconds() < until) { /* slices: a signal ends it at once */
+			struct timespec ts = {0, 20 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
+	}
+	return interrupted != 0;
 }
 
 static const char usage[] =
@@ -41,7 +103,8 @@ static const char usage[] =
 	"      --replicates N    number of replicates (default: the scenario's, 200)\n"
 	"      --threads N       worker threads (default: one per CPU); results do not depend on it\n"
 	"      --seed N          random seed (default: the scenario's)\n"
-	"      --out DIR         run directory (default: runs/<UTC time>-<scenario>)\n"
+	"      --out DIR         run directory, which must not exist; missing parents are\n"
+	"                        made (default: runs/<UTC time>-<scenario>)\n"
 	"      --quiet           no progress bar and no summary; print only the run directory\n"
 	"      --dump-defaults   print the scenario with every value resolved, as YAML, and exit\n"
 	"      --fixed-parameters  every prior at its central value (Monte Carlo noise only);\n"
@@ -60,6 +123,7 @@ static const char usage[] =
 	"  scenarios             list the builtin scenarios\n"
 	"  population [SCENARIO|FILE] --out FILE.csv\n"
 	"                        write the scenario's starting population as a household CSV\n"
+	"                        (FILE.csv must not exist)\n"
 	"  benefit --date YYYY-MM-DD --household single|single_parent|couple --age N [...]\n"
 	"                        monthly bijstand of one household (stroom benefit --help)\n"
 	"  budget --budget EUR --spending EUR [--year YYYY] [--json] | --table FILE.csv\n"
@@ -72,7 +136,9 @@ static const char usage[] =
 	"  schema --keys         every key with its kind and bounds, tab-separated\n"
 	"  version               print the version\n"
 	"\n"
-	"exit codes: 0 ok, 1 the run failed, 2 bad input\n";
+	"exit codes: 0 ok, 1 the run failed, 2 bad input, 128+N stopped by signal N\n"
+	"(Ctrl-C 130, SIGTERM 143, SIGHUP 129: run, compare and population then write\n"
+	"nothing; a run directory or population file appears complete or not at all)\n";
 
 /* Exit code for a library error: input errors are 2, the rest 1. */
 static int exit_for(int err)
@@ -157,13 +223,6 @@ typedef struct progress_state {
 	const char *what; /* "replicates", "municipalities" */
 } progress_state;
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* Progress bar on stderr, only on a terminal and after the first second: done of
  * total (ps->what), the rate and the time left. */
 static int progress(int done, int total, void *payload)
@@ -186,12 +245,11 @@ static int progress(int done, int total, void *payload)
 	return 0;
 }
 
-/* Ctrl-C from here on cancels the run; the bar shows `what` (silent with quiet or
- * when stderr is not a terminal). */
+/* The progress bar shows `what` (silent with quiet or when stderr is not a
+ * terminal); a signal caught by catch_signals cancels the run at the next call. */
 static progress_state progress_start(int quiet, const char *what)
 {
 	progress_state ps;
-	signal(SIGINT, on_sigint);
 	ps.tty = !quiet && isatty(2);
 	ps.t0 = now_seconds();
 	ps.shown = 0;
@@ -199,25 +257,24 @@ static progress_state progress_start(int quiet, const char *what)
 	return ps;
 }
 
-/* The exit code of a run step: 0, 130 when interrupted, else the error's (one
- * line printed). Clears the progress bar first. */
+/* The exit code of a run step: 0, 128 + the signal when interrupted, else the
+ * error's (one line printed). Clears the progress bar first. */
 static int run_code(int err, const progress_state *ps)
 {
 	if (ps->shown)
 		fprintf(stderr, "\r%*s\r", 79, "");
 	if (!err)
 		return EXIT_OK;
-	if (err == STROOM_EINTR) {
-		fprintf(stderr, "stroom: interrupted; no run directory written\n");
-		return 130;
-	}
+	if (err == STROOM_EINTR)
+		return interrupted_exit("no run directory written");
 	fprintf(stderr, "stroom: %s\n", stroom_error_last());
 	return exit_for(err);
 }
 
 /*
  * Runs the simulation for `stroom run`: clears the progress bar afterwards and,
- * on failure, prints one line and returns the exit code (130 when interrupted);
+ * on failure, prints one line and returns the exit code (128 + the signal when
+ * interrupted);
  * 0 on success.
  */
 static int run_sim(stroom_results **out, const stroom_params *p, const stroom_population *pop,
@@ -376,6 +433,11 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 		code = fail(err);
 	if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK)
 		goto cleanup;
+	/* an existing or unwritable --out is refused before the run, not after it */
+	if (m->rank == 0 && (err = stroom_output_check_dir(out)) != 0)
+		code = fail(err);
+	if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK)
+		goto cleanup;
 	s = stroom_run_inputs_scenario(in);
 	p = *stroom_run_inputs_params(in);
 	pop = stroom_run_inputs_population(in);
@@ -416,9 +478,10 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	{
 		stroom_output_extra extra = STROOM_OUTPUT_EXTRA_INIT;
 		extra.mpi_ranks = m->on ? m->size : 0;
+		extra.cancelled = write_cancelled;
 		if ((err = stroom_output_write_run_ext(res, s, &p, br, central, &extra, out, dir,
 						       sizeof dir)) != 0) {
-			code = fail(err);
+			code = run_code(err, &ps);
 			goto cleanup;
 		}
 	}
@@ -454,6 +517,7 @@ static int cmd_run(int argc, char **argv)
 				return EXIT_FAILED;
 			break;
 		}
+	catch_signals();
 	return stroom_cli_mpi_finish(&m, run_main(argc, argv, &m));
 }
 
@@ -538,11 +602,12 @@ static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, co
 		extra.file_text = csv;
 		extra.file_len = len;
 		extra.mpi_ranks = m->on ? m->size : 0;
+		extra.cancelled = write_cancelled;
 		if ((err = stroom_output_write_run_ext(stroom_national_run_total(run), s, tot,
 						       stroom_national_run_budget(run),
 						       stroom_national_run_central(run), &extra, out, dir,
 						       sizeof dir)) != 0) {
-			code = fail(err);
+			code = run_code(err, &ps);
 			goto cleanup;
 		}
 	}
@@ -573,6 +638,15 @@ cleanup:
 	return code;
 }
 
+/* compare's progress callback: no bar, only the signal flag. */
+static int stop_requested(int done, int total, void *payload)
+{
+	(void)done;
+	(void)total;
+	(void)payload;
+	return interrupted != 0;
+}
+
 /* Loads and checks a scenario and everything its run reads (as validate does)
  * and runs it; prints errors. 0 or an exit code. */
 static int load_and_run(const char *scen, int replicates, int threads, int have_seed, uint64_t seed,
@@ -594,7 +668,10 @@ static int load_and_run(const char *scen, int replicates, int threads, int have_
 	}
 	so.threads = threads;
 	so.rules = stroom_run_inputs_rules(*in);
+	so.progress = stop_requested;
 	err = stroom_sim_run(res, p, stroom_run_inputs_population(*in), &so);
+	if (err == STROOM_EINTR)
+		return interrupted_exit("no comparison printed");
 	return err ? fail(err) : EXIT_OK;
 }
 
@@ -625,6 +702,7 @@ static int cmd_compare(int argc, char **argv)
 	}
 	if (np != 2)
 		return bad_arg("compare takes two scenarios");
+	catch_signals();
 	code = load_and_run(names[0], ro.replicates, ro.threads, ro.have_seed, ro.seed, &s[0], &p[0],
 			    &r[0]);
 	if (code == EXIT_OK) {
@@ -711,15 +789,24 @@ static int cmd_population(int argc, char **argv)
 	}
 	if (!out)
 		return bad_arg("population needs --out FILE.csv");
+	/* an existing FILE is refused before any work, and never replaced */
+	if (stroom_cli_check_new_file(out) != 0)
+		return EXIT_BADINPUT;
+	catch_signals();
 	if ((err = stroom_scenario_load(&s, scen, NULL)) != 0)
 		return fail(err);
 	p = stroom_scenario_params(s);
 	err = p->population_csv[0] ? stroom_population_load_csv(&pop, p->population_csv, p, NULL)
 				   : stroom_population_synthesise(&pop, p, NULL, NULL);
 	if (!err)
-		err = stroom_population_write_csv(pop, out, p);
-	if (err)
+		err = stroom_population_write_csv_ext(pop, out, p, 0, write_cancelled, NULL);
+	if (err == STROOM_EINTR) {
+		char what[4200];
+		snprintf(what, sizeof what, "'%s' not written", out);
+		code = interrupted_exit(what);
+	} else if (err) {
 		code = fail(err);
+	}
 	stroom_population_free(pop);
 	stroom_scenario_free(s);
 	return code;

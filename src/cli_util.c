@@ -3,7 +3,11 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void stroom_cli_json_str(const char *s)
 {
@@ -24,4 +28,28 @@ int stroom_cli_bad(const char *opt, const char *expected, const char *got)
 {
 	fprintf(stderr, "stroom: %s: expected %s, got '%s'\n", opt, expected, got);
 	return EXIT_BADINPUT;
+}
+
+int stroom_cli_check_new_file(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	if (lstat(path, &st) == 0) {
+		fprintf(stderr, "stroom: '%s' already exists; remove it or choose another --out\n", path);
+		return EXIT_BADINPUT;
+	}
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else
+		snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "stroom: cannot write '%s': '%s' is not a directory\n", path, dir);
+		return EXIT_BADINPUT;
+	}
+	if (stat(dir, &st) != 0 || access(dir, W_OK | X_OK) != 0) {
+		fprintf(stderr, "stroom: cannot write '%s': %s\n", path, strerror(errno));
+		return EXIT_BADINPUT;
+	}
+	return 0;
 }

@@ -5,6 +5,7 @@
  * one, which is renamed into place when all files are complete.
  */
 #include "internal.h"
+#include "outfile.h"
 
 #include <stroom/conditions.h>
 #include <stroom/output.h>
@@ -136,6 +137,23 @@ static void extra_stats(const stroom_results *r, const stroom_params *p, int t, 
 		quant[q] = gsl_stats_quantile_from_sorted_data(buf, 1, (size_t)R, quantile_probs[q]);
 }
 
+/*
+ * The end of a CSV writer: frees buf; 0, or STROOM_EIO with the reason of the
+ * failed write, errno left as the write set it (the caller may name the path).
+ */
+static int write_result(FILE *f, double *buf, const char *what)
+{
+	int e = errno;
+	free(buf);
+	if (!ferror(f))
+		return 0;
+	if (!e)
+		e = EIO;
+	stroom_error_set(STROOM_EIO, "writing %s failed: %s", what, strerror(e));
+	errno = e;
+	return STROOM_EIO;
+}
+
 int stroom_output_series_csv(const stroom_results *r, const stroom_params *p, FILE *f)
 {
 	int T = stroom_results_months(r), G = stroom_results_groups(r), R = stroom_results_replicates(r);
@@ -145,7 +163,7 @@ int stroom_output_series_csv(const stroom_results *r, const stroom_params *p, FI
 	if (!buf)
 		return stroom_error_set(STROOM_ENOMEM, "out of memory");
 	fprintf(f, "month,indicator,group,mean,p05,p25,p50,p75,p95\n");
-	for (t = 0; t < T; t++) {
+	for (t = 0; t < T && !ferror(f); t++) {
 		stroom_month_format(stroom_results_start(r) + t, mb, sizeof mb);
 		for (ind = 0; ind < NSERIES; ind++)
 			for (g = 0; g < G; g++) {
@@ -172,8 +190,7 @@ int stroom_output_series_csv(const stroom_results *r, const stroom_params *p, FI
 			}
 		}
 	}
-	free(buf);
-	return ferror(f) ? stroom_error_set(STROOM_EIO, "writing series.csv failed") : 0;
+	return write_result(f, buf, "series.csv");
 }
 
 /* "32,649" */
@@ -337,32 +354,40 @@ size_t stroom_output_summary(const stroom_results *r, const stroom_params *p,
 	return b.len;
 }
 
-/* Writes one file of a run directory: fn(f, a, b) writes its content. */
+/* Writes one file of a run directory: fn(f, a, b) writes its content and, when a
+ * write fails, returns STROOM_EIO with errno as the write left it. The file is
+ * made in dir; messages name it in shown (the final directory). */
 typedef int (*file_writer)(FILE *f, const void *a, const void *b);
 
-static int write_in(const char *dir, const char *name, file_writer fn, const void *a, const void *b)
+static int write_in(const char *dir, const char *shown, const char *name, file_writer fn,
+		    const void *a, const void *b)
 {
 	char path[8400];
 	FILE *f;
-	int err, closed;
+	int err, e = 0;
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	f = fopen(path, "w");
 	if (!f)
-		return stroom_error_set(STROOM_EIO, "%s: cannot write: %s", path, strerror(errno));
+		return stroom_error_set(STROOM_EIO, "cannot write '%s/%s': %s", shown, name, strerror(errno));
+	errno = 0;
 	err = fn(f, a, b);
-	if (!err && ferror(f))
-		err = STROOM_EIO;
-	closed = fclose(f);
-	if (err == STROOM_EIO || (!err && closed != 0))
-		return stroom_error_set(STROOM_EIO, "%s: write failed", path);
-	return err;
+	if (err == STROOM_EIO || (!err && ferror(f)))
+		e = errno ? errno : EIO;
+	else if (err) { /* not a write error (out of memory): keep its detail */
+		fclose(f);
+		return err;
+	}
+	if ((e = stroom_close_checked(f, e)) != 0)
+		return stroom_error_set(STROOM_EIO, "cannot write '%s/%s': %s", shown, name, strerror(e));
+	return 0;
 }
 
 /* file_writer for text: a the text, b its length (size_t *). */
 static int text_writer(FILE *f, const void *a, const void *b)
 {
 	const size_t len = *(const size_t *)b;
-	return fwrite(a, 1, len, f) == len ? 0 : STROOM_EIO;
+	errno = 0;
+	return fwrite(a, 1, len, f) == len && fflush(f) == 0 ? 0 : STROOM_EIO;
 }
 
 static int series_writer(FILE *f, const void *a, const void *b)
@@ -376,9 +401,10 @@ static int budget_writer(FILE *f, const void *a, const void *b)
 	return stroom_output_budget_csv(a, f);
 }
 
-static int write_file(const char *dir, const char *name, const char *text, size_t len)
+static int write_file(const char *dir, const char *shown, const char *name, const char *text,
+		      size_t len)
 {
-	return write_in(dir, name, text_writer, text, &len);
+	return write_in(dir, shown, name, text_writer, text, &len);
 }
 
 static void json_string(stroom_sbuf *b, const char *s)
@@ -450,23 +476,6 @@ static char *manifest_json(const stroom_results *r, const stroom_scenario *s, co
 	return out;
 }
 
-static int mkdir_p(const char *path)
-{
-	char tmp[4096];
-	size_t i, n = strlen(path);
-	if (n >= sizeof tmp)
-		return -1;
-	memcpy(tmp, path, n + 1);
-	for (i = 1; i < n; i++)
-		if (tmp[i] == '/') {
-			tmp[i] = '\0';
-			if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
-				return -1;
-			tmp[i] = '/';
-		}
-	return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 static void remove_tmp_dir(const char *tmp, const char *extra_name)
 {
 	static const char *const names[] = {"manifest.json", "series.csv", "summary.txt", "budget.csv"};
@@ -490,50 +499,103 @@ int stroom_output_write_run(const stroom_results *r, const stroom_scenario *s, c
 	return stroom_output_write_run_ext(r, s, p, br, central, NULL, dir, path_out, path_size);
 }
 
+/* Has the caller asked to stop before step (a file's name; NULL: the rename)? */
+static int cancelled(const stroom_output_extra *extra, const char *step)
+{
+	return extra && extra->version >= 2 && extra->cancelled && extra->cancelled(step, extra->payload);
+}
+
+/* out without its trailing slashes (or runs/<UTC time>-<name> when NULL or empty). */
+static void final_dir(const char *out, const char *name, char *final, size_t size)
+{
+	size_t len;
+	if (out && *out) {
+		snprintf(final, size, "%s", out);
+		len = strlen(final);
+		while (len > 1 && final[len - 1] == '/')
+			final[--len] = '\0';
+	} else {
+		char when[32];
+		time_t now = time(NULL);
+		struct tm tmv;
+		gmtime_r(&now, &tmv);
+		strftime(when, sizeof when, "%Y%m%dT%H%M%SZ", &tmv);
+		snprintf(final, size, "runs/%s-%s", when, name);
+	}
+}
+
+int stroom_output_check_dir(const char *out)
+{
+	char final[4096], dir[4096], up[4096];
+	const char *base;
+	struct stat st;
+	final_dir(out, "", final, sizeof final);
+	if (out && *out) {
+		if (lstat(final, &st) == 0)
+			return stroom_error_set(STROOM_EINVAL, "'%s' already exists%s; remove it or choose "
+						"another --out", final, S_ISDIR(st.st_mode) ? "" : " (a file)");
+		stroom_path_split(final, dir, sizeof dir, &base);
+	} else {
+		snprintf(dir, sizeof dir, "runs");
+	}
+	/* the nearest existing ancestor is where the writer creates the rest */
+	while (stat(dir, &st) != 0) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			return stroom_error_set(STROOM_EINVAL, "cannot write in '%s': %s", dir,
+						strerror(errno));
+		stroom_path_split(dir, up, sizeof up, &base);
+		snprintf(dir, sizeof dir, "%s", up);
+	}
+	if (!S_ISDIR(st.st_mode))
+		return stroom_error_set(STROOM_EINVAL, "cannot write in '%s': it is not a directory", dir);
+	if (access(dir, W_OK | X_OK) != 0)
+		return stroom_error_set(STROOM_EINVAL, "cannot write in '%s': %s", dir, strerror(errno));
+	return 0;
+}
+
 int stroom_output_write_run_ext(const stroom_results *r, const stroom_scenario *s, const stroom_params *p,
 				const stroom_budget_run *br, const stroom_results *central,
 				const stroom_output_extra *extra, const char *dir, char *path_out,
 				size_t path_size)
 {
 	const char *extra_name = extra && extra->file_name ? extra->file_name : NULL;
-	char final[4096], tmp[4200], parent[4096], when[32];
-	const char *slash, *base;
+	char final[4096], tmp[4200], parent[4096];
+	const char *base;
+	stroom_made_dirs made;
 	char *text = NULL;
 	size_t len;
-	int err = 0;
+	int err = 0, have_tmp = 0;
 	struct stat st;
 
-	if (dir && *dir) {
-		snprintf(final, sizeof final, "%s", dir);
-		len = strlen(final);
-		while (len > 1 && final[len - 1] == '/')
-			final[--len] = '\0';
-	} else {
-		time_t now = time(NULL);
-		struct tm tmv;
-		gmtime_r(&now, &tmv);
-		strftime(when, sizeof when, "%Y%m%dT%H%M%SZ", &tmv);
-		snprintf(final, sizeof final, "runs/%s-%s", when, p->name);
-	}
-	if (stat(final, &st) == 0)
-		return stroom_error_set(STROOM_EIO, "%s: already exists; choose another --out", final);
-	slash = strrchr(final, '/');
-	if (slash) {
-		snprintf(parent, sizeof parent, "%.*s", (int)(slash - final), final);
-		base = slash + 1;
-		if (*parent && mkdir_p(parent) != 0)
-			return stroom_error_set(STROOM_EIO, "%s: cannot create: %s", parent, strerror(errno));
-		snprintf(tmp, sizeof tmp, "%s/.%s.tmp-%ld", parent, base, (long)getpid());
-	} else {
-		snprintf(tmp, sizeof tmp, ".%s.tmp-%ld", final, (long)getpid());
-	}
-	if (mkdir(tmp, 0777) != 0)
-		return stroom_error_set(STROOM_EIO, "%s: cannot create: %s", tmp, strerror(errno));
-
-	if ((err = write_in(tmp, "series.csv", series_writer, r, p)) != 0 ||
-	    (br && (err = write_in(tmp, "budget.csv", budget_writer, br, NULL)) != 0))
+	made.n = 0;
+	final_dir(dir, p->name, final, sizeof final);
+	if (lstat(final, &st) == 0)
+		return stroom_error_set(STROOM_EIO, "'%s' already exists; remove it or choose another --out",
+					final);
+	stroom_path_split(final, parent, sizeof parent, &base);
+	if (stroom_mkdirs(&made, parent) != 0) {
+		err = stroom_error_set(STROOM_EIO, "cannot create '%s': %s", made.path, strerror(errno));
 		goto cleanup;
-	/* summary.txt */
+	}
+	snprintf(tmp, sizeof tmp, "%s/.%s.tmp-%ld", parent, base, (long)getpid());
+	if (mkdir(tmp, 0777) != 0) {
+		err = stroom_error_set(STROOM_EIO, "cannot create '%s': %s", tmp, strerror(errno));
+		goto cleanup;
+	}
+	have_tmp = 1;
+
+	if (cancelled(extra, "series.csv"))
+		goto interrupted;
+	if ((err = write_in(tmp, final, "series.csv", series_writer, r, p)) != 0)
+		goto cleanup;
+	if (br) {
+		if (cancelled(extra, "budget.csv"))
+			goto interrupted;
+		if ((err = write_in(tmp, final, "budget.csv", budget_writer, br, NULL)) != 0)
+			goto cleanup;
+	}
+	if (cancelled(extra, "summary.txt"))
+		goto interrupted;
 	len = stroom_output_summary(r, p, br, central, NULL, 0);
 	text = malloc(len + 1);
 	if (!text) {
@@ -541,30 +603,50 @@ int stroom_output_write_run_ext(const stroom_results *r, const stroom_scenario *
 		goto cleanup;
 	}
 	stroom_output_summary(r, p, br, central, text, len + 1);
-	if ((err = write_file(tmp, "summary.txt", text, len)) != 0)
+	if ((err = write_file(tmp, final, "summary.txt", text, len)) != 0)
 		goto cleanup;
 	free(text);
-	/* manifest.json */
+	text = NULL;
+	if (cancelled(extra, "manifest.json"))
+		goto interrupted;
 	text = manifest_json(r, s, p, br != NULL, extra, &len);
 	if (!text) {
 		err = stroom_error_set(STROOM_ENOMEM, "out of memory");
 		goto cleanup;
 	}
-	if ((err = write_file(tmp, "manifest.json", text, len)) != 0)
+	if ((err = write_file(tmp, final, "manifest.json", text, len)) != 0)
 		goto cleanup;
-	if (extra_name && (err = write_file(tmp, extra_name, extra->file_text, extra->file_len)) != 0)
-		goto cleanup;
-	if (rename(tmp, final) != 0) {
-		err = stroom_error_set(STROOM_EIO, "%s: cannot rename into place: %s", final, strerror(errno));
+	if (extra_name) {
+		if (cancelled(extra, extra_name))
+			goto interrupted;
+		if ((err = write_file(tmp, final, extra_name, extra->file_text, extra->file_len)) != 0)
+			goto cleanup;
+	}
+	/* the last moment to stop: after the rename the run directory is complete */
+	if (cancelled(extra, NULL))
+		goto interrupted;
+	if (stroom_rename_noreplace(tmp, final) != 0) {
+		if (errno == EEXIST || errno == ENOTEMPTY)
+			err = stroom_error_set(STROOM_EIO, "'%s' already exists (made while this run was "
+					       "written); it is left as it was", final);
+		else
+			err = stroom_error_set(STROOM_EIO, "cannot rename '%s' to '%s': %s", tmp, final,
+					       strerror(errno));
 		goto cleanup;
 	}
 	if (path_out && path_size)
 		snprintf(path_out, path_size, "%s", final);
+	goto cleanup;
 
+interrupted:
+	err = stroom_error_set(STROOM_EINTR, "interrupted while writing '%s'; nothing written", final);
 cleanup:
 	free(text);
-	if (err)
-		remove_tmp_dir(tmp, extra_name);
+	if (err) {
+		if (have_tmp)
+			remove_tmp_dir(tmp, extra_name);
+		stroom_made_dirs_remove(&made);
+	}
 	return err;
 }
 
@@ -800,7 +882,7 @@ int stroom_output_budget_csv(const stroom_budget_run *br, FILE *f)
 	if (!buf)
 		return stroom_error_set(STROOM_ENOMEM, "out of memory");
 	fprintf(f, "year,indicator,mean,p05,p25,p50,p75,p95\n");
-	for (y = 0; y < br->nyears; y++)
+	for (y = 0; y < br->nyears && !ferror(f); y++)
 		for (ind = 0; ind < BI_N; ind++) {
 			double mean, q[STROOM_NQUANT];
 			budget_stats(br, y, ind, buf, &mean, q);
@@ -809,8 +891,7 @@ int stroom_output_budget_csv(const stroom_budget_run *br, FILE *f)
 				fprintf(f, ",%.2f", q[k]);
 			fputc('\n', f);
 		}
-	free(buf);
-	return ferror(f) ? stroom_error_set(STROOM_EIO, "writing budget.csv failed") : 0;
+	return write_result(f, buf, "budget.csv");
 }
 
 static void budget_summary(const stroom_budget_run *br, stroom_sbuf *b)

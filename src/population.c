@@ -15,6 +15,7 @@
  */
 #include "internal.h"
 #include "ipf.h"
+#include "outfile.h"
 #include "rng_int.h"
 
 #include <stroom/population.h>
@@ -23,6 +24,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct stroom_population {
 	stroom_allocator alloc; /* a copy: the caller's struct may not outlive us */
@@ -782,49 +785,69 @@ cleanup:
 int stroom_population_write_csv(const stroom_population *pop, const char *path,
 				const stroom_params *p)
 {
+	return stroom_population_write_csv_ext(pop, path, p, 1, NULL, NULL);
+}
+
+int stroom_population_write_csv_ext(const stroom_population *pop, const char *path,
+				    const stroom_params *p, int replace,
+				    int (*cancelled)(const char *step, void *payload), void *payload)
+{
 	const stroom_households *h = &pop->h;
-	FILE *f = NULL;
+	char dir[4096], tmp[4200];
+	const char *base;
+	struct stat st;
+	FILE *f;
 	size_t i;
-	int rc = 0, err = 0;
+	int err = 0;
 
 	for (i = 0; i < h->n; i++) {
 		if (h->type[i] >= STROOM_NTYPE || h->area[i] >= p->n_areas ||
 		    h->distance[i] >= STROOM_NDIST || h->stream[i] >= STROOM_NSTREAM ||
-		    h->parttime[i] > 1) {
-			rc = stroom_error_set(STROOM_EINVAL, "%s: household %zu has a code outside "
-					      "its classification (type %u, area %u of %d, "
-					      "distance %u, stream %u, parttime %u)",
-					      path, i + 1, h->type[i], h->area[i], p->n_areas,
-					      h->distance[i], h->stream[i], h->parttime[i]);
-			goto cleanup;
-		}
+		    h->parttime[i] > 1)
+			return stroom_error_set(STROOM_EINVAL, "%s: household %zu has a code outside "
+						"its classification (type %u, area %u of %d, "
+						"distance %u, stream %u, parttime %u)",
+						path, i + 1, h->type[i], h->area[i], p->n_areas,
+						h->distance[i], h->stream[i], h->parttime[i]);
 	}
-	f = fopen(path, "wb");
-	if (!f) {
-		rc = stroom_error_set(STROOM_EIO, "%s: cannot open for writing: %s", path,
-				      strerror(errno));
-		goto cleanup;
-	}
+	if (!replace && lstat(path, &st) == 0)
+		return stroom_error_set(STROOM_EINVAL, "'%s' already exists; remove it or choose "
+					"another file", path);
+	if (cancelled && cancelled(path, payload))
+		return stroom_error_set(STROOM_EINTR, "interrupted; '%s' not written", path);
+	/* a temporary file beside path, renamed into place when complete */
+	stroom_path_split(path, dir, sizeof dir, &base);
+	snprintf(tmp, sizeof tmp, "%s/.%s.tmp-%ld", dir, base, (long)getpid());
+	f = fopen(tmp, "wbx");
+	if (!f)
+		return stroom_error_set(STROOM_EIO, "cannot write '%s': %s", path, strerror(errno));
+	errno = 0;
 	if (fputs("id,birth_month,type,area,distance,stream,spell_start,parttime,"
 		  "previous_spells\n", f) < 0)
-		err = errno;
+		err = errno ? errno : EIO;
 	for (i = 0; i < h->n && !err; i++) {
-		char b[16], s[16];
+		char b[16], sp[16];
 		if (fprintf(f, "%zu,%s,%s,%s,%s,%s,%s,%u,%u\n", i + 1,
 			    stroom_month_format(h->birth_month[i], b, sizeof b),
 			    stroom_type_name(h->type[i]), p->area_name[h->area[i]],
 			    stroom_distance_name(h->distance[i]), stroom_stream_name(h->stream[i]),
-			    stroom_month_format(h->spell_start[i], s, sizeof s), h->parttime[i],
+			    stroom_month_format(h->spell_start[i], sp, sizeof sp), h->parttime[i],
 			    h->prev_spells[i]) < 0)
-			err = errno;
+			err = errno ? errno : EIO;
 	}
-	if (fclose(f) != 0 && !err)
+	err = stroom_close_checked(f, err);
+	if (!err && cancelled && cancelled(NULL, payload)) {
+		unlink(tmp);
+		return stroom_error_set(STROOM_EINTR, "interrupted; '%s' not written", path);
+	}
+	if (!err && (replace ? rename(tmp, path) : stroom_rename_noreplace(tmp, path)) != 0)
 		err = errno;
 	if (err) {
-		rc = stroom_error_set(STROOM_EIO, "%s: cannot write: %s", path, strerror(err));
-		remove(path); /* no partial file left behind */
+		unlink(tmp); /* no partial file left behind */
+		if (err == EEXIST)
+			return stroom_error_set(STROOM_EIO, "'%s' already exists (made while it was "
+						"written); it is left as it was", path);
+		return stroom_error_set(STROOM_EIO, "cannot write '%s': %s", path, strerror(err));
 	}
-
-cleanup:
-	return rc;
+	return 0;
 }

@@ -496,7 +496,7 @@ static void test_csv_write_error(void **state)
 	assert_int_equal(stroom_population_load_csv(&pop, FIXTURES "good.csv", &p, NULL), 0);
 	assert_int_equal(stroom_population_write_csv(pop, "/nonexistent-dir/pop.csv", &p), STROOM_EIO);
 	assert_string_equal(stroom_error_last(),
-			    "/nonexistent-dir/pop.csv: cannot open for writing: No such file or directory");
+			    "cannot write '/nonexistent-dir/pop.csv': No such file or directory");
 	p.n_areas = 1; /* household 2 lives in area 0, household 1 in area 1 */
 	assert_int_equal(stroom_population_write_csv(pop, "/tmp/stroom_population_never.csv", &p),
 			 STROOM_EINVAL);

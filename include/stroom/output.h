@@ -10,7 +10,8 @@
  *
  * The directory is written under a temporary name next to its final place and
  * renamed into place only when every file is complete, so a failed or interrupted
- * run leaves nothing behind.
+ * run leaves nothing behind: no temporary directory, and none of the parent
+ * directories the writer created for it.
  */
 #ifndef STROOM_OUTPUT_H
 #define STROOM_OUTPUT_H
@@ -41,7 +42,8 @@ STROOM_API void stroom_output_stats(const stroom_results *r, int t, int indicato
 /* Writes series.csv to f: every indicator for every group, then per team
  * team_clients and team_caseload (clients per FTE) and per instrument
  * instrument_starts and instrument_participants (group = the team's or the
- * instrument's name). Returns 0 or STROOM_EIO. */
+ * instrument's name). Returns 0, STROOM_ENOMEM or STROOM_EIO (it stops at the
+ * first failed write; the detail and errno give the reason). */
 STROOM_API int stroom_output_series_csv(const stroom_results *r, const stroom_params *p, FILE *f);
 
 /*
@@ -64,7 +66,8 @@ STROOM_API const stroom_budget_result *stroom_output_budget_result(const stroom_
 								   int rep, int y);
 /* budget.csv: year,indicator,mean,p05,p25,p50,p75,p95 with indicators budget,
  * spending, net_spending, result, safety_net, own_risk, volume_part, price_part
- * (EUR) and result_pct (% of the budget). Returns 0 or STROOM_EIO. */
+ * (EUR) and result_pct (% of the budget). Returns 0, STROOM_ENOMEM or STROOM_EIO
+ * (as stroom_output_series_csv). */
 STROOM_API int stroom_output_budget_csv(const stroom_budget_run *br, FILE *f);
 
 /*
@@ -93,9 +96,13 @@ STROOM_API size_t stroom_output_compare(const stroom_results *a, const stroom_pa
 
 /*
  * Writes the run directory. dir: the final directory, or NULL for
- * runs/<UTC time>-<scenario name>/ under the current directory. The chosen path is
- * copied to path_out (if not NULL). Returns 0, STROOM_EIO (the detail names the
- * path; an existing final directory is an error) or STROOM_ENOMEM.
+ * runs/<UTC time>-<scenario name>/ under the current directory. Missing parents of
+ * dir are created. The chosen path is copied to path_out (if not NULL). Returns 0,
+ * STROOM_EIO or STROOM_ENOMEM; on failure nothing is left behind (the temporary
+ * directory and the parents created for dir are removed) and the detail names the
+ * path and the reason: "cannot write 'runs/x/series.csv': No space left on
+ * device". An existing dir is an error ("'DIR' already exists; ..."), also when
+ * it appears while the files are written: it is never replaced.
  */
 STROOM_API int stroom_output_write_run(const stroom_results *r, const stroom_scenario *s,
 				       const stroom_params *p, const stroom_budget_run *br,
@@ -103,9 +110,25 @@ STROOM_API int stroom_output_write_run(const stroom_results *r, const stroom_sce
 				       size_t path_size);
 
 /*
+ * Whether a run directory can be written to dir (NULL: the default under runs/),
+ * before the run rather than after it: STROOM_EINVAL when dir already exists (a
+ * directory or anything else), or when the nearest existing ancestor, where the
+ * writer would create it, is not a directory or not writable; otherwise 0. The
+ * writer checks again (another process may make dir in between).
+ */
+STROOM_API int stroom_output_check_dir(const char *dir);
+
+/*
  * What a run directory may carry beyond the four files: a file of the caller's
  * (the national run's municipalities.csv) and the number of MPI ranks that made
  * the run (manifest.json then has "mpi_ranks"; 0 = not an MPI run, no key).
+ *
+ * Version 2 adds a cancel hook: cancelled(step, payload) is asked before each
+ * file (step = its name) and once more just before the rename (step = NULL);
+ * when it returns nonzero, the writer removes what it wrote and the parents it
+ * created and returns STROOM_EINTR. Once renamed, the directory is complete and
+ * nothing undoes it. The library installs no signal handler: a caller that wants
+ * Ctrl-C to stop the write sets a flag in its handler and returns it here.
  */
 typedef struct stroom_output_extra {
 	unsigned int version;   /* STROOM_OUTPUT_EXTRA_VERSION */
@@ -113,11 +136,15 @@ typedef struct stroom_output_extra {
 	const char *file_text;
 	size_t file_len;
 	int mpi_ranks;
+	/* version >= 2 */
+	int (*cancelled)(const char *step, void *payload); /* NULL = never */
+	void *payload;
 } stroom_output_extra;
-#define STROOM_OUTPUT_EXTRA_VERSION 1
-#define STROOM_OUTPUT_EXTRA_INIT {STROOM_OUTPUT_EXTRA_VERSION, NULL, NULL, 0, 0}
+#define STROOM_OUTPUT_EXTRA_VERSION 2
+#define STROOM_OUTPUT_EXTRA_INIT {STROOM_OUTPUT_EXTRA_VERSION, NULL, NULL, 0, 0, NULL, NULL}
 
-/* As stroom_output_write_run, with extra (NULL = none). */
+/* As stroom_output_write_run, with extra (NULL = none); STROOM_EINTR when extra's
+ * hook cancelled the write. */
 STROOM_API int stroom_output_write_run_ext(const stroom_results *r, const stroom_scenario *s,
 					   const stroom_params *p, const stroom_budget_run *br,
 					   const stroom_results *central, const stroom_output_extra *extra,

@@ -51,9 +51,25 @@ STROOM_API int stroom_population_synthesise(stroom_population **out, const stroo
 STROOM_API int stroom_population_load_csv(stroom_population **out, const char *path,
 					  const stroom_params *p, const stroom_allocator *alloc);
 
-/* Writes the population as CSV in the load_csv format. Returns 0 or STROOM_EIO. */
+/*
+ * Writes the population as CSV in the load_csv format, all or nothing: into a
+ * temporary file beside path, renamed over path when complete (an existing path
+ * is replaced). Returns 0, STROOM_EINVAL (a household's code is outside its
+ * classification) or STROOM_EIO ("cannot write 'PATH': REASON"; no file is left).
+ */
 STROOM_API int stroom_population_write_csv(const stroom_population *pop, const char *path,
 					   const stroom_params *p);
+/*
+ * As stroom_population_write_csv; with replace 0 an existing path is never
+ * replaced: STROOM_EINVAL when it exists at the start, STROOM_EIO when it appears
+ * while the file is written. cancelled (may be NULL) is asked before the file is
+ * written (step = path) and just before the rename (step = NULL); nonzero stops
+ * the write with STROOM_EINTR and nothing written.
+ */
+STROOM_API int stroom_population_write_csv_ext(const stroom_population *pop, const char *path,
+					       const stroom_params *p, int replace,
+					       int (*cancelled)(const char *step, void *payload),
+					       void *payload);
 
 /* The households (borrowed). */
 STROOM_API const stroom_households *stroom_population_households(const stroom_population *pop);
