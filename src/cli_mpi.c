@@ -49,7 +49,7 @@ int stroom_cli_mpi_agree(const stroom_cli_mpi *m, int code)
 	MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
 	memset(msg, 0, sizeof msg);
 	if (m->rank == first)
-		snprintf(msg, sizeof msg, "%s", code == 130 ? "interrupted" : stroom_error_last());
+		snprintf(msg, sizeof msg, "%s", code > 128 ? "interrupted" : stroom_error_last());
 	MPI_Bcast(msg, MSG_LEN, MPI_CHAR, first, MPI_COMM_WORLD);
 	if (m->rank == 0 && code == 0)
 		fprintf(stderr, "stroom: rank %d: %s\n", first, msg);
