@@ -266,6 +266,7 @@ typedef struct shared {
 	size_t cap;
 	int rep_first, rep_end;   /* the block of replicates computed */
 	atomic_int next, done, cancel, failed;
+	atomic_int stop;          /* cancel or failed: the workers stop within a month */
 	char error[256];
 	pthread_mutex_t error_lock;
 } shared;
@@ -725,8 +726,10 @@ static inline void refresh(const stroom_params *p, workspace *w, size_t i, stroo
 }
 
 /*
- * Runs replicate rep in workspace w, writing its counts. Returns 0, or
- * STROOM_ERROR when the inflow outgrows the workspace (detail set in sh).
+ * Runs replicate rep in workspace w, writing its counts. Returns 0, STROOM_ERROR
+ * when the inflow outgrows the workspace (detail set in sh), or STROOM_EINTR when
+ * the run was stopped (sh->stop, looked at once a simulated month, so a cancel
+ * takes effect within a month however long the replicate).
  *
  * Each month is two passes. The first visits every active household: it counts
  * the stock by count cell and pays the month (for most households, by their
@@ -815,6 +818,10 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 		size_t nev = 0, e;
 		unsigned n_new, j;
 
+		/* cancelled, or another replicate failed: stop now (a relaxed load, a
+		 * few nanoseconds a month; the replicate's results are discarded) */
+		if (atomic_load_explicit(&sh->stop, memory_order_relaxed))
+			return STROOM_EINTR;
 		if (t == T) { /* the stock on the 1st after the last month */
 			for (ii = 0; ii < w->n_act; ii++) {
 				int g[6], q;
@@ -1284,14 +1291,17 @@ static void *worker_main(void *arg)
 	worker *wk = arg;
 	shared *sh = wk->sh;
 	for (;;) {
-		int rep;
-		if (atomic_load(&sh->cancel) || atomic_load(&sh->failed))
+		int rep, err;
+		if (atomic_load(&sh->stop))
 			break;
 		rep = sh->rep_first + atomic_fetch_add(&sh->next, 1);
 		if (rep >= sh->rep_end)
 			break;
-		if (run_replicate(sh, &wk->ws, rep) != 0) {
-			atomic_store(&sh->failed, 1);
+		if ((err = run_replicate(sh, &wk->ws, rep)) != 0) {
+			if (err != STROOM_EINTR) { /* stopped: cancel or failed is set already */
+				atomic_store(&sh->failed, 1);
+				atomic_store(&sh->stop, 1);
+			}
 			break;
 		}
 		atomic_fetch_add(&sh->done, 1);
@@ -1570,6 +1580,7 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	for (i = 0; i < nthreads; i++) {
 		if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0) {
 			atomic_store(&sh.cancel, 1);
+			atomic_store(&sh.stop, 1);
 			err = stroom_error_set(STROOM_ERROR, "could not start thread %d", i);
 			break;
 		}
@@ -1585,6 +1596,7 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 			break;
 		if (o.progress && o.progress(done, count, o.payload)) {
 			atomic_store(&sh.cancel, 1);
+			atomic_store(&sh.stop, 1); /* the workers see it within a month */
 			break;
 		}
 		nanosleep(&ts, NULL);
