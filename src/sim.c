@@ -45,7 +45,6 @@
 
 #include <stroom/sim.h>
 
-#include <assert.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <pthread.h>
@@ -71,9 +70,20 @@ static inline int duration_band(stroom_month spell_start, stroom_month m)
 	return d < 12 ? STROOM_DUR_LT1 : d < 24 ? STROOM_DUR_1_2 : d < 60 ? STROOM_DUR_2_5 : STROOM_DUR_GT5;
 }
 
-/* Largest combined monthly exit probability; the rest always stays. Keeps the
- * competing-risk draw well defined whatever multipliers a scenario stacks up. */
+/* Largest combined monthly probability of the competing events (exits and a
+ * part-time change); the rest always stays. The events' hazards are scaled
+ * proportionally so that their sum is at most this, whatever multipliers a
+ * scenario stacks up (docs/model.md, step 4). */
 #define MAX_EXIT_PROB 0.95
+/* Every hazard the competing-risk draw and the candidate bounds use is taken
+ * within [0, HAZARD_MAX]: NaN or negative counts as 0, above HAZARD_MAX as
+ * HAZARD_MAX. Within the schema's bounds no hazard comes near it (the largest
+ * work hazard is about 1e37: a base of 1 times four multipliers of 100, the
+ * part-time multiplier 100, index^elasticity 1e20, a shock of 100, targets 10,
+ * team intensity 10^3 and an instrument 10), so it never changes a result there;
+ * it keeps the sum of five hazards finite, and so the draw free of inf * 0,
+ * whatever a caller of the library sets. */
+#define HAZARD_MAX 1e300
 #define NCELL_MAX (STROOM_NDIST * STROOM_NAGE * STROOM_NDUR * STROOM_NTYPE * STROOM_MAX_AREAS * 2)
 #define INFLOW_HOUSEHOLD 0xffffffffu
 /* Household ids of the keyed draws of new households: the month's arrival
@@ -256,6 +266,7 @@ typedef struct shared {
 	size_t cap;
 	int rep_first, rep_end;   /* the block of replicates computed */
 	atomic_int next, done, cancel, failed;
+	atomic_int stop;          /* cancel or failed: the workers stop within a month */
 	char error[256];
 	pthread_mutex_t error_lock;
 } shared;
@@ -363,6 +374,12 @@ static void month_tables(const stroom_params *p, stroom_month m, double (*haz)[3
 	}
 }
 
+/* A hazard within [0, HAZARD_MAX] (NaN counts as 0). */
+static inline double hazard_clamp(double h)
+{
+	return h > 0.0 ? (h < HAZARD_MAX ? h : HAZARD_MAX) : 0.0;
+}
+
 /* Index of the first cumulative share exceeding u (shares sum to 1). */
 static inline int pick(const double *shares, int n, double u)
 {
@@ -412,12 +429,18 @@ static int compare_candidates(const void *a, const void *b)
 }
 
 /* The monthly return hazard of a household off after a non-durable exit:
- * 1 - (1 - within_12m / nondurable_share)^(1/12) (docs/model.md step 8). */
+ * 1 - (1 - within_12m / nondurable_share)^(1/12) (docs/model.md step 8). The
+ * ratio is taken within [0, 1]: stroom_sim_check requires within_12m below
+ * nondurable_share, so it is below 1 and the hazard below 1 (a ratio of 1, or a
+ * nondurable_share of 0, would mean every non-durable household returns the
+ * next month: hazard 1). */
 static double return_hazard(const stroom_params *p)
 {
-	return p->return_within_12m > 0
-		? 1.0 - pow(1.0 - p->return_within_12m / p->return_nondurable_share, 1.0 / 12.0)
-		: 0.0;
+	double ratio;
+	if (!(p->return_within_12m > 0))
+		return 0.0;
+	ratio = p->return_within_12m / p->return_nondurable_share;
+	return ratio < 1.0 ? 1.0 - pow(1.0 - ratio, 1.0 / 12.0) : 1.0;
 }
 
 /* The parameters of one replicate: the scenario's with the replicate's draws v
@@ -505,9 +528,11 @@ static void replicate_bounds(const shared *sh, const stroom_params *p, const dou
 			hw *= (tw > 0 ? tw : 0) * tb * ib;
 			b = hw * (1.0 + p->lks_share) + ho + he + (pt ? p->parttime_stop : p->parttime_start);
 			/* a hair above the exact sum, so rounding never puts the events'
-			 * probability above their bound */
+			 * probability above their bound; then capped like the events. An
+			 * infinite or NaN sum (impossible within the schema's bounds) gives
+			 * the cap: a bound errs on the high side. */
 			b = b * (1.0 + 1e-12) + 1e-300;
-			bt[bound_class(d, a, u, pt)] = b > MAX_EXIT_PROB ? MAX_EXIT_PROB : b;
+			bt[bound_class(d, a, u, pt)] = b < MAX_EXIT_PROB ? b : MAX_EXIT_PROB;
 		}
 		/* a household's age and duration bands only rise within a spell: the
 		 * bound of a class covers every later band too (a suffix maximum), so
@@ -701,8 +726,10 @@ static inline void refresh(const stroom_params *p, workspace *w, size_t i, stroo
 }
 
 /*
- * Runs replicate rep in workspace w, writing its counts. Returns 0, or
- * STROOM_ERROR when the inflow outgrows the workspace (detail set in sh).
+ * Runs replicate rep in workspace w, writing its counts. Returns 0, STROOM_ERROR
+ * when the inflow outgrows the workspace (detail set in sh), or STROOM_EINTR when
+ * the run was stopped (sh->stop, looked at once a simulated month, so a cancel
+ * takes effect within a month however long the replicate).
  *
  * Each month is two passes. The first visits every active household: it counts
  * the stock by count cell and pays the month (for most households, by their
@@ -791,6 +818,10 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 		size_t nev = 0, e;
 		unsigned n_new, j;
 
+		/* cancelled, or another replicate failed: stop now (a relaxed load, a
+		 * few nanoseconds a month; the replicate's results are discarded) */
+		if (atomic_load_explicit(&sh->stop, memory_order_relaxed))
+			return STROOM_EINTR;
 		if (t == T) { /* the stock on the 1st after the last month */
 			for (ii = 0; ii < w->n_act; ii++) {
 				int g[6], q;
@@ -993,7 +1024,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 		 * each with its probability this month; the rest of the candidate
 		 * probability is no event. */
 		for (e = 0; e < nev; e++) {
-			double r[4], hw, hl, ho, he, hp, tot, scale, nd, x;
+			double r[4], hw, hl, ho, he, hp, tot, scale, nd, x, b, th[5];
 			const double *hz;
 			int a, u, g[6], q, ev, ki;
 			i = evlist[e];
@@ -1020,21 +1051,36 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 					nd *= iv[2];
 				}
 			}
-			hl = hw * p->lks_share;
-			ho = hz[1];
-			he = hz[2];
-			hp = pt[i] ? pt_stop : pt_start;
+			/* the competing risks, each within [0, HAZARD_MAX], scaled in
+			 * proportion so that their sum is at most MAX_EXIT_PROB */
+			hw = hazard_clamp(hw);
+			hl = hazard_clamp(hw * p->lks_share);
+			ho = hazard_clamp(hz[1]);
+			he = hazard_clamp(hz[2]);
+			hp = hazard_clamp(pt[i] ? pt_stop : pt_start);
 			tot = hw + hl + ho + he + hp;
 			scale = tot > MAX_EXIT_PROB ? MAX_EXIT_PROB / tot : 1.0;
-			/* the events' probability never exceeds the candidate probability
-			 * (checked in the sanitizer build's tests) */
-			assert(tot * scale <= bound[w->gcls[i]]);
-			x = r[0] * bound[w->gcls[i]];
-			ev = x < hw * scale ? STROOM_IND_EXIT_WORK
-			   : x < (hw + hl) * scale ? STROOM_IND_EXIT_LKS
-			   : x < (hw + hl + ho) * scale ? STROOM_IND_EXIT_OTHER
-			   : x < (hw + hl + ho + he) * scale ? STROOM_IND_EXIT_ENFORCEMENT
-			   : x < tot * scale ? STROOM_IND_PARTTIME : -1;
+			/* the cumulative thresholds, clamped to the candidate probability
+			 * b: b bounds the scaled sum (replicate_bounds), but where both are
+			 * at MAX_EXIT_PROB, tot * (MAX_EXIT_PROB / tot) can round one ulp
+			 * above it; the clamp makes x < b decide it, which it always does
+			 * (x = u b with u < 1), so the draw is the same and the bound holds
+			 * exactly */
+			b = bound[w->gcls[i]];
+			th[0] = hw * scale;
+			th[1] = (hw + hl) * scale;
+			th[2] = (hw + hl + ho) * scale;
+			th[3] = (hw + hl + ho + he) * scale;
+			th[4] = tot * scale;
+			for (q = 0; q < 5; q++)
+				if (th[q] > b)
+					th[q] = b;
+			x = r[0] * b;
+			ev = x < th[0] ? STROOM_IND_EXIT_WORK
+			   : x < th[1] ? STROOM_IND_EXIT_LKS
+			   : x < th[2] ? STROOM_IND_EXIT_OTHER
+			   : x < th[3] ? STROOM_IND_EXIT_ENFORCEMENT
+			   : x < th[4] ? STROOM_IND_PARTTIME : -1;
 			if (ev == STROOM_IND_PARTTIME) {
 				pt[i] ^= 1;
 				ptm[i] = 0;
@@ -1140,11 +1186,12 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 					w->cand[nc].key = (float)((m + 1 - spell[i]) + 0.5 * rk[0]);
 				else if (ins->priority == STROOM_PRIORITY_GAIN) /* highest work hazard first */
 					/* ties in random order: a relative perturbation of at most
-					 * 1e-5, above float's resolution */
-					w->cand[nc].key = (float)(-w->haz[cell_index(na, dist[i],
+					 * 1e-5, above float's resolution; the hazard clamped as
+					 * the draw takes it, so a key is never NaN */
+					w->cand[nc].key = (float)(-hazard_clamp(w->haz[cell_index(na, dist[i],
 							      age_band(birth[i], m),
 							      duration_band(spell[i], m), type[i],
-							      area[i], pt[i])][0] * (1.0 + 1e-5 * rk[0]));
+							      area[i], pt[i])][0]) * (1.0 + 1e-5 * rk[0]));
 				else /* first come: in a random arrival order */
 					w->cand[nc].key = (float)rk[0];
 				nc++;
@@ -1244,14 +1291,17 @@ static void *worker_main(void *arg)
 	worker *wk = arg;
 	shared *sh = wk->sh;
 	for (;;) {
-		int rep;
-		if (atomic_load(&sh->cancel) || atomic_load(&sh->failed))
+		int rep, err;
+		if (atomic_load(&sh->stop))
 			break;
 		rep = sh->rep_first + atomic_fetch_add(&sh->next, 1);
 		if (rep >= sh->rep_end)
 			break;
-		if (run_replicate(sh, &wk->ws, rep) != 0) {
-			atomic_store(&sh->failed, 1);
+		if ((err = run_replicate(sh, &wk->ws, rep)) != 0) {
+			if (err != STROOM_EINTR) { /* stopped: cancel or failed is set already */
+				atomic_store(&sh->failed, 1);
+				atomic_store(&sh->stop, 1);
+			}
 			break;
 		}
 		atomic_fetch_add(&sh->done, 1);
@@ -1530,6 +1580,7 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	for (i = 0; i < nthreads; i++) {
 		if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) != 0) {
 			atomic_store(&sh.cancel, 1);
+			atomic_store(&sh.stop, 1);
 			err = stroom_error_set(STROOM_ERROR, "could not start thread %d", i);
 			break;
 		}
@@ -1545,6 +1596,7 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 			break;
 		if (o.progress && o.progress(done, count, o.payload)) {
 			atomic_store(&sh.cancel, 1);
+			atomic_store(&sh.stop, 1); /* the workers see it within a month */
 			break;
 		}
 		nanosleep(&ts, NULL);
