@@ -4,6 +4,7 @@
  * no process-global mutable state.
  */
 #include "internal.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -19,10 +20,16 @@ void stroom_error_clear(void) { error_detail[0] = '\0'; }
 
 int stroom_error_set(int code, const char *fmt, ...)
 {
+	char raw[sizeof error_detail];
 	va_list ap;
+	int n;
 	va_start(ap, fmt);
-	vsnprintf(error_detail, sizeof error_detail, fmt, ap);
+	n = vsnprintf(raw, sizeof raw, fmt, ap); /* raw may quote error_detail itself */
 	va_end(ap);
+	if (n < 0)
+		raw[0] = '\0';
+	stroom_utf8_escape(error_detail, sizeof error_detail, raw,
+			   n >= 0 && (size_t)n >= sizeof raw);
 	return code;
 }
 

@@ -7,7 +7,11 @@
 #include <stroom/common.h>
 #include <stroom/scenario.h>
 
-/* Sets the thread's error detail (printf format) and returns code. */
+/*
+ * Sets the thread's error detail (printf format) and returns code. The detail is
+ * made one printable line: control characters and bytes that are not valid UTF-8
+ * (input echoed in a message) become "\xNN" (utf8.h, stroom_utf8_escape).
+ */
 int stroom_error_set(int code, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 2, 3)))
