@@ -22,6 +22,14 @@ int stroom_cli_budget(int argc, char **argv);
 /* `stroom conditions ...`: the AEF conditions catalogue (src/cli_conditions.c). */
 int stroom_cli_conditions(int argc, char **argv);
 
+/*
+ * s made safe to echo in a one-line message (as the library's error details):
+ * control characters and bytes that are not valid UTF-8 become "\xNN", and what
+ * does not fit 511 bytes is cut (src/cli_util.c). The result is one of four static
+ * buffers, used in turn, so up to four may appear in one message.
+ */
+const char *stroom_cli_printable(const char *s);
+
 /* Writes s to stdout as a JSON string, quoted and escaped (src/cli_util.c). */
 void stroom_cli_json_str(const char *s);
 
