@@ -66,6 +66,8 @@ printf 'extends: small.yaml\npopulation:\n  csv: dir\n' > dir_pop.yaml
 scenario "stroom: dir_pop.yaml:3:3: population.csv: 'dir' is not a regular file (a directory)" dir_pop.yaml
 printf 'extends: small.yaml\nmunicipalities:\n  csv: dir\n' > dir_mun.yaml
 scenario "stroom: dir_mun.yaml:3:3: municipalities.csv: 'dir' is not a regular file (a directory)" dir_mun.yaml
+printf 'extends: small.yaml\nbudget:\n  csv: dir\n' > dir_budget.yaml
+scenario "stroom: dir_budget.yaml:3:3: budget: 'dir' is not a regular file (a directory)" dir_budget.yaml
 bad "stroom: budget: 'dir' is not a regular file (a directory)" budget --table dir
 bad "stroom: rules: 'dir' is not a regular file (a directory)" benefit "${DATE[@]}" --norms dir
 mkdir rules rules/norms.csv
@@ -85,7 +87,7 @@ scenario "stroom: big_mun.yaml:3:3: municipalities.csv: 'big16.csv' is larger th
 bad "stroom: rules: 'big16.csv' is larger than the limit of 16 MiB for a rules table" benefit "${DATE[@]}" --norms big16.csv
 bad "stroom: budget: 'big16.csv' is larger than the limit of 16 MiB for a budget table" budget --budget 1 --spending 1 --safety-net big16.csv
 printf 'extends: small.yaml\nbudget:\n  csv: big16.csv\n' > big_budget.yaml
-bad "stroom: budget: 'big16.csv' is larger than the limit of 16 MiB for a budget table" run big_budget.yaml --out out
+scenario "stroom: big_budget.yaml:3:3: budget: 'big16.csv' is larger than the limit of 16 MiB for a budget table" big_budget.yaml
 truncate -s $((64 * 1024 * 1024 + 1)) big_panel.csv
 bad "stroom: budget: 'big_panel.csv' is larger than the limit of 64 MiB for a budget panel table" budget --table big_panel.csv
 # just at the limit is not too large (it fails later, as text)
@@ -110,16 +112,16 @@ printf 'extends: utf8.yaml\n' > utf8_extends.yaml
 scenario "stroom: utf8.yaml:11:9: invalid UTF-8 byte 0xff" utf8_extends.yaml
 printf 'id,birth_month,type,area,distance,stream,spell_start,parttime,previous_spells\n1,1985-03,single,noord,medium,werk,2022-11,1,0\n2,1962-10,couple,zuid,long,prestatie\xe9,2004-06,0,0\n' > pop_latin1.csv
 printf 'extends: small.yaml\npopulation:\n  csv: pop_latin1.csv\n' > pop_latin1.yaml
-bad "stroom: pop_latin1.csv:3:37: invalid UTF-8 byte 0xe9" run pop_latin1.yaml --out out
+scenario "stroom: pop_latin1.csv:3:37: invalid UTF-8 byte 0xe9" pop_latin1.yaml
 printf 'code,name,year,budget_eur,spending_eur,households\nA,Anna,2019,1000000,1000000,90\nB,B\xf6rn,2019,1000000,1000000,100\n' > panel_latin1.csv
 bad "stroom: panel_latin1.csv:3:4: invalid UTF-8 byte 0xf6" budget --table panel_latin1.csv
 printf 'name,households,inflow_per_year,budget_eur\nA\0,900,190,16500000\n' > mun_nul.csv
 printf 'extends: small.yaml\nmunicipalities:\n  csv: mun_nul.csv\n' > mun_nul.yaml
-bad "stroom: mun_nul.csv:2:2: NUL byte" run mun_nul.yaml --out out
+scenario "stroom: mun_nul.csv:2:2: NUL byte" mun_nul.yaml
 # the CSV reader's own columns count characters too
 printf 'name,households,inflow_per_year,budget_eur\nSúdwest-Fryslân,x,190,16500000\n' > mun_utf8.csv
 printf 'extends: small.yaml\nmunicipalities:\n  csv: mun_utf8.csv\n' > mun_utf8.yaml
-bad "stroom: mun_utf8.csv:2:17: column households: expected a whole number of households from 1 to 10000000, got 'x'" run mun_utf8.yaml --out out
+scenario "stroom: mun_utf8.csv:2:17: column households: expected a whole number of households from 1 to 10000000, got 'x'" mun_utf8.yaml
 printf 'from\xa0,x\n' > norms_bad.csv
 bad "stroom: norms_bad.csv:1:5: invalid UTF-8 byte 0xa0" benefit "${DATE[@]}" --norms norms_bad.csv
 
