@@ -216,7 +216,7 @@ static int read_text(stroom_budget *b, const char *name, const char *path, char 
 	size_t i, len;
 	if (path) {
 		snprintf(pathbuf, pathsize, "%s", path);
-		return stroom_read_file(&b->alloc, path, "budget: ", text, &len);
+		return stroom_read_file(&b->alloc, path, STROOM_INPUT_BUDGET, "budget: ", text, &len);
 	}
 	for (i = 0; stroom_budget_builtin_names[i]; i++)
 		if (!strcmp(stroom_budget_builtin_names[i], name))
@@ -785,7 +785,7 @@ int stroom_budget_panel_load(stroom_budget_panel **out, const char *path, const 
 		return STROOM_ENOMEM;
 	p->alloc = *stroom_alloc_or_default(a);
 	snprintf(p->path, sizeof p->path, "%s", path);
-	err = stroom_read_file(&p->alloc, path, "budget: ", &p->text, &len);
+	err = stroom_read_file(&p->alloc, path, STROOM_INPUT_PANEL, "budget: ", &p->text, &len);
 	if (!err)
 		err = panel_rows(p);
 	if (err)

@@ -6,6 +6,8 @@
 #ifndef STROOM_CLI_H
 #define STROOM_CLI_H
 
+#include <stddef.h>
+
 /* The process exit codes of every command. */
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_BADINPUT = 2 };
 
@@ -29,10 +31,20 @@ int stroom_cli_conditions(int argc, char **argv);
  */
 int stroom_cli_check_new_file(const char *path);
 
+/*
+ * s made safe to echo in a one-line message (as the library's error details):
+ * control characters and bytes that are not valid UTF-8 become "\xNN", and what
+ * does not fit 511 bytes is cut (src/cli_util.c). Returned by value, so it is
+ * used in place: fprintf(stderr, "... '%s'", stroom_cli_printable(arg).s) (the
+ * temporary lives to the end of the full expression).
+ */
+typedef struct stroom_cli_text {
+	char s[512];
+} stroom_cli_text;
+stroom_cli_text stroom_cli_printable(const char *s);
+
 /* Writes s to stdout as a JSON string, quoted and escaped (src/cli_util.c). */
 void stroom_cli_json_str(const char *s);
-
-#include <stddef.h>
 
 /*
  * MPI for `stroom run --mpi` (src/cli_mpi.c, the only file that includes mpi.h).

@@ -407,7 +407,8 @@ int stroom_cli_benefit(int argc, char **argv)
 			i++;
 		} else {
 			fprintf(stderr,
-				"stroom: benefit: unknown option '%s' (see stroom benefit --help)\n", a);
+				"stroom: benefit: unknown option '%s' (see stroom benefit --help)\n",
+				stroom_cli_printable(a).s);
 			return EXIT_BADINPUT;
 		}
 	}

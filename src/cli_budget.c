@@ -540,7 +540,7 @@ int stroom_cli_budget(int argc, char **argv)
 		} else {
 			fprintf(stderr,
 				"stroom: budget: unknown option '%s' (see stroom budget --help)\n",
-				a);
+				stroom_cli_printable(a).s);
 			return EXIT_BADINPUT;
 		}
 		i++;

@@ -220,11 +220,11 @@ int stroom_cli_conditions(int argc, char **argv)
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr,
 				"stroom: conditions: unknown option '%s' (see stroom conditions --help)\n",
-				a);
+				stroom_cli_printable(a).s);
 			return EXIT_BADINPUT;
 		} else if (scenario) {
 			fprintf(stderr, "stroom: conditions: one scenario at most, got '%s' and '%s'\n",
-				scenario, a);
+				stroom_cli_printable(scenario).s, stroom_cli_printable(a).s);
 			return EXIT_BADINPUT;
 		} else {
 			scenario = a;

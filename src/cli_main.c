@@ -168,13 +168,14 @@ static int parse_count(const char *opt, const char *s, unsigned long long lo, un
 	unsigned long long v;
 	errno = 0;
 	if (!s || !*s || *s == '-') {
-		fprintf(stderr, "stroom: %s: expected a whole number, got '%s'\n", opt, s ? s : "");
+		fprintf(stderr, "stroom: %s: expected a whole number, got '%s'\n", opt,
+			stroom_cli_printable(s).s);
 		return -1;
 	}
 	v = strtoull(s, &end, 10);
 	if (errno || *end || v < lo || v > hi) {
 		fprintf(stderr, "stroom: %s: expected a whole number from %llu to %llu, got '%s'\n", opt,
-			lo, hi, s);
+			lo, hi, stroom_cli_printable(s).s);
 		return -1;
 	}
 	*out = v;
@@ -391,7 +392,7 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 		} else if (!strcmp(a, "--mpi")) {
 			/* MPI_Init was called by cmd_run */
 		} else if (a[0] == '-') {
-			fprintf(stderr, "stroom: run: unknown option '%s'\n", a);
+			fprintf(stderr, "stroom: run: unknown option '%s'\n", stroom_cli_printable(a).s);
 			return EXIT_BADINPUT;
 		} else if (positional++ == 0) {
 			scen = a;
@@ -692,7 +693,8 @@ static int cmd_compare(int argc, char **argv)
 		if (rc > 0)
 			continue;
 		if (a[0] == '-') {
-			fprintf(stderr, "stroom: compare: unknown option '%s'\n", a);
+			fprintf(stderr, "stroom: compare: unknown option '%s'\n",
+				stroom_cli_printable(a).s);
 			return EXIT_BADINPUT;
 		} else if (np < 2) {
 			names[np++] = a;
@@ -866,6 +868,7 @@ int main(int argc, char **argv)
 		fputs(usage, stdout);
 		return EXIT_OK;
 	}
-	fprintf(stderr, "stroom: unknown command '%s' (see 'stroom help')\n", cmd);
+	fprintf(stderr, "stroom: unknown command '%s' (see 'stroom help')\n",
+		stroom_cli_printable(cmd).s);
 	return EXIT_BADINPUT;
 }

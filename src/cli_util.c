@@ -2,6 +2,7 @@
  * cli_util.c: small output helpers shared by the CLI sub-commands.
  */
 #include "cli.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -26,7 +27,8 @@ void stroom_cli_json_str(const char *s)
 
 int stroom_cli_bad(const char *opt, const char *expected, const char *got)
 {
-	fprintf(stderr, "stroom: %s: expected %s, got '%s'\n", opt, expected, got);
+	fprintf(stderr, "stroom: %s: expected %s, got '%s'\n", opt, expected,
+		stroom_cli_printable(got).s);
 	return EXIT_BADINPUT;
 }
 
@@ -52,4 +54,11 @@ int stroom_cli_check_new_file(const char *path)
 		return EXIT_BADINPUT;
 	}
 	return 0;
+}
+
+stroom_cli_text stroom_cli_printable(const char *s)
+{
+	stroom_cli_text t;
+	stroom_utf8_escape(t.s, sizeof t.s, s ? s : "", 0);
+	return t;
 }

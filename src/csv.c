@@ -1,7 +1,8 @@
 /*
  * csv.c: the small CSV reader of the library's data files (see csv.h): one pass
  * over a text that is cut into lines and fields in place, without allocating.
- * Users: rules.c (data/rules) and budget.c (data/budget and the panel table).
+ * Users: rules.c (data/rules), budget.c (data/budget and the panel table) and
+ * national.c (municipalities.csv).
  */
 #include "csv.h"
 
@@ -52,22 +53,34 @@ static char *next_content_line(stroom_csv *c)
 	return line;
 }
 
+/* The characters of the UTF-8 text s (its bytes other than continuation bytes). */
+static int chars(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 /* Cuts line at its commas: c->n is the number of fields, the first
- * STROOM_CSV_MAX_FIELDS of them are kept in c->f with their columns in c->col. */
+ * STROOM_CSV_MAX_FIELDS of them are kept in c->f with their columns (counted in
+ * characters, as stroom_text_check counts) in c->col. */
 static void split(stroom_csv *c, char *line)
 {
 	char *s = line;
+	int col = 1;
 	c->n = 0;
 	for (;;) {
 		char *e = strchr(s, ',');
 		if (c->n < STROOM_CSV_MAX_FIELDS) {
 			c->f[c->n] = s;
-			c->col[c->n] = (int)(s - line) + 1;
+			c->col[c->n] = col;
 		}
 		c->n++;
 		if (!e)
 			break;
 		*e = '\0';
+		col += chars(s) + 1;
 		s = e + 1;
 	}
 }
@@ -108,8 +121,7 @@ int stroom_csv_open(stroom_csv *c, char *text, const char *path, const char *con
 			/* a missing column is reported just past the end of the line */
 			return stroom_error_set(
 				STROOM_EPARSE, "%s: header: expected column '%s', got ''",
-				where(c, c->col[c->n - 1] + (int)strlen(c->f[c->n - 1]) + 1, w,
-				      sizeof w),
+				where(c, c->col[c->n - 1] + chars(c->f[c->n - 1]) + 1, w, sizeof w),
 				cols[i]);
 		}
 		if (strcmp(c->f[i], cols[i]))

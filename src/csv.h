@@ -1,11 +1,14 @@
 /*
- * csv.h: the one small CSV reader of the library's data files (data/rules and
- * data/budget). Internal to the library, not part of the API. The text is read
- * in one pass and modified in place (fields become NUL-terminated strings that
- * point into it), so it allocates nothing: comments (lines starting with '#'),
- * blank lines, a UTF-8 BOM and CRLF are allowed; the first other line is the
- * header, which must equal the expected columns; fields hold no commas and no
- * quotes. Error messages point at FILE:LINE:COL or FILE:LINE.
+ * csv.h: the one small CSV reader of the library's data files (data/rules,
+ * data/budget and municipalities.csv). Internal to the library, not part of the
+ * API. The text is read in one pass and modified in place (fields become
+ * NUL-terminated strings that point into it), so it allocates nothing: comments
+ * (lines starting with '#'), blank lines, a UTF-8 BOM and CRLF are allowed; the
+ * first other line is the header, which must equal the expected columns; fields
+ * hold no commas and no quotes. Error messages point at FILE:LINE:COL or
+ * FILE:LINE, columns counted in characters. A text read from a file has passed
+ * stroom_read_file's checks (no NUL byte, valid UTF-8, within the size limit of
+ * its kind) before it gets here.
  */
 #ifndef STROOM_CSV_H
 #define STROOM_CSV_H
@@ -35,7 +38,7 @@ typedef struct stroom_csv {
 	int line;                /* 1-based line number of the current row */
 	int n;                   /* fields of the current row (may exceed the kept ones) */
 	char *f[STROOM_CSV_MAX_FIELDS];
-	int col[STROOM_CSV_MAX_FIELDS]; /* 1-based column of each field */
+	int col[STROOM_CSV_MAX_FIELDS]; /* 1-based column of each field, in characters */
 } stroom_csv;
 
 /*

@@ -68,7 +68,8 @@ int stroom_national_load(stroom_national **out, const stroom_params *p, const st
 					"population.csv: a national run synthesises each municipality's "
 					"households; expected no population.csv, got '%s'",
 					p->population_csv);
-	if ((err = stroom_read_file(a, p->municipalities_csv, "municipalities.csv: ", &text, &len)) != 0)
+	if ((err = stroom_read_file(a, p->municipalities_csv, STROOM_INPUT_MUNICIPALITIES,
+				    "municipalities.csv: ", &text, &len)) != 0)
 		return err;
 	cap = stroom_csv_count_lines(text);
 	n = stroom_calloc(a, 1, sizeof *n);

@@ -727,16 +727,12 @@ int stroom_population_load_csv(stroom_population **out, const char *path, const 
 				      STROOM_MAX_AREAS, p->n_areas);
 		goto cleanup;
 	}
-	if ((rc = stroom_read_file(alloc, path, "", &buf, &len)) < 0)
+	if ((rc = stroom_read_file(alloc, path, STROOM_INPUT_HOUSEHOLDS, "", &buf, &len)) < 0)
 		goto cleanup;
 	end = buf + len;
 	cursor = buf;
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) /* a UTF-8 byte order mark */
 		cursor += 3;
-	if (memchr(buf, '\0', len)) {
-		rc = stroom_error_set(STROOM_EPARSE, "%s: expected CSV text, got a NUL byte", path);
-		goto cleanup;
-	}
 	for (i = 0; i < len; i++)
 		capacity += buf[i] == '\n';
 

@@ -457,7 +457,8 @@ static int read_text(stroom_rules *r, int i, const char *path)
 	size_t len;
 	if (path) {
 		snprintf(r->path[i], sizeof r->path[i], "%s", path);
-		return stroom_read_file(&r->alloc, path, "rules: ", &r->text[i], &len);
+		return stroom_read_file(&r->alloc, path, STROOM_INPUT_RULES, "rules: ", &r->text[i],
+					&len);
 	}
 	{
 		const stroom_rules_builtin *b;

@@ -17,7 +17,6 @@
 #include "internal.h"
 #include "scenario_int.h"
 
-#include <errno.h>
 #include <sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,7 +240,8 @@ static int load_file(load_ctx *c, const char *path, const char *context)
 	const char *name;
 	int rc;
 
-	if ((rc = stroom_read_file(c->alloc, path, context, &text, &len)) != 0)
+	if ((rc = stroom_read_file(c->alloc, path, STROOM_INPUT_SCENARIO, context, &text, &len)) !=
+	    0)
 		goto cleanup;
 	if ((rc = add_text_input(c, path, text, len, &name)) != 0)
 		goto cleanup;
@@ -525,24 +525,24 @@ cleanup:
 	return rc;
 }
 
-/* Checks that the file of a KEY_FILE key (if set) is readable and records its hash. */
-static int add_input_file(load_ctx *c, const char *top, const char *key, const char *path)
+/*
+ * Checks that the file of a KEY_FILE key (if set) is a readable regular file within
+ * the limit of its kind and records its hash; errors point at the key.
+ */
+static int add_input_file(load_ctx *c, const char *top, const char *key, const char *path,
+			  stroom_input_kind kind)
 {
 	const scenario_key *k = scenario_key_find(key);
 	const scenario_keystate *st = &c->st[k - scenario_keys];
-	char hex[SHA256_DIGEST_STRING_LENGTH];
+	char hex[SHA256_DIGEST_STRING_LENGTH], context[STROOM_PATH_LEN + MAX_KEY_PATH + 64];
+	int rc;
 
 	if (!*path)
 		return 0;
-	errno = 0;
-	if (!SHA256File(path, hex)) {
-		int e = errno;
-		return stroom_error_set(e == ENOENT ? STROOM_ENOTFOUND : STROOM_EIO,
-					"%s:%zu:%zu: %s: expected a readable file, got "
-					"'%s' (%s)",
-					st->file ? st->file : top, st->file ? st->line : 1,
-					st->file ? st->col : 1, key, path, strerror(e ? e : EIO));
-	}
+	snprintf(context, sizeof context, "%s:%zu:%zu: %s: ", st->file ? st->file : top,
+		 st->file ? st->line : 1, st->file ? st->col : 1, key);
+	if ((rc = stroom_hash_file(path, kind, context, hex)) != 0)
+		return rc;
 	return add_input(c, path, hex);
 }
 
@@ -606,7 +606,8 @@ static int load(stroom_scenario **out, int b, const char *path, const char *text
 		source_id id = {-1, 0, 0, 0};
 		const char *name;
 		size_t len = strlen(text);
-		if ((rc = add_text_input(&c, path, text, len, &name)) == 0)
+		if ((rc = stroom_text_check(text, len, path, STROOM_TEXT_YAML)) == 0 &&
+		    (rc = add_text_input(&c, path, text, len, &name)) == 0)
 			rc = load_document(&c, text, len, name, id);
 	}
 	if (rc != 0)
@@ -614,8 +615,10 @@ static int load(stroom_scenario **out, int b, const char *path, const char *text
 	top = sc->inputs[0].path;
 	if ((rc = scenario_finish(&sc->params, c.st, top)) != 0)
 		goto cleanup;
-	if ((rc = add_input_file(&c, top, "population.csv", sc->params.population_csv)) != 0 ||
-	    (rc = add_input_file(&c, top, "municipalities.csv", sc->params.municipalities_csv)) != 0)
+	if ((rc = add_input_file(&c, top, "population.csv", sc->params.population_csv,
+				 STROOM_INPUT_HOUSEHOLDS)) != 0 ||
+	    (rc = add_input_file(&c, top, "municipalities.csv", sc->params.municipalities_csv,
+				 STROOM_INPUT_MUNICIPALITIES)) != 0)
 		goto cleanup;
 	sc->where = stroom_calloc(c.alloc, scenario_nkeys, sizeof *sc->where);
 	if (!sc->where) {
