@@ -618,7 +618,9 @@ static int load(stroom_scenario **out, int b, const char *path, const char *text
 	if ((rc = add_input_file(&c, top, "population.csv", sc->params.population_csv,
 				 STROOM_INPUT_HOUSEHOLDS)) != 0 ||
 	    (rc = add_input_file(&c, top, "municipalities.csv", sc->params.municipalities_csv,
-				 STROOM_INPUT_MUNICIPALITIES)) != 0)
+				 STROOM_INPUT_MUNICIPALITIES)) != 0 ||
+	    (rc = add_input_file(&c, top, "budget.csv", sc->params.budget_csv,
+				 STROOM_INPUT_BUDGET)) != 0)
 		goto cleanup;
 	sc->where = stroom_calloc(c.alloc, scenario_nkeys, sizeof *sc->where);
 	if (!sc->where) {

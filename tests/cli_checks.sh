@@ -66,7 +66,7 @@ scenario "municipalities:
 refused "a malformed municipalities CSV" muni.yaml 'muni.csv:1: header: expected 3 or 4 columns'
 scenario "budget:
   csv: nope.csv" budgetcsv.yaml
-refused "a missing budget.csv" budgetcsv.yaml 'budgetcsv.yaml:4:3: budget: cannot read'
+refused "a missing budget.csv" budgetcsv.yaml "budgetcsv.yaml:4:3: budget.csv: expected a readable file, got 'nope.csv'"
 scenario "budget:
   table: nope" budgettable.yaml
 refused "an unknown budget.table" budgettable.yaml "budgettable.yaml:4:3: budget: no builtin budget table 'nope'"

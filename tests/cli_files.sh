@@ -67,7 +67,7 @@ scenario "stroom: dir_pop.yaml:3:3: population.csv: 'dir' is not a regular file 
 printf 'extends: small.yaml\nmunicipalities:\n  csv: dir\n' > dir_mun.yaml
 scenario "stroom: dir_mun.yaml:3:3: municipalities.csv: 'dir' is not a regular file (a directory)" dir_mun.yaml
 printf 'extends: small.yaml\nbudget:\n  csv: dir\n' > dir_budget.yaml
-scenario "stroom: dir_budget.yaml:3:3: budget: 'dir' is not a regular file (a directory)" dir_budget.yaml
+scenario "stroom: dir_budget.yaml:3:3: budget.csv: 'dir' is not a regular file (a directory)" dir_budget.yaml
 bad "stroom: budget: 'dir' is not a regular file (a directory)" budget --table dir
 bad "stroom: rules: 'dir' is not a regular file (a directory)" benefit "${DATE[@]}" --norms dir
 mkdir rules rules/norms.csv
@@ -87,7 +87,7 @@ scenario "stroom: big_mun.yaml:3:3: municipalities.csv: 'big16.csv' is larger th
 bad "stroom: rules: 'big16.csv' is larger than the limit of 16 MiB for a rules table" benefit "${DATE[@]}" --norms big16.csv
 bad "stroom: budget: 'big16.csv' is larger than the limit of 16 MiB for a budget table" budget --budget 1 --spending 1 --safety-net big16.csv
 printf 'extends: small.yaml\nbudget:\n  csv: big16.csv\n' > big_budget.yaml
-scenario "stroom: big_budget.yaml:3:3: budget: 'big16.csv' is larger than the limit of 16 MiB for a budget table" big_budget.yaml
+scenario "stroom: big_budget.yaml:3:3: budget.csv: 'big16.csv' is larger than the limit of 16 MiB for a budget table" big_budget.yaml
 truncate -s $((64 * 1024 * 1024 + 1)) big_panel.csv
 bad "stroom: budget: 'big_panel.csv' is larger than the limit of 64 MiB for a budget panel table" budget --table big_panel.csv
 # just at the limit is not too large (it fails later, as text)
