@@ -1,11 +1,17 @@
 # The two commands of the README:
 #   make run    installs what is missing, builds, runs the builtin default scenario
 #   make check  installs what is missing, builds (release and ASan/UBSan), runs every test
+# and beside them `make fuzz`: the parsers' libFuzzer targets, built with clang and run
+# FUZZ_SECONDS each (tests/fuzz/README.md; .ci/run runs them after make check).
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 SAN ?= build-san
+FUZZ ?= build-fuzz
+# `make fuzz`: seconds per target, and which targets (empty: every tests/fuzz/fuzz_*.c).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 
-.PHONY: all deps build build-san run check check-release check-san docs bench clean
+.PHONY: all deps build build-san run check check-release check-san fuzz docs bench clean
 
 all: build
 
@@ -32,6 +38,14 @@ check-san: build-san
 
 check: check-release check-san
 
+# Builds the libFuzzer targets with clang in $(FUZZ) (the library with coverage and
+# ASan/UBSan) and runs each for FUZZ_SECONDS from the committed corpus; fails on a
+# crash, leak, timeout or OOM (tests/fuzz/README.md).
+fuzz: deps
+	cmake -S . -B $(FUZZ) -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=clang -DSTROOM_FUZZ=ON >/dev/null
+	cmake --build $(FUZZ) -j $(JOBS) --target fuzz_targets
+	./tests/fuzz/run.sh $(FUZZ) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 # Measures stroom, the minimal kernel and the R (data.table) kernel (not a test):
 # prints a Markdown table. bench/install-r installs R, data.table and GNU time from
 # Debian if missing (only here, not for check). To put the table into
@@ -46,4 +60,4 @@ docs: build
 	./$(BUILD)/stroom schema --markdown > docs/scenario.md
 
 clean:
-	rm -rf $(BUILD) $(SAN)
+	rm -rf $(BUILD) $(SAN) $(FUZZ)
