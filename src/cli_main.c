@@ -450,6 +450,7 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 
 	ps = progress_start(quiet, "replicates");
 	so.threads = ro.threads;
+	so.rules = stroom_run_inputs_rules(in); /* loaded once, by the check */
 	so.fixed_parameters = fixed;
 	so.progress = progress;
 	so.payload = &ps;

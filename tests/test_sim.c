@@ -16,22 +16,13 @@
 #include <unistd.h>
 
 #include <stroom/stroom.h>
+
+#include "sim_fixture.h"
 #include "failing_alloc.h"
 
-/* The builtin rotterdam parameters, scaled down for fast tests. */
 static stroom_params small_params(int households, int replicates, const char *end)
 {
-	stroom_scenario *s = NULL;
-	stroom_params p;
-	assert_int_equal(stroom_scenario_load(&s, "rotterdam", NULL), 0);
-	p = *stroom_scenario_params(s);
-	stroom_scenario_free(s);
-	p.population_households = households;
-	p.inflow_per_year = p.inflow_per_year * households / 32649.0;
-	stroom_params_fix(&p, "inflow.per_year"); /* scaled: its prior no longer fits */
-	p.replicates = replicates;
-	assert_int_equal(stroom_month_parse(&p.end, end), 0);
-	return p;
+	return small_params_fixing(households, replicates, end, "inflow.per_year");
 }
 
 static stroom_results *run(const stroom_params *p, int threads)

@@ -24,21 +24,11 @@
 
 #include <stroom/stroom.h>
 
-/* The builtin rotterdam parameters, scaled down, without priors on the uncertain
- * parameters (so that the fields set below are the values the run uses). */
+#include "sim_fixture.h"
+
 static stroom_params small_params(int households, int replicates, const char *end)
 {
-	stroom_scenario *s = NULL;
-	stroom_params p;
-	assert_int_equal(stroom_scenario_load(&s, "rotterdam", NULL), 0);
-	p = *stroom_scenario_params(s);
-	stroom_scenario_free(s);
-	p.population_households = households;
-	p.inflow_per_year = p.inflow_per_year * households / 32649.0;
-	stroom_params_fix(&p, NULL);
-	p.replicates = replicates;
-	assert_int_equal(stroom_month_parse(&p.end, end), 0);
-	return p;
+	return small_params_fixing(households, replicates, end, NULL);
 }
 
 /* A policy prior fixed at v (its bounds kept). */

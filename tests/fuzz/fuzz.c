@@ -32,6 +32,17 @@ void fuzz_fail(const char *fmt, ...)
 	abort();
 }
 
+stroom_params fuzz_rotterdam_params(void)
+{
+	stroom_scenario *s = NULL;
+	stroom_params p;
+	if (stroom_scenario_load(&s, "rotterdam", NULL) != 0)
+		fuzz_fail("rotterdam: %s", stroom_error_last());
+	p = *stroom_scenario_params(s);
+	stroom_scenario_free(s);
+	return p;
+}
+
 int fuzz_report(const char *what, int err)
 {
 	static int verbose = -1;

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stroom/scenario.h>
 
 /* libFuzzer's entry points (defined by each target). */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -35,6 +36,9 @@ void fuzz_remove(const char *name);
 int fuzz_report(const char *what, int err);
 
 /* Stops the run with a message: a property the library promises does not hold. */
+/* The builtin rotterdam's parameters (aborts when it cannot load). */
+stroom_params fuzz_rotterdam_params(void);
+
 void fuzz_fail(const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 1, 2), noreturn))

@@ -18,13 +18,9 @@ static stroom_params with_budget, without_budget;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	stroom_scenario *s = NULL;
 	(void)argc;
 	(void)argv;
-	if (stroom_scenario_load(&s, "rotterdam", NULL) != 0)
-		fuzz_fail("rotterdam: %s", stroom_error_last());
-	with_budget = *stroom_scenario_params(s);
-	stroom_scenario_free(s);
+	with_budget = fuzz_rotterdam_params();
 	without_budget = with_budget;
 	without_budget.budget_table[0] = '\0';
 	without_budget.budget_csv[0] = '\0';

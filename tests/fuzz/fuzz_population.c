@@ -16,13 +16,9 @@ static stroom_params params;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	stroom_scenario *s = NULL;
 	(void)argc;
 	(void)argv;
-	if (stroom_scenario_load(&s, "rotterdam", NULL) != 0)
-		fuzz_fail("rotterdam: %s", stroom_error_last());
-	params = *stroom_scenario_params(s);
-	stroom_scenario_free(s);
+	params = fuzz_rotterdam_params();
 	return 0;
 }
 
