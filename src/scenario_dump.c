@@ -758,27 +758,36 @@ static void put_row(out *o, const scenario_key *k, const char *path, const char 
 	put(o, " | %s | %s |\n", *k->unit ? k->unit : "-", k->doc);
 }
 
-size_t stroom_scenario_schema_markdown(char *buf, size_t size)
+/* Calls row for every key of the table, in order, and after a record map for each
+ * of its fields (path "teams.NAME.fte", what "team"; NULL for keys). */
+static void walk_keys(out *o, void (*row)(out *o, const scenario_key *k, const char *path,
+					  const char *what))
 {
-	out o = {buf, size, 0};
 	char path[128];
 	size_t i, f;
-
-	if (size)
-		buf[0] = '\0';
-	for (i = 0; i < STROOM_ARRAY_LEN(markdown_intro); i++)
-		put(&o, "%s", markdown_intro[i]);
 	for (i = 0; i < scenario_nkeys; i++) {
 		const scenario_key *k = &scenario_keys[i];
-		put_row(&o, k, k->path, NULL);
+		row(o, k, k->path, NULL);
 		if (k->type != KEY_RECORDS)
 			continue;
 		for (f = 0; f < k->record->nfields; f++) {
 			const scenario_key *fk = &k->record->fields[f];
 			snprintf(path, sizeof path, "%s.NAME.%s", k->path, fk->path);
-			put_row(&o, fk, path, k->record->what);
+			row(o, fk, path, k->record->what);
 		}
 	}
+}
+
+size_t stroom_scenario_schema_markdown(char *buf, size_t size)
+{
+	out o = {buf, size, 0};
+	size_t i;
+
+	if (size)
+		buf[0] = '\0';
+	for (i = 0; i < STROOM_ARRAY_LEN(markdown_intro); i++)
+		put(&o, "%s", markdown_intro[i]);
+	walk_keys(&o, put_row);
 	put(&o, "%s", markdown_example);
 	return o.len;
 }
@@ -808,9 +817,13 @@ static const char *key_kind(const scenario_key *k)
 	}
 }
 
-static void put_key_line(out *o, const scenario_key *k, const char *path)
+/* One line of the keys table; a record map itself has no line (its fields do). */
+static void put_key_line(out *o, const scenario_key *k, const char *path, const char *what)
 {
 	char lo[40], hi[40];
+	(void)what;
+	if (k->type == KEY_RECORDS)
+		return;
 	put(o, "%s\t%s\t%s\t%s\t%d\n", path, key_kind(k), fmt_double(k->min, lo, sizeof lo),
 	    fmt_double(k->max, hi, sizeof hi), k->type == KEY_LIST ? k->length : 0);
 }
@@ -818,21 +831,9 @@ static void put_key_line(out *o, const scenario_key *k, const char *path)
 size_t stroom_scenario_schema_keys(char *buf, size_t size)
 {
 	out o = {buf, size, 0};
-	char path[128];
-	size_t i, f;
 	if (size)
 		buf[0] = '\0';
 	put(&o, "key\tkind\tmin\tmax\tentries\n");
-	for (i = 0; i < scenario_nkeys; i++) {
-		const scenario_key *k = &scenario_keys[i];
-		if (k->type != KEY_RECORDS) {
-			put_key_line(&o, k, k->path);
-			continue;
-		}
-		for (f = 0; f < k->record->nfields; f++) {
-			snprintf(path, sizeof path, "%s.NAME.%s", k->path, k->record->fields[f].path);
-			put_key_line(&o, &k->record->fields[f], path);
-		}
-	}
+	walk_keys(&o, put_key_line);
 	return o.len;
 }
