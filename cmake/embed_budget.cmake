@@ -1,5 +1,5 @@
 # Generates a C file holding every data/budget/*.csv as a builtin text (the budget tables
-# by name, e.g. "rotterdam", and the safety-net rules "safety-net"); src/budget.c declares
+# by name, e.g. "rotterdam", and the safety-net rules "safety-net"); src/budget/budget.c declares
 # the arrays. A directory without CSV files gives an empty table, so the build works before
 # the data exist; loading a builtin then fails with STROOM_ENOTFOUND.
 # Run with -DOUT=... -DDIR=...

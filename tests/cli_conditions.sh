@@ -4,7 +4,7 @@
 # 2.n absent), --code, the scenario marking (the builtin rotterdam uses LKS, so
 # 2.j is marked; a file that switches individual targets on also marks 3.a and
 # 3.f), and every bad input exiting 2 with one exact line on stderr and nothing
-# on stdout. Until src/cli_main.c dispatches the command the script skips.
+# on stdout. Until src/cli/cli_main.c dispatches the command the script skips.
 # usage: cli_conditions.sh STROOM_BINARY SOURCE_DIR
 . "$(dirname "$0")/lib.sh" "$@"
 

@@ -1,6 +1,6 @@
 /*
- * test_common.c: reading input files and the error detail (src/common.c,
- * src/utf8.h). The UTF-8 decoder against the malformed forms (overlongs,
+ * test_common.c: reading input files and the error detail (src/core/common.c,
+ * src/core/utf8.h). The UTF-8 decoder against the malformed forms (overlongs,
  * surrogates, above U+10FFFF, cut short); the text check's messages and positions
  * (lines, columns in characters, a byte order mark not counted); the error detail
  * escaped into one printable line, cut at a character boundary; stroom_read_file on

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Output goes through the core's growing text buffer (src/internal.h). */
+/* Output goes through the core's growing text buffer (src/core/internal.h). */
 typedef stroom_sbuf out;
 #define put stroom_sbuf_printf
 
@@ -556,7 +556,7 @@ static void put_default(out *o, const scenario_key *k, const char *what)
 static const char *const markdown_intro[] = {
 	"# Scenario files\n"
 	"\n"
-	"<!-- Generated from the schema table in src/scenario_schema.c by\n"
+	"<!-- Generated from the schema table in src/scenario/scenario_schema.c by\n"
 	"     stroom_scenario_schema_markdown(); do not edit. After changing the table, run\n"
 	"     `STROOM_UPDATE_DOCS=1 build/tests/test_scenario` to regenerate. -->\n"
 	"\n"

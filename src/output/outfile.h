@@ -1,5 +1,5 @@
 /*
- * outfile.h: what the writers of outputs share (src/outfile.c; not part of the
+ * outfile.h: what the writers of outputs share (src/output/outfile.c; not part of the
  * API): the parent directories created for an output, recorded so that a failed
  * write removes exactly those; a rename that never replaces an existing path;
  * closing a written file with every error checked.

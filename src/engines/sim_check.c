@@ -2,7 +2,7 @@
  * sim_check.c: what a run of the engine needs, checked without running it.
  *
  * stroom_sim_run starts with stroom_sim_check, and so does every command that
- * checks a scenario before running it (src/check.c), so the two cannot disagree.
+ * checks a scenario before running it (src/scenario/check.c), so the two cannot disagree.
  * It checks what the engine needs beyond the schema's bounds (areas, months,
  * the returns' shares in every replicate's draws), the memory of the results,
  * and the quantities a run derives from several keys: the households it must

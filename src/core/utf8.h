@@ -1,6 +1,6 @@
 /*
  * utf8.h: decoding UTF-8 and escaping text for one-line messages, shared by the
- * library (src/common.c: input checks, error details) and the CLI (src/cli_util.c:
+ * library (src/core/common.c: input checks, error details) and the CLI (src/cli/cli_util.c:
  * messages that echo its arguments). Header-only so that the CLI needs nothing
  * from the library's internals.
  */

@@ -1,6 +1,6 @@
 /*
  * cli.h: the sub-commands of the `stroom` command that live in their own
- * files (src/cli_*.c). Each takes the arguments after its name and returns the
+ * files (src/cli/cli_*.c). Each takes the arguments after its name and returns the
  * process exit code: 0 ok, 1 the command failed, 2 bad input.
  */
 #ifndef STROOM_CLI_H
@@ -12,29 +12,29 @@
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_BADINPUT = 2 };
 
 /* Prints "stroom: OPT: expected EXPECTED, got 'GOT'" and returns EXIT_BADINPUT
- * (src/cli_util.c). */
+ * (src/cli/cli_util.c). */
 int stroom_cli_bad(const char *opt, const char *expected, const char *got);
 
-/* `stroom benefit ...`: the benefit of one household at a date (src/cli_benefit.c). */
+/* `stroom benefit ...`: the benefit of one household at a date (src/cli/cli_benefit.c). */
 int stroom_cli_benefit(int argc, char **argv);
 
 /* `stroom budget ...`: one year's BUIG result and safety net, or a many-municipality
- * table (src/cli_budget.c). */
+ * table (src/cli/cli_budget.c). */
 int stroom_cli_budget(int argc, char **argv);
-/* `stroom conditions ...`: the AEF conditions catalogue (src/cli_conditions.c). */
+/* `stroom conditions ...`: the AEF conditions catalogue (src/cli/cli_conditions.c). */
 int stroom_cli_conditions(int argc, char **argv);
 
 /*
  * Whether --out FILE may be written, before any work: prints one line and returns
  * EXIT_BADINPUT when FILE exists or its directory is missing, not a directory or
- * not writable; 0 otherwise (src/cli_util.c).
+ * not writable; 0 otherwise (src/cli/cli_util.c).
  */
 int stroom_cli_check_new_file(const char *path);
 
 /*
  * s made safe to echo in a one-line message (as the library's error details):
  * control characters and bytes that are not valid UTF-8 become "\xNN", and what
- * does not fit 511 bytes is cut (src/cli_util.c). Returned by value, so it is
+ * does not fit 511 bytes is cut (src/cli/cli_util.c). Returned by value, so it is
  * used in place: fprintf(stderr, "... '%s'", stroom_cli_printable(arg).s) (the
  * temporary lives to the end of the full expression).
  */
@@ -43,11 +43,11 @@ typedef struct stroom_cli_text {
 } stroom_cli_text;
 stroom_cli_text stroom_cli_printable(const char *s);
 
-/* Writes s to stdout as a JSON string, quoted and escaped (src/cli_util.c). */
+/* Writes s to stdout as a JSON string, quoted and escaped (src/cli/cli_util.c). */
 void stroom_cli_json_str(const char *s);
 
 /*
- * MPI for `stroom run --mpi` (src/cli_mpi.c, the only file that includes mpi.h).
+ * MPI for `stroom run --mpi` (src/cli/cli_mpi.c, the only file that includes mpi.h).
  * on == 0: a plain single process; every function then does nothing (or the
  * obvious local thing), so callers need no #ifdefs and a run without --mpi never
  * calls MPI_Init.
