@@ -94,6 +94,11 @@ bad noargs "stroom: import cbs: expected FILE, --municipality and --out (see str
 	"$D/82015NED_TypedDataSet.json"
 bad badtable "stroom: --table: expected a CBS table id (82015NED), got 'x'" \
 	"$D/82015NED_TypedDataSet.json" --municipality GM0599 --table x
+mkdir "$T/in_dir"
+bad dir "stroom: import cbs: '$T/in_dir' is not a regular file (a directory)" "$T/in_dir" --municipality GM0599
+truncate -s $((64 * 1024 * 1024 + 1)) "$T/in_big.json"
+bad big "stroom: import cbs: '$T/in_big.json' is larger than the limit of 64 MiB for a CBS StatLine export" \
+	"$T/in_big.json" --municipality GM0599
 # an existing output is never replaced
 echo keep > "$T/exists.csv"
 "$STROOM" import cbs "$D/82015NED_TypedDataSet.json" --municipality GM0599 --out "$T/exists.csv" 2> "$T/exists.err"
