@@ -52,6 +52,13 @@ imp name "$D/82015NED_TypedDataSet.json" --municipality rotterdam --regions "$D/
 check "by name: exit 0 ($(cat "$T/name.err"))" test $? -eq 0
 check "by name: the same rows as by code" bash -c "diff <(grep -v '^#' '$T/name.csv') <(grep -v '^#' '$T/bjson.csv')"
 
+# a name: by the labels of the file's RegioS column (an export with labels)
+printf '"ID";"RegioS";"Perioden";"TotaalBijstandsuitkeringen_1"\n"0";"Rotterdam";"2018MM12";"35292"\n"1";"Utrecht";"2018MM12";"9800"\n' > "$T/in_labels.csv"
+imp labels "$T/in_labels.csv" --municipality rotterdam --table 82015NED
+check "by label: exit 0 ($(cat "$T/labels.err"))" test $? -eq 0
+check "by label: the row" has labels '2018-12-31,caseload,all,35292,benefits,"CBS StatLine 82015NED, TotaalBijstandsuitkeringen_1, 2018MM12, Rotterdam"'
+check "by label: one row" test "$(rows labels)" -eq 2
+
 # bad input: exit 2, one line, nothing written
 bad() { # NAME EXPECTED-STDERR ARGS...
 	local n=$1 msg=$2; shift 2
