@@ -11,6 +11,7 @@
 #include <stroom/national.h>
 #include <stroom/output.h>
 #include <stroom/population.h>
+#include <stroom/posterior.h>
 #include <stroom/rng.h>
 #include <stroom/rules.h>
 #include <stroom/scenario.h>

@@ -366,7 +366,7 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	const stroom_population *pop = NULL;
 	stroom_results *res = NULL;
 	stroom_budget_run *br = NULL;
-	stroom_results *central = NULL;
+	stroom_results *central = NULL, *priors_only = NULL;
 	stroom_params p;
 	stroom_sim_options so = STROOM_SIM_OPTIONS_INIT;
 	progress_state ps;
@@ -454,8 +454,18 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	so.fixed_parameters = fixed;
 	so.progress = progress;
 	so.payload = &ps;
+	so.posterior = stroom_run_inputs_posterior(in);
 	if ((code = run_split(m, &res, &p, pop, &so, &ps)) != EXIT_OK)
 		goto cleanup;
+	/* with a posterior: the same replicates with every parameter from its prior,
+	 * for how much the data narrowed the interval */
+	if (!fixed && so.posterior) {
+		stroom_sim_options sp = so;
+		sp.posterior = NULL;
+		ps.t0 = now_seconds();
+		if ((code = run_split(m, &priors_only, &p, pop, &sp, &ps)) != EXIT_OK)
+			goto cleanup;
+	}
 	/* the same run with every prior at its central value: how much of the
 	 * interval the priors make (skipped when nothing is drawn); split the same way */
 	if (!fixed && stroom_params_prior_count(&p) > 0) {
@@ -481,6 +491,8 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 		stroom_output_extra extra = STROOM_OUTPUT_EXTRA_INIT;
 		extra.mpi_ranks = m->on ? m->size : 0;
 		extra.cancelled = write_cancelled;
+		extra.posterior = so.posterior;
+		extra.priors_only = priors_only;
 		if ((err = stroom_output_write_run_ext(res, s, &p, br, central, &extra, out, dir,
 						       sizeof dir)) != 0) {
 			code = run_code(err, &ps);
@@ -488,10 +500,15 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 		}
 	}
 	if (!quiet) {
-		size_t n = stroom_output_summary(res, &p, br, central, NULL, 0);
-		char *text = malloc(n + 1);
+		stroom_output_extra extra = STROOM_OUTPUT_EXTRA_INIT;
+		size_t n;
+		char *text;
+		extra.posterior = so.posterior;
+		extra.priors_only = priors_only;
+		n = stroom_output_summary_ext(res, &p, br, central, &extra, NULL, 0);
+		text = malloc(n + 1);
 		if (text) {
-			stroom_output_summary(res, &p, br, central, text, n + 1);
+			stroom_output_summary_ext(res, &p, br, central, &extra, text, n + 1);
 			fputs(text, stdout);
 			free(text);
 		}
@@ -501,6 +518,7 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	}
 
 cleanup:
+	stroom_results_free(priors_only);
 	stroom_results_free(central);
 	stroom_output_budget_free(br);
 	stroom_results_free(res);
@@ -565,6 +583,7 @@ static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, co
 	no.rules = stroom_run_inputs_rules(in);
 	no.fixed_parameters = fixed;
 	no.central = !fixed && stroom_params_prior_count(p) > 0;
+	no.posterior = stroom_run_inputs_posterior(in);
 	no.progress = progress;
 	no.payload = &ps;
 	if (count > 0)
@@ -603,6 +622,7 @@ static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, co
 		extra.file_name = "municipalities.csv";
 		extra.file_text = csv;
 		extra.file_len = len;
+		extra.posterior = no.posterior;
 		extra.mpi_ranks = m->on ? m->size : 0;
 		extra.cancelled = write_cancelled;
 		if ((err = stroom_output_write_run_ext(stroom_national_run_total(run), s, tot,
@@ -670,6 +690,7 @@ static int load_and_run(const char *scen, int replicates, int threads, int have_
 	}
 	so.threads = threads;
 	so.rules = stroom_run_inputs_rules(*in);
+	so.posterior = stroom_run_inputs_posterior(*in);
 	so.progress = stop_requested;
 	err = stroom_sim_run(res, p, stroom_run_inputs_population(*in), &so);
 	if (err == STROOM_EINTR)

@@ -149,6 +149,7 @@ static const struct {
 	[STROOM_INPUT_BUDGET] = {STROOM_LIMIT_BUDGET, "a budget table"},
 	[STROOM_INPUT_RULES] = {STROOM_LIMIT_RULES, "a rules table"},
 	[STROOM_INPUT_PANEL] = {STROOM_LIMIT_PANEL, "a budget panel table"},
+	[STROOM_INPUT_POSTERIOR] = {STROOM_LIMIT_POSTERIOR, "a posterior CSV"},
 };
 
 size_t stroom_input_limit(stroom_input_kind kind) { return input_kinds[kind].limit; }
