@@ -135,8 +135,9 @@ int stroom_params_draw_values(const stroom_params *p, uint32_t rep, int central,
  * (or a set already applied from p): the uncertain fields, the policy priors made
  * fixed; out's table emptied. */
 void stroom_params_apply_values(const stroom_params *p, const double *v, stroom_params *out);
-/* The bounds [lo, hi] of each draw of p (as stroom_params_draw_names); returns their number. */
-int stroom_params_draw_bounds(const stroom_params *p, double *lo, double *hi);
+/* The bounds [lo, hi] of each draw of p (as stroom_params_draw_names) and whether
+ * its prior is fixed (fixed may be NULL); returns their number. */
+int stroom_params_draw_bounds(const stroom_params *p, double *lo, double *hi, int *fixed);
 /* As stroom_params_draw_values, then (post not NULL) the posterior's columns from
  * replicate rep's row (stroom_posterior_row), or their means when central. */
 typedef struct stroom_posterior stroom_posterior;

@@ -88,21 +88,25 @@ static int parse_num(const field *f, double *out)
 	return 0;
 }
 
-/* The draw names of p as one line for messages: "a, b, c" (cut with "...").
- * names_n is their number. */
-static void name_list(char (*names)[STROOM_DRAW_NAME_LEN], int n, char *buf, size_t size)
+/* The n draw names of p as one line for messages: those drawn from a prior
+ * first, then the fixed ones, "a, b, c" (cut with "..."). */
+static void name_list(char (*names)[STROOM_DRAW_NAME_LEN], const int *fixed, int n, char *buf,
+		      size_t size)
 {
 	size_t len = 0;
-	int i;
+	int i, pass, k = 0;
 	buf[0] = '\0';
-	for (i = 0; i < n; i++) {
-		size_t need = strlen(names[i]) + 2;
-		if (len + need + 8 >= size) {
-			snprintf(buf + len, size - len, "%s...", i ? ", " : "");
-			return;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < n; i++) {
+			size_t need = strlen(names[i]) + 2;
+			if (fixed[i] != pass)
+				continue;
+			if (len + need + 8 >= size) {
+				snprintf(buf + len, size - len, "%s...", k ? ", " : "");
+				return;
+			}
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", k++ ? ", " : "", names[i]);
 		}
-		len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "", names[i]);
-	}
 }
 
 void stroom_posterior_free(stroom_posterior *post)
@@ -146,6 +150,7 @@ static int parse(stroom_posterior *post, const char *text, size_t len, const str
 	const char *path = post->path, *s = text, *end = text + len;
 	char (*names)[STROOM_DRAW_NAME_LEN] = NULL;
 	double lo[STROOM_DRAW_MAX], hi[STROOM_DRAW_MAX];
+	int fixed_prior[STROOM_DRAW_MAX];
 	field f[STROOM_DRAW_MAX + 3];
 	char got[64];
 	int nd, line = 0, have_header = 0, i, j, err = 0;
@@ -158,7 +163,7 @@ static int parse(stroom_posterior *post, const char *text, size_t len, const str
 	if (!names)
 		return STROOM_ENOMEM;
 	nd = stroom_params_draw_names(p, names);
-	stroom_params_draw_bounds(p, lo, hi);
+	stroom_params_draw_bounds(p, lo, hi, fixed_prior);
 	if (len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
 		s += 3;
 	while (s < end && !err) {
@@ -217,7 +222,7 @@ static int parse(stroom_posterior *post, const char *text, size_t len, const str
 						found = i;
 				if (found < 0) {
 					char list[600];
-					name_list(names, nd, list, sizeof list);
+					name_list(names, fixed_prior, nd, list, sizeof list);
 					err = stroom_error_set(STROOM_EPARSE,
 							       "%s:%d:%d: header: expected a drawn parameter of "
 							       "scenario %s (%s), got '%s'",
