@@ -248,37 +248,47 @@ static int narrowing(const stroom_results *r, const stroom_params *p, const stro
 	return 1;
 }
 
-/* What the posterior covers: "its R rows give K of the N drawn parameters; the
- * others keep their priors: a, b, ..." */
-static void posterior_summary(const stroom_results *r, const stroom_params *p,
-			      const stroom_output_extra *x, stroom_sbuf *b)
+/* What the posterior covers: its rows, how many of the run's drawn parameters
+ * it gives, and the parameters drawn from a prior (not fixed) it has no column
+ * for, which keep their priors. */
+static void posterior_summary(const stroom_params *p, const stroom_output_extra *x, stroom_sbuf *b)
 {
 	const stroom_posterior *post = x && x->version >= 3 ? x->posterior : NULL;
-	int i, n, shown = 0, kept = 0;
+	char(*names)[STROOM_DRAW_NAME_LEN];
+	double lo[STROOM_DRAW_MAX], hi[STROOM_DRAW_MAX];
+	int fixed[STROOM_DRAW_MAX], i, n, shown = 0, kept = 0;
 	if (!post)
 		return;
-	n = stroom_results_drawn_count(r);
-	stroom_sbuf_printf(b, "\nParameters from the posterior %s\n", p->posterior_csv);
-	stroom_sbuf_printf(b, "  %zu joint draws, one per replicate (chosen by seed and replicate); "
-			      "%d of the %d drawn parameters from its rows\n",
-			   stroom_posterior_rows(post), stroom_posterior_columns(post), n);
-	for (i = 0; i < n; i++)
-		kept += stroom_posterior_column_index(post, stroom_results_drawn_name(r, i)) < 0;
-	if (kept == 0)
+	names = malloc(STROOM_DRAW_MAX * sizeof *names);
+	if (!names)
 		return;
-	stroom_sbuf_printf(b, "  keep their priors (no column in the posterior):");
-	for (i = 0; i < n; i++) {
-		const char *name = stroom_results_drawn_name(r, i);
-		if (stroom_posterior_column_index(post, name) >= 0)
-			continue;
-		if (shown == 8) {
+	n = stroom_params_draw_names(p, names);
+	stroom_params_draw_bounds(p, lo, hi, fixed);
+	stroom_sbuf_printf(b, "\nParameters from the posterior %s\n", p->posterior_csv);
+	stroom_sbuf_printf(b, "  %zu joint draws, one per replicate (chosen by seed and replicate), "
+			      "for %d parameters\n",
+			   stroom_posterior_rows(post), stroom_posterior_columns(post));
+	for (i = 0; i < n; i++)
+		kept += !fixed[i] && stroom_posterior_column_index(post, names[i]) < 0;
+	if (kept == 0) {
+		stroom_sbuf_printf(b, "  every parameter with a prior is in the posterior\n");
+	} else {
+		int pass;
+		stroom_sbuf_printf(b, "  keep their priors (no column in the posterior):");
+		/* the model's parameters first, then the instruments' effects */
+		for (pass = 0; pass < 2 && shown < 10; pass++)
+			for (i = 0; i < n && shown < 10; i++) {
+				if (fixed[i] || stroom_posterior_column_index(post, names[i]) >= 0 ||
+				    (strncmp(names[i], "instruments.", 12) == 0) != pass)
+					continue;
+				stroom_sbuf_printf(b, "%s %s", shown ? "," : "", names[i]);
+				shown++;
+			}
+		if (kept > shown)
 			stroom_sbuf_printf(b, " and %d more", kept - shown);
-			break;
-		}
-		stroom_sbuf_printf(b, "%s %s", shown ? "," : "", name);
-		shown++;
+		stroom_sbuf_printf(b, "\n");
 	}
-	stroom_sbuf_printf(b, "\n");
+	free(names);
 }
 
 size_t stroom_output_summary(const stroom_results *r, const stroom_params *p,
@@ -391,7 +401,7 @@ size_t stroom_output_summary_ext(const stroom_results *r, const stroom_params *p
 				   "structure: docs/model.md)\n");
 	}
 
-	posterior_summary(r, p, extra, &b);
+	posterior_summary(p, extra, &b);
 
 	stroom_sbuf_printf(&b, "\nFlows per year (mean over replicates)\n");
 	stroom_sbuf_printf(&b, "  year   inflow  returns     work      lks    other  enforce  pension\n");
