@@ -60,6 +60,19 @@ done
 "$STROOM" run scen/small.yaml --out run3 --seed 5 --quiet > /dev/null
 check "another seed takes other rows" test "$(cut -d, -f2 run1/posterior_draws.csv)" != "$(cut -d, -f2 run3/posterior_draws.csv)"
 
+# --- a national run: every municipality draws from the posterior
+mkdir -p nat
+cp "$SRC/tests/data/national/"* nat/
+echo "posterior: post.csv" >> nat/national.yaml
+printf 'draw,chain,hazard.work.distance.short,capacity.elasticity\n0,0,0.06,0.1\n1,0,0.08,0.3\n' > nat/post.csv
+"$STROOM" run nat/national.yaml --out natrun --quiet > /dev/null 2> naterr.txt
+rc=$?
+check "national run with a posterior exits 0 (got $rc: $(cat naterr.txt))" test "$rc" -eq 0
+check "national: every replicate's draws are a row of the file" awk -F, '
+	FNR > 1 { n++; if (!(($2 == 0 && $3 + 0 == 0.06 && $4 + 0 == 0.1) || ($2 == 1 && $3 + 0 == 0.08 && $4 + 0 == 0.3))) bad++ }
+	END { exit !(n == 6 && bad == 0) }' natrun/posterior_draws.csv
+check "national: the summary names the posterior" grep -q "^Parameters from the posterior nat/post.csv" natrun/summary.txt
+
 # --- a bad posterior: validate names FILE:LINE:COLUMN and exits 2; run writes nothing
 bad() { # name, file content, expected message
 	printf '%b' "$2" > scen/fit/posterior.csv

@@ -634,14 +634,18 @@ static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, co
 		}
 	}
 	if (!quiet) {
-		size_t k = stroom_output_summary(stroom_national_run_total(run), tot,
-						 stroom_national_run_budget(run),
-						 stroom_national_run_central(run), NULL, 0);
-		char *text = malloc(k + 1);
-		if (text) {
-			stroom_output_summary(stroom_national_run_total(run), tot,
+		stroom_output_extra extra = STROOM_OUTPUT_EXTRA_INIT;
+		size_t k;
+		char *text;
+		extra.posterior = no.posterior;
+		k = stroom_output_summary_ext(stroom_national_run_total(run), tot,
 					      stroom_national_run_budget(run),
-					      stroom_national_run_central(run), text, k + 1);
+					      stroom_national_run_central(run), &extra, NULL, 0);
+		text = malloc(k + 1);
+		if (text) {
+			stroom_output_summary_ext(stroom_national_run_total(run), tot,
+						  stroom_national_run_budget(run),
+						  stroom_national_run_central(run), &extra, text, k + 1);
 			fputs(text, stdout);
 			free(text);
 		}
