@@ -72,6 +72,7 @@ check "national: every replicate's draws are a row of the file" awk -F, '
 	FNR > 1 { n++; if (!(($2 == 0 && $3 + 0 == 0.06 && $4 + 0 == 0.1) || ($2 == 1 && $3 + 0 == 0.08 && $4 + 0 == 0.3))) bad++ }
 	END { exit !(n == 6 && bad == 0) }' natrun/posterior_draws.csv
 check "national: the summary names the posterior" grep -q "^Parameters from the posterior nat/post.csv" natrun/summary.txt
+check "national: the interval under the priors alone" grep -qE "with the posterior, [0-9,]+ with the priors alone \(6 replicates\)" natrun/summary.txt
 
 # --- a bad posterior: validate names FILE:LINE:COLUMN and exits 2; run writes nothing
 bad() { # name, file content, expected message

@@ -556,6 +556,34 @@ static int gather_national(int rank, const void *buf, size_t n, void *payload)
 }
 
 /*
+ * Runs municipalities [first, first + count) with options no into *run and, under
+ * MPI, gathers every rank's block into rank 0's *run. Returns the agreed exit code.
+ */
+static int national_block(const stroom_cli_mpi *m, const stroom_national *n, const stroom_params *p,
+			  int first, int count, const stroom_national_options *no,
+			  const progress_state *ps, stroom_national_run **run)
+{
+	void *buf = NULL;
+	size_t len = 0;
+	int code = EXIT_OK;
+	if (count > 0)
+		code = run_code(stroom_national_run_block(run, n, p, first, count, no), ps);
+	if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK)
+		return code;
+	if (m->rank != 0 && *run) {
+		len = stroom_national_run_pack(*run, NULL, 0);
+		buf = malloc(len);
+		if (buf)
+			stroom_national_run_pack(*run, buf, len);
+		else
+			len = 1; /* rank 0 then reports a bad pack */
+	}
+	code = stroom_cli_mpi_gather(m, buf ? buf : "", len, gather_national, *run);
+	free(buf);
+	return code;
+}
+
+/*
  * A national run: each rank (or the one process) runs its block of municipalities,
  * balanced by households, with every replicate; rank 0 adds the blocks up and
  * writes the run directory of the total with municipalities.csv.
@@ -565,7 +593,7 @@ static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, co
 {
 	const stroom_scenario *s = stroom_run_inputs_scenario(in);
 	const stroom_national *n = stroom_run_inputs_national(in);
-	stroom_national_run *run = NULL;
+	stroom_national_run *run = NULL, *priors_only = NULL;
 	stroom_national_options no = STROOM_NATIONAL_OPTIONS_INIT;
 	progress_state ps;
 	stroom_params *tot = NULL;
@@ -586,20 +614,19 @@ static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, co
 	no.posterior = stroom_run_inputs_posterior(in);
 	no.progress = progress;
 	no.payload = &ps;
-	if (count > 0)
-		code = run_code(stroom_national_run_block(&run, n, p, first, count, &no), &ps);
-	if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK)
+	if ((code = national_block(m, n, p, first, count, &no, &ps, &run)) != EXIT_OK)
 		goto cleanup;
-	if (m->rank != 0 && run) {
-		len = stroom_national_run_pack(run, NULL, 0);
-		buf = malloc(len);
-		if (buf)
-			stroom_national_run_pack(run, buf, len);
-		else
-			len = 1; /* rank 0 then reports a bad pack */
+	/* with a posterior: the same municipalities with every parameter from its
+	 * prior, for how much the data narrowed the interval */
+	if (!fixed && no.posterior) {
+		stroom_national_options np = no;
+		np.posterior = NULL;
+		np.central = 0;
+		ps.t0 = now_seconds();
+		if ((code = national_block(m, n, p, first, count, &np, &ps, &priors_only)) != EXIT_OK)
+			goto cleanup;
 	}
-	if ((code = stroom_cli_mpi_gather(m, buf ? buf : "", len, gather_national, run)) != EXIT_OK ||
-	    m->rank != 0)
+	if (m->rank != 0)
 		goto cleanup;
 
 	/* rank 0: the total, described as the sum of the municipalities */
@@ -623,6 +650,7 @@ static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, co
 		extra.file_text = csv;
 		extra.file_len = len;
 		extra.posterior = no.posterior;
+		extra.priors_only = priors_only ? stroom_national_run_total(priors_only) : NULL;
 		extra.mpi_ranks = m->on ? m->size : 0;
 		extra.cancelled = write_cancelled;
 		if ((err = stroom_output_write_run_ext(stroom_national_run_total(run), s, tot,
@@ -638,6 +666,7 @@ static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, co
 		size_t k;
 		char *text;
 		extra.posterior = no.posterior;
+		extra.priors_only = priors_only ? stroom_national_run_total(priors_only) : NULL;
 		k = stroom_output_summary_ext(stroom_national_run_total(run), tot,
 					      stroom_national_run_budget(run),
 					      stroom_national_run_central(run), &extra, NULL, 0);
@@ -660,6 +689,7 @@ cleanup:
 	free(buf);
 	free(csv);
 	free(tot);
+	stroom_national_run_free(priors_only);
 	stroom_national_run_free(run);
 	return code;
 }
