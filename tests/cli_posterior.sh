@@ -56,6 +56,17 @@ for f in series.csv summary.txt posterior_draws.csv budget.csv; do
 	check "1 and 2 threads give identical $f" cmp -s run1/$f run2/$f
 done
 
+# --- MPI: 2 ranks give the files of one process (when mpirun is there)
+if command -v mpirun > /dev/null; then
+	export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+	export OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none
+	env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" mpirun -q --oversubscribe -np 2 \
+		"$STROOM" run scen/small.yaml --mpi --out runmpi --quiet > /dev/null 2>&1
+	for f in series.csv summary.txt posterior_draws.csv; do
+		check "2 MPI ranks give identical $f" cmp -s run1/$f runmpi/$f
+	done
+fi
+
 # --- another seed takes other rows
 "$STROOM" run scen/small.yaml --out run3 --seed 5 --quiet > /dev/null
 check "another seed takes other rows" test "$(cut -d, -f2 run1/posterior_draws.csv)" != "$(cut -d, -f2 run3/posterior_draws.csv)"
