@@ -3,8 +3,9 @@
 # with a posterior draws each replicate's parameters from the file's rows
 # (posterior_draws.csv against the file), records the file and its SHA-256 in the
 # manifest, says in the summary how much the data narrowed the interval; 1 and 2
-# threads give identical files; validate reports a bad posterior as
-# FILE:LINE:COLUMN with exit 2, and a run of it writes nothing.
+# threads, and 2 MPI ranks, give identical files; a national run draws from it
+# too; validate reports a bad posterior as FILE:LINE:COLUMN with exit 2, and a
+# run of it writes nothing.
 # usage: cli_posterior.sh STROOM_BINARY SOURCE_DIR
 . "$(dirname "$0")/lib.sh" "$@"
 cd "$T" || exit 1
