@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-/* The most rows a posterior file may have (its size is limited to 64 MiB too). */
+/* The most rows a posterior file may have (its size is limited to 16 MiB too). */
 #define STROOM_POSTERIOR_MAX_ROWS 200000
 
 typedef struct stroom_posterior stroom_posterior;

@@ -48,7 +48,7 @@ typedef enum stroom_input_kind {
 #define STROOM_LIMIT_BUDGET ((size_t)16 << 20)          /* 16 MiB */
 #define STROOM_LIMIT_RULES ((size_t)16 << 20)           /* 16 MiB */
 #define STROOM_LIMIT_PANEL ((size_t)64 << 20)           /* 64 MiB */
-#define STROOM_LIMIT_POSTERIOR ((size_t)64 << 20)       /* 64 MiB */
+#define STROOM_LIMIT_POSTERIOR ((size_t)16 << 20)       /* 16 MiB */
 
 /* The size limit of a kind of input file, and its name for messages ("a household CSV"). */
 size_t stroom_input_limit(stroom_input_kind kind);

@@ -207,7 +207,12 @@ static int parse(stroom_posterior *post, const char *text, size_t len, const str
 			post->name = stroom_calloc(a, (size_t)post->ncols, sizeof *post->name);
 			post->idx = stroom_calloc(a, (size_t)post->ncols, sizeof *post->idx);
 			post->mean = stroom_calloc(a, (size_t)post->ncols, sizeof *post->mean);
+			/* rows to hold: at most the lines, the row limit, and what the
+			 * text can hold (a row of n non-empty fields takes 2n - 1 bytes
+			 * or more) */
 			cap = lines < STROOM_POSTERIOR_MAX_ROWS ? lines : STROOM_POSTERIOR_MAX_ROWS;
+			if (cap > len / (2 * (size_t)n - 1) + 1)
+				cap = len / (2 * (size_t)n - 1) + 1;
 			post->v = stroom_calloc(a, cap * (size_t)post->ncols, sizeof *post->v);
 			if (!post->name || !post->idx || !post->mean || !post->v) {
 				err = STROOM_ENOMEM;
@@ -252,7 +257,7 @@ static int parse(stroom_posterior *post, const char *text, size_t len, const str
 					       post->ncols + 2, n);
 			goto done;
 		}
-		if (post->nrows >= STROOM_POSTERIOR_MAX_ROWS) {
+		if (post->nrows >= STROOM_POSTERIOR_MAX_ROWS || post->nrows >= cap) {
 			err = stroom_error_set(STROOM_EINVAL, "%s:%d:1: expected at most %d rows, got more",
 					       path, line, STROOM_POSTERIOR_MAX_ROWS);
 			goto done;
