@@ -468,7 +468,7 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	}
 	/* the same run with every prior at its central value: how much of the
 	 * interval the priors make (skipped when nothing is drawn); split the same way */
-	if (!fixed && stroom_params_prior_count(&p) > 0) {
+	if (!fixed && (stroom_params_prior_count(&p) > 0 || so.posterior)) {
 		/* the Monte Carlo width needs fewer replicates than the forecast: at
 		 * most CENTRAL_REPLICATES (the first ones, the same draws as a run
 		 * with that many) */
@@ -610,8 +610,8 @@ static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, co
 	no.threads = threads;
 	no.rules = stroom_run_inputs_rules(in);
 	no.fixed_parameters = fixed;
-	no.central = !fixed && stroom_params_prior_count(p) > 0;
 	no.posterior = stroom_run_inputs_posterior(in);
+	no.central = !fixed && (stroom_params_prior_count(p) > 0 || no.posterior);
 	no.progress = progress;
 	no.payload = &ps;
 	if ((code = national_block(m, n, p, first, count, &no, &ps, &run)) != EXIT_OK)

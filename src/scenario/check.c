@@ -123,7 +123,7 @@ static int check_derived(const stroom_params *p, size_t n0, const stroom_rules *
 	so.allocator = a;
 	for (pass = 0; pass < 2; pass++) {
 		so.fixed_parameters = fixed || pass == 1;
-		if (pass == 1 && (fixed || stroom_params_prior_count(p) == 0))
+		if (pass == 1 && (fixed || (stroom_params_prior_count(p) == 0 && !post)))
 			break;
 		if ((err = stroom_sim_check(p, n0, &so, &b)) != 0)
 			return err;
