@@ -3,7 +3,8 @@
  *
  * stroom_check_run loads a scenario and every input a run of it reads (the
  * household CSV or the synthesised population, the municipalities table and each
- * municipality's parameters, the budget table, the benefit rules) and checks
+ * municipality's parameters, the budget table, the benefit rules, the posterior's
+ * joint draws) and checks
  * every quantity the run derives from them (stroom_sim_check: the households it
  * holds, the memory of its results, the money it can pay against what the
  * budget computation takes), all before anything is simulated. `stroom
@@ -19,6 +20,7 @@
 #include <stroom/common.h>
 #include <stroom/national.h>
 #include <stroom/population.h>
+#include <stroom/posterior.h>
 #include <stroom/rules.h>
 #include <stroom/scenario.h>
 
@@ -61,6 +63,8 @@ STROOM_API const stroom_national *stroom_run_inputs_national(const stroom_run_in
 STROOM_API const stroom_budget *stroom_run_inputs_budget(const stroom_run_inputs *in);
 /* The benefit rules the run pays by. */
 STROOM_API const stroom_rules *stroom_run_inputs_rules(const stroom_run_inputs *in);
+/* The joint draws of the scenario's `posterior:` file, or NULL when it has none. */
+STROOM_API const stroom_posterior *stroom_run_inputs_posterior(const stroom_run_inputs *in);
 
 #ifdef __cplusplus
 }

@@ -77,9 +77,12 @@ typedef struct stroom_national_options {
 	/* called after each municipality: done and total of the block; nonzero cancels */
 	int (*progress)(int done, int total, void *payload);
 	void *payload;
+	/* joint draws for every municipality (the scenario's posterior), or NULL: as
+	 * stroom_sim_options.posterior */
+	const struct stroom_posterior *posterior;
 } stroom_national_options;
 #define STROOM_NATIONAL_OPTIONS_VERSION 1
-#define STROOM_NATIONAL_OPTIONS_INIT {STROOM_NATIONAL_OPTIONS_VERSION, 0, NULL, 0, 0, NULL, NULL}
+#define STROOM_NATIONAL_OPTIONS_INIT {STROOM_NATIONAL_OPTIONS_VERSION, 0, NULL, 0, 0, NULL, NULL, NULL}
 
 typedef struct stroom_national_run stroom_national_run;
 

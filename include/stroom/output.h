@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stroom/budget.h>
 #include <stroom/common.h>
+#include <stroom/posterior.h>
 #include <stroom/scenario.h>
 #include <stroom/sim.h>
 
@@ -139,9 +140,22 @@ typedef struct stroom_output_extra {
 	/* version >= 2 */
 	int (*cancelled)(const char *step, void *payload); /* NULL = never */
 	void *payload;
+	/* version >= 3: the scenario's posterior (NULL = none) and the same run with
+	 * the posterior ignored, every parameter from its prior (priors_only, same
+	 * seed; NULL = not run). With both, the summary and manifest.json say how much
+	 * the posterior narrowed the 90% interval of the caseload on the target date. */
+	const stroom_posterior *posterior;
+	const stroom_results *priors_only;
 } stroom_output_extra;
-#define STROOM_OUTPUT_EXTRA_VERSION 2
-#define STROOM_OUTPUT_EXTRA_INIT {STROOM_OUTPUT_EXTRA_VERSION, NULL, NULL, 0, 0, NULL, NULL}
+#define STROOM_OUTPUT_EXTRA_VERSION 3
+#define STROOM_OUTPUT_EXTRA_INIT {STROOM_OUTPUT_EXTRA_VERSION, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL}
+
+/* As stroom_output_summary, with extra (NULL = none; see stroom_output_extra's
+ * posterior and priors_only). */
+STROOM_API size_t stroom_output_summary_ext(const stroom_results *r, const stroom_params *p,
+					    const stroom_budget_run *br, const stroom_results *central,
+					    const stroom_output_extra *extra, char *buf,
+					    size_t size);
 
 /* As stroom_output_write_run, with extra (NULL = none); STROOM_EINTR when extra's
  * hook cancelled the write. */

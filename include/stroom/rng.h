@@ -27,7 +27,8 @@ enum {
 	STROOM_PURPOSE_POLICY = 7,      /* policy draws: instrument allocation, gate */
 	STROOM_PURPOSE_GAP = 8,         /* the time to a household's next candidate month */
 	STROOM_PURPOSE_RETURN = 9,      /* the month of return after a non-durable exit */
-	STROOM_PURPOSE_CONTROL = 10     /* an extra control (enforcement) in a month */
+	STROOM_PURPOSE_CONTROL = 10,    /* an extra control (enforcement) in a month */
+	STROOM_PURPOSE_POSTERIOR = 11   /* the posterior row of a replicate, once per replicate */
 };
 
 /* The four raw 32-bit outputs of Philox4x32-10 for the given counter and key. */

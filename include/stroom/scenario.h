@@ -161,6 +161,7 @@ typedef struct stroom_params {
 	stroom_month end;                    /* end: last month simulated */
 	uint64_t seed;                       /* seed */
 	int replicates;                      /* replicates */
+	char posterior_csv[STROOM_PATH_LEN]; /* posterior: joint draws (posterior.csv); "" = priors */
 	int target_households;               /* target.households (0 = no target) */
 	stroom_month target_month;           /* target.date: the 1st of this month */
 

@@ -81,9 +81,14 @@ typedef struct stroom_sim_options {
 	 * draw, while the priors stay drawn from (seed, replicate), so parameters are
 	 * shared by all streams of a replicate. 0 = the scenario's own draws. */
 	uint32_t stream;
+	/* Joint draws (the scenario's posterior: stroom_run_inputs_posterior), or NULL:
+	 * replicate r takes row stroom_posterior_row(posterior, seed, r) for the
+	 * posterior's columns (with fixed_parameters: their means); every other drawn
+	 * parameter keeps its prior. Not owned; must outlive the call. */
+	const struct stroom_posterior *posterior;
 } stroom_sim_options;
 #define STROOM_SIM_OPTIONS_VERSION 1
-#define STROOM_SIM_OPTIONS_INIT {STROOM_SIM_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0}
+#define STROOM_SIM_OPTIONS_INIT {STROOM_SIM_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL}
 
 typedef struct stroom_results stroom_results;
 

@@ -12,6 +12,7 @@
 #include <stroom/observed.h>
 #include <stroom/output.h>
 #include <stroom/population.h>
+#include <stroom/posterior.h>
 #include <stroom/rng.h>
 #include <stroom/rules.h>
 #include <stroom/scenario.h>

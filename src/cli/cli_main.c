@@ -368,7 +368,7 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	const stroom_population *pop = NULL;
 	stroom_results *res = NULL;
 	stroom_budget_run *br = NULL;
-	stroom_results *central = NULL;
+	stroom_results *central = NULL, *priors_only = NULL;
 	stroom_params p;
 	stroom_sim_options so = STROOM_SIM_OPTIONS_INIT;
 	progress_state ps;
@@ -456,11 +456,21 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	so.fixed_parameters = fixed;
 	so.progress = progress;
 	so.payload = &ps;
+	so.posterior = stroom_run_inputs_posterior(in);
 	if ((code = run_split(m, &res, &p, pop, &so, &ps)) != EXIT_OK)
 		goto cleanup;
+	/* with a posterior: the same replicates with every parameter from its prior,
+	 * for how much the data narrowed the interval */
+	if (!fixed && so.posterior) {
+		stroom_sim_options sp = so;
+		sp.posterior = NULL;
+		ps.t0 = now_seconds();
+		if ((code = run_split(m, &priors_only, &p, pop, &sp, &ps)) != EXIT_OK)
+			goto cleanup;
+	}
 	/* the same run with every prior at its central value: how much of the
 	 * interval the priors make (skipped when nothing is drawn); split the same way */
-	if (!fixed && stroom_params_prior_count(&p) > 0) {
+	if (!fixed && (stroom_params_prior_count(&p) > 0 || so.posterior)) {
 		/* the Monte Carlo width needs fewer replicates than the forecast: at
 		 * most CENTRAL_REPLICATES (the first ones, the same draws as a run
 		 * with that many) */
@@ -483,6 +493,8 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 		stroom_output_extra extra = STROOM_OUTPUT_EXTRA_INIT;
 		extra.mpi_ranks = m->on ? m->size : 0;
 		extra.cancelled = write_cancelled;
+		extra.posterior = so.posterior;
+		extra.priors_only = priors_only;
 		if ((err = stroom_output_write_run_ext(res, s, &p, br, central, &extra, out, dir,
 						       sizeof dir)) != 0) {
 			code = run_code(err, &ps);
@@ -490,10 +502,15 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 		}
 	}
 	if (!quiet) {
-		size_t n = stroom_output_summary(res, &p, br, central, NULL, 0);
-		char *text = malloc(n + 1);
+		stroom_output_extra extra = STROOM_OUTPUT_EXTRA_INIT;
+		size_t n;
+		char *text;
+		extra.posterior = so.posterior;
+		extra.priors_only = priors_only;
+		n = stroom_output_summary_ext(res, &p, br, central, &extra, NULL, 0);
+		text = malloc(n + 1);
 		if (text) {
-			stroom_output_summary(res, &p, br, central, text, n + 1);
+			stroom_output_summary_ext(res, &p, br, central, &extra, text, n + 1);
 			fputs(text, stdout);
 			free(text);
 		}
@@ -503,6 +520,7 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	}
 
 cleanup:
+	stroom_results_free(priors_only);
 	stroom_results_free(central);
 	stroom_output_budget_free(br);
 	stroom_results_free(res);
@@ -540,6 +558,34 @@ static int gather_national(int rank, const void *buf, size_t n, void *payload)
 }
 
 /*
+ * Runs municipalities [first, first + count) with options no into *run and, under
+ * MPI, gathers every rank's block into rank 0's *run. Returns the agreed exit code.
+ */
+static int national_block(const stroom_cli_mpi *m, const stroom_national *n, const stroom_params *p,
+			  int first, int count, const stroom_national_options *no,
+			  const progress_state *ps, stroom_national_run **run)
+{
+	void *buf = NULL;
+	size_t len = 0;
+	int code = EXIT_OK;
+	if (count > 0)
+		code = run_code(stroom_national_run_block(run, n, p, first, count, no), ps);
+	if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK)
+		return code;
+	if (m->rank != 0 && *run) {
+		len = stroom_national_run_pack(*run, NULL, 0);
+		buf = malloc(len);
+		if (buf)
+			stroom_national_run_pack(*run, buf, len);
+		else
+			len = 1; /* rank 0 then reports a bad pack */
+	}
+	code = stroom_cli_mpi_gather(m, buf ? buf : "", len, gather_national, *run);
+	free(buf);
+	return code;
+}
+
+/*
  * A national run: each rank (or the one process) runs its block of municipalities,
  * balanced by households, with every replicate; rank 0 adds the blocks up and
  * writes the run directory of the total with municipalities.csv.
@@ -549,7 +595,7 @@ static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, co
 {
 	const stroom_scenario *s = stroom_run_inputs_scenario(in);
 	const stroom_national *n = stroom_run_inputs_national(in);
-	stroom_national_run *run = NULL;
+	stroom_national_run *run = NULL, *priors_only = NULL;
 	stroom_national_options no = STROOM_NATIONAL_OPTIONS_INIT;
 	progress_state ps;
 	stroom_params *tot = NULL;
@@ -566,23 +612,23 @@ static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, co
 	no.threads = threads;
 	no.rules = stroom_run_inputs_rules(in);
 	no.fixed_parameters = fixed;
-	no.central = !fixed && stroom_params_prior_count(p) > 0;
+	no.posterior = stroom_run_inputs_posterior(in);
+	no.central = !fixed && (stroom_params_prior_count(p) > 0 || no.posterior);
 	no.progress = progress;
 	no.payload = &ps;
-	if (count > 0)
-		code = run_code(stroom_national_run_block(&run, n, p, first, count, &no), &ps);
-	if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK)
+	if ((code = national_block(m, n, p, first, count, &no, &ps, &run)) != EXIT_OK)
 		goto cleanup;
-	if (m->rank != 0 && run) {
-		len = stroom_national_run_pack(run, NULL, 0);
-		buf = malloc(len);
-		if (buf)
-			stroom_national_run_pack(run, buf, len);
-		else
-			len = 1; /* rank 0 then reports a bad pack */
+	/* with a posterior: the same municipalities with every parameter from its
+	 * prior, for how much the data narrowed the interval */
+	if (!fixed && no.posterior) {
+		stroom_national_options np = no;
+		np.posterior = NULL;
+		np.central = 0;
+		ps.t0 = now_seconds();
+		if ((code = national_block(m, n, p, first, count, &np, &ps, &priors_only)) != EXIT_OK)
+			goto cleanup;
 	}
-	if ((code = stroom_cli_mpi_gather(m, buf ? buf : "", len, gather_national, run)) != EXIT_OK ||
-	    m->rank != 0)
+	if (m->rank != 0)
 		goto cleanup;
 
 	/* rank 0: the total, described as the sum of the municipalities */
@@ -605,6 +651,8 @@ static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, co
 		extra.file_name = "municipalities.csv";
 		extra.file_text = csv;
 		extra.file_len = len;
+		extra.posterior = no.posterior;
+		extra.priors_only = priors_only ? stroom_national_run_total(priors_only) : NULL;
 		extra.mpi_ranks = m->on ? m->size : 0;
 		extra.cancelled = write_cancelled;
 		if ((err = stroom_output_write_run_ext(stroom_national_run_total(run), s, tot,
@@ -616,14 +664,19 @@ static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, co
 		}
 	}
 	if (!quiet) {
-		size_t k = stroom_output_summary(stroom_national_run_total(run), tot,
-						 stroom_national_run_budget(run),
-						 stroom_national_run_central(run), NULL, 0);
-		char *text = malloc(k + 1);
-		if (text) {
-			stroom_output_summary(stroom_national_run_total(run), tot,
+		stroom_output_extra extra = STROOM_OUTPUT_EXTRA_INIT;
+		size_t k;
+		char *text;
+		extra.posterior = no.posterior;
+		extra.priors_only = priors_only ? stroom_national_run_total(priors_only) : NULL;
+		k = stroom_output_summary_ext(stroom_national_run_total(run), tot,
 					      stroom_national_run_budget(run),
-					      stroom_national_run_central(run), text, k + 1);
+					      stroom_national_run_central(run), &extra, NULL, 0);
+		text = malloc(k + 1);
+		if (text) {
+			stroom_output_summary_ext(stroom_national_run_total(run), tot,
+						  stroom_national_run_budget(run),
+						  stroom_national_run_central(run), &extra, text, k + 1);
 			fputs(text, stdout);
 			free(text);
 		}
@@ -638,6 +691,7 @@ cleanup:
 	free(buf);
 	free(csv);
 	free(tot);
+	stroom_national_run_free(priors_only);
 	stroom_national_run_free(run);
 	return code;
 }
@@ -672,6 +726,7 @@ static int load_and_run(const char *scen, int replicates, int threads, int have_
 	}
 	so.threads = threads;
 	so.rules = stroom_run_inputs_rules(*in);
+	so.posterior = stroom_run_inputs_posterior(*in);
 	so.progress = stop_requested;
 	err = stroom_sim_run(res, p, stroom_run_inputs_population(*in), &so);
 	if (err == STROOM_EINTR)

@@ -151,6 +151,7 @@ static const struct {
 	[STROOM_INPUT_PANEL] = {STROOM_LIMIT_PANEL, "a budget panel table"},
 	[STROOM_INPUT_OBSERVED] = {STROOM_LIMIT_OBSERVED, "an observed-series CSV"},
 	[STROOM_INPUT_CBS] = {STROOM_LIMIT_CBS, "a CBS StatLine export"},
+	[STROOM_INPUT_POSTERIOR] = {STROOM_LIMIT_POSTERIOR, "a posterior CSV"},
 };
 
 size_t stroom_input_limit(stroom_input_kind kind) { return input_kinds[kind].limit; }

@@ -40,7 +40,8 @@ typedef enum stroom_input_kind {
 	STROOM_INPUT_RULES,          /* a rules table (norms.csv, constants.csv, ...) */
 	STROOM_INPUT_PANEL,          /* the many-municipality table of `stroom budget --table` */
 	STROOM_INPUT_OBSERVED,       /* an observed-series CSV (docs/observed.md) */
-	STROOM_INPUT_CBS             /* a CBS StatLine export read by `stroom import cbs` */
+	STROOM_INPUT_CBS,            /* a CBS StatLine export read by `stroom import cbs` */
+	STROOM_INPUT_POSTERIOR       /* posterior.csv: joint draws of the drawn parameters */
 } stroom_input_kind;
 
 #define STROOM_LIMIT_SCENARIO ((size_t)4 << 20)         /* 4 MiB */
@@ -53,6 +54,7 @@ typedef enum stroom_input_kind {
 #define STROOM_LIMIT_CBS ((size_t)64 << 20)             /* 64 MiB */
 /* Rows of an observed-series CSV (docs/observed.md). */
 #define STROOM_LIMIT_OBSERVED_ROWS 100000
+#define STROOM_LIMIT_POSTERIOR ((size_t)16 << 20)       /* 16 MiB */
 
 /* The size limit of a kind of input file, and its name for messages ("a household CSV"). */
 size_t stroom_input_limit(stroom_input_kind kind);
@@ -139,5 +141,13 @@ int stroom_params_draw_values(const stroom_params *p, uint32_t rep, int central,
  * (or a set already applied from p): the uncertain fields, the policy priors made
  * fixed; out's table emptied. */
 void stroom_params_apply_values(const stroom_params *p, const double *v, stroom_params *out);
+/* The bounds [lo, hi] of each draw of p (as stroom_params_draw_names) and whether
+ * its prior is fixed (fixed may be NULL); returns their number. */
+int stroom_params_draw_bounds(const stroom_params *p, double *lo, double *hi, int *fixed);
+/* As stroom_params_draw_values, then (post not NULL) the posterior's columns from
+ * replicate rep's row (stroom_posterior_row), or their means when central. */
+typedef struct stroom_posterior stroom_posterior;
+int stroom_params_draw_values_post(const stroom_params *p, const stroom_posterior *post,
+				   uint32_t rep, int central, double *v);
 
 #endif

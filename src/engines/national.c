@@ -347,6 +347,7 @@ static int run_one(stroom_national_run *r, const stroom_national *n, const stroo
 	so.rules = o->rules;
 	so.stream = (uint32_t)i + 1;
 	so.fixed_parameters = o->fixed_parameters;
+	so.posterior = o->posterior;
 	if ((err = stroom_population_synthesise(&pop, mp, o->rules, NULL)) != 0)
 		goto done;
 	if ((err = stroom_sim_run(&res, mp, pop, &so)) != 0)

@@ -1384,12 +1384,13 @@ static int check_households(const stroom_params *p, const stroom_households *h)
 
 /*
  * Draws every replicate's parameters (or their central values) into res->drawn,
+ * the posterior's columns from its row for the replicate (post may be NULL),
  * before the run (stroom_sim_check has checked each drawn set). Sets *cap to the
  * workspace capacity the largest drawn inflow needs. tmp is scratch space for one
  * parameter set.
  */
-static void draw_replicates(const stroom_params *p, stroom_results *res, int central, size_t n0,
-			    stroom_params *tmp, size_t *cap)
+static void draw_replicates(const stroom_params *p, const stroom_posterior *post,
+			    stroom_results *res, int central, size_t n0, stroom_params *tmp, size_t *cap)
 {
 	int rep;
 	*cap = 0;
@@ -1397,7 +1398,7 @@ static void draw_replicates(const stroom_params *p, stroom_results *res, int cen
 	for (rep = 0; rep < res->replicates; rep++) {
 		double *v = res->drawn + (size_t)rep * (size_t)res->draw_stride;
 		size_t c;
-		stroom_params_draw_values(p, (uint32_t)rep, central, v);
+		stroom_params_draw_values_post(p, post, (uint32_t)rep, central, v);
 		stroom_params_apply_values(p, v, tmp);
 		c = (size_t)stroom_sim_capacity(tmp, n0, tmp->end);
 		if (c > *cap)
@@ -1564,7 +1565,7 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 		err = STROOM_ENOMEM;
 		goto cleanup;
 	}
-	draw_replicates(params, res, o.fixed_parameters, h0->n, tmp, &sh.cap);
+	draw_replicates(params, o.posterior, res, o.fixed_parameters, h0->n, tmp, &sh.cap);
 	pthread_mutex_init(&sh.error_lock, NULL);
 
 	workers = stroom_calloc(a, (size_t)nthreads, sizeof *workers);

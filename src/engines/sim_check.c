@@ -205,7 +205,7 @@ int stroom_sim_check(const stroom_params *p, size_t n0, const stroom_sim_options
 	memcpy(tmp, p, sizeof *tmp);
 	for (rep = 0; rep < p->replicates; rep++) {
 		double need;
-		stroom_params_draw_values(p, (uint32_t)rep, central, v);
+		stroom_params_draw_values_post(p, o.posterior, (uint32_t)rep, central, v);
 		stroom_params_apply_values(p, v, tmp);
 		if (!(tmp->return_within_12m < tmp->return_nondurable_share) &&
 		    tmp->return_within_12m > 0) {

@@ -214,9 +214,93 @@ static const char *thousands(double v, char *out, size_t size)
 
 static void budget_summary(const stroom_budget_run *br, stroom_sbuf *b);
 
+/* The month index of the interval split: the target date when it is within the
+ * horizon, else the last month. */
+static int split_month(const stroom_results *r, const stroom_params *p)
+{
+	int T = stroom_results_months(r), start = stroom_results_start(r);
+	return p->target_households > 0 && p->target_month - start >= 0 && p->target_month - start < T
+		       ? p->target_month - start
+		       : T - 1;
+}
+
+/* The width of the 90% interval of the caseload in month t. */
+static double width90(const stroom_results *r, int t)
+{
+	double mean, q[STROOM_NQUANT];
+	stroom_output_stats(r, t, STROOM_IND_CASELOAD, 0, &mean, q);
+	return q[4] - q[0];
+}
+
+/* With a posterior and the run under the priors alone: the two widths on the
+ * split date; 0 when there is nothing to compare. */
+static int narrowing(const stroom_results *r, const stroom_params *p, const stroom_output_extra *x,
+		     double *w_post, double *w_prior)
+{
+	const stroom_results *po = x && x->version >= 3 && x->posterior ? x->priors_only : NULL;
+	int tt;
+	if (!po || stroom_results_months(po) != stroom_results_months(r) ||
+	    stroom_results_replicates(po) < 2)
+		return 0;
+	tt = split_month(r, p);
+	*w_post = width90(r, tt);
+	*w_prior = width90(po, tt);
+	return 1;
+}
+
+/* What the posterior covers: its rows, how many of the run's drawn parameters
+ * it gives, and the parameters drawn from a prior (not fixed) it has no column
+ * for, which keep their priors. */
+static void posterior_summary(const stroom_params *p, const stroom_output_extra *x, stroom_sbuf *b)
+{
+	const stroom_posterior *post = x && x->version >= 3 ? x->posterior : NULL;
+	char(*names)[STROOM_DRAW_NAME_LEN];
+	double lo[STROOM_DRAW_MAX], hi[STROOM_DRAW_MAX];
+	int fixed[STROOM_DRAW_MAX], i, n, shown = 0, kept = 0;
+	if (!post)
+		return;
+	names = malloc(STROOM_DRAW_MAX * sizeof *names);
+	if (!names)
+		return;
+	n = stroom_params_draw_names(p, names);
+	stroom_params_draw_bounds(p, lo, hi, fixed);
+	stroom_sbuf_printf(b, "\nParameters from the posterior %s\n", p->posterior_csv);
+	stroom_sbuf_printf(b, "  %zu joint draws, one per replicate (chosen by seed and replicate), "
+			      "for %d parameters\n",
+			   stroom_posterior_rows(post), stroom_posterior_columns(post));
+	for (i = 0; i < n; i++)
+		kept += !fixed[i] && stroom_posterior_column_index(post, names[i]) < 0;
+	if (kept == 0) {
+		stroom_sbuf_printf(b, "  every parameter with a prior is in the posterior\n");
+	} else {
+		int pass;
+		stroom_sbuf_printf(b, "  keep their priors (no column in the posterior):");
+		/* the model's parameters first, then the instruments' effects */
+		for (pass = 0; pass < 2 && shown < 10; pass++)
+			for (i = 0; i < n && shown < 10; i++) {
+				if (fixed[i] || stroom_posterior_column_index(post, names[i]) >= 0 ||
+				    (strncmp(names[i], "instruments.", 12) == 0) != pass)
+					continue;
+				stroom_sbuf_printf(b, "%s %s", shown ? "," : "", names[i]);
+				shown++;
+			}
+		if (kept > shown)
+			stroom_sbuf_printf(b, " and %d more", kept - shown);
+		stroom_sbuf_printf(b, "\n");
+	}
+	free(names);
+}
+
 size_t stroom_output_summary(const stroom_results *r, const stroom_params *p,
 			     const stroom_budget_run *br, const stroom_results *central, char *buf,
 			     size_t size)
+{
+	return stroom_output_summary_ext(r, p, br, central, NULL, buf, size);
+}
+
+size_t stroom_output_summary_ext(const stroom_results *r, const stroom_params *p,
+				 const stroom_budget_run *br, const stroom_results *central,
+				 const stroom_output_extra *extra, char *buf, size_t size)
 {
 	stroom_sbuf b = {buf, size, 0};
 	int T = stroom_results_months(r), R = stroom_results_replicates(r);
@@ -279,10 +363,11 @@ size_t stroom_output_summary(const stroom_results *r, const stroom_params *p,
 
 	if (central && stroom_results_months(central) == T && stroom_results_replicates(central) >= 2) {
 		/* where the interval comes from: the priors or chance */
-		int tt = p->target_households > 0 && p->target_month - start >= 0 &&
-				 p->target_month - start < T
-			 ? p->target_month - start : T - 1;
-		double qa[STROOM_NQUANT], qc[STROOM_NQUANT], wa, wc, share;
+		int tt = split_month(r, p);
+		double qa[STROOM_NQUANT], qc[STROOM_NQUANT], wa, wc, share, wpost, wprior;
+		const char *drawn = extra && extra->version >= 3 && extra->posterior
+					    ? "the posterior and priors drawn"
+					    : "the priors drawn";
 		stroom_output_stats(r, tt, STROOM_IND_CASELOAD, 0, &mean, qa);
 		stroom_output_stats(central, tt, STROOM_IND_CASELOAD, 0, &mean, qc);
 		wa = qa[4] - qa[0];
@@ -292,15 +377,31 @@ size_t stroom_output_summary(const stroom_results *r, const stroom_params *p,
 			share = 0;
 		stroom_sbuf_printf(&b, "\nWhere the 90%% interval on %s-01 comes from\n",
 				   stroom_month_format(start + tt, mb, sizeof mb));
-		stroom_sbuf_printf(&b, "  width with the priors drawn: %s households; with every prior at its "
-				   "central value (Monte Carlo alone, %d replicates): %s\n",
+		stroom_sbuf_printf(&b, "  width with %s: %s households; with every parameter at its "
+				   "central value (Monte Carlo alone, %d replicates): %s\n", drawn,
 				   thousands(wa, a, sizeof a), stroom_results_replicates(central),
 				   thousands(wc, c, sizeof c));
-		stroom_sbuf_printf(&b, "  share of the variance: %.0f%% from the priors, %.0f%% from Monte Carlo "
-				   "noise\n", 100.0 * share, 100.0 * (1.0 - share));
+		stroom_sbuf_printf(&b, "  share of the variance: %.0f%% from the %s, %.0f%% from Monte Carlo "
+				   "noise\n", 100.0 * share,
+				   extra && extra->version >= 3 && extra->posterior ? "parameters" : "priors",
+				   100.0 * (1.0 - share));
+		if (narrowing(r, p, extra, &wpost, &wprior)) {
+			char e[32];
+			double pct = wprior > 0 ? 100.0 * (1.0 - wpost / wprior) : 0.0;
+			stroom_sbuf_printf(&b, "  the 90%% interval of the caseload on %s-01 is %s wide with the "
+					   "posterior, %s with the priors alone (%d replicates): the data %s "
+					   "it by %s%%\n",
+					   stroom_month_format(start + tt, mb, sizeof mb),
+					   thousands(wpost, a, sizeof a), thousands(wprior, c, sizeof c),
+					   stroom_results_replicates(extra->priors_only),
+					   pct >= 0 ? "narrowed" : "widened",
+					   (snprintf(e, sizeof e, "%.0f", fabs(pct)), e));
+		}
 		stroom_sbuf_printf(&b, "  (neither part covers the starting population or the model's "
 				   "structure: docs/model.md)\n");
 	}
+
+	posterior_summary(p, extra, &b);
 
 	stroom_sbuf_printf(&b, "\nFlows per year (mean over replicates)\n");
 	stroom_sbuf_printf(&b, "  year   inflow  returns     work      lks    other  enforce  pension\n");
@@ -401,6 +502,37 @@ static int budget_writer(FILE *f, const void *a, const void *b)
 	return stroom_output_budget_csv(a, f);
 }
 
+/* posterior_draws.csv: replicate,row,NAME,... with the row of the posterior each
+ * replicate took and the values it drew for the posterior's columns. */
+typedef struct posterior_job {
+	const stroom_posterior *post;
+	uint64_t seed;
+} posterior_job;
+
+static int posterior_writer(FILE *f, const void *a, const void *b)
+{
+	const stroom_results *r = a;
+	const posterior_job *x = b;
+	const stroom_posterior *post = x->post;
+	int nc = stroom_posterior_columns(post), n = stroom_results_drawn_count(r), c, i, rep;
+	fprintf(f, "replicate,row");
+	for (c = 0; c < nc; c++)
+		fprintf(f, ",%s", stroom_posterior_column(post, c));
+	fprintf(f, "\n");
+	for (rep = 0; rep < stroom_results_replicates(r); rep++) {
+		fprintf(f, "%d,%zu", rep, stroom_posterior_row(post, x->seed, (uint32_t)rep));
+		for (c = 0; c < nc; c++) {
+			for (i = 0; i < n; i++)
+				if (!strcmp(stroom_results_drawn_name(r, i), stroom_posterior_column(post, c)))
+					break;
+			fprintf(f, ",%.17g", i < n ? stroom_results_drawn_value(r, rep, i) : NAN);
+		}
+		if (fprintf(f, "\n") < 0)
+			return STROOM_EIO;
+	}
+	return 0;
+}
+
 static int write_file(const char *dir, const char *shown, const char *name, const char *text,
 		      size_t len)
 {
@@ -420,6 +552,36 @@ static void json_string(stroom_sbuf *b, const char *s)
 			stroom_sbuf_printf(b, "%c", ch);
 	}
 	stroom_sbuf_printf(b, "\"");
+}
+
+/* manifest.json's "posterior": the file, its rows and columns and, with the run
+ * under the priors alone, the two widths of the 90% interval on the split date. */
+static void manifest_posterior(stroom_sbuf *b, const stroom_results *r, const stroom_params *p,
+			       const stroom_output_extra *x)
+{
+	const stroom_posterior *post = x && x->version >= 3 ? x->posterior : NULL;
+	double wpost, wprior;
+	char mb[16];
+	int c;
+	if (!post)
+		return;
+	stroom_sbuf_printf(b, "  \"posterior\": {\"path\": ");
+	json_string(b, p->posterior_csv);
+	stroom_sbuf_printf(b, ", \"rows\": %zu, \"columns\": [", stroom_posterior_rows(post));
+	for (c = 0; c < stroom_posterior_columns(post); c++) {
+		stroom_sbuf_printf(b, "%s", c ? ", " : "");
+		json_string(b, stroom_posterior_column(post, c));
+	}
+	stroom_sbuf_printf(b, "]");
+	if (narrowing(r, p, x, &wpost, &wprior))
+		stroom_sbuf_printf(b, ",\n    \"interval_date\": \"%s-01\", \"interval_width\": %.17g, "
+				      "\"interval_width_priors_alone\": %.17g, \"priors_alone_replicates\": %d, "
+				      "\"narrowed_pct\": %.17g",
+				   stroom_month_format(stroom_results_start(r) + split_month(r, p), mb,
+						       sizeof mb),
+				   wpost, wprior, stroom_results_replicates(x->priors_only),
+				   wprior > 0 ? 100.0 * (1.0 - wpost / wprior) : 0.0);
+	stroom_sbuf_printf(b, "},\n");
 }
 
 /* Builds manifest.json into a malloc'd string (caller frees), length in *len. */
@@ -454,13 +616,16 @@ static char *manifest_json(const stroom_results *r, const stroom_scenario *s, co
 			json_string(&b, stroom_scenario_input_path(s, i));
 			stroom_sbuf_printf(&b, ", \"sha256\": \"%s\"}", stroom_scenario_input_sha256(s, i));
 		}
-		stroom_sbuf_printf(&b, "%s],\n  \"files\": [\"series.csv\", \"summary.txt\"%s", n ? "\n  " : "",
-				   has_budget ? ", \"budget.csv\"" : "");
+		stroom_sbuf_printf(&b, "%s],\n  \"files\": [\"series.csv\", \"summary.txt\"%s%s", n ? "\n  " : "",
+				   has_budget ? ", \"budget.csv\"" : "",
+				   extra && extra->version >= 3 && extra->posterior
+					   ? ", \"posterior_draws.csv\"" : "");
 		if (extra && extra->file_name) {
 			stroom_sbuf_printf(&b, ", ");
 			json_string(&b, extra->file_name);
 		}
 		stroom_sbuf_printf(&b, "],\n");
+		manifest_posterior(&b, r, p, extra);
 		stroom_sbuf_printf(&b, "  \"scenario\": %s\n}\n", params_json);
 		if (pass == 0) {
 			out = malloc(b.len + 1);
@@ -478,7 +643,8 @@ static char *manifest_json(const stroom_results *r, const stroom_scenario *s, co
 
 static void remove_tmp_dir(const char *tmp, const char *extra_name)
 {
-	static const char *const names[] = {"manifest.json", "series.csv", "summary.txt", "budget.csv"};
+	static const char *const names[] = {"manifest.json", "series.csv", "summary.txt", "budget.csv",
+					    "posterior_draws.csv"};
 	char path[8400];
 	size_t i;
 	for (i = 0; i < STROOM_ARRAY_LEN(names); i++) {
@@ -594,15 +760,24 @@ int stroom_output_write_run_ext(const stroom_results *r, const stroom_scenario *
 		if ((err = write_in(tmp, final, "budget.csv", budget_writer, br, NULL)) != 0)
 			goto cleanup;
 	}
+	if (extra && extra->version >= 3 && extra->posterior) {
+		if (cancelled(extra, "posterior_draws.csv"))
+			goto interrupted;
+		posterior_job job;
+		job.post = extra->posterior;
+		job.seed = p->seed;
+		if ((err = write_in(tmp, final, "posterior_draws.csv", posterior_writer, r, &job)) != 0)
+			goto cleanup;
+	}
 	if (cancelled(extra, "summary.txt"))
 		goto interrupted;
-	len = stroom_output_summary(r, p, br, central, NULL, 0);
+	len = stroom_output_summary_ext(r, p, br, central, extra, NULL, 0);
 	text = malloc(len + 1);
 	if (!text) {
 		err = stroom_error_set(STROOM_ENOMEM, "out of memory");
 		goto cleanup;
 	}
-	stroom_output_summary(r, p, br, central, text, len + 1);
+	stroom_output_summary_ext(r, p, br, central, extra, text, len + 1);
 	if ((err = write_file(tmp, final, "summary.txt", text, len)) != 0)
 		goto cleanup;
 	free(text);

@@ -11,6 +11,7 @@
 #include "internal.h"
 
 #include <stroom/check.h>
+#include <stroom/posterior.h>
 #include <stroom/sim.h>
 
 #include <ctype.h>
@@ -25,6 +26,7 @@ struct stroom_run_inputs {
 	stroom_population *pop;
 	stroom_national *national;
 	stroom_budget *budget;
+	stroom_posterior *posterior;
 };
 
 /* The keys the budget bounds come from (for messages). */
@@ -110,16 +112,18 @@ static int check_money(const stroom_sim_bounds *b, const stroom_budget *bud)
 
 /* The quantities a run of p derives, for the run and its central-value run. */
 static int check_derived(const stroom_params *p, size_t n0, const stroom_rules *rules,
-			 const stroom_budget *bud, int fixed, const stroom_allocator *a)
+			 const stroom_budget *bud, int fixed, const stroom_posterior *post,
+			 const stroom_allocator *a)
 {
 	stroom_sim_options so = STROOM_SIM_OPTIONS_INIT;
 	stroom_sim_bounds b;
 	int err, pass;
 	so.rules = rules;
+	so.posterior = post;
 	so.allocator = a;
 	for (pass = 0; pass < 2; pass++) {
 		so.fixed_parameters = fixed || pass == 1;
-		if (pass == 1 && (fixed || stroom_params_prior_count(p) == 0))
+		if (pass == 1 && (fixed || (stroom_params_prior_count(p) == 0 && !post)))
 			break;
 		if ((err = stroom_sim_check(p, n0, &so, &b)) != 0)
 			return err;
@@ -156,7 +160,8 @@ static int check_national(stroom_run_inputs *in, int fixed)
 		if (!err && bud)
 			err = stroom_budget_scale(bud, stroom_month_year(mp->start), m->budget_eurocent);
 		if (!err)
-			err = check_derived(mp, (size_t)m->households, in->rules, bud, fixed, a);
+			err = check_derived(mp, (size_t)m->households, in->rules, bud, fixed,
+					    in->posterior, a);
 		if (!err)
 			err = stroom_population_synthesise(&pop, mp, in->rules, a);
 		stroom_population_free(pop);
@@ -207,6 +212,10 @@ int stroom_check_run(stroom_run_inputs **out, const char *name_or_path,
 		p->seed = o.seed;
 	if ((err = stroom_rules_load(&in->rules, NULL, NULL, a)) != 0)
 		goto fail;
+	/* the posterior's errors name its file, line and column */
+	if (p->posterior_csv[0] &&
+	    (err = stroom_posterior_load(&in->posterior, p->posterior_csv, p, a)) != 0)
+		goto fail;
 
 	if (p->municipalities_csv[0]) {
 		if ((err = stroom_national_load(&in->national, p, a)) != 0 ||
@@ -217,7 +226,7 @@ int stroom_check_run(stroom_run_inputs **out, const char *name_or_path,
 		 * is a key, and synthesising ten million households takes a while */
 		if (!p->population_csv[0] &&
 		    (err = check_derived(p, (size_t)p->population_households, in->rules, NULL,
-					 o.fixed_parameters, a)) != 0) {
+					 o.fixed_parameters, in->posterior, a)) != 0) {
 			err = at_key(err, in->scenario, NULL, o.replicates);
 			goto fail;
 		}
@@ -233,7 +242,7 @@ int stroom_check_run(stroom_run_inputs **out, const char *name_or_path,
 			goto fail;
 		}
 		if ((err = check_derived(p, stroom_population_households(in->pop)->n, in->rules,
-					 in->budget, o.fixed_parameters, a)) != 0) {
+					 in->budget, o.fixed_parameters, in->posterior, a)) != 0) {
 			err = at_key(err, in->scenario, NULL, o.replicates);
 			goto fail;
 		}
@@ -252,6 +261,7 @@ void stroom_run_inputs_free(stroom_run_inputs *in)
 		return;
 	a = in->alloc;
 	stroom_budget_free(in->budget);
+	stroom_posterior_free(in->posterior);
 	stroom_national_free(in->national);
 	stroom_population_free(in->pop);
 	stroom_rules_free(in->rules);
@@ -265,3 +275,7 @@ const stroom_population *stroom_run_inputs_population(const stroom_run_inputs *i
 const stroom_national *stroom_run_inputs_national(const stroom_run_inputs *in) { return in->national; }
 const stroom_budget *stroom_run_inputs_budget(const stroom_run_inputs *in) { return in->budget; }
 const stroom_rules *stroom_run_inputs_rules(const stroom_run_inputs *in) { return in->rules; }
+const stroom_posterior *stroom_run_inputs_posterior(const stroom_run_inputs *in)
+{
+	return in->posterior;
+}

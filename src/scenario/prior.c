@@ -137,6 +137,19 @@ int stroom_params_draw_names(const stroom_params *p, char (*names)[STROOM_DRAW_N
 	return priors_of(p, pr, names);
 }
 
+int stroom_params_draw_bounds(const stroom_params *p, double *lo, double *hi, int *fixed)
+{
+	const stroom_prior *pr[STROOM_DRAW_MAX];
+	int n = priors_of(p, pr, NULL), i;
+	for (i = 0; i < n; i++) {
+		lo[i] = pr[i]->lo;
+		hi[i] = pr[i]->hi;
+		if (fixed)
+			fixed[i] = pr[i]->dist == STROOM_PRIOR_FIXED;
+	}
+	return n;
+}
+
 int stroom_params_draw_values(const stroom_params *p, uint32_t rep, int central, double *v)
 {
 	const stroom_prior *pr[STROOM_DRAW_MAX];

@@ -620,7 +620,9 @@ static int load(stroom_scenario **out, int b, const char *path, const char *text
 	    (rc = add_input_file(&c, top, "municipalities.csv", sc->params.municipalities_csv,
 				 STROOM_INPUT_MUNICIPALITIES)) != 0 ||
 	    (rc = add_input_file(&c, top, "budget.csv", sc->params.budget_csv,
-				 STROOM_INPUT_BUDGET)) != 0)
+				 STROOM_INPUT_BUDGET)) != 0 ||
+	    (rc = add_input_file(&c, top, "posterior", sc->params.posterior_csv,
+				 STROOM_INPUT_POSTERIOR)) != 0)
 		goto cleanup;
 	sc->where = stroom_calloc(c.alloc, scenario_nkeys, sizeof *sc->where);
 	if (!sc->where) {

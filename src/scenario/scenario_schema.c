@@ -155,6 +155,15 @@ const scenario_key scenario_keys[] = {
 	 .doc = "random seed: the same scenario and seed give the same results"},
 	{.path = "replicates", .type = KEY_INT, F(replicates), .min = 1, .max = 100000,
 	 .def = "200", .unit = "runs", .doc = "number of replicate runs (for the p05/p95 bands)"},
+	{.path = "posterior", .type = KEY_STRING, F(posterior_csv), .min = 0,
+	 .max = STROOM_PATH_LEN - 1, .def = "", .flags = KEY_FILE, .unit = "path",
+	 .doc = "a posterior.csv (header draw,chain,NAME,...: one joint draw per row, each NAME a "
+		"drawn parameter of this scenario such as hazard.work.distance.short or "
+		"capacity.elasticity), relative to the scenario file: each replicate takes one row, "
+		"chosen by (seed, replicate), for those parameters, so their correlations carry "
+		"into the run; a drawn parameter the file has no column for keeps its prior; the "
+		"central-value run takes each column's mean; empty = every parameter from its "
+		"prior (docs/model.md, Drawing from a posterior)"},
 	{.path = "target.households", .type = KEY_INT, F(target_households), .min = 0,
 	 .max = 10000000, .def = "0", .unit = "households", .flags = KEY_COUNT,
 	 .doc = "policy target: at most this many households on benefit; 0 = no target"},
