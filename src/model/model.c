@@ -43,6 +43,27 @@ double stroom_model_team_intensity(double reference, double fte, int32_t clients
 	return intensity;
 }
 
+void stroom_model_team_table(const stroom_params *p, stroom_month m, uint8_t *teamtab)
+{
+	int active[STROOM_MAX_TEAMS], na = p->n_areas, nt = p->n_teams, k, d, a, u, ty, ar, s;
+	for (k = 0; k < nt; k++)
+		active[k] = stroom_series_at(&p->team[k].fte, m, 0.0) > 0.0;
+	for (d = 0; d < STROOM_NDIST; d++)
+	for (a = 0; a < STROOM_NAGE; a++)
+	for (u = 0; u < STROOM_NDUR; u++)
+	for (ty = 0; ty < STROOM_NTYPE; ty++)
+	for (ar = 0; ar < na; ar++)
+	for (s = 0; s < STROOM_NSTREAM; s++) {
+		uint8_t tm = 0;
+		for (k = 0; k < nt; k++)
+			if (active[k] && stroom_model_selects(&p->team[k].serves, d, u, a, ty, ar, s)) {
+				tm = (uint8_t)(k + 1);
+				break;
+			}
+		teamtab[stroom_model_group_cell(na, d, a, u, ty, ar) * STROOM_NSTREAM + s] = tm;
+	}
+}
+
 double stroom_model_team_multiplier(double intensity, double elasticity)
 {
 	return pow(intensity, elasticity);

@@ -74,6 +74,56 @@ static inline int stroom_model_duration_band(stroom_month spell_start, stroom_mo
 	return d < 12 ? STROOM_DUR_LT1 : d < 24 ? STROOM_DUR_1_2 : d < 60 ? STROOM_DUR_2_5 : STROOM_DUR_GT5;
 }
 
+/* Does the selector (of a team, an instrument's eligibility, prevention's target)
+ * admit a household of distance d, duration band u, age band a, type ty, area
+ * ar and stream str? An empty list admits every class. */
+static inline int stroom_model_selects(const stroom_selector *s, int d, int u, int a, int ty, int ar,
+				       int str)
+{
+	return (!s->distance || (s->distance >> d & 1u)) && (!s->duration || (s->duration >> u & 1u)) &&
+	       (!s->age || (s->age >> a & 1u)) && (!s->type || (s->type >> ty & 1u)) &&
+	       (!s->area || (s->area >> ar & 1u)) && (!s->stream || (s->stream >> str & 1u));
+}
+
+/* Step 9: the stream of a new household: other under 27, otherwise prestatie010
+ * for long distance and werk for the rest. */
+static inline int stroom_model_entry_stream(int age_band, int dist)
+{
+	return age_band == STROOM_AGE_LT27 ? STROOM_STREAM_OTHER
+	     : dist == STROOM_DIST_LONG ? STROOM_STREAM_PRESTATIE : STROOM_STREAM_WERK;
+}
+
+/* Step 8: the distance (returns.distance) and stream of a household that returns. */
+static inline int stroom_model_return_distance(const stroom_params *p)
+{
+	return p->return_distance;
+}
+
+static inline int stroom_model_return_stream(int dist)
+{
+	return dist == STROOM_DIST_LONG ? STROOM_STREAM_PRESTATIE : STROOM_STREAM_WERK;
+}
+
+/* Step 7: the distance after month m of a household of distance dist that stays
+ * on benefit, its spell dur_next months long on the 1st of m + 1: one class
+ * further when dur_next is drift.short_to_medium_months (short) or
+ * drift.medium_to_long_months (medium), else dist. */
+static inline int stroom_model_drift(const stroom_params *p, int dist, int32_t dur_next)
+{
+	if (dist == STROOM_DIST_SHORT && dur_next == p->drift_short_months)
+		return STROOM_DIST_MEDIUM;
+	if (dist == STROOM_DIST_MEDIUM && dur_next == p->drift_medium_months)
+		return STROOM_DIST_LONG;
+	return dist;
+}
+
+/* Step 7: the stream after a drift to distance `to`: werk becomes prestatie010
+ * when the drift is to long distance. */
+static inline int stroom_model_drift_stream(int stream, int to)
+{
+	return to == STROOM_DIST_LONG && stream == STROOM_STREAM_WERK ? STROOM_STREAM_PRESTATIE : stream;
+}
+
 /* Step 1: the labour-market factor on exits to work in month m,
  * f(m) = index(m) ^ labour_market.work_elasticity x hazard.work.shock(m). */
 double stroom_model_month_factor(const stroom_params *p, stroom_month m);
@@ -142,6 +192,11 @@ double stroom_model_targets_pressure(const stroom_params *p, stroom_month m);
  * reference caseload x FTE over its clients on the 1st, kept within
  * [1 / cap, cap] (capacity.intensity_cap); no clients give cap, no FTE 1 / cap. */
 double stroom_model_team_intensity(double reference, double fte, int32_t clients, double cap);
+/* Which team serves each group cell and stream in month m: teamtab[group cell x
+ * STROOM_NSTREAM + stream] = k + 1 for team k, 0 for none. A team without FTE
+ * this month serves nobody (so teams can hand over on a date); a household goes
+ * to the first active team that selects it. */
+void stroom_model_team_table(const stroom_params *p, stroom_month m, uint8_t *teamtab);
 /* Its multiplier on the work hazard: intensity ^ capacity.elasticity. */
 double stroom_model_team_multiplier(double intensity, double elasticity);
 /* The largest work multiplier any team can give (1 without teams). */
