@@ -27,10 +27,13 @@
  * amounts of all 27 classes for every month are computed once before the
  * replicates start and a household costs one table lookup.
  *
- * Exit hazards depend on (distance, age band, duration band, type, area,
- * part-time) and on the month (labour market, shocks): precomputed per month into
- * a table by cell. The work hazard is then multiplied per household by its team's
- * intensity, its instrument (lock-in or after-effect) and target pressure.
+ * Every hazard, multiplier and policy effect is a function of the model module
+ * (src/model/model.h), which the expected-value engine shares: this file only
+ * draws against them, household by household. Exit hazards depend on (distance,
+ * age band, duration band, type, area, part-time) and on the month (labour
+ * market, shocks): precomputed per month into a table by cell. The work hazard is
+ * then multiplied per household by its team's intensity, its instrument (lock-in
+ * or after-effect) and target pressure.
  * Every prior (policy effects and uncertain base parameters) is drawn once per
  * replicate, before the run (prior.c); each replicate runs on its own copy of the
  * parameters with its draws applied, in its thread's workspace. Workspaces are
