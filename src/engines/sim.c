@@ -45,6 +45,7 @@
 #include "internal.h"
 #include "sim_int.h"
 #include "model.h"
+#include "workspace.h"
 #include "rng_int.h"
 
 #include <stroom/sim.h>
@@ -66,7 +67,7 @@ enum { ST_ON = 0, ST_OFF_NONDURABLE = 1, ST_GONE = 2 };
 #define group_cell stroom_model_group_cell
 #define cell_index stroom_model_cell
 #define MAX_EXIT_PROB STROOM_MODEL_MAX_EXIT_PROB
-#define NCELL_MAX STROOM_MODEL_NCELL_MAX
+
 #define INFLOW_HOUSEHOLD 0xffffffffu
 /* Household ids of the keyed draws of new households: the month's arrival
  * number j, offset so they never meet a slot index. */
@@ -88,100 +89,6 @@ enum {
 	DRAW_MAX = STROOM_DRAW_MAX
 };
 
-/* An instrument candidate: sort key and household slot (ties go to the lower slot). */
-typedef struct candidate {
-	float key;
-	uint32_t slot;
-} candidate;
-
-/* Group cells: distance x age band x duration band x type x area, the classes of
- * the output groups; counts are kept per cell in the loop and summed into the
- * groups once a month. A hazard cell is a group cell x part-time. */
-#define NGC_MAX STROOM_MODEL_NGC_MAX
-/* No candidate month (or return) within the horizon. */
-#define NEVER INT32_MAX
-/* Count cells: group cell x part-time x stream, what the stock is counted by in
- * the loop (the groups, the part-timers and the teams' clients follow from it). */
-#define NCC (NGC_MAX * 2 * STROOM_NSTREAM)
-static inline int count_cell(int gc, int pt, int stream)
-{
-	return (gc * 2 + pt) * STROOM_NSTREAM + stream;
-}
-/* Bound classes: distance x age band x duration band x part-time, the classes a
- * household's candidate months are drawn for: drawn again when its distance or
- * part-time status changes or a spell starts; age and duration bands only rise,
- * and a class's bound covers the later bands. */
-#define NBOUND (STROOM_NDIST * STROOM_NAGE * STROOM_NDUR * 2)
-static inline int bound_class(int d, int a, int u, int pt)
-{
-	return ((d * STROOM_NAGE + a) * STROOM_NDUR + u) * 2 + pt;
-}
-
-/*
- * Per-thread workspace: the households of one replicate (struct of arrays, 64
- * bytes a slot: nine int32, ten uint8, one uint16, two uint32 active-list
- * entries and an 8-byte allocation entry) and the month's tables.
- */
-typedef struct workspace {
-	size_t cap;
-	int32_t *birth, *spell, *lks_end; /* lks_end: first month the LKS is no longer paid */
-	int32_t *pension;        /* month the head reaches pension age (AOW) */
-	int32_t *instr_end;      /* first month after the current instrument */
-	int32_t *effect_end;     /* first month after the instrument's after-effect */
-	int32_t *sanction_end;   /* first month after the current sanction */
-	int32_t *next_ev;        /* on benefit: the next candidate month (thinning, see
-				    docs/model.md); off after a non-durable exit: the month
-				    of return; NEVER = none within the horizon */
-	int32_t *next_chg;       /* on benefit: the first month in which anything about the
-				    household can change (its candidate month, a band, a
-				    drift, pension, ...); before it the month is the cached
-				    cell and benefit class and nothing else */
-	uint16_t *ccell;         /* cached: its count cell (see count_cell) */
-	uint8_t *bcls;           /* cached: benefit class (+ BEN_CELLS while sanctioned) */
-	uint8_t *gcls;           /* the bound class its candidate months were drawn for */
-	uint8_t *type, *area, *dist, *stream, *pt, *status;
-	uint8_t *ptm;            /* months of part-time work in this spell (capped at 255) */
-	uint8_t *instr;          /* instrument k + 1 (current or last), 0 = none */
-	double (*haz)[3];        /* [cell]: work, other and enforcement hazards this month */
-	candidate *cand;         /* instrument allocation buffer, cap entries; during the
-				    household pass it holds the month's candidate slots */
-	uint32_t *act, *act_next;/* slots still to visit (this month, next month), in
-				    slot order: a household gone for good that pays nothing
-				    more is dropped, so the loop never sees it again */
-	size_t n_act;
-	uint32_t *act_block;     /* the allocation behind act and act_next (they swap) */
-	/* per replicate, not per household: */
-	double *bound;           /* [t][bound class]: the candidate probability, an upper
-				    bound of the events' total probability in that class */
-	double *cum;             /* [bound class][t]: cumulative -log(1 - bound), t = 0..T */
-	uint8_t *teamtab;        /* [group cell][stream]: serving team k + 1 this month */
-	int32_t *gcase;          /* [count cell]: stock on the 1st */
-	int64_t *gben, *ginstr;  /* [count cell]: benefit and instrument costs this month */
-	stroom_gsl_philox gsl;
-	/* the run's and the replicate's constants the helpers below need */
-	stroom_month start;      /* the first month */
-	int T;                   /* months */
-	philox4x32_key_t key;    /* the replicate's key (its parameters' seed) */
-	uint32_t urep;           /* the replicate */
-	stroom_params *params;   /* the replicate's parameter set: the scenario's with its
-				    draws applied (stroom_params_apply_values) */
-} workspace;
-
-/* Benefit classes: household type x age class x part-time state. */
-#define BEN_AGE 3   /* 18-20, 21-26, 27 and older */
-#define BEN_PT 3    /* no part-time work, within the disregard months, after them */
-#define BEN_CELLS (STROOM_NTYPE * BEN_AGE * BEN_PT)
-/* Months of part-time work after which the disregard of art. 31 lid 2 n is used
- * up (constants.csv: disregard_months). */
-#define BEN_DISREGARD_MONTHS 6
-
-static inline int ben_cell(int type, int32_t age_months, int pt, int ptm)
-{
-	int ac = age_months < 21 * 12 ? 0 : age_months < 27 * 12 ? 1 : 2;
-	int ps = !pt ? 0 : ptm < BEN_DISREGARD_MONTHS ? 1 : 2;
-	return (type * BEN_AGE + ac) * BEN_PT + ps;
-}
-
 typedef struct shared {
 	const stroom_params *p;
 	const int64_t *benefit;   /* [month][BEN_CELLS] eurocent incl. holiday allowance */
@@ -200,74 +107,6 @@ typedef struct shared {
 	char error[256];
 	pthread_mutex_t error_lock;
 } shared;
-
-static void workspace_free(const stroom_allocator *a, workspace *w)
-{
-	stroom_free(a, w->birth);
-	stroom_free(a, w->type);
-	stroom_free(a, w->haz);
-	stroom_free(a, w->cand);
-	stroom_free(a, w->act_block);
-	stroom_free(a, w->bound);
-	stroom_free(a, w->gben);
-	stroom_free(a, w->params);
-	memset(w, 0, sizeof *w);
-}
-
-/* The per-household int32 and uint8 fields of a workspace, each carved from one
- * block (workspace_init); the first of each list owns its block. */
-enum { N_I32 = 9, N_U8 = 10 };
-
-/* Bytes of workspace per household slot: the int32 and uint8 fields, the cached
- * count cell, the two active lists and the allocation entry. */
-#define SLOT_BYTES (N_I32 * sizeof(int32_t) + N_U8 * sizeof(uint8_t) + sizeof(uint16_t) + \
-		    2 * sizeof(uint32_t) + sizeof(candidate))
-
-size_t stroom_sim_state_bytes(void) { return SLOT_BYTES; }
-
-/* Allocates a workspace for cap households and T months: one block of int32
- * arrays, one of uint8 arrays, the per-replicate tables, and a copy of the
- * scenario's parameters p for the replicate's draws. Returns 0 or STROOM_ENOMEM. */
-static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap, int T,
-			  const stroom_params *p)
-{
-	int32_t **const i32[N_I32] = {&w->birth, &w->spell, &w->lks_end, &w->pension, &w->instr_end,
-				      &w->effect_end, &w->sanction_end, &w->next_ev, &w->next_chg};
-	uint8_t **const u8[N_U8] = {&w->type, &w->area, &w->dist, &w->stream, &w->pt,
-				    &w->status, &w->ptm, &w->instr, &w->bcls, &w->gcls};
-	size_t nb = (size_t)T * NBOUND + (size_t)NBOUND * ((size_t)T + 1), k;
-	memset(w, 0, sizeof *w);
-	w->cap = cap;
-	w->birth = stroom_malloc(a, cap * (N_I32 * sizeof(int32_t) + sizeof(uint16_t)));
-	w->type = stroom_malloc(a, cap * N_U8);
-	w->haz = stroom_malloc(a, NCELL_MAX * sizeof *w->haz);
-	w->cand = stroom_malloc(a, cap * sizeof *w->cand);
-	w->act_block = stroom_malloc(a, 2 * cap * sizeof *w->act_block);
-	w->bound = stroom_malloc(a, nb * sizeof(double));
-	/* the group-cell tables: two int64 arrays, two int32 arrays, the team table */
-	w->gben = stroom_calloc(a, 1, NCC * (2 * sizeof(int64_t) + sizeof(int32_t)) +
-					  NGC_MAX * STROOM_NSTREAM);
-	w->act = w->act_block;
-	w->params = stroom_malloc(a, sizeof *w->params);
-	if (!w->birth || !w->type || !w->haz || !w->cand || !w->act_block || !w->bound || !w->gben ||
-	    !w->params) {
-		workspace_free(a, w);
-		return STROOM_ENOMEM;
-	}
-	for (k = 1; k < N_I32; k++)
-		*i32[k] = w->birth + k * cap;
-	w->ccell = (uint16_t *)(void *)(w->birth + N_I32 * cap);
-	for (k = 1; k < N_U8; k++)
-		*u8[k] = w->type + k * cap;
-	w->act_next = w->act_block + cap;
-	w->cum = w->bound + (size_t)T * NBOUND;
-	w->ginstr = w->gben + NCC;
-	w->gcase = (int32_t *)(void *)(w->ginstr + NCC);
-	w->teamtab = (uint8_t *)(w->gcase + NCC);
-	memcpy(w->params, p, sizeof *p);
-	stroom_gsl_philox_init(&w->gsl);
-	return 0;
-}
 
 /* Index of the first cumulative share exceeding u (shares sum to 1). */
 static inline int pick(const double *shares, int n, double u)
@@ -1576,7 +1415,7 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	}
 	for (i = 0; i < nthreads; i++) {
 		workers[i].sh = &sh;
-		if ((err = workspace_init(a, &workers[i].ws, sh.cap, res->months, sh.p)) != 0)
+		if ((err = stroom_workspace_init(a, &workers[i].ws, sh.cap, res->months, sh.p)) != 0)
 			goto cleanup_workers;
 	}
 	for (i = 0; i < nthreads; i++) {
@@ -1615,7 +1454,7 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 
 cleanup_workers:
 	for (i = 0; i < nthreads; i++)
-		workspace_free(a, &workers[i].ws);
+		stroom_workspace_free(a, &workers[i].ws);
 	stroom_free(a, workers);
 cleanup_mutex:
 	pthread_mutex_destroy(&sh.error_lock);
