@@ -27,10 +27,13 @@
  * amounts of all 27 classes for every month are computed once before the
  * replicates start and a household costs one table lookup.
  *
- * Exit hazards depend on (distance, age band, duration band, type, area,
- * part-time) and on the month (labour market, shocks): precomputed per month into
- * a table by cell. The work hazard is then multiplied per household by its team's
- * intensity, its instrument (lock-in or after-effect) and target pressure.
+ * Every hazard, multiplier and policy effect is a function of the model module
+ * (src/model/model.h), which the expected-value engine shares: this file only
+ * draws against them, household by household. Exit hazards depend on (distance,
+ * age band, duration band, type, area, part-time) and on the month (labour
+ * market, shocks): precomputed per month into a table by cell. The work hazard is
+ * then multiplied per household by its team's intensity, its instrument (lock-in
+ * or after-effect) and target pressure.
  * Every prior (policy effects and uncertain base parameters) is drawn once per
  * replicate, before the run (prior.c); each replicate runs on its own copy of the
  * parameters with its draws applied, in its thread's workspace. Workspaces are
@@ -41,6 +44,8 @@
  */
 #include "internal.h"
 #include "sim_int.h"
+#include "model.h"
+#include "workspace.h"
 #include "rng_int.h"
 
 #include <stroom/sim.h>
@@ -56,59 +61,18 @@
 
 enum { ST_ON = 0, ST_OFF_NONDURABLE = 1, ST_GONE = 2 };
 
-/* The band functions of bands.c, inlined for the monthly loop (same rules). */
-static inline int age_band(stroom_month birth, stroom_month m)
-{
-	int32_t a = m - birth;
-	return a < 27 * 12 ? STROOM_AGE_LT27 : a < 40 * 12 ? STROOM_AGE_27_39
-	     : a < 55 * 12 ? STROOM_AGE_40_54 : STROOM_AGE_55P;
-}
+/* The model's bands, cells and limits (model.h) under the engine's short names. */
+#define age_band stroom_model_age_band
+#define duration_band stroom_model_duration_band
+#define group_cell stroom_model_group_cell
+#define cell_index stroom_model_cell
+#define MAX_EXIT_PROB STROOM_MODEL_MAX_EXIT_PROB
 
-static inline int duration_band(stroom_month spell_start, stroom_month m)
-{
-	int32_t d = m - spell_start;
-	return d < 12 ? STROOM_DUR_LT1 : d < 24 ? STROOM_DUR_1_2 : d < 60 ? STROOM_DUR_2_5 : STROOM_DUR_GT5;
-}
-
-/* Largest combined monthly probability of the competing events (exits and a
- * part-time change); the rest always stays. The events' hazards are scaled
- * proportionally so that their sum is at most this, whatever multipliers a
- * scenario stacks up (docs/model.md, step 4). */
-#define MAX_EXIT_PROB 0.95
-/* Every hazard the competing-risk draw and the candidate bounds use is taken
- * within [0, HAZARD_MAX]: NaN or negative counts as 0, above HAZARD_MAX as
- * HAZARD_MAX. Within the schema's bounds no hazard comes near it (the largest
- * work hazard is about 1e37: a base of 1 times four multipliers of 100, the
- * part-time multiplier 100, index^elasticity 1e20, a shock of 100, targets 10,
- * team intensity 10^3 and an instrument 10), so it never changes a result there;
- * it keeps the sum of five hazards finite, and so the draw free of inf * 0,
- * whatever a caller of the library sets. */
-#define HAZARD_MAX 1e300
-#define NCELL_MAX (STROOM_NDIST * STROOM_NAGE * STROOM_NDUR * STROOM_NTYPE * STROOM_MAX_AREAS * 2)
 #define INFLOW_HOUSEHOLD 0xffffffffu
 /* Household ids of the keyed draws of new households: the month's arrival
  * number j, offset so they never meet a slot index. */
 #define NEW_ID(j) (0x80000000u | (uint32_t)(j))
 #define NO_END INT32_MIN
-
-static const char *const indicator_names[STROOM_NIND] = {
-	"caseload", "inflow_new", "inflow_return", "exit_work", "exit_lks",
-	"exit_other", "exit_enforcement", "exit_pension", "parttime",
-	"gate_deterred", "inflow_prevented", "sanctions", "terminations"};
-
-static const char *const money_names[STROOM_NMONEY] = {
-	"spending_benefit_eurocent", "spending_lks_eurocent", "spending_instruments_eurocent",
-	"recoveries_eurocent"};
-
-const char *stroom_money_name(int money)
-{
-	return money >= 0 && money < STROOM_NMONEY ? money_names[money] : NULL;
-}
-
-const char *stroom_indicator_name(int indicator)
-{
-	return indicator >= 0 && indicator < STROOM_NIND ? indicator_names[indicator] : NULL;
-}
 
 /* Parameters drawn from priors once per replicate, in the order of prior.c
  * (internal.h): the policy priors, then for instrument k DRAW_FIXED_COUNT + 3k +
@@ -124,133 +88,6 @@ enum {
 	DRAW_FIXED_COUNT = STROOM_DRAW_FIXED_COUNT,
 	DRAW_MAX = STROOM_DRAW_MAX
 };
-
-struct stroom_results {
-	const stroom_allocator *alloc;
-	int replicates, months, ngroups, threads, n_areas, n_teams, n_instruments, n_drawn;
-	int draw_stride;  /* doubles per replicate in drawn: max(n_drawn, 1) */
-	stroom_month start;
-	char group_name[15 + STROOM_MAX_AREAS][STROOM_NAME_LEN];
-	char drawn_name[DRAW_MAX][STROOM_DRAW_NAME_LEN];
-	int32_t *counts;  /* [rep][month][indicator][group] */
-	int32_t *final;   /* [rep][group]: caseload on the 1st after the last month */
-	int64_t *money;   /* [rep][month][money indicator][group], eurocent */
-	int32_t *team;    /* [rep][month][team]: clients */
-	int32_t *istart;  /* [rep][month][instrument]: starts */
-	int32_t *ipart;   /* [rep][month][instrument]: participants on the 1st */
-	double *drawn;    /* [rep][draw_stride]: every prior's value, drawn before the run */
-};
-
-/* Group offsets: all | distance | areas | duration | age | type. */
-typedef struct group_layout {
-	int dist, area, dur, age, type, n;
-} group_layout;
-
-static group_layout layout_for(int n_areas)
-{
-	group_layout g;
-	g.dist = 1;
-	g.area = g.dist + STROOM_NDIST;
-	g.dur = g.area + n_areas;
-	g.age = g.dur + STROOM_NDUR;
-	g.type = g.age + STROOM_NAGE;
-	g.n = g.type + STROOM_NTYPE;
-	return g;
-}
-
-/* An instrument candidate: sort key and household slot (ties go to the lower slot). */
-typedef struct candidate {
-	float key;
-	uint32_t slot;
-} candidate;
-
-/* Group cells: distance x age band x duration band x type x area, the classes of
- * the output groups; counts are kept per cell in the loop and summed into the
- * groups once a month. A hazard cell is a group cell x part-time. */
-#define NGC_MAX (STROOM_NDIST * STROOM_NAGE * STROOM_NDUR * STROOM_NTYPE * STROOM_MAX_AREAS)
-/* No candidate month (or return) within the horizon. */
-#define NEVER INT32_MAX
-/* Count cells: group cell x part-time x stream, what the stock is counted by in
- * the loop (the groups, the part-timers and the teams' clients follow from it). */
-#define NCC (NGC_MAX * 2 * STROOM_NSTREAM)
-static inline int count_cell(int gc, int pt, int stream)
-{
-	return (gc * 2 + pt) * STROOM_NSTREAM + stream;
-}
-/* Bound classes: distance x age band x duration band x part-time, the classes a
- * household's candidate months are drawn for: drawn again when its distance or
- * part-time status changes or a spell starts; age and duration bands only rise,
- * and a class's bound covers the later bands. */
-#define NBOUND (STROOM_NDIST * STROOM_NAGE * STROOM_NDUR * 2)
-static inline int bound_class(int d, int a, int u, int pt)
-{
-	return ((d * STROOM_NAGE + a) * STROOM_NDUR + u) * 2 + pt;
-}
-
-/*
- * Per-thread workspace: the households of one replicate (struct of arrays, 64
- * bytes a slot: nine int32, ten uint8, one uint16, two uint32 active-list
- * entries and an 8-byte allocation entry) and the month's tables.
- */
-typedef struct workspace {
-	size_t cap;
-	int32_t *birth, *spell, *lks_end; /* lks_end: first month the LKS is no longer paid */
-	int32_t *pension;        /* month the head reaches pension age (AOW) */
-	int32_t *instr_end;      /* first month after the current instrument */
-	int32_t *effect_end;     /* first month after the instrument's after-effect */
-	int32_t *sanction_end;   /* first month after the current sanction */
-	int32_t *next_ev;        /* on benefit: the next candidate month (thinning, see
-				    docs/model.md); off after a non-durable exit: the month
-				    of return; NEVER = none within the horizon */
-	int32_t *next_chg;       /* on benefit: the first month in which anything about the
-				    household can change (its candidate month, a band, a
-				    drift, pension, ...); before it the month is the cached
-				    cell and benefit class and nothing else */
-	uint16_t *ccell;         /* cached: its count cell (see count_cell) */
-	uint8_t *bcls;           /* cached: benefit class (+ BEN_CELLS while sanctioned) */
-	uint8_t *gcls;           /* the bound class its candidate months were drawn for */
-	uint8_t *type, *area, *dist, *stream, *pt, *status;
-	uint8_t *ptm;            /* months of part-time work in this spell (capped at 255) */
-	uint8_t *instr;          /* instrument k + 1 (current or last), 0 = none */
-	double (*haz)[3];        /* [cell]: work, other and enforcement hazards this month */
-	candidate *cand;         /* instrument allocation buffer, cap entries; during the
-				    household pass it holds the month's candidate slots */
-	uint32_t *act, *act_next;/* slots still to visit (this month, next month), in
-				    slot order: a household gone for good that pays nothing
-				    more is dropped, so the loop never sees it again */
-	size_t n_act;
-	uint32_t *act_block;     /* the allocation behind act and act_next (they swap) */
-	/* per replicate, not per household: */
-	double *bound;           /* [t][bound class]: the candidate probability, an upper
-				    bound of the events' total probability in that class */
-	double *cum;             /* [bound class][t]: cumulative -log(1 - bound), t = 0..T */
-	uint8_t *teamtab;        /* [group cell][stream]: serving team k + 1 this month */
-	int32_t *gcase;          /* [count cell]: stock on the 1st */
-	int64_t *gben, *ginstr;  /* [count cell]: benefit and instrument costs this month */
-	stroom_gsl_philox gsl;
-	/* the run's and the replicate's constants the helpers below need */
-	stroom_month start;      /* the first month */
-	int T;                   /* months */
-	philox4x32_key_t key;    /* the replicate's key (its parameters' seed) */
-	uint32_t urep;           /* the replicate */
-	stroom_params *params;   /* the replicate's parameter set: the scenario's with its
-				    draws applied (stroom_params_apply_values) */
-} workspace;
-
-/* Benefit classes: household type x age class x part-time state. */
-#define BEN_AGE 3   /* 18-20, 21-26, 27 and older */
-#define BEN_PT 3    /* no part-time work, within the disregard months, after them */
-#define BEN_CELLS (STROOM_NTYPE * BEN_AGE * BEN_PT)
-/* Months of part-time work after which the disregard of art. 31 lid 2 n is used
- * up (constants.csv: disregard_months). */
-#define BEN_DISREGARD_MONTHS 6
-
-static inline int ben_cell(int type, int32_t age_months, int pt, int ptm)
-{
-	int ac = age_months < 21 * 12 ? 0 : age_months < 27 * 12 ? 1 : 2;
-	int ps = !pt ? 0 : ptm < BEN_DISREGARD_MONTHS ? 1 : 2;
-	return (type * BEN_AGE + ac) * BEN_PT + ps;
-}
 
 typedef struct shared {
 	const stroom_params *p;
@@ -270,115 +107,6 @@ typedef struct shared {
 	char error[256];
 	pthread_mutex_t error_lock;
 } shared;
-
-static void workspace_free(const stroom_allocator *a, workspace *w)
-{
-	stroom_free(a, w->birth);
-	stroom_free(a, w->type);
-	stroom_free(a, w->haz);
-	stroom_free(a, w->cand);
-	stroom_free(a, w->act_block);
-	stroom_free(a, w->bound);
-	stroom_free(a, w->gben);
-	stroom_free(a, w->params);
-	memset(w, 0, sizeof *w);
-}
-
-/* The per-household int32 and uint8 fields of a workspace, each carved from one
- * block (workspace_init); the first of each list owns its block. */
-enum { N_I32 = 9, N_U8 = 10 };
-
-/* Bytes of workspace per household slot: the int32 and uint8 fields, the cached
- * count cell, the two active lists and the allocation entry. */
-#define SLOT_BYTES (N_I32 * sizeof(int32_t) + N_U8 * sizeof(uint8_t) + sizeof(uint16_t) + \
-		    2 * sizeof(uint32_t) + sizeof(candidate))
-
-size_t stroom_sim_state_bytes(void) { return SLOT_BYTES; }
-
-/* Allocates a workspace for cap households and T months: one block of int32
- * arrays, one of uint8 arrays, the per-replicate tables, and a copy of the
- * scenario's parameters p for the replicate's draws. Returns 0 or STROOM_ENOMEM. */
-static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap, int T,
-			  const stroom_params *p)
-{
-	int32_t **const i32[N_I32] = {&w->birth, &w->spell, &w->lks_end, &w->pension, &w->instr_end,
-				      &w->effect_end, &w->sanction_end, &w->next_ev, &w->next_chg};
-	uint8_t **const u8[N_U8] = {&w->type, &w->area, &w->dist, &w->stream, &w->pt,
-				    &w->status, &w->ptm, &w->instr, &w->bcls, &w->gcls};
-	size_t nb = (size_t)T * NBOUND + (size_t)NBOUND * ((size_t)T + 1), k;
-	memset(w, 0, sizeof *w);
-	w->cap = cap;
-	w->birth = stroom_malloc(a, cap * (N_I32 * sizeof(int32_t) + sizeof(uint16_t)));
-	w->type = stroom_malloc(a, cap * N_U8);
-	w->haz = stroom_malloc(a, NCELL_MAX * sizeof *w->haz);
-	w->cand = stroom_malloc(a, cap * sizeof *w->cand);
-	w->act_block = stroom_malloc(a, 2 * cap * sizeof *w->act_block);
-	w->bound = stroom_malloc(a, nb * sizeof(double));
-	/* the group-cell tables: two int64 arrays, two int32 arrays, the team table */
-	w->gben = stroom_calloc(a, 1, NCC * (2 * sizeof(int64_t) + sizeof(int32_t)) +
-					  NGC_MAX * STROOM_NSTREAM);
-	w->act = w->act_block;
-	w->params = stroom_malloc(a, sizeof *w->params);
-	if (!w->birth || !w->type || !w->haz || !w->cand || !w->act_block || !w->bound || !w->gben ||
-	    !w->params) {
-		workspace_free(a, w);
-		return STROOM_ENOMEM;
-	}
-	for (k = 1; k < N_I32; k++)
-		*i32[k] = w->birth + k * cap;
-	w->ccell = (uint16_t *)(void *)(w->birth + N_I32 * cap);
-	for (k = 1; k < N_U8; k++)
-		*u8[k] = w->type + k * cap;
-	w->act_next = w->act_block + cap;
-	w->cum = w->bound + (size_t)T * NBOUND;
-	w->ginstr = w->gben + NCC;
-	w->gcase = (int32_t *)(void *)(w->ginstr + NCC);
-	w->teamtab = (uint8_t *)(w->gcase + NCC);
-	memcpy(w->params, p, sizeof *p);
-	stroom_gsl_philox_init(&w->gsl);
-	return 0;
-}
-
-/* A group cell: distance x age band x duration band x type x area, the classes of
- * the output groups. */
-static inline int group_cell(int n_areas, int d, int a, int u, int ty, int ar)
-{
-	return (((d * STROOM_NAGE + a) * STROOM_NDUR + u) * STROOM_NTYPE + ty) * n_areas + ar;
-}
-
-/* A hazard cell: a group cell x part-time. */
-static inline int cell_index(int n_areas, int d, int a, int u, int ty, int ar, int pt)
-{
-	return group_cell(n_areas, d, a, u, ty, ar) * 2 + pt;
-}
-
-/* Fills the month's hazards for every cell: work (before team, instrument and
- * target multipliers), other, enforcement. */
-static void month_tables(const stroom_params *p, stroom_month m, double (*haz)[3])
-{
-	double index = stroom_series_at(&p->labour_index, m, 1.0);
-	double month_factor = pow(index, p->labour_work_elasticity) *
-			      stroom_series_at(&p->work_shock, m, 1.0);
-	int na = p->n_areas, d, a, u, ty, ar, pt;
-	for (d = 0; d < STROOM_NDIST; d++)
-	for (a = 0; a < STROOM_NAGE; a++)
-	for (u = 0; u < STROOM_NDUR; u++)
-	for (ty = 0; ty < STROOM_NTYPE; ty++)
-	for (ar = 0; ar < na; ar++)
-	for (pt = 0; pt < 2; pt++) {
-		double *h = haz[cell_index(na, d, a, u, ty, ar, pt)];
-		h[0] = p->work_distance[d] * p->work_age[a] * p->work_duration[u] * p->work_type[ty] *
-		       p->work_area[ar] * (pt ? p->parttime_work_multiplier : 1.0) * month_factor;
-		h[1] = p->other_base * p->other_age[a] * p->other_duration[u];
-		h[2] = p->enforcement;
-	}
-}
-
-/* A hazard within [0, HAZARD_MAX] (NaN counts as 0). */
-static inline double hazard_clamp(double h)
-{
-	return h > 0.0 ? (h < HAZARD_MAX ? h : HAZARD_MAX) : 0.0;
-}
 
 /* Index of the first cumulative share exceeding u (shares sum to 1). */
 static inline int pick(const double *shares, int n, double u)
@@ -404,19 +132,10 @@ static void age_band_bounds(int band, int32_t pension_months, int32_t *lo, int32
 		*hi = *lo + 1;
 }
 
-/* Does the selector admit a household of these classes? */
-static inline int selects_classes(const stroom_selector *s, int d, int u, int a, int ty, int ar,
-				  int str)
-{
-	return (!s->distance || (s->distance >> d & 1u)) && (!s->duration || (s->duration >> u & 1u)) &&
-	       (!s->age || (s->age >> a & 1u)) && (!s->type || (s->type >> ty & 1u)) &&
-	       (!s->area || (s->area >> ar & 1u)) && (!s->stream || (s->stream >> str & 1u));
-}
-
 /* Does the selector admit household i in month m? */
 static inline int selects(const stroom_selector *s, const workspace *w, size_t i, stroom_month m)
 {
-	return selects_classes(s, w->dist[i], duration_band(w->spell[i], m), age_band(w->birth[i], m),
+	return stroom_model_selects(s, w->dist[i], duration_band(w->spell[i], m), age_band(w->birth[i], m),
 			       w->type[i], w->area[i], w->stream[i]);
 }
 
@@ -426,21 +145,6 @@ static int compare_candidates(const void *a, const void *b)
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
 	return x->slot < y->slot ? -1 : x->slot > y->slot;
-}
-
-/* The monthly return hazard of a household off after a non-durable exit:
- * 1 - (1 - within_12m / nondurable_share)^(1/12) (docs/model.md step 8). The
- * ratio is taken within [0, 1]: stroom_sim_check requires within_12m below
- * nondurable_share, so it is below 1 and the hazard below 1 (a ratio of 1, or a
- * nondurable_share of 0, would mean every non-durable household returns the
- * next month: hazard 1). */
-static double return_hazard(const stroom_params *p)
-{
-	double ratio;
-	if (!(p->return_within_12m > 0))
-		return 0.0;
-	ratio = p->return_within_12m / p->return_nondurable_share;
-	return ratio < 1.0 ? 1.0 - pow(1.0 - ratio, 1.0 / 12.0) : 1.0;
 }
 
 /* The parameters of one replicate: the scenario's with the replicate's draws v
@@ -465,17 +169,6 @@ static inline void groups_of(const group_layout *gl, const workspace *w, size_t 
 	g[5] = gl->type + w->type[i];
 }
 
-/* The largest work multiplier a team can give: intensity is kept within [1/cap, cap]. */
-static double team_bound(const stroom_params *p, const double *v)
-{
-	double e = v[DRAW_ELASTICITY], hi, lo;
-	if (p->n_teams == 0)
-		return 1.0;
-	hi = pow(p->capacity_intensity_cap, e);
-	lo = pow(p->capacity_intensity_cap, -e);
-	return hi > 1.0 ? (hi > lo ? hi : lo) : (lo > 1.0 ? lo : 1.0);
-}
-
 /*
  * The candidate probabilities of one replicate (see docs/model.md, "Candidate
  * months"): for each month t and bound class (distance, age band, duration band,
@@ -489,7 +182,7 @@ static void replicate_bounds(const shared *sh, const stroom_params *p, const dou
 			     int T)
 {
 	const int na = p->n_areas;
-	const double tb = team_bound(p, v);
+	const double tb = stroom_model_team_bound(p, v[DRAW_ELASTICITY]);
 	double ib = 1.0;
 	int t, d, a, u, ty, ar, pt, k, c;
 	for (k = 0; k < p->n_instruments; k++) {
@@ -506,10 +199,9 @@ static void replicate_bounds(const shared *sh, const stroom_params *p, const dou
 	}
 	for (t = 0; t < T; t++) {
 		stroom_month m = sh->res->start + t;
-		double pressure = stroom_series_at(&p->targets_pressure, m, 0.0);
-		double tw = 1.0 + pressure * (v[DRAW_TARGETS_WORK] - 1.0);
+		double tw = stroom_model_targets(stroom_model_targets_pressure(p, m), v[DRAW_TARGETS_WORK]);
 		double *bt = w->bound + (size_t)t * NBOUND;
-		month_tables(p, m, w->haz);
+		stroom_model_month_hazards(p, m, w->haz);
 		for (d = 0; d < STROOM_NDIST; d++)
 		for (a = 0; a < STROOM_NAGE; a++)
 		for (u = 0; u < STROOM_NDUR; u++)
@@ -665,14 +357,10 @@ static inline void stay(const stroom_params *p, workspace *w, size_t i, stroom_m
 	 * reassessed one class further; households assessed otherwise keep their
 	 * class */
 	{
-		int32_t dur_next = m + 1 - w->spell[i];
-		if (w->dist[i] == STROOM_DIST_SHORT && dur_next == p->drift_short_months) {
-			w->dist[i] = STROOM_DIST_MEDIUM;
-			redraw = 1;
-		} else if (w->dist[i] == STROOM_DIST_MEDIUM && dur_next == p->drift_medium_months) {
-			w->dist[i] = STROOM_DIST_LONG;
-			if (w->stream[i] == STROOM_STREAM_WERK)
-				w->stream[i] = STROOM_STREAM_PRESTATIE;
+		int to = stroom_model_drift(p, w->dist[i], m + 1 - w->spell[i]);
+		if (to != w->dist[i]) {
+			w->dist[i] = (uint8_t)to;
+			w->stream[i] = (uint8_t)stroom_model_drift_stream(w->stream[i], to);
 			redraw = 1;
 		}
 	}
@@ -726,58 +414,80 @@ static inline void refresh(const stroom_params *p, workspace *w, size_t i, stroo
 }
 
 /*
- * Runs replicate rep in workspace w, writing its counts. Returns 0, STROOM_ERROR
- * when the inflow outgrows the workspace (detail set in sh), or STROOM_EINTR when
- * the run was stopped (sh->stop, looked at once a simulated month, so a cancel
- * takes effect within a month however long the replicate).
- *
- * Each month is two passes. The first visits every active household: it counts
- * the stock by count cell and pays the month (for most households, by their
- * cached cell and class and nothing else) and handles the deterministic changes;
- * a household whose candidate month this is goes on a list. Teams' clients and
- * intensities follow from the counts. The second pass draws the competing-risk
- * event of each candidate. The candidate months thin the monthly event draws:
- * most household-months need no random number at all.
+ * One replicate's constants and what carries from month to month (the parts of
+ * run_replicate below share it).
  */
-static int run_replicate(shared *sh, workspace *w, int rep)
+typedef struct replicate {
+	shared *sh;
+	workspace *w;
+	stroom_results *res;
+	const stroom_params *p;  /* the replicate's parameters, its draws applied */
+	const double *v;         /* its draws (prior.c's order, the DRAW_* above) */
+	group_layout gl;
+	int rep, ng, na, T, NT, NI;
+	int ngc;                 /* group cells with na areas */
+	double lam;              /* the return hazard (model.h) */
+	size_t n;                /* household slots in use */
+	int prev_exits;          /* last month's exits to work or with LKS (aftercare) */
+	int prev_stock;          /* the stock on the 1st of last month, all (controls) */
+} replicate;
+
+/* One month's tables and what its parts hand on to each other. */
+typedef struct month_ctx {
+	stroom_month m;
+	int t;
+	int32_t *cm;             /* the month's counts [indicator][group] */
+	int64_t *mm;             /* the month's money [money][group] */
+	int32_t *ipart, *istart; /* instruments' participants and starts */
+	const int64_t *ben;      /* [BEN_CELLS]: the month's benefit by class */
+	const int64_t *nrm;      /* [BEN_CELLS]: the norm, for sanctions */
+	int64_t bens[2 * BEN_CELLS]; /* by cached class: as paid, then less a sanction */
+	const double *bound;     /* [bound class]: the candidate probabilities */
+	double tw, tnd;          /* the targets' multipliers (work, non-durable share) */
+	double control_p;        /* the enforcement lever's control probability */
+	int slow_month;          /* every household takes the slow path (controls) */
+	double team_mult[STROOM_MAX_TEAMS];
+	double aftercare_cover[STROOM_MAX_INSTRUMENTS];
+	int32_t clients[STROOM_MAX_TEAMS + 1]; /* [0]: no team */
+	size_t nn;               /* households on next month's active list */
+	size_t nev;              /* the month's candidates (in w->cand) */
+	int exits;               /* exits to work or with LKS */
+} month_ctx;
+
+/* The replicate's start: its parameters and candidate probabilities, and the
+ * starting households copied into the workspace, each with its first candidate
+ * month. */
+static void replicate_start(replicate *r, shared *sh, workspace *w, int rep)
 {
 	stroom_results *res = sh->res;
-	double *v = res->drawn + (size_t)rep * (size_t)res->draw_stride;
+	const double *v = res->drawn + (size_t)rep * (size_t)res->draw_stride;
 	const stroom_params *p = replicate_params(sh, w, v); /* this replicate's draws */
 	const stroom_households *h0 = sh->h0;
-	const group_layout gl = sh->gl;
-	const int ng = gl.n, na = p->n_areas, T = res->months, NT = p->n_teams,
-		  NI = p->n_instruments, ngc = NGC_MAX / STROOM_MAX_AREAS * na;
-	const philox4x32_key_t key = stroom_rng_key(p->seed);
-	const uint32_t urep = (uint32_t)rep;
-	const double lam = return_hazard(p);
-	double team_mult[STROOM_MAX_TEAMS], aftercare_cover[STROOM_MAX_INSTRUMENTS];
-	const double pt_start = p->parttime_start, pt_stop = p->parttime_stop;
-	int32_t clients_block[STROOM_MAX_TEAMS + 1], *const clients = clients_block; /* [0]: no team */
-	int64_t bens[2 * BEN_CELLS];
-	int slow_month;
-	uint32_t *const evlist = (uint32_t *)(void *)w->cand;
-	size_t n = h0->n, i, ii, nn;
-	int t, k, prev_exits = 0, prev_stock = (int)h0->n;
-	/* the workspace's arrays as locals: stores through uint8_t pointers could
-	 * otherwise alias the workspace's fields and force reloads every household */
-	int32_t *const birth = w->birth, *const spell = w->spell, *const lks_end = w->lks_end;
-	int32_t *const pension = w->pension, *const instr_end = w->instr_end;
-	int32_t *const effect_end = w->effect_end, *const sanction_end = w->sanction_end;
-	int32_t *const next_ev = w->next_ev, *const next_chg = w->next_chg;
-	const uint16_t *const ccell = w->ccell;
-	const uint8_t *const bcls = w->bcls;
-	uint8_t *const type = w->type, *const area = w->area, *const dist = w->dist;
-	uint8_t *const stream = w->stream, *const pt = w->pt, *const status = w->status;
-	uint8_t *const ptm = w->ptm, *const instr = w->instr, *const teamtab = w->teamtab;
-	int32_t *const gcase = w->gcase;
-	int64_t *const gben = w->gben, *const ginstr = w->ginstr;
+	const size_t n = h0->n;
+	size_t i;
+	r->sh = sh;
+	r->w = w;
+	r->res = res;
+	r->p = p;
+	r->v = v;
+	r->gl = sh->gl;
+	r->rep = rep;
+	r->ng = sh->gl.n;
+	r->na = p->n_areas;
+	r->T = res->months;
+	r->NT = p->n_teams;
+	r->NI = p->n_instruments;
+	r->ngc = NGC_MAX / STROOM_MAX_AREAS * p->n_areas;
+	r->lam = stroom_model_return_hazard(p);
+	r->n = n;
+	r->prev_exits = 0;
+	r->prev_stock = (int)n;
 
 	w->start = res->start;
-	w->T = T;
-	w->key = key;
-	w->urep = urep;
-	replicate_bounds(sh, p, v, w, T);
+	w->T = r->T;
+	w->key = stroom_rng_key(p->seed);
+	w->urep = (uint32_t)rep;
+	replicate_bounds(sh, p, v, w, r->T);
 	memcpy(w->birth, h0->birth_month, n * sizeof(int32_t));
 	memcpy(w->spell, h0->spell_start, n * sizeof(int32_t));
 	memcpy(w->type, h0->type, n);
@@ -794,488 +504,619 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 	w->act = w->act_block; /* a replicate starts from the block's first half */
 	w->act_next = w->act_block + w->cap;
 	for (i = 0; i < n; i++) {
-		instr_end[i] = effect_end[i] = sanction_end[i] = NO_END;
-		next_chg[i] = res->start; /* the first month takes the slow path */
+		w->instr_end[i] = w->effect_end[i] = w->sanction_end[i] = NO_END;
+		w->next_chg[i] = res->start; /* the first month takes the slow path */
 		w->act[i] = (uint32_t)i;
 		draw_gap(w, i, res->start);
 	}
 	w->n_act = n;
+}
 
-	for (t = 0; t <= T; t++) {
-		const stroom_month m = res->start + t;
-		const uint32_t um = (uint32_t)m;
-		const size_t rt = (size_t)rep * (size_t)T + (size_t)t;
-		const int64_t *ben = t < T ? sh->benefit + (size_t)t * BEN_CELLS : NULL;
-		const int64_t *nrm = t < T ? sh->norm + (size_t)t * BEN_CELLS : NULL;
-		int32_t *cm = t < T ? res->counts + rt * STROOM_NIND * (size_t)ng
-				    : res->final + (size_t)rep * (size_t)ng;
-		int64_t *mm = t < T ? res->money + rt * STROOM_NMONEY * (size_t)ng : NULL;
-		int32_t *ipart = t < T ? res->ipart + rt * STROOM_MAX_INSTRUMENTS : NULL;
-		int32_t *istart = t < T ? res->istart + rt * STROOM_MAX_INSTRUMENTS : NULL;
-		const double *bound = w->bound + (size_t)t * NBOUND;
-		double pressure, tw, tnd, control_p;
-		int exits = 0, gc;
-		size_t nev = 0, e;
-		unsigned n_new, j;
+/*
+ * The month's setup (docs/model.md step 1 and the levers of docs/policy.md):
+ * where its counts go, the hazard table, which team serves which cell,
+ * aftercare's cover, the targets' multipliers, the control probability and the
+ * benefit by class.
+ */
+static void month_setup(const replicate *r, month_ctx *mo, int t)
+{
+	const shared *sh = r->sh;
+	const stroom_params *p = r->p;
+	const double *v = r->v;
+	stroom_results *res = r->res;
+	workspace *w = r->w;
+	const size_t rt = (size_t)r->rep * (size_t)r->T + (size_t)t, ng = (size_t)r->ng;
+	const stroom_month m = res->start + t;
+	double pressure;
+	int k;
+	mo->m = m;
+	mo->t = t;
+	mo->cm = res->counts + rt * STROOM_NIND * ng;
+	mo->mm = res->money + rt * STROOM_NMONEY * ng;
+	mo->ipart = res->ipart + rt * STROOM_MAX_INSTRUMENTS;
+	mo->istart = res->istart + rt * STROOM_MAX_INSTRUMENTS;
+	mo->ben = sh->benefit + (size_t)t * BEN_CELLS;
+	mo->nrm = sh->norm + (size_t)t * BEN_CELLS;
+	mo->bound = w->bound + (size_t)t * NBOUND;
+	mo->nn = 0;
+	mo->nev = 0;
+	mo->exits = 0;
+	stroom_model_month_hazards(p, m, w->haz);
+	if (r->NT > 0) {
+		stroom_model_team_table(p, m, w->teamtab);
+		memset(mo->clients, 0, sizeof mo->clients);
+	}
+	/* aftercare: the share of this month's exits to work it can take */
+	for (k = 0; k < r->NI; k++)
+		mo->aftercare_cover[k] = stroom_model_aftercare_cover(
+			p->instrument[k].after_exit, sh->slots[(size_t)t * STROOM_MAX_INSTRUMENTS + (size_t)k],
+			r->prev_exits);
+	pressure = stroom_model_targets_pressure(p, m);
+	mo->tw = stroom_model_targets(pressure, v[DRAW_TARGETS_WORK]);
+	mo->tnd = stroom_model_targets(pressure, v[DRAW_TARGETS_NONDURABLE]);
+	mo->control_p = stroom_model_control_prob(p, m, r->prev_stock, v[DRAW_DETECTION]);
+	/* the month's benefit by cached class: [0, BEN_CELLS) as paid, then the
+	 * same classes less a sanction (a share of the norm) */
+	for (k = 0; k < BEN_CELLS; k++) {
+		mo->bens[k] = mo->ben[k];
+		mo->bens[BEN_CELLS + k] = stroom_model_sanctioned(p, mo->ben[k], mo->nrm[k]);
+	}
+	mo->slow_month = mo->control_p > 0.0;
+}
 
+/*
+ * Pass 1 (docs/model.md steps 2, 2b, 3 and 8; 7 and the controls for those that
+ * are not candidates): every active household. On benefit: counted in the stock
+ * by count cell and paid; when nothing can change this month that is all (the
+ * fast path); otherwise pension, the rest of its month, and onto the candidate
+ * list when this is its candidate month. Off benefit: LKS and aftercare paid,
+ * and a return in the month drawn at the exit. Households still active go onto
+ * next month's list.
+ */
+static void pass1(const replicate *r, month_ctx *mo)
+{
+	const stroom_params *p = r->p;
+	workspace *w = r->w;
+	const group_layout gl = r->gl;
+	const int ng = gl.n, na = r->na;
+	const stroom_month m = mo->m;
+	int32_t *const cm = mo->cm;
+	int64_t *const mm = mo->mm;
+	int32_t *const ipart = mo->ipart;
+	const int64_t *const ben = mo->ben, *const nrm = mo->nrm, *const bens = mo->bens;
+	const double control_p = mo->control_p;
+	const int slow_month = mo->slow_month;
+	uint32_t *const evlist = (uint32_t *)(void *)w->cand;
+	uint32_t *const act = w->act, *const act_next = w->act_next;
+	const size_t n_act = w->n_act;
+	size_t nn = 0, nev = 0, i, ii;
+	/* the workspace's arrays as locals: stores through uint8_t pointers could
+	 * otherwise alias the workspace's fields and force reloads every household */
+	int32_t *const birth = w->birth, *const spell = w->spell, *const lks_end = w->lks_end;
+	int32_t *const pension = w->pension, *const instr_end = w->instr_end;
+	int32_t *const effect_end = w->effect_end, *const sanction_end = w->sanction_end;
+	int32_t *const next_ev = w->next_ev, *const next_chg = w->next_chg;
+	const uint16_t *const ccell = w->ccell;
+	const uint8_t *const bcls = w->bcls;
+	uint8_t *const type = w->type, *const area = w->area, *const dist = w->dist;
+	uint8_t *const stream = w->stream, *const pt = w->pt, *const status = w->status;
+	uint8_t *const ptm = w->ptm, *const instr = w->instr;
+	int32_t *const gcase = w->gcase;
+	int64_t *const gben = w->gben, *const ginstr = w->ginstr;
+
+	for (ii = 0; ii < n_act; ii++) {
+		uint8_t st;
+		int32_t age_m;
+		int a, u, g[6], q, ki, cc, gc;
+		i = act[ii];
+		st = status[i];
+		if (st == ST_ON && m < next_chg[i] && !slow_month) {
+			/* the fast path: nothing can change this month; count and pay
+			 * by the cached cell and class */
+			const int c = ccell[i];
+			gcase[c]++;
+			gben[c] += bens[bcls[i]];
+			act_next[nn++] = (uint32_t)i;
+			continue;
+		}
+		if (st != ST_ON) {
+			if (lks_end[i] > m) {
+				/* the wage-cost subsidy runs on after an exit with LKS;
+				 * counted by the household's area, age band and type */
+				const int64_t c = p->lks_cost_eurocent;
+				int64_t *ml = mm + STROOM_MONEY_LKS * ng;
+				ml[0] += c;
+				ml[gl.area + area[i]] += c;
+				ml[gl.age + age_band(birth[i], m)] += c;
+				ml[gl.type + type[i]] += c;
+			}
+			if (instr[i] && instr_end[i] > m) {
+				/* aftercare after an exit: participants and cost */
+				int64_t c = p->instrument[instr[i] - 1].cost_eurocent;
+				int64_t *mi = mm + STROOM_MONEY_INSTRUMENTS * ng;
+				ipart[instr[i] - 1]++;
+				mi[0] += c;
+				mi[gl.area + area[i]] += c;
+				mi[gl.age + age_band(birth[i], m)] += c;
+				mi[gl.type + type[i]] += c;
+			}
+			if (st == ST_OFF_NONDURABLE) {
+				if (m >= pension[i]) {
+					status[i] = ST_GONE;
+				} else if (next_ev[i] == m) {
+					/* returns: on benefit from the 1st of next month */
+					status[i] = ST_ON;
+					spell[i] = m + 1;
+					dist[i] = (uint8_t)stroom_model_return_distance(p);
+					stream[i] = (uint8_t)stroom_model_return_stream(dist[i]);
+					pt[i] = 0;
+					ptm[i] = 0;
+					lks_end[i] = 0;
+					instr[i] = 0;
+					instr_end[i] = effect_end[i] = sanction_end[i] = NO_END;
+					groups_of(&gl, w, i, m, g);
+					g[3] = gl.dur + STROOM_DUR_LT1;
+					for (q = 0; q < 6; q++)
+						COUNT(STROOM_IND_INFLOW_RETURN, g[q]);
+					draw_gap(w, i, m + 1);
+					next_chg[i] = m + 1;
+				}
+			}
+			if (keep(w, i, m))
+				act_next[nn++] = (uint32_t)i;
+			continue;
+		}
+
+		/* on benefit: the stock on the 1st of the month, by group cell */
+		age_m = m - birth[i];
+		a = age_band(birth[i], m);
+		u = duration_band(spell[i], m);
+		gc = group_cell(na, dist[i], a, u, type[i], area[i]);
+		cc = count_cell(gc, pt[i], stream[i]);
+		gcase[cc]++;
+		{ /* this month's benefit, paid to everyone on benefit on the 1st,
+		     less a sanction (a share of the norm) while one runs */
+			int bc = ben_cell(type[i], age_m, pt[i], ptm[i]);
+			int64_t amount = ben[bc];
+			if (sanction_end[i] > m)
+				amount = stroom_model_sanctioned(p, amount, nrm[bc]);
+			gben[cc] += amount;
+			if (pt[i] && ptm[i] < 255)
+				ptm[i]++;
+		}
+		ki = instr[i] ? instr[i] - 1 : -1;
+		if (ki >= 0 && instr_end[i] > m) {
+			ipart[ki]++;
+			ginstr[cc] += p->instrument[ki].cost_eurocent;
+		}
+		if (m >= pension[i]) {
+			status[i] = ST_GONE;
+			groups_of(&gl, w, i, m, g);
+			for (q = 0; q < 6; q++)
+				COUNT(STROOM_IND_EXIT_PENSION, g[q]);
+			if (keep(w, i, m))
+				act_next[nn++] = (uint32_t)i;
+			continue;
+		}
+		act_next[nn++] = (uint32_t)i;
+		if (next_ev[i] == m) {
+			evlist[nev++] = (uint32_t)i; /* its events are drawn in pass 2 */
+			continue;
+		}
+		/* the rest of the month, when anything can happen in it */
+		if (control_p > 0.0 || (ki >= 0 && instr_end[i] == m + 1) ||
+		    stroom_model_drift(p, dist[i], m + 1 - spell[i]) != dist[i])
+			stay(p, w, i, m, ki, control_p, 0, &gl, cm, mm);
+		if (status[i] == ST_ON)
+			refresh(p, w, i, m);
+	}
+	mo->nn = nn;
+	mo->nev = nev;
+}
+
+/* The teams (docs/policy.md, capacity): each team's clients on the 1st from the
+ * stock by count cell, and its intensity multiplier on the work hazard. */
+static void teams(const replicate *r, month_ctx *mo)
+{
+	const stroom_params *p = r->p;
+	const workspace *w = r->w;
+	const uint8_t *const teamtab = w->teamtab;
+	const int32_t *const gcase = w->gcase;
+	int32_t *const clients = mo->clients;
+	const size_t rt = (size_t)r->rep * (size_t)r->T + (size_t)mo->t;
+	int c, k, ncc = 2 * STROOM_NSTREAM * r->ngc;
+	if (r->NT <= 0)
+		return;
+	for (c = 0; c < ncc; c++) /* slot 0: no team */
+		clients[teamtab[(c / (2 * STROOM_NSTREAM)) * STROOM_NSTREAM + c % STROOM_NSTREAM]] +=
+			gcase[c];
+	for (k = 0; k < r->NT; k++) {
+		double fte = stroom_series_at(&p->team[k].fte, mo->m, 0.0);
+		int32_t nk = clients[k + 1];
+		mo->team_mult[k] = stroom_model_team_multiplier(
+			stroom_model_team_intensity(p->team[k].reference, fte, nk,
+						    p->capacity_intensity_cap),
+			r->v[DRAW_ELASTICITY]);
+		r->res->team[rt * STROOM_MAX_TEAMS + (size_t)k] = nk;
+	}
+}
+
+/*
+ * Pass 2 (docs/model.md steps 4-7): the candidates' events. One competing-risk
+ * draw among exit to work, exit with LKS, other exit, enforcement and a
+ * part-time change, each with its probability this month (model.h); the rest
+ * of the candidate probability is no event. After an exit to work or with LKS:
+ * aftercare where it has room, and durability.
+ */
+static void pass2(const replicate *r, month_ctx *mo)
+{
+	const stroom_params *p = r->p;
+	const double *const v = r->v;
+	workspace *w = r->w;
+	const group_layout gl = r->gl;
+	const int ng = gl.n, na = r->na, NT = r->NT, NI = r->NI;
+	const stroom_month m = mo->m;
+	const philox4x32_key_t key = w->key;
+	const uint32_t urep = w->urep;
+	int32_t *const cm = mo->cm;
+	int64_t *const mm = mo->mm;
+	int32_t *const istart = mo->istart;
+	const double *const bound = mo->bound;
+	const double tw = mo->tw, tnd = mo->tnd, control_p = mo->control_p, lam = r->lam;
+	const uint32_t *const evlist = (const uint32_t *)(const void *)w->cand;
+	const size_t nev = mo->nev;
+	int32_t *const birth = w->birth, *const spell = w->spell, *const lks_end = w->lks_end;
+	int32_t *const instr_end = w->instr_end, *const effect_end = w->effect_end;
+	int32_t *const next_ev = w->next_ev, *const next_chg = w->next_chg;
+	uint8_t *const type = w->type, *const area = w->area, *const dist = w->dist;
+	uint8_t *const stream = w->stream, *const pt = w->pt, *const status = w->status;
+	uint8_t *const ptm = w->ptm, *const instr = w->instr;
+	const uint8_t *const teamtab = w->teamtab;
+	int exits = 0, k;
+	size_t e, i;
+
+	for (e = 0; e < nev; e++) {
+		double aft = 1.0;
+		double r4[4], hw, nd, dur, x, b, th[5];
+		const double *hz;
+		int a, u, g[6], q, ev, ki, phase, gc;
+		i = evlist[e];
+		a = age_band(birth[i], m);
+		u = duration_band(spell[i], m);
+		gc = group_cell(na, dist[i], a, u, type[i], area[i]);
+		ki = instr[i] ? instr[i] - 1 : -1;
+		stroom_rng_draw(key, urep, (uint32_t)i, (uint32_t)m, STROOM_PURPOSE_EXIT, 0, r4);
+		hz = w->haz[gc * 2 + pt[i]];
+		hw = hz[0] * tw;
+		if (NT > 0) {
+			int tm = teamtab[gc * STROOM_NSTREAM + stream[i]];
+			if (tm)
+				hw *= mo->team_mult[tm - 1];
+		}
+		dur = 1.0;
+		if (ki >= 0) {
+			const double *iv = v + DRAW_FIXED_COUNT + 3 * ki;
+			phase = instr_end[i] > m ? STROOM_MODEL_INSTR_LOCKIN
+			      : effect_end[i] > m ? STROOM_MODEL_INSTR_AFTER : STROOM_MODEL_INSTR_NONE;
+			hw *= stroom_model_instrument_work(phase, iv[0], iv[1]);
+			dur = stroom_model_instrument_nondurable(phase, iv[2]);
+		}
+		/* the competing risks (model.h) */
+		stroom_model_risks(p, hw, hz[1], hz[2], pt[i], th);
+		/* the cumulative thresholds, clamped to the candidate probability
+		 * b: b bounds the scaled sum (replicate_bounds), but where both are
+		 * at MAX_EXIT_PROB, tot * (MAX_EXIT_PROB / tot) can round one ulp
+		 * above it; the clamp makes x < b decide it, which it always does
+		 * (x = u b with u < 1), so the draw is the same and the bound holds
+		 * exactly */
+		b = bound[w->gcls[i]];
+		for (q = 0; q < 5; q++)
+			if (th[q] > b)
+				th[q] = b;
+		x = r4[0] * b;
+		ev = x < th[0] ? STROOM_IND_EXIT_WORK
+		   : x < th[1] ? STROOM_IND_EXIT_LKS
+		   : x < th[2] ? STROOM_IND_EXIT_OTHER
+		   : x < th[3] ? STROOM_IND_EXIT_ENFORCEMENT
+		   : x < th[4] ? STROOM_IND_PARTTIME : -1;
+		if (ev == STROOM_IND_PARTTIME) {
+			pt[i] ^= 1;
+			ptm[i] = 0;
+			ev = -1;
+		}
+		next_chg[i] = m + 1; /* next month takes the slow path */
+		if (ev < 0) {
+			stay(p, w, i, m, ki, control_p, 1, &gl, cm, mm);
+			continue;
+		}
+		groups_of(&gl, w, i, m, g);
+		for (q = 0; q < 6; q++)
+			COUNT(ev, g[q]);
+		instr_end[i] = NO_END;
+		if (ev == STROOM_IND_EXIT_WORK || ev == STROOM_IND_EXIT_LKS) {
+			exits++;
+			/* aftercare, where an instrument offers it and has room */
+			for (k = 0; k < NI; k++) {
+				double r2[4];
+				if (mo->aftercare_cover[k] <= 0.0)
+					continue;
+				stroom_rng_draw(key, urep, (uint32_t)i, (uint32_t)m, STROOM_PURPOSE_POLICY,
+						(uint32_t)k + 1, r2);
+				if (r2[0] < mo->aftercare_cover[k] &&
+				    selects(&p->instrument[k].eligible, w, i, m)) {
+					instr[i] = (uint8_t)(k + 1);
+					instr_end[i] = m + 1 + p->instrument[k].duration_months;
+					effect_end[i] = NO_END;
+					istart[k]++;
+					aft = v[DRAW_FIXED_COUNT + 3 * k + 2];
+					break;
+				}
+			}
+		}
+		/* durability (step 5) */
+		nd = stroom_model_nondurable(p, tnd, dur, aft);
+		if ((ev == STROOM_IND_EXIT_WORK || ev == STROOM_IND_EXIT_LKS) && r4[2] < nd) {
+			status[i] = ST_OFF_NONDURABLE;
+			next_ev[i] = return_month(w, i, m, lam);
+		} else {
+			status[i] = ST_GONE;
+		}
+		if (ev == STROOM_IND_EXIT_LKS)
+			lks_end[i] = stroom_model_lks_end(p, m);
+	}
+	mo->exits = exits;
+}
+
+/* The month's stock, part-timers and payments by count cell into the groups
+ * (step 2), and the cells cleared for next month. */
+static void stock_into_groups(const replicate *r, month_ctx *mo)
+{
+	const group_layout gl = r->gl;
+	const int ng = gl.n, na = r->na;
+	workspace *w = r->w;
+	const int32_t *const gcase = w->gcase;
+	const int64_t *const gben = w->gben, *const ginstr = w->ginstr;
+	int32_t *cc = mo->cm + STROOM_IND_CASELOAD * ng, *cp = mo->cm + STROOM_IND_PARTTIME * ng;
+	int64_t *mb = mo->mm + STROOM_MONEY_BENEFIT * ng, *mi = mo->mm + STROOM_MONEY_INSTRUMENTS * ng;
+	int d, a, u, ty, ar;
+	for (d = 0; d < STROOM_NDIST; d++)
+	for (a = 0; a < STROOM_NAGE; a++)
+	for (u = 0; u < STROOM_NDUR; u++)
+	for (ty = 0; ty < STROOM_NTYPE; ty++)
+	for (ar = 0; ar < na; ar++) {
+		const int g[6] = {0, gl.dist + d, gl.area + ar, gl.dur + u, gl.age + a, gl.type + ty};
+		int q, c, c0 = count_cell(group_cell(na, d, a, u, ty, ar), 0, 0);
+		int32_t n_all = 0, n_pt = 0;
+		int64_t b_all = 0, i_all = 0;
+		for (c = c0; c < c0 + 2 * STROOM_NSTREAM; c++) {
+			n_all += gcase[c];
+			b_all += gben[c];
+			i_all += ginstr[c];
+			if (c >= c0 + STROOM_NSTREAM)
+				n_pt += gcase[c];
+		}
+		if (!n_all)
+			continue;
+		for (q = 0; q < 6; q++) {
+			cc[g[q]] += n_all;
+			cp[g[q]] += n_pt;
+			mb[g[q]] += b_all;
+			mi[g[q]] += i_all;
+		}
+	}
+	memset(w->gcase, 0, 2 * STROOM_NSTREAM * (size_t)r->ngc * sizeof *w->gcase);
+	memset(w->gben, 0, 2 * STROOM_NSTREAM * (size_t)r->ngc * sizeof *w->gben);
+	memset(w->ginstr, 0, 2 * STROOM_NSTREAM * (size_t)r->ngc * sizeof *w->ginstr);
+}
+
+/* Instruments on benefit (docs/policy.md): this month's starts go to eligible
+ * households on next month's list not in an instrument, by the instrument's
+ * priority rule. */
+static void instrument_starts(const replicate *r, month_ctx *mo)
+{
+	const stroom_params *p = r->p;
+	workspace *w = r->w;
+	const stroom_month m = mo->m;
+	const uint32_t um = (uint32_t)m;
+	const int na = r->na;
+	int32_t *const birth = w->birth, *const spell = w->spell;
+	int32_t *const instr_end = w->instr_end, *const effect_end = w->effect_end;
+	int32_t *const next_chg = w->next_chg;
+	const uint8_t *const type = w->type, *const area = w->area, *const dist = w->dist;
+	const uint8_t *const pt = w->pt, *const status = w->status;
+	uint8_t *const instr = w->instr;
+	int k;
+	for (k = 0; k < r->NI; k++) {
+		const stroom_instrument *ins = &p->instrument[k];
+		int32_t s = r->sh->slots[(size_t)mo->t * STROOM_MAX_INSTRUMENTS + (size_t)k];
+		size_t nc = 0, c, ii, i;
+		if (ins->after_exit || s <= 0)
+			continue;
+		for (ii = 0; ii < mo->nn; ii++) {
+			double rk[4];
+			i = w->act_next[ii];
+			if (status[i] != ST_ON || instr_end[i] > m + 1 || !selects(&ins->eligible, w, i, m + 1))
+				continue;
+			stroom_rng_draw(w->key, w->urep, (uint32_t)i, um, STROOM_PURPOSE_POLICY, 0, rk);
+			w->cand[nc].slot = (uint32_t)i;
+			if (ins->priority == STROOM_PRIORITY_DURATION) /* shortest spell first */
+				w->cand[nc].key = (float)((m + 1 - spell[i]) + 0.5 * rk[0]);
+			else if (ins->priority == STROOM_PRIORITY_GAIN) /* highest work hazard first */
+				/* ties in random order: a relative perturbation of at most
+				 * 1e-5, above float's resolution; the hazard clamped as
+				 * the draw takes it, so a key is never NaN */
+				w->cand[nc].key = (float)(-stroom_model_hazard_clamp(
+					w->haz[cell_index(na, dist[i], age_band(birth[i], m),
+							  duration_band(spell[i], m), type[i], area[i],
+							  pt[i])][0]) * (1.0 + 1e-5 * rk[0]));
+			else /* first come: in a random arrival order */
+				w->cand[nc].key = (float)rk[0];
+			nc++;
+		}
+		if ((size_t)s < nc)
+			qsort(w->cand, nc, sizeof *w->cand, compare_candidates);
+		for (c = 0; c < nc && c < (size_t)s; c++) {
+			uint32_t h = w->cand[c].slot;
+			instr[h] = (uint8_t)(k + 1);
+			instr_end[h] = m + 1 + ins->duration_months;
+			effect_end[h] = NO_END;
+			next_chg[h] = m + 1; /* in an instrument: the slow path */
+			mo->istart[k]++;
+		}
+	}
+}
+
+/*
+ * New households (docs/model.md step 9): a Poisson count, then each one's
+ * composition, the gate and prevention; those that pass are on benefit from the
+ * 1st of next month. Returns 0, or STROOM_ERROR when the inflow outgrows the
+ * workspace (detail set in sh).
+ */
+static int new_households(replicate *r, month_ctx *mo)
+{
+	shared *sh = r->sh;
+	const stroom_params *p = r->p;
+	const double *const v = r->v;
+	workspace *w = r->w;
+	const group_layout gl = r->gl;
+	const int ng = gl.n, na = r->na, t = mo->t;
+	const stroom_month m = mo->m;
+	const uint32_t um = (uint32_t)m;
+	const philox4x32_key_t key = w->key;
+	const uint32_t urep = w->urep;
+	const double search = stroom_model_gate_search(p, v[DRAW_SEARCH_EFFECT]);
+	const double prevent = stroom_model_prevention_prob(p, m, v[DRAW_PREVENTION]);
+	int32_t *const cm = mo->cm;
+	int32_t *const birth = w->birth, *const spell = w->spell, *const lks_end = w->lks_end;
+	int32_t *const pension = w->pension, *const instr_end = w->instr_end;
+	int32_t *const effect_end = w->effect_end, *const sanction_end = w->sanction_end;
+	int32_t *const next_chg = w->next_chg;
+	uint8_t *const type = w->type, *const area = w->area, *const dist = w->dist;
+	uint8_t *const stream = w->stream, *const pt = w->pt, *const status = w->status;
+	uint8_t *const ptm = w->ptm, *const instr = w->instr;
+	size_t n = r->n;
+	unsigned n_new, j;
+
+	stroom_gsl_philox_stream(&w->gsl, p->seed, urep, INFLOW_HOUSEHOLD, um,
+				 STROOM_PURPOSE_INFLOW_COUNT);
+	n_new = gsl_ran_poisson(&w->gsl.rng, stroom_model_inflow_mean(p, m));
+	if (n + n_new > w->cap) {
+		pthread_mutex_lock(&sh->error_lock);
+		snprintf(sh->error, sizeof sh->error,
+			 "replicate %d: inflow exceeded the workspace of %zu households", r->rep, w->cap);
+		pthread_mutex_unlock(&sh->error_lock);
+		return STROOM_ERROR;
+	}
+	for (j = 0; j < n_new; j++) {
+		double r1[4], r2[4];
+		int a, g[6], q;
+		int32_t lo, hi, age_m;
+		stroom_rng_draw(key, urep, NEW_ID(j), um, STROOM_PURPOSE_NEW, 0, r1);
+		stroom_rng_draw(key, urep, NEW_ID(j), um, STROOM_PURPOSE_NEW, 1, r2);
+		a = pick(p->inflow_age, STROOM_NAGE, r1[0]);
+		age_band_bounds(a, sh->aow_entry[t], &lo, &hi);
+		age_m = lo + (int32_t)(r2[0] * (double)(hi - lo));
+		birth[n] = m + 1 - age_m;
+		spell[n] = m + 1;
+		pension[n] = birth[n] + stroom_rules_pension_age_months(sh->rules, birth[n]);
+		type[n] = (uint8_t)pick(p->inflow_type, STROOM_NTYPE, r1[1]);
+		area[n] = (uint8_t)pick(p->inflow_area, na, r1[2]);
+		dist[n] = (uint8_t)pick(p->inflow_distance, STROOM_NDIST, r1[3]);
+		stream[n] = (uint8_t)stroom_model_entry_stream(a, dist[n]);
+		pt[n] = 0;
+		ptm[n] = 0;
+		lks_end[n] = 0;
+		instr[n] = 0;
+		instr_end[n] = effect_end[n] = sanction_end[n] = NO_END;
+		groups_of(&gl, w, n, m + 1, g);
+		/* the gate: the search period for a share of the young, selection */
+		if ((a == STROOM_AGE_LT27 && r2[1] < search) || r2[2] < v[DRAW_SELECTION]) {
+			for (q = 0; q < 6; q++)
+				COUNT(STROOM_IND_GATE_DETERRED, g[q]);
+			continue;
+		}
+		/* prevention reaches a share of its target group */
+		if (r2[3] < prevent && selects(&p->prevention_target, w, n, m + 1)) {
+			for (q = 0; q < 6; q++)
+				COUNT(STROOM_IND_INFLOW_PREVENTED, g[q]);
+			continue;
+		}
+		status[n] = ST_ON;
+		draw_gap(w, n, m + 1);
+		next_chg[n] = m + 1;
+		for (q = 0; q < 6; q++)
+			COUNT(STROOM_IND_INFLOW_NEW, g[q]);
+		w->act_next[mo->nn++] = (uint32_t)n;
+		n++;
+	}
+	r->n = n;
+	return 0;
+}
+
+/* The stock on the 1st after the last month, into the replicate's final counts. */
+static void final_stock(const replicate *r)
+{
+	const workspace *w = r->w;
+	const stroom_month m = r->res->start + r->T;
+	int32_t *cm = r->res->final + (size_t)r->rep * (size_t)r->ng;
+	size_t ii;
+	for (ii = 0; ii < w->n_act; ii++) {
+		int g[6], q;
+		size_t i = w->act[ii];
+		if (w->status[i] != ST_ON)
+			continue;
+		groups_of(&r->gl, w, i, m, g);
+		for (q = 0; q < 6; q++)
+			cm[g[q]]++;
+	}
+}
+
+/*
+ * Runs replicate rep in workspace w, writing its counts. Returns 0, STROOM_ERROR
+ * when the inflow outgrows the workspace (detail set in sh), or STROOM_EINTR when
+ * the run was stopped (sh->stop, looked at once a simulated month, so a cancel
+ * takes effect within a month however long the replicate).
+ *
+ * Each month runs the order of events of docs/model.md section 3. Pass 1 visits
+ * every active household: it counts the stock by count cell and pays the month
+ * (for most households, by their cached cell and class and nothing else) and
+ * handles the deterministic changes; a household whose candidate month this is
+ * goes on a list. Teams' clients and intensities follow from the counts. Pass 2
+ * draws the competing-risk event of each candidate. The candidate months thin
+ * the monthly event draws: most household-months need no random number at all.
+ */
+static int run_replicate(shared *sh, workspace *w, int rep)
+{
+	replicate r;
+	month_ctx mo;
+	int t, rc;
+	replicate_start(&r, sh, w, rep);
+	for (t = 0; t < r.T; t++) {
 		/* cancelled, or another replicate failed: stop now (a relaxed load, a
 		 * few nanoseconds a month; the replicate's results are discarded) */
 		if (atomic_load_explicit(&sh->stop, memory_order_relaxed))
 			return STROOM_EINTR;
-		if (t == T) { /* the stock on the 1st after the last month */
-			for (ii = 0; ii < w->n_act; ii++) {
-				int g[6], q;
-				i = w->act[ii];
-				if (status[i] != ST_ON)
-					continue;
-				groups_of(&gl, w, i, m, g);
-				for (q = 0; q < 6; q++)
-					cm[g[q]]++;
-			}
-			break;
-		}
-		month_tables(p, m, w->haz);
-
-		/* teams: which team serves each group cell and stream this month. A
-		 * team without FTE this month serves nobody (so teams can hand over on
-		 * a date); a household goes to the first active team that selects it. */
-		if (NT > 0) {
-			int active[STROOM_MAX_TEAMS], d, a, u, ty, ar, s;
-			for (k = 0; k < NT; k++)
-				active[k] = stroom_series_at(&p->team[k].fte, m, 0.0) > 0.0;
-			for (d = 0; d < STROOM_NDIST; d++)
-			for (a = 0; a < STROOM_NAGE; a++)
-			for (u = 0; u < STROOM_NDUR; u++)
-			for (ty = 0; ty < STROOM_NTYPE; ty++)
-			for (ar = 0; ar < na; ar++)
-			for (s = 0; s < STROOM_NSTREAM; s++) {
-				uint8_t tm = 0;
-				for (k = 0; k < NT; k++)
-					if (active[k] && selects_classes(&p->team[k].serves, d, u, a, ty, ar, s)) {
-						tm = (uint8_t)(k + 1);
-						break;
-					}
-				teamtab[group_cell(na, d, a, u, ty, ar) * STROOM_NSTREAM + s] = tm;
-			}
-			memset(clients_block, 0, sizeof clients_block);
-		}
-		/* aftercare: the share of this month's exits to work it can take */
-		for (k = 0; k < NI; k++) {
-			int32_t s = sh->slots[(size_t)t * STROOM_MAX_INSTRUMENTS + (size_t)k];
-			aftercare_cover[k] = !p->instrument[k].after_exit ? 0.0
-					   : prev_exits > 0 ? (s >= prev_exits ? 1.0 : (double)s / prev_exits)
-							    : (s > 0 ? 1.0 : 0.0);
-		}
-		pressure = stroom_series_at(&p->targets_pressure, m, 0.0);
-		tw = 1.0 + pressure * (v[DRAW_TARGETS_WORK] - 1.0);
-		tnd = 1.0 + pressure * (v[DRAW_TARGETS_NONDURABLE] - 1.0);
-		control_p = prev_stock > 0
-				    ? stroom_series_at(&p->enforcement_controls, m, 0.0) / 12.0 / prev_stock *
-					      v[DRAW_DETECTION]
-				    : 0.0;
-		if (control_p > 1.0)
-			control_p = 1.0;
-
-		/* the month's benefit by cached class: [0, BEN_CELLS) as paid, then the
-		 * same classes less a sanction (a share of the norm) */
-		for (k = 0; k < BEN_CELLS; k++) {
-			int64_t cut = (nrm[k] * p->enforcement_sanction_pct + 50) / 100;
-			bens[k] = ben[k];
-			bens[BEN_CELLS + k] = cut >= ben[k] ? 0 : ben[k] - cut;
-		}
-		slow_month = control_p > 0.0;
-
-		/* pass 1: every active household */
-		nn = 0;
-		for (ii = 0; ii < w->n_act; ii++) {
-			uint8_t st;
-			int32_t age_m;
-			int a, u, g[6], q, ki, cc;
-			i = w->act[ii];
-			st = status[i];
-			if (st == ST_ON && m < next_chg[i] && !slow_month) {
-				/* the fast path: nothing can change this month; count and pay
-				 * by the cached cell and class */
-				const int c = ccell[i];
-				gcase[c]++;
-				gben[c] += bens[bcls[i]];
-				w->act_next[nn++] = (uint32_t)i;
-				continue;
-			}
-			if (st != ST_ON) {
-				if (lks_end[i] > m) {
-					/* the wage-cost subsidy runs on after an exit with LKS;
-					 * counted by the household's area, age band and type */
-					const int64_t c = p->lks_cost_eurocent;
-					int64_t *ml = mm + STROOM_MONEY_LKS * ng;
-					ml[0] += c;
-					ml[gl.area + area[i]] += c;
-					ml[gl.age + age_band(birth[i], m)] += c;
-					ml[gl.type + type[i]] += c;
-				}
-				if (instr[i] && instr_end[i] > m) {
-					/* aftercare after an exit: participants and cost */
-					int64_t c = p->instrument[instr[i] - 1].cost_eurocent;
-					int64_t *mi = mm + STROOM_MONEY_INSTRUMENTS * ng;
-					ipart[instr[i] - 1]++;
-					mi[0] += c;
-					mi[gl.area + area[i]] += c;
-					mi[gl.age + age_band(birth[i], m)] += c;
-					mi[gl.type + type[i]] += c;
-				}
-				if (st == ST_OFF_NONDURABLE) {
-					if (m >= pension[i]) {
-						status[i] = ST_GONE;
-					} else if (next_ev[i] == m) {
-						/* returns: on benefit from the 1st of next month */
-						status[i] = ST_ON;
-						spell[i] = m + 1;
-						dist[i] = (uint8_t)p->return_distance;
-						stream[i] = p->return_distance == STROOM_DIST_LONG
-								       ? STROOM_STREAM_PRESTATIE : STROOM_STREAM_WERK;
-						pt[i] = 0;
-						ptm[i] = 0;
-						lks_end[i] = 0;
-						instr[i] = 0;
-						instr_end[i] = effect_end[i] = sanction_end[i] = NO_END;
-						groups_of(&gl, w, i, m, g);
-						g[3] = gl.dur + STROOM_DUR_LT1;
-						for (q = 0; q < 6; q++)
-							COUNT(STROOM_IND_INFLOW_RETURN, g[q]);
-						draw_gap(w, i, m + 1);
-						next_chg[i] = m + 1;
-					}
-				}
-				if (keep(w, i, m))
-					w->act_next[nn++] = (uint32_t)i;
-				continue;
-			}
-
-			/* on benefit: the stock on the 1st of the month, by group cell */
-			age_m = m - birth[i];
-			a = age_band(birth[i], m);
-			u = duration_band(spell[i], m);
-			gc = group_cell(na, dist[i], a, u, type[i], area[i]);
-			cc = count_cell(gc, pt[i], stream[i]);
-			gcase[cc]++;
-			{ /* this month's benefit, paid to everyone on benefit on the 1st,
-			     less a sanction (a share of the norm) while one runs */
-				int bc = ben_cell(type[i], age_m, pt[i], ptm[i]);
-				int64_t amount = ben[bc];
-				if (sanction_end[i] > m) {
-					int64_t cut = (nrm[bc] * p->enforcement_sanction_pct + 50) / 100;
-					amount = cut >= amount ? 0 : amount - cut;
-				}
-				gben[cc] += amount;
-				if (pt[i] && ptm[i] < 255)
-					ptm[i]++;
-			}
-			ki = instr[i] ? instr[i] - 1 : -1;
-			if (ki >= 0 && instr_end[i] > m) {
-				ipart[ki]++;
-				ginstr[cc] += p->instrument[ki].cost_eurocent;
-			}
-			if (m >= pension[i]) {
-				status[i] = ST_GONE;
-				groups_of(&gl, w, i, m, g);
-				for (q = 0; q < 6; q++)
-					COUNT(STROOM_IND_EXIT_PENSION, g[q]);
-				if (keep(w, i, m))
-					w->act_next[nn++] = (uint32_t)i;
-				continue;
-			}
-			w->act_next[nn++] = (uint32_t)i;
-			if (next_ev[i] == m) {
-				evlist[nev++] = (uint32_t)i; /* its events are drawn in pass 2 */
-				continue;
-			}
-			/* the rest of the month, when anything can happen in it */
-			if (control_p > 0.0 || (ki >= 0 && instr_end[i] == m + 1) ||
-			    (dist[i] == STROOM_DIST_SHORT && m + 1 - spell[i] == p->drift_short_months) ||
-			    (dist[i] == STROOM_DIST_MEDIUM && m + 1 - spell[i] == p->drift_medium_months))
-				stay(p, w, i, m, ki, control_p, 0, &gl, cm, mm);
-			if (status[i] == ST_ON)
-				refresh(p, w, i, m);
-		}
-
-		/* teams: clients on the 1st from the stock by count cell (slot 0: no team) */
-		if (NT > 0) {
-			int c, ncc = 2 * STROOM_NSTREAM * ngc;
-			for (c = 0; c < ncc; c++)
-				clients[teamtab[(c / (2 * STROOM_NSTREAM)) * STROOM_NSTREAM + c % STROOM_NSTREAM]] +=
-					gcase[c];
-		}
-		/* teams: actual caseload and the intensity multiplier */
-		for (k = 0; k < NT; k++) {
-			double fte = stroom_series_at(&p->team[k].fte, m, 0.0);
-			double cap = p->capacity_intensity_cap, intensity;
-			int32_t nk = clients[k + 1];
-			intensity = nk > 0 ? (fte > 0 ? p->team[k].reference * fte / nk : 0.0) : cap;
-			if (intensity > cap)
-				intensity = cap;
-			if (intensity < 1.0 / cap)
-				intensity = 1.0 / cap;
-			team_mult[k] = pow(intensity, v[DRAW_ELASTICITY]);
-			res->team[rt * STROOM_MAX_TEAMS + (size_t)k] = nk;
-		}
-
-		/* pass 2: the candidates' events. One competing-risk draw among exit to
-		 * work, exit with LKS, other exit, enforcement and a part-time change,
-		 * each with its probability this month; the rest of the candidate
-		 * probability is no event. */
-		for (e = 0; e < nev; e++) {
-			double r[4], hw, hl, ho, he, hp, tot, scale, nd, x, b, th[5];
-			const double *hz;
-			int a, u, g[6], q, ev, ki;
-			i = evlist[e];
-			a = age_band(birth[i], m);
-			u = duration_band(spell[i], m);
-			gc = group_cell(na, dist[i], a, u, type[i], area[i]);
-			ki = instr[i] ? instr[i] - 1 : -1;
-			stroom_rng_draw(key, urep, (uint32_t)i, (uint32_t)m, STROOM_PURPOSE_EXIT, 0, r);
-			hz = w->haz[gc * 2 + pt[i]];
-			hw = hz[0] * tw;
-			if (NT > 0) {
-				int tm = teamtab[gc * STROOM_NSTREAM + stream[i]];
-				if (tm)
-					hw *= team_mult[tm - 1];
-			}
-			nd = p->return_nondurable_share * tnd;
-			if (ki >= 0) {
-				const double *iv = v + DRAW_FIXED_COUNT + 3 * ki;
-				if (instr_end[i] > m) {
-					hw *= iv[0];
-					nd *= iv[2];
-				} else if (effect_end[i] > m) {
-					hw *= iv[1];
-					nd *= iv[2];
-				}
-			}
-			/* the competing risks, each within [0, HAZARD_MAX], scaled in
-			 * proportion so that their sum is at most MAX_EXIT_PROB */
-			hw = hazard_clamp(hw);
-			hl = hazard_clamp(hw * p->lks_share);
-			ho = hazard_clamp(hz[1]);
-			he = hazard_clamp(hz[2]);
-			hp = hazard_clamp(pt[i] ? pt_stop : pt_start);
-			tot = hw + hl + ho + he + hp;
-			scale = tot > MAX_EXIT_PROB ? MAX_EXIT_PROB / tot : 1.0;
-			/* the cumulative thresholds, clamped to the candidate probability
-			 * b: b bounds the scaled sum (replicate_bounds), but where both are
-			 * at MAX_EXIT_PROB, tot * (MAX_EXIT_PROB / tot) can round one ulp
-			 * above it; the clamp makes x < b decide it, which it always does
-			 * (x = u b with u < 1), so the draw is the same and the bound holds
-			 * exactly */
-			b = bound[w->gcls[i]];
-			th[0] = hw * scale;
-			th[1] = (hw + hl) * scale;
-			th[2] = (hw + hl + ho) * scale;
-			th[3] = (hw + hl + ho + he) * scale;
-			th[4] = tot * scale;
-			for (q = 0; q < 5; q++)
-				if (th[q] > b)
-					th[q] = b;
-			x = r[0] * b;
-			ev = x < th[0] ? STROOM_IND_EXIT_WORK
-			   : x < th[1] ? STROOM_IND_EXIT_LKS
-			   : x < th[2] ? STROOM_IND_EXIT_OTHER
-			   : x < th[3] ? STROOM_IND_EXIT_ENFORCEMENT
-			   : x < th[4] ? STROOM_IND_PARTTIME : -1;
-			if (ev == STROOM_IND_PARTTIME) {
-				pt[i] ^= 1;
-				ptm[i] = 0;
-				ev = -1;
-			}
-			next_chg[i] = m + 1; /* next month takes the slow path */
-			if (ev < 0) {
-				stay(p, w, i, m, ki, control_p, 1, &gl, cm, mm);
-				continue;
-			}
-			groups_of(&gl, w, i, m, g);
-			for (q = 0; q < 6; q++)
-				COUNT(ev, g[q]);
-			instr_end[i] = NO_END;
-			if (ev == STROOM_IND_EXIT_WORK || ev == STROOM_IND_EXIT_LKS) {
-				exits++;
-				/* aftercare, where an instrument offers it and has room */
-				for (k = 0; k < NI; k++) {
-					double r2[4];
-					if (aftercare_cover[k] <= 0.0)
-						continue;
-					stroom_rng_draw(key, urep, (uint32_t)i, (uint32_t)m, STROOM_PURPOSE_POLICY,
-							(uint32_t)k + 1, r2);
-					if (r2[0] < aftercare_cover[k] && selects(&p->instrument[k].eligible, w, i, m)) {
-						instr[i] = (uint8_t)(k + 1);
-						instr_end[i] = m + 1 + p->instrument[k].duration_months;
-						effect_end[i] = NO_END;
-						istart[k]++;
-						nd *= v[DRAW_FIXED_COUNT + 3 * k + 2];
-						break;
-					}
-				}
-			}
-			if (nd > 1.0)
-				nd = 1.0;
-			if ((ev == STROOM_IND_EXIT_WORK || ev == STROOM_IND_EXIT_LKS) && r[2] < nd) {
-				status[i] = ST_OFF_NONDURABLE;
-				next_ev[i] = return_month(w, i, m, lam);
-			} else {
-				status[i] = ST_GONE;
-			}
-			if (ev == STROOM_IND_EXIT_LKS)
-				lks_end[i] = m + 1 + p->lks_duration_months;
-		}
-
-		/* the month's stock, part-timers and payments by group cell into the groups */
-		{
-			int d, a, u, ty, ar;
-			int32_t *cc = cm + STROOM_IND_CASELOAD * ng, *cp = cm + STROOM_IND_PARTTIME * ng;
-			int64_t *mb = mm + STROOM_MONEY_BENEFIT * ng, *mi = mm + STROOM_MONEY_INSTRUMENTS * ng;
-			for (d = 0; d < STROOM_NDIST; d++)
-			for (a = 0; a < STROOM_NAGE; a++)
-			for (u = 0; u < STROOM_NDUR; u++)
-			for (ty = 0; ty < STROOM_NTYPE; ty++)
-			for (ar = 0; ar < na; ar++) {
-				const int g[6] = {0, gl.dist + d, gl.area + ar, gl.dur + u, gl.age + a,
-						  gl.type + ty};
-				int q;
-				gc = 2 * group_cell(na, d, a, u, ty, ar);
-				int32_t n_all = 0, n_pt = 0;
-				int64_t b_all = 0, i_all = 0;
-				int c0 = count_cell(gc / 2, 0, 0), c;
-				for (c = c0; c < c0 + 2 * STROOM_NSTREAM; c++) {
-					n_all += gcase[c];
-					b_all += gben[c];
-					i_all += ginstr[c];
-					if (c >= c0 + STROOM_NSTREAM)
-						n_pt += gcase[c];
-				}
-				if (!n_all)
-					continue;
-				for (q = 0; q < 6; q++) {
-					cc[g[q]] += n_all;
-					cp[g[q]] += n_pt;
-					mb[g[q]] += b_all;
-					mi[g[q]] += i_all;
-				}
-			}
-			memset(w->gcase, 0, 2 * STROOM_NSTREAM * (size_t)ngc * sizeof *w->gcase);
-			memset(w->gben, 0, 2 * STROOM_NSTREAM * (size_t)ngc * sizeof *w->gben);
-			memset(w->ginstr, 0, 2 * STROOM_NSTREAM * (size_t)ngc * sizeof *w->ginstr);
-		}
-		prev_exits = exits;
-		prev_stock = cm[STROOM_IND_CASELOAD * ng]; /* the stock on the 1st, all */
-
-		/* instruments on benefit: this month's starts go to eligible households
-		 * not in an instrument, by the instrument's priority rule */
-		for (k = 0; k < NI; k++) {
-			const stroom_instrument *ins = &p->instrument[k];
-			int32_t s = sh->slots[(size_t)t * STROOM_MAX_INSTRUMENTS + (size_t)k];
-			size_t nc = 0, c;
-			if (ins->after_exit || s <= 0)
-				continue;
-			for (ii = 0; ii < nn; ii++) {
-				double rk[4];
-				i = w->act_next[ii];
-				if (status[i] != ST_ON || instr_end[i] > m + 1 ||
-				    !selects(&ins->eligible, w, i, m + 1))
-					continue;
-				stroom_rng_draw(key, urep, (uint32_t)i, um, STROOM_PURPOSE_POLICY, 0, rk);
-				w->cand[nc].slot = (uint32_t)i;
-				if (ins->priority == STROOM_PRIORITY_DURATION) /* shortest spell first */
-					w->cand[nc].key = (float)((m + 1 - spell[i]) + 0.5 * rk[0]);
-				else if (ins->priority == STROOM_PRIORITY_GAIN) /* highest work hazard first */
-					/* ties in random order: a relative perturbation of at most
-					 * 1e-5, above float's resolution; the hazard clamped as
-					 * the draw takes it, so a key is never NaN */
-					w->cand[nc].key = (float)(-hazard_clamp(w->haz[cell_index(na, dist[i],
-							      age_band(birth[i], m),
-							      duration_band(spell[i], m), type[i],
-							      area[i], pt[i])][0]) * (1.0 + 1e-5 * rk[0]));
-				else /* first come: in a random arrival order */
-					w->cand[nc].key = (float)rk[0];
-				nc++;
-			}
-			if ((size_t)s < nc)
-				qsort(w->cand, nc, sizeof *w->cand, compare_candidates);
-			for (c = 0; c < nc && c < (size_t)s; c++) {
-				uint32_t h = w->cand[c].slot;
-				instr[h] = (uint8_t)(k + 1);
-				instr_end[h] = m + 1 + ins->duration_months;
-				effect_end[h] = NO_END;
-				next_chg[h] = m + 1; /* in an instrument: the slow path */
-				istart[k]++;
-			}
-		}
-
-		/* new households: a Poisson count, then their composition and the gate */
-		stroom_gsl_philox_stream(&w->gsl, p->seed, urep, INFLOW_HOUSEHOLD, um,
-					 STROOM_PURPOSE_INFLOW_COUNT);
-		n_new = gsl_ran_poisson(&w->gsl.rng, stroom_sim_inflow_mean(p, m));
-		if (n + n_new > w->cap) {
-			pthread_mutex_lock(&sh->error_lock);
-			snprintf(sh->error, sizeof sh->error,
-				 "replicate %d: inflow exceeded the workspace of %zu households", rep, w->cap);
-			pthread_mutex_unlock(&sh->error_lock);
-			return STROOM_ERROR;
-		}
-		{
-			const double reach = stroom_series_at(&p->prevention_reach, m, 0.0);
-			for (j = 0; j < n_new; j++) {
-				double r[4], r2[4];
-				int a, g[6], q;
-				int32_t lo, hi, age_m;
-				stroom_rng_draw(key, urep, NEW_ID(j), um, STROOM_PURPOSE_NEW, 0, r);
-				stroom_rng_draw(key, urep, NEW_ID(j), um, STROOM_PURPOSE_NEW, 1, r2);
-				a = pick(p->inflow_age, STROOM_NAGE, r[0]);
-				age_band_bounds(a, sh->aow_entry[t], &lo, &hi);
-				age_m = lo + (int32_t)(r2[0] * (double)(hi - lo));
-				birth[n] = m + 1 - age_m;
-				spell[n] = m + 1;
-				pension[n] = birth[n] + stroom_rules_pension_age_months(sh->rules, birth[n]);
-				type[n] = (uint8_t)pick(p->inflow_type, STROOM_NTYPE, r[1]);
-				area[n] = (uint8_t)pick(p->inflow_area, na, r[2]);
-				dist[n] = (uint8_t)pick(p->inflow_distance, STROOM_NDIST, r[3]);
-				stream[n] = a == STROOM_AGE_LT27 ? STROOM_STREAM_OTHER
-					     : dist[n] == STROOM_DIST_LONG ? STROOM_STREAM_PRESTATIE
-									      : STROOM_STREAM_WERK;
-				pt[n] = 0;
-				ptm[n] = 0;
-				lks_end[n] = 0;
-				instr[n] = 0;
-				instr_end[n] = effect_end[n] = sanction_end[n] = NO_END;
-				groups_of(&gl, w, n, m + 1, g);
-				/* the gate: the search period for a share of the young, selection */
-				if ((a == STROOM_AGE_LT27 &&
-				     r2[1] < p->gate_search_share * v[DRAW_SEARCH_EFFECT]) ||
-				    r2[2] < v[DRAW_SELECTION]) {
-					for (q = 0; q < 6; q++)
-						COUNT(STROOM_IND_GATE_DETERRED, g[q]);
-					continue;
-				}
-				/* prevention reaches a share of its target group */
-				if (reach > 0 && r2[3] < reach * v[DRAW_PREVENTION] &&
-				    selects(&p->prevention_target, w, n, m + 1)) {
-					for (q = 0; q < 6; q++)
-						COUNT(STROOM_IND_INFLOW_PREVENTED, g[q]);
-					continue;
-				}
-				status[n] = ST_ON;
-				draw_gap(w, n, m + 1);
-				next_chg[n] = m + 1;
-				for (q = 0; q < 6; q++)
-					COUNT(STROOM_IND_INFLOW_NEW, g[q]);
-				w->act_next[nn++] = (uint32_t)n;
-				n++;
-			}
-		}
+		month_setup(&r, &mo, t);      /* step 1: tables, teams, levers, benefit */
+		pass1(&r, &mo);               /* steps 2-3, 7-8: stock, pay, pension, returns */
+		teams(&r, &mo);               /* clients and intensities from the stock */
+		pass2(&r, &mo);               /* steps 4-7: the candidates' events */
+		stock_into_groups(&r, &mo);   /* step 2: the stock and money into groups */
+		r.prev_exits = mo.exits;
+		r.prev_stock = mo.cm[STROOM_IND_CASELOAD * r.ng]; /* the stock on the 1st, all */
+		instrument_starts(&r, &mo);   /* instruments' places for next month */
+		rc = new_households(&r, &mo); /* step 9 */
+		if (rc < 0)
+			return rc;
 		{ /* next month visits the households still active, in slot order */
 			uint32_t *swap = w->act;
 			w->act = w->act_next;
 			w->act_next = swap;
-			w->n_act = nn;
+			w->n_act = mo.nn;
 		}
 	}
+	if (atomic_load_explicit(&sh->stop, memory_order_relaxed))
+		return STROOM_EINTR;
+	final_stock(&r);
 	return 0;
 }
 
@@ -1465,7 +1306,7 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	res->months = params->end - params->start + 1;
 	res->start = params->start;
 	res->n_areas = params->n_areas;
-	sh.gl = layout_for(params->n_areas);
+	sh.gl = stroom_group_layout(params->n_areas);
 	res->ngroups = sh.gl.n;
 	snprintf(res->group_name[0], STROOM_NAME_LEN, "all");
 	for (k = 0; k < STROOM_NDIST; k++)
@@ -1575,7 +1416,7 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	}
 	for (i = 0; i < nthreads; i++) {
 		workers[i].sh = &sh;
-		if ((err = workspace_init(a, &workers[i].ws, sh.cap, res->months, sh.p)) != 0)
+		if ((err = stroom_workspace_init(a, &workers[i].ws, sh.cap, res->months, sh.p)) != 0)
 			goto cleanup_workers;
 	}
 	for (i = 0; i < nthreads; i++) {
@@ -1614,7 +1455,7 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 
 cleanup_workers:
 	for (i = 0; i < nthreads; i++)
-		workspace_free(a, &workers[i].ws);
+		stroom_workspace_free(a, &workers[i].ws);
 	stroom_free(a, workers);
 cleanup_mutex:
 	pthread_mutex_destroy(&sh.error_lock);
@@ -1632,255 +1473,5 @@ cleanup:
 		return err;
 	}
 	*out = res;
-	return 0;
-}
-
-void stroom_results_free(stroom_results *r)
-{
-	if (!r)
-		return;
-	stroom_free(r->alloc, r->counts);
-	stroom_free(r->alloc, r->final);
-	stroom_free(r->alloc, r->money);
-	stroom_free(r->alloc, r->team);
-	stroom_free(r->alloc, r->istart);
-	stroom_free(r->alloc, r->ipart);
-	stroom_free(r->alloc, r->drawn);
-	stroom_free(r->alloc, r);
-}
-
-int stroom_results_replicates(const stroom_results *r) { return r->replicates; }
-int stroom_results_months(const stroom_results *r) { return r->months; }
-stroom_month stroom_results_start(const stroom_results *r) { return r->start; }
-int stroom_results_threads(const stroom_results *r) { return r->threads; }
-int stroom_results_groups(const stroom_results *r) { return r->ngroups; }
-
-const char *stroom_results_group_name(const stroom_results *r, int group)
-{
-	return group >= 0 && group < r->ngroups ? r->group_name[group] : NULL;
-}
-
-int stroom_results_group_index(const stroom_results *r, const char *name)
-{
-	int g;
-	for (g = 0; g < r->ngroups; g++)
-		if (strcmp(r->group_name[g], name) == 0)
-			return g;
-	return -1;
-}
-
-int32_t stroom_results_value(const stroom_results *r, int rep, int t, int indicator, int group)
-{
-	size_t idx = (((size_t)rep * (size_t)r->months + (size_t)t) * STROOM_NIND + (size_t)indicator) *
-		     (size_t)r->ngroups + (size_t)group;
-	return r->counts[idx];
-}
-
-int64_t stroom_results_money(const stroom_results *r, int rep, int t, int money, int group)
-{
-	size_t idx = (((size_t)rep * (size_t)r->months + (size_t)t) * STROOM_NMONEY + (size_t)money) *
-		     (size_t)r->ngroups + (size_t)group;
-	return r->money[idx];
-}
-
-int32_t stroom_results_final_caseload(const stroom_results *r, int rep, int group)
-{
-	return r->final[(size_t)rep * (size_t)r->ngroups + (size_t)group];
-}
-
-int32_t stroom_results_team_clients(const stroom_results *r, int rep, int t, int team)
-{
-	return r->team[((size_t)rep * (size_t)r->months + (size_t)t) * STROOM_MAX_TEAMS + (size_t)team];
-}
-
-int32_t stroom_results_instrument_starts(const stroom_results *r, int rep, int t, int k)
-{
-	return r->istart[((size_t)rep * (size_t)r->months + (size_t)t) * STROOM_MAX_INSTRUMENTS +
-			 (size_t)k];
-}
-
-int32_t stroom_results_instrument_participants(const stroom_results *r, int rep, int t, int k)
-{
-	return r->ipart[((size_t)rep * (size_t)r->months + (size_t)t) * STROOM_MAX_INSTRUMENTS +
-			(size_t)k];
-}
-
-int stroom_results_drawn_count(const stroom_results *r) { return r->n_drawn; }
-
-const char *stroom_results_drawn_name(const stroom_results *r, int i)
-{
-	return i >= 0 && i < r->n_drawn ? r->drawn_name[i] : NULL;
-}
-
-double stroom_results_drawn_value(const stroom_results *r, int rep, int i)
-{
-	return r->drawn[(size_t)rep * (size_t)r->draw_stride + (size_t)i];
-}
-
-/* The arrays of a result, each [rep][...]: where they are and a replicate's size. */
-typedef struct results_array {
-	void *base;
-	size_t per_rep; /* bytes per replicate */
-} results_array;
-
-enum { NARRAYS = 7 };
-
-static void results_arrays(const stroom_results *r, results_array a[NARRAYS])
-{
-	const size_t T = (size_t)r->months, G = (size_t)r->ngroups;
-	a[0].base = r->counts, a[0].per_rep = T * STROOM_NIND * G * sizeof(int32_t);
-	a[1].base = r->final, a[1].per_rep = G * sizeof(int32_t);
-	a[2].base = r->money, a[2].per_rep = T * STROOM_NMONEY * G * sizeof(int64_t);
-	a[3].base = r->team, a[3].per_rep = T * STROOM_MAX_TEAMS * sizeof(int32_t);
-	a[4].base = r->istart, a[4].per_rep = T * STROOM_MAX_INSTRUMENTS * sizeof(int32_t);
-	a[5].base = r->ipart, a[5].per_rep = T * STROOM_MAX_INSTRUMENTS * sizeof(int32_t);
-	a[6].base = r->drawn, a[6].per_rep = (size_t)r->draw_stride * sizeof(double);
-}
-
-#define PACK_MAGIC 0x5354524du /* "STRM" */
-
-/* A pack: magic, first, count, the struct (its pointers are ignored), the arrays. */
-typedef struct pack_header {
-	uint32_t magic;
-	int32_t first, count;
-	stroom_results shape;
-} pack_header;
-
-size_t stroom_results_pack(const stroom_results *r, int first, int count, void *buf, size_t size)
-{
-	results_array a[NARRAYS];
-	size_t need = sizeof(pack_header), i;
-	unsigned char *p = buf;
-	pack_header h;
-	if (first < 0 || count < 0 || first > r->replicates - count)
-		return 0;
-	results_arrays(r, a);
-	for (i = 0; i < NARRAYS; i++)
-		need += a[i].per_rep * (size_t)count;
-	if (!buf || size < need)
-		return need;
-	memset(&h, 0, sizeof h);
-	h.magic = PACK_MAGIC;
-	h.first = first;
-	h.count = count;
-	h.shape = *r;
-	memcpy(p, &h, sizeof h);
-	p += sizeof h;
-	for (i = 0; i < NARRAYS; i++) {
-		size_t n = a[i].per_rep * (size_t)count;
-		memcpy(p, (const unsigned char *)a[i].base + a[i].per_rep * (size_t)first, n);
-		p += n;
-	}
-	return need;
-}
-
-/* New zeroed results of the same shape as like (no counts yet). */
-static int results_alloc_like(stroom_results **out, const stroom_results *like,
-			      const stroom_allocator *al)
-{
-	stroom_results *r = stroom_calloc(al, 1, sizeof *r);
-	results_array a[NARRAYS];
-	*out = NULL;
-	if (!r)
-		return STROOM_ENOMEM;
-	*r = *like;
-	r->alloc = al;
-	r->counts = r->final = r->team = r->istart = r->ipart = NULL;
-	r->money = NULL;
-	r->drawn = NULL;
-	results_arrays(r, a); /* sizes only */
-	r->counts = stroom_calloc(al, (size_t)r->replicates, a[0].per_rep);
-	r->final = stroom_calloc(al, (size_t)r->replicates, a[1].per_rep);
-	r->money = stroom_calloc(al, (size_t)r->replicates, a[2].per_rep);
-	r->team = stroom_calloc(al, (size_t)r->replicates, a[3].per_rep);
-	r->istart = stroom_calloc(al, (size_t)r->replicates, a[4].per_rep);
-	r->ipart = stroom_calloc(al, (size_t)r->replicates, a[5].per_rep);
-	r->drawn = stroom_calloc(al, (size_t)r->replicates, a[6].per_rep);
-	if (!r->counts || !r->final || !r->money || !r->team || !r->istart || !r->ipart || !r->drawn) {
-		stroom_results_free(r);
-		return STROOM_ENOMEM;
-	}
-	*out = r;
-	return 0;
-}
-
-int stroom_results_unpack(stroom_results **out, const void *buf, size_t size, const stroom_allocator *al)
-{
-	const unsigned char *p = buf;
-	results_array a[NARRAYS];
-	pack_header h;
-	stroom_results *r;
-	size_t need = sizeof h, i;
-	int err;
-	*out = NULL;
-	if (size < sizeof h)
-		return stroom_error_set(STROOM_EINVAL, "results pack: %zu bytes is too short", size);
-	memcpy(&h, p, sizeof h);
-	if (h.magic != PACK_MAGIC || h.shape.replicates < 1 || h.shape.months < 1 ||
-	    h.shape.ngroups < 1 || h.shape.ngroups > 15 + STROOM_MAX_AREAS || h.first < 0 ||
-	    h.count < 0 || h.first > h.shape.replicates - h.count)
-		return stroom_error_set(STROOM_EINVAL, "results pack: not a pack of results");
-	results_arrays(&h.shape, a);
-	for (i = 0; i < NARRAYS; i++)
-		need += a[i].per_rep * (size_t)h.count;
-	if (size != need)
-		return stroom_error_set(STROOM_EINVAL, "results pack: expected %zu bytes, got %zu", need,
-					size);
-	if ((err = results_alloc_like(&r, &h.shape, al)) != 0)
-		return err;
-	results_arrays(r, a);
-	p += sizeof h;
-	for (i = 0; i < NARRAYS; i++) {
-		size_t n = a[i].per_rep * (size_t)h.count;
-		memcpy((unsigned char *)a[i].base + a[i].per_rep * (size_t)h.first, p, n);
-		p += n;
-	}
-	*out = r;
-	return 0;
-}
-
-static int same_shape(const stroom_results *x, const stroom_results *y)
-{
-	return x->replicates == y->replicates && x->months == y->months && x->ngroups == y->ngroups &&
-	       x->start == y->start && x->n_teams == y->n_teams && x->n_instruments == y->n_instruments &&
-	       x->n_drawn == y->n_drawn && x->draw_stride == y->draw_stride;
-}
-
-int stroom_results_copy_replicates(stroom_results *dst, const stroom_results *src, int first, int count)
-{
-	results_array ad[NARRAYS], as[NARRAYS];
-	size_t i;
-	if (!same_shape(dst, src) || first < 0 || count < 0 || first > dst->replicates - count)
-		return stroom_error_set(STROOM_EINVAL, "results: cannot copy replicates %d+%d", first,
-					count);
-	results_arrays(dst, ad);
-	results_arrays(src, as);
-	for (i = 0; i < NARRAYS; i++)
-		memcpy((unsigned char *)ad[i].base + ad[i].per_rep * (size_t)first,
-		       (const unsigned char *)as[i].base + as[i].per_rep * (size_t)first,
-		       as[i].per_rep * (size_t)count);
-	return 0;
-}
-
-int stroom_results_add(stroom_results *dst, const stroom_results *src)
-{
-	const size_t R = (size_t)dst->replicates, T = (size_t)dst->months, G = (size_t)dst->ngroups;
-	size_t i, n;
-	if (!same_shape(dst, src))
-		return stroom_error_set(STROOM_EINVAL, "results: cannot add runs of different shapes");
-	n = R * T * STROOM_NIND * G;
-	for (i = 0; i < n; i++)
-		dst->counts[i] += src->counts[i];
-	for (i = 0; i < R * G; i++)
-		dst->final[i] += src->final[i];
-	n = R * T * STROOM_NMONEY * G;
-	for (i = 0; i < n; i++)
-		dst->money[i] += src->money[i];
-	for (i = 0; i < R * T * STROOM_MAX_TEAMS; i++)
-		dst->team[i] += src->team[i];
-	for (i = 0; i < R * T * STROOM_MAX_INSTRUMENTS; i++) {
-		dst->istart[i] += src->istart[i];
-		dst->ipart[i] += src->ipart[i];
-	}
 	return 0;
 }
