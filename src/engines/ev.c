@@ -25,7 +25,7 @@
  * workspace's arrays.
  */
 #include "internal.h"
-#include "sim_int.h"
+#include "model.h"
 
 #include <stroom/ev.h>
 #include <stroom/sim.h>
@@ -40,15 +40,22 @@
 #define NU STROOM_NDUR
 #define NS STROOM_NSTREAM
 #define NTY STROOM_NTYPE
-/* As the microsimulation (sim.c): the competing events' total probability cap,
- * the hazard clamp, the benefit classes and the disregard months. */
-#define MAX_EXIT_PROB 0.95
-#define HAZARD_MAX 1e300
+/* As the microsimulation (sim.c): the benefit classes and the disregard months. */
 #define BEN_AGE 3
 #define BEN_PT 3
 #define BEN_CELLS (NTY * BEN_AGE * BEN_PT)
 #define BEN_DISREGARD_MONTHS 6
 #define NGROUPS_MAX (15 + STROOM_MAX_AREAS)
+
+/* One month of the chain: the ages' part (pension, crossings, the 21-year line)
+ * per type, area and duration band, from the histograms. */
+typedef struct ages {
+	double fpen[NTY][STROOM_MAX_AREAS][NU];         /* share of 55+ reaching pension */
+	double cross[NTY][STROOM_MAX_AREAS][NU][NA];    /* share of a band crossing into the next */
+	double crossA[NTY][STROOM_MAX_AREAS][NA];       /* ... over all durations */
+	double f21[NTY][STROOM_MAX_AREAS][NU];          /* share of <27 under 21 */
+	double B[NTY][STROOM_MAX_AREAS][NU][NA];        /* the histograms' band totals (after pension) */
+} ages;
 
 struct stroom_ev {
 	const stroom_allocator *al;
@@ -63,15 +70,17 @@ struct stroom_ev {
 	stroom_month bmin;
 	double n0;
 	double *cell0, *cur, *nxt;    /* [cell] */
-	double *S;                    /* [key]: the stock on the 1st */
+	double *S, *SL;               /* [key]: the stock on the 1st; its part in a duration
+					 band's last month */
 	double *ks0, *kf0, *ks1, *kf1;/* [key]: share kept in its part-time state / flipped,
 					 in its age band / crossed into the next one */
 	double *pev;                  /* [key][5]: work, lks, other, enforcement, part-time change */
 	int *key_gc;                  /* [key]: group cell */
 	double *F;                    /* [indicator][gc]: the month's counts by group cell */
 	double *FM;                   /* [money][gc] */
-	double *H0, *H, *P;           /* [ty][ar][bin]: on benefit (start, now), off after a
-					 non-durable exit */
+	double *H0, *H;               /* [ty][ar][duration band][bin]: on benefit (start, now) */
+	double *P, *Pn;               /* [ty][ar][bin]: off after a non-durable exit (this
+					 month's exits, the pool) */
 	int32_t *pens;                /* [bin]: pension month of a birth month */
 	int32_t *aow_entry;           /* [t]: age in months reaching pension age in month t + 1 */
 	int64_t *ben, *norm;          /* [t][BEN_CELLS] */
@@ -83,6 +92,7 @@ struct stroom_ev {
 	double *mon;                  /* [t][money][group] */
 	stroom_params par;            /* the run's parameters, priors at their central values */
 	double v[STROOM_DRAW_MAX];
+	ages *agp;
 };
 
 static inline int dur_band(int d)
@@ -115,6 +125,12 @@ static inline size_t gc_of(const stroom_ev *e, int a, int dist, int u, int ty, i
 	       (size_t)ar;
 }
 
+/* The classes of a group cell. */
+static inline int gc_ar(const stroom_ev *e, size_t g) { return (int)(g % (size_t)e->na); }
+static inline int gc_ty(const stroom_ev *e, size_t g) { return (int)(g / (size_t)e->na % NTY); }
+static inline int gc_u(const stroom_ev *e, size_t g) { return (int)(g / ((size_t)e->na * NTY) % NU); }
+static inline int gc_a(const stroom_ev *e, size_t g) { return (int)(g / ((size_t)e->na * NTY * NU * ND)); }
+
 /* [ty][ar][a] index of the small per-class tables. */
 static inline size_t tra(const stroom_ev *e, int ty, int ar, int a)
 {
@@ -126,25 +142,12 @@ static inline double clamp01(double x)
 	return x > 0.0 ? (x < 1.0 ? x : 1.0) : 0.0;
 }
 
-static inline double hazard_clamp(double h)
-{
-	return h > 0.0 ? (h < HAZARD_MAX ? h : HAZARD_MAX) : 0.0;
-}
 
 static inline int selects_classes(const stroom_selector *s, int d, int u, int a, int ty, int ar, int str)
 {
 	return (!s->distance || (s->distance >> d & 1u)) && (!s->duration || (s->duration >> u & 1u)) &&
 	       (!s->age || (s->age >> a & 1u)) && (!s->type || (s->type >> ty & 1u)) &&
 	       (!s->area || (s->area >> ar & 1u)) && (!s->stream || (s->stream >> str & 1u));
-}
-
-static double return_hazard(const stroom_params *p)
-{
-	double ratio;
-	if (!(p->return_within_12m > 0))
-		return 0.0;
-	ratio = p->return_within_12m / p->return_nondurable_share;
-	return ratio < 1.0 ? 1.0 - pow(1.0 - ratio, 1.0 / 12.0) : 1.0;
 }
 
 /* As sim.c's build_benefit_tables: the benefit and norm of every class and month. */
@@ -225,6 +228,7 @@ void stroom_ev_free(stroom_ev *e)
 	stroom_free(al, e->teamtab);
 	stroom_free(al, e->val);
 	stroom_free(al, e->mon);
+	stroom_free(al, e->agp);
 	stroom_free(al, e);
 }
 
@@ -319,10 +323,11 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 	nlks = (size_t)(e->L > 0 ? e->L : 1) * nsmall;
 
 	e->cell0 = stroom_calloc(al, 3 * e->ncell, sizeof(double));
-	e->S = stroom_calloc(al, 10 * e->nkey, sizeof(double));
+	e->S = stroom_calloc(al, 11 * e->nkey, sizeof(double));
 	e->key_gc = stroom_malloc(al, e->nkey * sizeof(int));
 	e->F = stroom_calloc(al, (STROOM_NIND + STROOM_NMONEY) * e->ngc, sizeof(double));
-	e->H0 = stroom_calloc(al, 3 * (size_t)NTY * (size_t)e->na * (size_t)e->nb, sizeof(double));
+	e->H0 = stroom_calloc(al, (2 * NU + 2) * (size_t)NTY * (size_t)e->na * (size_t)e->nb, sizeof(double));
+	e->agp = stroom_malloc(al, sizeof *e->agp);
 	e->pens = stroom_malloc(al, (size_t)e->nb * sizeof(int32_t));
 	e->ben = stroom_malloc(al, 2 * (size_t)e->T * BEN_CELLS * sizeof(int64_t));
 	e->lks_dur = stroom_calloc(al, 2 * nlks + BEN_DISREGARD_MONTHS * nsmall + (size_t)(e->SM + 1),
@@ -331,20 +336,22 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 	e->val = stroom_calloc(al, ((size_t)e->T + 1) * STROOM_NIND * (size_t)e->ng, sizeof(double));
 	e->mon = stroom_calloc(al, (size_t)e->T * STROOM_NMONEY * (size_t)e->ng, sizeof(double));
 	if (!e->cell0 || !e->S || !e->key_gc || !e->F || !e->H0 || !e->pens || !e->ben || !e->lks_dur ||
-	    !e->teamtab || !e->val || !e->mon) {
+	    !e->teamtab || !e->val || !e->mon || !e->agp) {
 		err = STROOM_ENOMEM;
 		goto fail;
 	}
 	e->cur = e->cell0 + e->ncell;
 	e->nxt = e->cur + e->ncell;
-	e->ks0 = e->S + e->nkey;
+	e->SL = e->S + e->nkey;
+	e->ks0 = e->SL + e->nkey;
 	e->kf0 = e->ks0 + e->nkey;
 	e->ks1 = e->kf0 + e->nkey;
 	e->kf1 = e->ks1 + e->nkey;
 	e->pev = e->kf1 + e->nkey; /* 5 per key */
 	e->FM = e->F + STROOM_NIND * e->ngc;
-	e->H = e->H0 + (size_t)NTY * (size_t)e->na * (size_t)e->nb;
-	e->P = e->H + (size_t)NTY * (size_t)e->na * (size_t)e->nb;
+	e->H = e->H0 + (size_t)NTY * (size_t)e->na * NU * (size_t)e->nb;
+	e->P = e->H + (size_t)NTY * (size_t)e->na * NU * (size_t)e->nb;
+	e->Pn = e->P + (size_t)NTY * (size_t)e->na * (size_t)e->nb;
 	e->norm = e->ben + (size_t)e->T * BEN_CELLS;
 	e->lks_nd = e->lks_dur + nlks;
 	e->dreg = e->lks_nd + nlks;
@@ -375,7 +382,7 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 			d = e->D;
 		e->cell0[cell_of(e, age_band_of(p->start - h0->birth_month[i]), h0->distance[i], d, h0->stream[i],
 				 ty, ar, h0->parttime[i] ? 1 : 0)] += 1.0;
-		e->H0[((size_t)ty * (size_t)e->na + (size_t)ar) * (size_t)e->nb +
+		e->H0[(((size_t)ty * (size_t)e->na + (size_t)ar) * NU + (size_t)dur_band(d)) * (size_t)e->nb +
 		      (size_t)(h0->birth_month[i] - bmin)] += 1.0;
 	}
 	e->n0 = (double)h0->n;
@@ -447,14 +454,61 @@ static void band_births(stroom_month m, stroom_month bmin, stroom_month bmax, st
 	}
 }
 
+
+static void month_ages(stroom_ev *e, stroom_month m, const stroom_month blo[NA], const stroom_month bhi[NA],
+		       ages *g)
+{
+	static const int32_t top[NA - 1] = {27 * 12, 40 * 12, 55 * 12};
+	const int na = e->na, nb = e->nb;
+	int ty, ar, u, a;
+	for (ty = 0; ty < NTY; ty++)
+		for (ar = 0; ar < na; ar++) {
+			double cm[NA] = {0, 0, 0, 0}, bm[NA] = {0, 0, 0, 0};
+			for (u = 0; u < NU; u++) {
+				double *h = e->H + (((size_t)ty * (size_t)na + (size_t)ar) * NU + (size_t)u) * (size_t)nb;
+				double pen = 0, young = 0;
+				stroom_month b;
+				for (a = 0; a < NA; a++) {
+					double tot = 0;
+					for (b = blo[a]; b <= bhi[a]; b++)
+						tot += h[b - e->bmin];
+					g->B[ty][ar][u][a] = tot;
+				}
+				for (b = blo[NA - 1]; b <= bhi[NA - 1]; b++)
+					if (e->pens[b - e->bmin] <= m) {
+						pen += h[b - e->bmin];
+						h[b - e->bmin] = 0;
+					}
+				g->fpen[ty][ar][u] = g->B[ty][ar][u][NA - 1] > 0 ? pen / g->B[ty][ar][u][NA - 1] : 0.0;
+				g->B[ty][ar][u][NA - 1] -= pen;
+				for (a = 0; a < NA - 1; a++) {
+					/* the birth month reaching the band's top age on the 1st of m + 1 */
+					stroom_month bc = m + 1 - top[a];
+					double x = bc >= blo[a] && bc <= bhi[a] ? h[bc - e->bmin] : 0.0;
+					g->cross[ty][ar][u][a] = g->B[ty][ar][u][a] > 0 ? x / g->B[ty][ar][u][a] : 0.0;
+					cm[a] += x;
+					bm[a] += g->B[ty][ar][u][a];
+				}
+				g->cross[ty][ar][u][NA - 1] = 0;
+				for (b = m - 21 * 12 + 1; b <= bhi[0]; b++)
+					if (b >= blo[0])
+						young += h[b - e->bmin];
+				g->f21[ty][ar][u] = g->B[ty][ar][u][0] > 0 ? young / g->B[ty][ar][u][0] : 0.0;
+			}
+			for (a = 0; a < NA; a++)
+				g->crossA[ty][ar][a] = bm[a] > 0 ? cm[a] / bm[a] : 0.0;
+		}
+}
+
 int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 {
 	stroom_params *p = &e->par;
 	const int T = e->T, na = e->na, ng = e->ng, K = e->K, D = e->D, nb = e->nb;
 	const size_t IB = (size_t)NS * NTY * (size_t)na * 2, JB = (size_t)NTY * (size_t)na * 2;
-	const size_t nsmall = (size_t)NTY * (size_t)na * NA;
+	const size_t nsmall = (size_t)NTY * (size_t)na * NA, nh = (size_t)NTY * (size_t)na * NU * (size_t)nb;
 	const stroom_month bmax = e->bmin + nb - 1;
-	double lam, nd, prev_stock;
+	double lam, prev_stock;
+	ages *g = e->agp;
 	int err, t;
 	size_t i;
 
@@ -463,10 +517,10 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 	memcpy(p, q, sizeof *p);
 	stroom_params_draw_values(q, 0, 1, e->v);
 	stroom_params_apply_values(q, e->v, p);
-	lam = return_hazard(p);
+	lam = stroom_model_return_hazard(p);
 	memcpy(e->cur, e->cell0, e->ncell * sizeof(double));
-	memcpy(e->H, e->H0, (size_t)NTY * (size_t)na * (size_t)nb * sizeof(double));
-	memset(e->P, 0, (size_t)NTY * (size_t)na * (size_t)nb * sizeof(double));
+	memcpy(e->H, e->H0, nh * sizeof(double));
+	memset(e->P, 0, 2 * (size_t)NTY * (size_t)na * (size_t)nb * sizeof(double));
 	memset(e->lks_dur, 0, (2 * (size_t)(e->L > 0 ? e->L : 1) * nsmall + BEN_DISREGARD_MONTHS * nsmall +
 			       (size_t)(e->SM + 1)) * sizeof(double));
 	memset(e->val, 0, ((size_t)T + 1) * STROOM_NIND * (size_t)ng * sizeof(double));
@@ -475,28 +529,34 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 
 	for (t = 0; t <= T; t++) {
 		const stroom_month m = e->start + t;
-		double *S = e->S, *cur = e->cur, *nxt = e->nxt;
+		double *S = e->S, *SL = e->SL, *cur = e->cur, *nxt = e->nxt;
 		double *row = e->val + (size_t)t * STROOM_NIND * (size_t)ng;
-		double fpen[NTY][STROOM_MAX_AREAS], cross[NTY][STROOM_MAX_AREAS][NA], f21[NTY][STROOM_MAX_AREAS];
-		double Bt[NTY][STROOM_MAX_AREAS][NA], survA[NTY][STROOM_MAX_AREAS][NA];
-		double ndexit[NTY][STROOM_MAX_AREAS][NA], ptkeep[NTY][STROOM_MAX_AREAS][NA];
-		double ptmass[NTY][STROOM_MAX_AREAS][NA], pton[NTY][STROOM_MAX_AREAS][NA];
-		double lksexit[NTY][STROOM_MAX_AREAS][NA];
+		double survU[NTY][STROOM_MAX_AREAS][NU][NA], moveU[NTY][STROOM_MAX_AREAS][NU][NA];
+		double ndexit[NTY][STROOM_MAX_AREAS][NU][NA];
+		double ptkeep[NTY][STROOM_MAX_AREAS][NA], ptmass[NTY][STROOM_MAX_AREAS][NA];
+		double pton[NTY][STROOM_MAX_AREAS][NA], lksexit[NTY][STROOM_MAX_AREAS][NA];
 		double team_mult[STROOM_MAX_TEAMS], clients[STROOM_MAX_TEAMS + 1];
-		double bk[NTY][STROOM_MAX_AREAS][NA][2];
+		double bk[NTY][STROOM_MAX_AREAS][NU][NA][2];
 		stroom_month blo[NA], bhi[NA];
-		double stock = 0, tw, tnd, control_p, index, month_factor, pressure, sigma, cut_ts;
+		double stock = 0, tw, tnd, nd, control_p, cut_ts, month_factor, sigma;
 		int a, dist, d, u, s, ty, ar, pt, k;
 
-		/* pass A: the stock on the 1st by hazard key */
-		memset(S, 0, e->nkey * sizeof(double));
+		/* pass A: the stock on the 1st by hazard key; SL: the part in a duration
+		 * band's last month (it moves to the next band) */
+		memset(S, 0, 2 * e->nkey * sizeof(double));
 		for (a = 0; a < NA; a++)
 			for (dist = 0; dist < ND; dist++)
 				for (d = 0; d < K; d++) {
 					const double *c = cur + cell_of(e, a, dist, d, 0, 0, 0, 0);
-					double *sk = S + key_of(e, a, dist, dur_band(d), 0, 0, 0, 0);
+					size_t kb = key_of(e, a, dist, dur_band(d), 0, 0, 0, 0);
+					double *sk = S + kb;
 					for (i = 0; i < IB; i++)
 						sk[i] += c[i];
+					if (d == 11 || d == 23 || d == 59) {
+						double *sl = SL + kb;
+						for (i = 0; i < IB; i++)
+							sl[i] += c[i];
+					}
 				}
 		memset(e->F, 0, (STROOM_NIND + STROOM_NMONEY) * e->ngc * sizeof(double));
 		for (i = 0; i < e->nkey; i++) {
@@ -517,40 +577,12 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 			break;
 		}
 
-		/* ages: band totals, pension, crossings, the 21-year line, from the histogram */
+		/* ages: pension, band crossings and the 21-year line from the histograms */
 		band_births(m, e->bmin, bmax, blo, bhi);
-		for (ty = 0; ty < NTY; ty++)
-			for (ar = 0; ar < na; ar++) {
-				double *h = e->H + ((size_t)ty * (size_t)na + (size_t)ar) * (size_t)nb;
-				double pen = 0, young = 0;
-				stroom_month b;
-				for (a = 0; a < NA; a++) {
-					double tot = 0;
-					for (b = blo[a]; b <= bhi[a]; b++)
-						tot += h[b - e->bmin];
-					Bt[ty][ar][a] = tot;
-				}
-				for (b = blo[NA - 1]; b <= bhi[NA - 1]; b++)
-					if (e->pens[b - e->bmin] <= m) {
-						pen += h[b - e->bmin];
-						h[b - e->bmin] = 0;
-					}
-				fpen[ty][ar] = Bt[ty][ar][NA - 1] > 0 ? pen / Bt[ty][ar][NA - 1] : 0.0;
-				Bt[ty][ar][NA - 1] -= pen;
-				for (a = 0; a < NA - 1; a++) {
-					/* the birth month that reaches the band's top age on the 1st of m + 1 */
-					stroom_month bc = blo[a];
-					cross[ty][ar][a] = Bt[ty][ar][a] > 0 && bc == m + 1 - (a == 0 ? 27 : a == 1 ? 40 : 55) * 12
-								   ? h[bc - e->bmin] / Bt[ty][ar][a] : 0.0;
-				}
-				cross[ty][ar][NA - 1] = 0;
-				for (b = m - 21 * 12 + 1; b <= bhi[0]; b++)
-					if (b >= blo[0])
-						young += h[b - e->bmin];
-				f21[ty][ar] = Bt[ty][ar][0] > 0 ? young / Bt[ty][ar][0] : 0.0;
-			}
+		month_ages(e, m, blo, bhi, g);
 
-		/* teams: which team serves each group cell and stream, clients, intensity */
+		/* teams: which team serves each group cell and stream, their clients on
+		 * the 1st (the expected stock) and their multiplier */
 		if (p->n_teams > 0) {
 			int active[STROOM_MAX_TEAMS];
 			for (k = 0; k < p->n_teams; k++)
@@ -575,32 +607,23 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 									clients[tm] += S[kk] + S[kk + 1];
 								}
 			for (k = 0; k < p->n_teams; k++) {
-				double fte = stroom_series_at(&p->team[k].fte, m, 0.0);
-				double cap = p->capacity_intensity_cap, intensity;
-				double nk = clients[k + 1];
-				intensity = nk > 0 ? (fte > 0 ? p->team[k].reference * fte / nk : 0.0) : cap;
-				if (intensity > cap)
-					intensity = cap;
-				if (intensity < 1.0 / cap)
-					intensity = 1.0 / cap;
-				team_mult[k] = pow(intensity, e->v[STROOM_DRAW_ELASTICITY]);
+				double nk = floor(clients[k + 1] + 0.5);
+				double intensity = stroom_model_team_intensity(
+					p->team[k].reference, stroom_series_at(&p->team[k].fte, m, 0.0),
+					(int32_t)(nk < 2e9 ? nk : 2e9), p->capacity_intensity_cap);
+				team_mult[k] = stroom_model_team_multiplier(intensity, e->v[STROOM_DRAW_ELASTICITY]);
 			}
 		}
-		pressure = stroom_series_at(&p->targets_pressure, m, 0.0);
-		tw = 1.0 + pressure * (e->v[STROOM_DRAW_TARGETS_WORK] - 1.0);
-		tnd = 1.0 + pressure * (e->v[STROOM_DRAW_TARGETS_NONDURABLE] - 1.0);
-		nd = p->return_nondurable_share * tnd;
-		if (nd > 1.0)
-			nd = 1.0;
-		if (nd < 0.0)
-			nd = 0.0;
-		control_p = prev_stock > 0 ? stroom_series_at(&p->enforcement_controls, m, 0.0) / 12.0 / prev_stock *
-						     e->v[STROOM_DRAW_DETECTION]
-					   : 0.0;
-		control_p = clamp01(control_p);
-		cut_ts = control_p * clamp01(p->enforcement_termination_share);
-		index = stroom_series_at(&p->labour_index, m, 1.0);
-		month_factor = pow(index, p->labour_work_elasticity) * stroom_series_at(&p->work_shock, m, 1.0);
+		{
+			double pressure = stroom_model_targets_pressure(p, m), ps = floor(prev_stock + 0.5);
+			tw = stroom_model_targets(pressure, e->v[STROOM_DRAW_TARGETS_WORK]);
+			tnd = stroom_model_targets(pressure, e->v[STROOM_DRAW_TARGETS_NONDURABLE]);
+			nd = clamp01(stroom_model_nondurable(p, tnd, 1.0, 1.0));
+			control_p = clamp01(stroom_model_control_prob(p, m, (int32_t)(ps < 2e9 ? ps : 2e9),
+								      e->v[STROOM_DRAW_DETECTION]));
+			cut_ts = control_p * clamp01(p->enforcement_termination_share);
+			month_factor = stroom_model_month_factor(p, m);
+		}
 
 		/* the events' probabilities and the shares kept, by hazard key */
 		for (a = 0; a < NA; a++)
@@ -611,34 +634,24 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 							for (ar = 0; ar < na; ar++)
 								for (pt = 0; pt < 2; pt++) {
 									size_t kk = key_of(e, a, dist, u, s, ty, ar, pt);
-									double *pe = e->pev + 5 * kk;
-									double hw, hl, ho, he, hp, tot, sc, fp, c, keep, flip;
-									hw = p->work_distance[dist] * p->work_age[a] * p->work_duration[u] *
-									     p->work_type[ty] * p->work_area[ar] *
-									     (pt ? p->parttime_work_multiplier : 1.0) * month_factor * tw;
+									double *pe = e->pev + 5 * kk, h[3], th[5], fp, c, keep, flip;
+									stroom_model_cell_hazards(p, month_factor, dist, a, u, ty, ar, pt, h);
+									h[0] *= tw;
 									if (p->n_teams > 0) {
 										int tm = e->teamtab[gc_of(e, a, dist, u, ty, ar) * NS +
 												    (size_t)s];
 										if (tm)
-											hw *= team_mult[tm - 1];
+											h[0] *= team_mult[tm - 1];
 									}
-									hw = hazard_clamp(hw);
-									hl = hazard_clamp(hw * p->lks_share);
-									ho = hazard_clamp(p->other_base * p->other_age[a] *
-											  p->other_duration[u]);
-									he = hazard_clamp(p->enforcement);
-									hp = hazard_clamp(pt ? p->parttime_stop : p->parttime_start);
-									tot = hw + hl + ho + he + hp;
-									sc = tot > MAX_EXIT_PROB ? MAX_EXIT_PROB / tot : 1.0;
-									pe[0] = hw * sc;
-									pe[1] = hl * sc;
-									pe[2] = ho * sc;
-									pe[3] = he * sc;
-									pe[4] = hp * sc;
-									fp = a == NA - 1 ? fpen[ty][ar] : 0.0;
-									c = cross[ty][ar][a];
-									keep = (1 - fp) * (1 - pe[0] - pe[1] - pe[2] - pe[3] - pe[4]) *
-									       (1 - cut_ts);
+									stroom_model_risks(p, h[0], h[1], h[2], pt, th);
+									pe[0] = th[0];
+									pe[1] = th[1] - th[0];
+									pe[2] = th[2] - th[1];
+									pe[3] = th[3] - th[2];
+									pe[4] = th[4] - th[3];
+									fp = a == NA - 1 ? g->fpen[ty][ar][u] : 0.0;
+									c = g->cross[ty][ar][u][a];
+									keep = (1 - fp) * (1 - th[4]) * (1 - cut_ts);
 									flip = (1 - fp) * pe[4] * (1 - cut_ts);
 									e->ks0[kk] = keep * (1 - c);
 									e->kf0[kk] = flip * (1 - c);
@@ -646,66 +659,67 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 									e->kf1[kk] = flip * c;
 								}
 
-		/* money: the expected benefit of a household on benefit by type, area, age
-		 * band and part-time state (the disregard months and sanctions as shares) */
+		/* money: the expected benefit of a household on benefit by type, area,
+		 * duration and age band and part-time state (the disregard months and
+		 * sanctions as shares of the class) */
 		{
 			const int64_t *bn = e->ben + (size_t)t * BEN_CELLS, *nr = e->norm + (size_t)t * BEN_CELLS;
-			double sanctioned = 0, dcut[BEN_CELLS];
+			double sanctioned = 0, dcut[BEN_CELLS], delta[NTY][STROOM_MAX_AREAS][NA];
 			for (k = 0; k < e->SM; k++)
 				sanctioned += e->sanc[k];
 			sigma = stock > 0 ? sanctioned / stock : 0.0;
-			for (k = 0; k < BEN_CELLS; k++) {
-				int64_t cut = (nr[k] * p->enforcement_sanction_pct + 50) / 100;
-				dcut[k] = (double)(cut >= bn[k] ? bn[k] : cut);
-			}
+			for (k = 0; k < BEN_CELLS; k++)
+				dcut[k] = (double)(bn[k] - stroom_model_sanctioned(p, bn[k], nr[k]));
 			memset(ptmass, 0, sizeof ptmass);
 			for (i = 0; i < e->nkey; i += 2) {
-				size_t g = (size_t)e->key_gc[i];
-				ar = (int)(g % (size_t)na);
-				ty = (int)(g / (size_t)na % NTY);
-				a = (int)(g / ((size_t)na * NTY * NU * ND));
-				ptmass[ty][ar][a] += S[i + 1];
+				size_t gg = (size_t)e->key_gc[i];
+				ptmass[gc_ty(e, gg)][gc_ar(e, gg)][gc_a(e, gg)] += S[i + 1];
 			}
 			for (ty = 0; ty < NTY; ty++)
 				for (ar = 0; ar < na; ar++)
 					for (a = 0; a < NA; a++) {
-						double dsum = 0, delta, wac[BEN_AGE] = {0, 0, 0};
-						int ac, ps;
+						double dsum = 0;
 						for (k = 0; k < BEN_DISREGARD_MONTHS; k++)
 							dsum += e->dreg[(size_t)k * nsmall + tra(e, ty, ar, a)];
-						delta = ptmass[ty][ar][a] > 0 ? dsum / ptmass[ty][ar][a] : 0.0;
-						if (delta > 1)
-							delta = 1;
-						if (a == 0) {
-							wac[0] = f21[ty][ar];
-							wac[1] = 1 - f21[ty][ar];
-						} else {
-							wac[2] = 1;
-						}
-						for (pt = 0; pt < 2; pt++) {
-							double amt = 0;
-							for (ac = 0; ac < BEN_AGE; ac++)
-								for (ps = 0; ps < BEN_PT; ps++) {
-									double wp = !pt ? (ps == 0) : ps == 1 ? delta : ps == 2 ? 1 - delta : 0;
-									int bc = (ty * BEN_AGE + ac) * BEN_PT + ps;
-									if (wac[ac] * wp > 0)
-										amt += wac[ac] * wp * ((double)bn[bc] - sigma * dcut[bc]);
-								}
-							bk[ty][ar][a][pt] = amt;
-						}
+						delta[ty][ar][a] = ptmass[ty][ar][a] > 0 ? dsum / ptmass[ty][ar][a] : 0.0;
+						if (delta[ty][ar][a] > 1)
+							delta[ty][ar][a] = 1;
 					}
+			for (ty = 0; ty < NTY; ty++)
+				for (ar = 0; ar < na; ar++)
+					for (u = 0; u < NU; u++)
+						for (a = 0; a < NA; a++) {
+							double wac[BEN_AGE] = {0, 0, 0};
+							int ac, ps;
+							if (a == 0) {
+								wac[0] = g->f21[ty][ar][u];
+								wac[1] = 1 - g->f21[ty][ar][u];
+							} else {
+								wac[2] = 1;
+							}
+							for (pt = 0; pt < 2; pt++) {
+								double amt = 0, dl = delta[ty][ar][a];
+								for (ac = 0; ac < BEN_AGE; ac++)
+									for (ps = 0; ps < BEN_PT; ps++) {
+										double wp = !pt ? (ps == 0) : ps == 1 ? dl : ps == 2 ? 1 - dl : 0;
+										int bc = (ty * BEN_AGE + ac) * BEN_PT + ps;
+										if (wac[ac] * wp > 0)
+											amt += wac[ac] * wp * ((double)bn[bc] - sigma * dcut[bc]);
+									}
+								bk[ty][ar][u][a][pt] = amt;
+							}
+						}
 			for (i = 0; i < e->nkey; i++) {
-				size_t g = (size_t)e->key_gc[i];
+				size_t gg = (size_t)e->key_gc[i];
 				if (S[i] == 0)
 					continue;
-				ar = (int)(g % (size_t)na);
-				ty = (int)(g / (size_t)na % NTY);
-				a = (int)(g / ((size_t)na * NTY * NU * ND));
-				e->FM[STROOM_MONEY_BENEFIT * e->ngc + g] += S[i] * bk[ty][ar][a][i & 1];
+				e->FM[STROOM_MONEY_BENEFIT * e->ngc + gg] +=
+					S[i] * bk[gc_ty(e, gg)][gc_ar(e, gg)][gc_u(e, gg)][gc_a(e, gg)][i & 1];
 			}
 		}
 
-		/* pass B: every cell's mass into next month's cells */
+		/* pass B: every cell's mass into next month's cells: one month older in
+		 * its spell, drifted, part-time changed, into the next age band */
 		memset(nxt, 0, e->ncell * sizeof(double));
 		for (a = 0; a < NA; a++)
 			for (dist = 0; dist < ND; dist++)
@@ -721,27 +735,34 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 					for (s = 0; s < NS; s++) {
 						int s1 = str_change && s == STROOM_STREAM_WERK ? STROOM_STREAM_PRESTATIE : s;
 						const double *c = cur + cell_of(e, a, dist, d, s, 0, 0, 0);
-						size_t kb = key_of(e, a, dist, u, s, 0, 0, 0), j;
+						const size_t kb = key_of(e, a, dist, u, s, 0, 0, 0);
+						const double *ks0 = e->ks0 + kb, *kf0 = e->kf0 + kb;
 						double *n0 = nxt + cell_of(e, a, dist1, d1, s1, 0, 0, 0);
-						double *n1 = a + 1 < NA ? nxt + cell_of(e, a + 1, dist1, d1, s1, 0, 0, 0) : NULL;
-						for (j = 0; j < JB; j++) {
-							double x = c[j];
-							size_t kk = kb + j;
-							if (x == 0)
-								continue;
-							n0[j] += x * e->ks0[kk];
-							n0[j ^ 1] += x * e->kf0[kk];
-							if (n1) {
-								n1[j] += x * e->ks1[kk];
-								n1[j ^ 1] += x * e->kf1[kk];
+						size_t j;
+						if (a + 1 < NA) {
+							const double *ks1 = e->ks1 + kb, *kf1 = e->kf1 + kb;
+							double *n1 = nxt + cell_of(e, a + 1, dist1, d1, s1, 0, 0, 0);
+							for (j = 0; j < JB; j += 2) {
+								double x0 = c[j], x1 = c[j + 1];
+								n0[j] += x0 * ks0[j] + x1 * kf0[j + 1];
+								n0[j + 1] += x1 * ks0[j + 1] + x0 * kf0[j];
+								n1[j] += x0 * ks1[j] + x1 * kf1[j + 1];
+								n1[j + 1] += x1 * ks1[j + 1] + x0 * kf1[j];
+							}
+						} else {
+							for (j = 0; j < JB; j += 2) {
+								double x0 = c[j], x1 = c[j + 1];
+								n0[j] += x0 * ks0[j] + x1 * kf0[j + 1];
+								n0[j + 1] += x1 * ks0[j + 1] + x0 * kf0[j];
 							}
 						}
 					}
 				}
 
-		/* the month's flows by group cell, and by type, area and age band for the
-		 * histograms, the pool, the LKS and the disregard months */
-		memset(survA, 0, sizeof survA);
+		/* the month's flows by group cell, and by type, area (duration) and age
+		 * band for the histograms, the pool, the LKS and the disregard months */
+		memset(survU, 0, sizeof survU);
+		memset(moveU, 0, sizeof moveU);
 		memset(ndexit, 0, sizeof ndexit);
 		memset(ptkeep, 0, sizeof ptkeep);
 		memset(pton, 0, sizeof pton);
@@ -750,30 +771,35 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 			double sanctions_new = 0, surv_all = 0;
 			for (i = 0; i < e->nkey; i++) {
 				const double x = S[i], *pe = e->pev + 5 * i;
-				size_t g = (size_t)e->key_gc[i];
-				double fp, xo, stay, found;
+				const size_t gg = (size_t)e->key_gc[i];
+				double fp, xo, stay, found, kept;
 				if (x == 0)
 					continue;
-				ar = (int)(g % (size_t)na);
-				ty = (int)(g / (size_t)na % NTY);
-				a = (int)(g / ((size_t)na * NTY * NU * ND));
-				fp = a == NA - 1 ? fpen[ty][ar] : 0.0;
+				ty = gc_ty(e, gg);
+				ar = gc_ar(e, gg);
+				a = gc_a(e, gg);
+				u = gc_u(e, gg);
+				fp = a == NA - 1 ? g->fpen[ty][ar][u] : 0.0;
 				xo = x * (1 - fp);
-				e->F[STROOM_IND_EXIT_PENSION * e->ngc + g] += x * fp;
-				e->F[STROOM_IND_EXIT_WORK * e->ngc + g] += xo * pe[0];
-				e->F[STROOM_IND_EXIT_LKS * e->ngc + g] += xo * pe[1];
-				e->F[STROOM_IND_EXIT_OTHER * e->ngc + g] += xo * pe[2];
+				e->F[STROOM_IND_EXIT_PENSION * e->ngc + gg] += x * fp;
+				e->F[STROOM_IND_EXIT_WORK * e->ngc + gg] += xo * pe[0];
+				e->F[STROOM_IND_EXIT_LKS * e->ngc + gg] += xo * pe[1];
+				e->F[STROOM_IND_EXIT_OTHER * e->ngc + gg] += xo * pe[2];
 				stay = xo * (1 - pe[0] - pe[1] - pe[2] - pe[3]);
 				found = stay * control_p;
-				e->F[STROOM_IND_EXIT_ENFORCEMENT * e->ngc + g] += xo * pe[3] + stay * cut_ts;
-				e->F[STROOM_IND_TERMINATIONS * e->ngc + g] += stay * cut_ts;
+				e->F[STROOM_IND_EXIT_ENFORCEMENT * e->ngc + gg] += xo * pe[3] + stay * cut_ts;
+				e->F[STROOM_IND_TERMINATIONS * e->ngc + gg] += stay * cut_ts;
 				if (e->SM > 0)
-					e->F[STROOM_IND_SANCTIONS * e->ngc + g] += found - stay * cut_ts;
-				e->FM[STROOM_MONEY_RECOVERIES * e->ngc + g] +=
+					e->F[STROOM_IND_SANCTIONS * e->ngc + gg] += found - stay * cut_ts;
+				e->FM[STROOM_MONEY_RECOVERIES * e->ngc + gg] +=
 					found * (double)p->enforcement_recovery_eurocent;
-				survA[ty][ar][a] += stay * (1 - cut_ts);
-				surv_all += stay * (1 - cut_ts);
-				ndexit[ty][ar][a] += xo * (pe[0] + pe[1]) * nd;
+				kept = stay * (1 - cut_ts);
+				survU[ty][ar][u][a] += kept;
+				if (SL[i] > 0)
+					moveU[ty][ar][u][a] += SL[i] * (1 - fp) * (1 - pe[0] - pe[1] - pe[2] - pe[3]) *
+							       (1 - cut_ts);
+				surv_all += kept;
+				ndexit[ty][ar][u][a] += xo * (pe[0] + pe[1]) * nd;
 				lksexit[ty][ar][a] += xo * pe[1];
 				if (i & 1)
 					ptkeep[ty][ar][a] += xo * (1 - pe[0] - pe[1] - pe[2] - pe[3] - pe[4]) * (1 - cut_ts);
@@ -809,13 +835,13 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 							ml[e->g_age + a] += x;
 							ml[e->g_type + ty] += x;
 						}
-			/* then the non-durable ones may return; and everyone's age band moves on */
+			/* then the non-durable ones may return; everyone's age band moves on */
 			for (slot = 0; slot < e->L; slot++)
 				for (ty = 0; ty < NTY; ty++)
 					for (ar = 0; ar < na; ar++)
 						for (a = NA - 2; a >= 0; a--) {
 							size_t at = (size_t)slot * nsmall + tra(e, ty, ar, a);
-							double c = cross[ty][ar][a], x;
+							double c = g->crossA[ty][ar][a], x;
 							x = e->lks_dur[at] * c;
 							e->lks_dur[at] -= x;
 							e->lks_dur[at + 1] += x;
@@ -826,20 +852,20 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 			for (i = 0; i < (size_t)e->L * nsmall; i++)
 				e->lks_nd[i] *= 1 - lam;
 			if (e->L > 0)
-				for (i = 0; i < nsmall; i++) {
-					ty = (int)(i / ((size_t)na * NA));
-					ar = (int)(i / NA % (size_t)na);
-					a = (int)(i % NA);
-					e->lks_dur[(size_t)(t % e->L) * nsmall + i] = lksexit[ty][ar][a] * (1 - nd);
-					e->lks_nd[(size_t)(t % e->L) * nsmall + i] = lksexit[ty][ar][a] * nd;
-				}
+				for (ty = 0; ty < NTY; ty++)
+					for (ar = 0; ar < na; ar++)
+						for (a = 0; a < NA; a++) {
+							size_t at = (size_t)(t % e->L) * nsmall + tra(e, ty, ar, a);
+							e->lks_dur[at] = lksexit[ty][ar][a] * (1 - nd);
+							e->lks_nd[at] = lksexit[ty][ar][a] * nd;
+						}
 		}
 		/* the disregard months: part-timers who stay part-time and on benefit */
 		for (ty = 0; ty < NTY; ty++)
 			for (ar = 0; ar < na; ar++)
 				for (a = NA - 1; a >= 0; a--) {
 					double sv = ptmass[ty][ar][a] > 0 ? ptkeep[ty][ar][a] / ptmass[ty][ar][a] : 0.0;
-					double c = cross[ty][ar][a];
+					double c = g->crossA[ty][ar][a];
 					for (k = 0; k < BEN_DISREGARD_MONTHS; k++) {
 						double *x = &e->dreg[(size_t)k * nsmall + tra(e, ty, ar, a)];
 						*x *= sv;
@@ -853,39 +879,70 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 			for (ar = 0; ar < na; ar++)
 				for (a = 0; a < NA; a++)
 					e->dreg[(size_t)(t % BEN_DISREGARD_MONTHS) * nsmall + tra(e, ty, ar, a)] =
-						pton[ty][ar][a] * (1 - cross[ty][ar][a]) +
-						(a > 0 ? pton[ty][ar][a - 1] * cross[ty][ar][a - 1] : 0.0);
+						pton[ty][ar][a] * (1 - g->crossA[ty][ar][a]) +
+						(a > 0 ? pton[ty][ar][a - 1] * g->crossA[ty][ar][a - 1] : 0.0);
 
-		/* the histograms: the stock's survivors by birth month; the pool of
-		 * households off after a non-durable exit: its pension exits and returns
-		 * in month m (on benefit from the 1st of m + 1, with their age band then),
-		 * then the month's new non-durable exits */
+		/* the histograms: the stock's survivors by birth month (moving on to the
+		 * next duration band with their cells); the pool of households off after
+		 * a non-durable exit: its pension exits and returns in month m (on benefit
+		 * from the 1st of m + 1, with their age band then), then the month's new
+		 * non-durable exits */
 		{
 			const int rd = p->return_distance;
 			const int rs = rd == STROOM_DIST_LONG ? STROOM_STREAM_PRESTATIE : STROOM_STREAM_WERK;
 			double *rr = row + STROOM_IND_INFLOW_RETURN * (size_t)ng;
 			for (ty = 0; ty < NTY; ty++)
 				for (ar = 0; ar < na; ar++) {
-					double *h = e->H + ((size_t)ty * (size_t)na + (size_t)ar) * (size_t)nb;
+					double *h0 = e->H + ((size_t)ty * (size_t)na + (size_t)ar) * NU * (size_t)nb;
 					double *pl = e->P + ((size_t)ty * (size_t)na + (size_t)ar) * (size_t)nb;
+					stroom_month b;
+					for (u = NU - 1; u >= 0; u--) {
+						double *h = h0 + (size_t)u * (size_t)nb, *hn = h + nb;
+						for (a = 0; a < NA; a++) {
+							double B = g->B[ty][ar][u][a];
+							double sv = B > 0 ? survU[ty][ar][u][a] / B : 0.0;
+							double sn = B > 0 ? ndexit[ty][ar][u][a] / B : 0.0;
+							double mv = survU[ty][ar][u][a] > 0 && u + 1 < NU
+									    ? moveU[ty][ar][u][a] / survU[ty][ar][u][a] : 0.0;
+							for (b = blo[a]; b <= bhi[a]; b++) {
+								const size_t bi = (size_t)(b - e->bmin);
+								double x = h[bi];
+								if (x == 0)
+									continue;
+								pl[bi] += x * sn;
+								x *= sv;
+								if (mv > 0) {
+									hn[bi] += x * mv;
+									x *= 1 - mv;
+								}
+								h[bi] = x;
+							}
+						}
+					}
+				}
+			for (ty = 0; ty < NTY; ty++)
+				for (ar = 0; ar < na; ar++) {
+					double *h = e->H + ((size_t)ty * (size_t)na + (size_t)ar) * NU * (size_t)nb;
+					double *pl = e->P + ((size_t)ty * (size_t)na + (size_t)ar) * (size_t)nb;
+					double *pn = e->Pn + ((size_t)ty * (size_t)na + (size_t)ar) * (size_t)nb;
 					double retn[NA] = {0, 0, 0, 0};
 					stroom_month b;
 					for (a = 0; a < NA; a++) {
-						double sv = Bt[ty][ar][a] > 0 ? survA[ty][ar][a] / Bt[ty][ar][a] : 0.0;
-						double sn = Bt[ty][ar][a] > 0 ? ndexit[ty][ar][a] / Bt[ty][ar][a] : 0.0;
 						double rsum = 0;
 						for (b = blo[a]; b <= bhi[a]; b++) {
 							const size_t bi = (size_t)(b - e->bmin);
-							double x = h[bi], r;
+							double r;
 							if (a == NA - 1 && e->pens[bi] <= m)
-								pl[bi] = 0;
-							r = pl[bi] * lam;
-							pl[bi] += x * sn - r;
-							h[bi] = x * sv + r;
+								pn[bi] = 0;
+							r = pn[bi] * lam;
 							if (r > 0) {
+								pn[bi] -= r;
+								h[bi] += r; /* duration band <1y */
 								rsum += r;
 								retn[age_band_of(m + 1 - b)] += r;
 							}
+							pn[bi] += pl[bi];
+							pl[bi] = 0;
 						}
 						if (rsum > 0) {
 							rr[0] += rsum;
@@ -904,37 +961,35 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 		/* new households: the mean inflow by composition, less the gate and
 		 * prevention; on benefit from the 1st of m + 1 with their age then */
 		{
-			const double mean = stroom_sim_inflow_mean(p, m);
-			const double reach = stroom_series_at(&p->prevention_reach, m, 0.0);
-			const double sel = clamp01(e->v[STROOM_DRAW_SELECTION]);
-			const double search = clamp01(p->gate_search_share * e->v[STROOM_DRAW_SEARCH_EFFECT]);
-			const double prev = reach > 0 ? clamp01(reach * e->v[STROOM_DRAW_PREVENTION]) : 0.0;
+			const double mean = stroom_model_inflow_mean(p, m);
+			const double prev = clamp01(stroom_model_prevention_prob(p, m, e->v[STROOM_DRAW_PREVENTION]));
 			double *rn = row + STROOM_IND_INFLOW_NEW * (size_t)ng;
 			double *rg = row + STROOM_IND_GATE_DETERRED * (size_t)ng;
 			double *rp = row + STROOM_IND_INFLOW_PREVENTED * (size_t)ng;
 			static const int32_t lo_y[NA] = {18, 27, 40, 55}, hi_y[NA] = {27, 40, 55, 0};
 			for (a = 0; a < NA; a++) {
-				double deter = 1 - (1 - (a == STROOM_AGE_LT27 ? search : 0.0)) * (1 - sel);
+				double pass = stroom_model_gate_pass(p, a == STROOM_AGE_LT27, e->v[STROOM_DRAW_SEARCH_EFFECT],
+								     e->v[STROOM_DRAW_SELECTION]);
 				int32_t lo = lo_y[a] * 12, hi = a == NA - 1 ? e->aow_entry[t] : hi_y[a] * 12;
 				if (hi <= lo)
 					hi = lo + 1;
 				for (ty = 0; ty < NTY; ty++)
 					for (ar = 0; ar < na; ar++) {
 						double entered = 0;
-						double *h = e->H + ((size_t)ty * (size_t)na + (size_t)ar) * (size_t)nb;
+						double *h = e->H + ((size_t)ty * (size_t)na + (size_t)ar) * NU * (size_t)nb;
 						int32_t age;
 						for (dist = 0; dist < ND; dist++) {
 							double x = mean * p->inflow_age[a] * p->inflow_type[ty] * p->inflow_area[ar] *
 								   p->inflow_distance[dist];
 							int str = a == STROOM_AGE_LT27 ? STROOM_STREAM_OTHER
 								: dist == STROOM_DIST_LONG ? STROOM_STREAM_PRESTATIE : STROOM_STREAM_WERK;
-							double xg = x * deter, xp, xn;
-							xp = selects_classes(&p->prevention_target, dist, STROOM_DUR_LT1, a, ty, ar, str)
-								     ? (x - xg) * prev : 0.0;
-							xn = x - xg - xp;
+							double xpass = x * clamp01(pass), xp, xn;
 							if (x == 0)
 								continue;
-							add_groups(e, rg, a, dist, STROOM_DUR_LT1, ty, ar, xg);
+							xp = selects_classes(&p->prevention_target, dist, STROOM_DUR_LT1, a, ty, ar, str)
+								     ? xpass * prev : 0.0;
+							xn = xpass - xp;
+							add_groups(e, rg, a, dist, STROOM_DUR_LT1, ty, ar, x - xpass);
 							add_groups(e, rp, a, dist, STROOM_DUR_LT1, ty, ar, xp);
 							add_groups(e, rn, a, dist, STROOM_DUR_LT1, ty, ar, xn);
 							nxt[cell_of(e, a, dist, 0, str, ty, ar, 0)] += xn;
@@ -956,17 +1011,17 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 				for (u = 0; u < NU; u++)
 					for (ty = 0; ty < NTY; ty++)
 						for (ar = 0; ar < na; ar++) {
-							size_t g = gc_of(e, a, dist, u, ty, ar);
+							size_t gg = gc_of(e, a, dist, u, ty, ar);
 							int ind;
-							if (e->F[STROOM_IND_CASELOAD * e->ngc + g] == 0)
+							if (e->F[STROOM_IND_CASELOAD * e->ngc + gg] == 0)
 								continue;
 							for (ind = 0; ind < STROOM_NIND; ind++) {
-								double x = e->F[(size_t)ind * e->ngc + g];
+								double x = e->F[(size_t)ind * e->ngc + gg];
 								if (x != 0)
 									add_groups(e, row + (size_t)ind * (size_t)ng, a, dist, u, ty, ar, x);
 							}
 							for (ind = 0; ind < STROOM_NMONEY; ind++) {
-								double x = e->FM[(size_t)ind * e->ngc + g];
+								double x = e->FM[(size_t)ind * e->ngc + gg];
 								if (x != 0)
 									add_groups(e, e->mon + ((size_t)t * STROOM_NMONEY + (size_t)ind) *
 												       (size_t)ng,
