@@ -57,6 +57,11 @@ typedef struct ages {
 	double B[NTY][STROOM_MAX_AREAS][NU][NA];        /* the histograms' band totals (after pension) */
 } ages;
 
+/* The classes of a hazard key (looked up, not divided out, in the monthly loops). */
+typedef struct keycls {
+	uint8_t a, dist, u, s, ty, ar, pt, pad;
+} keycls;
+
 struct stroom_ev {
 	const stroom_allocator *al;
 	int T, na, ng, D, K, L, SM;   /* months, areas, groups, duration bins, LKS and sanction months */
@@ -76,6 +81,7 @@ struct stroom_ev {
 					 in its age band / crossed into the next one */
 	double *pev;                  /* [key][5]: work, lks, other, enforcement, part-time change */
 	int *key_gc;                  /* [key]: group cell */
+	keycls *kc;                   /* [key]: its classes */
 	double *F;                    /* [indicator][gc]: the month's counts by group cell */
 	double *FM;                   /* [money][gc] */
 	double *H0, *H;               /* [ty][ar][duration band][bin]: on benefit (start, now) */
@@ -123,11 +129,6 @@ static inline size_t key_of(const stroom_ev *e, int a, int dist, int u, int s, i
 		NTY + (size_t)ty) * (size_t)e->na + (size_t)ar;
 }
 
-/* The part-time state of a key or cell index. */
-static inline int key_pt(const stroom_ev *e, size_t k)
-{
-	return (int)(k / ((size_t)NS * NTY * (size_t)e->na) % 2);
-}
 
 /* Group cell: age band x distance x duration band x type x area. */
 static inline size_t gc_of(const stroom_ev *e, int a, int dist, int u, int ty, int ar)
@@ -136,11 +137,6 @@ static inline size_t gc_of(const stroom_ev *e, int a, int dist, int u, int ty, i
 	       (size_t)ar;
 }
 
-/* The classes of a group cell. */
-static inline int gc_ar(const stroom_ev *e, size_t g) { return (int)(g % (size_t)e->na); }
-static inline int gc_ty(const stroom_ev *e, size_t g) { return (int)(g / (size_t)e->na % NTY); }
-static inline int gc_u(const stroom_ev *e, size_t g) { return (int)(g / ((size_t)e->na * NTY) % NU); }
-static inline int gc_a(const stroom_ev *e, size_t g) { return (int)(g / ((size_t)e->na * NTY * NU * ND)); }
 
 /* [ty][ar][a] index of the small per-class tables. */
 static inline size_t tra(const stroom_ev *e, int ty, int ar, int a)
@@ -335,7 +331,7 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 
 	e->cell0 = stroom_calloc(al, 3 * e->ncell, sizeof(double));
 	e->S = stroom_calloc(al, 11 * e->nkey, sizeof(double));
-	e->key_gc = stroom_malloc(al, e->nkey * sizeof(int));
+	e->key_gc = stroom_malloc(al, e->nkey * (sizeof(int) + sizeof(keycls)));
 	e->F = stroom_calloc(al, (STROOM_NIND + STROOM_NMONEY) * e->ngc, sizeof(double));
 	e->H0 = stroom_calloc(al, (2 * NU + 2) * (size_t)NTY * (size_t)e->na * (size_t)e->nb, sizeof(double));
 	e->agp = stroom_malloc(al, sizeof *e->agp);
@@ -353,6 +349,7 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 	}
 	e->cur = e->cell0 + e->ncell;
 	e->nxt = e->cur + e->ncell;
+	e->kc = (keycls *)(void *)(e->key_gc + e->nkey);
 	e->SL = e->S + e->nkey;
 	e->ks0 = e->SL + e->nkey;
 	e->kf0 = e->ks0 + e->nkey;
@@ -375,9 +372,13 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 					for (s = 0; s < NS; s++)
 						for (ty = 0; ty < NTY; ty++)
 							for (ar = 0; ar < e->na; ar++)
-								for (pt = 0; pt < 2; pt++)
-									e->key_gc[key_of(e, a, dist, u, s, ty, ar, pt)] =
-										(int)gc_of(e, a, dist, u, ty, ar);
+								for (pt = 0; pt < 2; pt++) {
+									size_t kk = key_of(e, a, dist, u, s, ty, ar, pt);
+									keycls c = {(uint8_t)a, (uint8_t)dist, (uint8_t)u, (uint8_t)s,
+										    (uint8_t)ty, (uint8_t)ar, (uint8_t)pt, 0};
+									e->key_gc[kk] = (int)gc_of(e, a, dist, u, ty, ar);
+									e->kc[kk] = c;
+								}
 	}
 	e->pensmax = e->pens + e->nb;
 	for (k = 0; k < e->nb; k++) {
@@ -585,7 +586,7 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 		memset(e->F, 0, (STROOM_NIND + STROOM_NMONEY) * e->ngc * sizeof(double));
 		for (i = 0; i < e->nkey; i++) {
 			e->F[STROOM_IND_CASELOAD * e->ngc + (size_t)e->key_gc[i]] += S[i];
-			if (key_pt(e, i))
+			if (e->kc[i].pt)
 				e->F[STROOM_IND_PARTTIME * e->ngc + (size_t)e->key_gc[i]] += S[i];
 			stock += S[i];
 		}
@@ -607,8 +608,8 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 			double Sb[NTY][STROOM_MAX_AREAS][NU][NA];
 			memset(Sb, 0, sizeof Sb);
 			for (i = 0; i < e->nkey; i++) {
-				size_t gg = (size_t)e->key_gc[i];
-				Sb[gc_ty(e, gg)][gc_ar(e, gg)][gc_u(e, gg)][gc_a(e, gg)] += S[i];
+				const keycls c = e->kc[i];
+				Sb[c.ty][c.ar][c.u][c.a] += S[i];
 			}
 			month_ages(e, m, blo, bhi, (const double(*)[STROOM_MAX_AREAS][NU][NA])Sb, &pz, g);
 		}
@@ -704,9 +705,9 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 				dcut[k] = (double)(bn[k] - stroom_model_sanctioned(p, bn[k], nr[k]));
 			memset(ptmass, 0, sizeof ptmass);
 			for (i = 0; i < e->nkey; i++) {
-				size_t gg = (size_t)e->key_gc[i];
-				if (key_pt(e, i))
-					ptmass[gc_ty(e, gg)][gc_ar(e, gg)][gc_a(e, gg)] += S[i];
+				const keycls c = e->kc[i];
+				if (c.pt)
+					ptmass[c.ty][c.ar][c.a] += S[i];
 			}
 			for (ty = 0; ty < NTY; ty++)
 				for (ar = 0; ar < na; ar++)
@@ -747,7 +748,7 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 				if (S[i] == 0)
 					continue;
 				e->FM[STROOM_MONEY_BENEFIT * e->ngc + gg] +=
-					S[i] * bk[gc_ty(e, gg)][gc_ar(e, gg)][gc_u(e, gg)][gc_a(e, gg)][key_pt(e, i)];
+					S[i] * bk[e->kc[i].ty][e->kc[i].ar][e->kc[i].u][e->kc[i].a][e->kc[i].pt];
 			}
 		}
 
@@ -820,10 +821,10 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 				double fp, xo, stay, found, kept;
 				if (x == 0)
 					continue;
-				ty = gc_ty(e, gg);
-				ar = gc_ar(e, gg);
-				a = gc_a(e, gg);
-				u = gc_u(e, gg);
+				ty = e->kc[i].ty;
+				ar = e->kc[i].ar;
+				a = e->kc[i].a;
+				u = e->kc[i].u;
 				fp = a == NA - 1 ? g->fpen[ty][ar][u] : 0.0;
 				xo = x * (1 - fp);
 				e->F[STROOM_IND_EXIT_PENSION * e->ngc + gg] += x * fp;
@@ -846,7 +847,7 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 				surv_all += kept;
 				ndexit[ty][ar][u][a] += xo * (pe[0] + pe[1]) * nd;
 				lksexit[ty][ar][a] += xo * pe[1];
-				if (key_pt(e, i))
+				if (e->kc[i].pt)
 					ptkeep[ty][ar][a] += xo * (1 - pe[0] - pe[1] - pe[2] - pe[3] - pe[4]) * (1 - cut_ts);
 				else
 					pton[ty][ar][a] += xo * pe[4] * (1 - cut_ts);
