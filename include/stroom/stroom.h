@@ -9,6 +9,7 @@
 #include <stroom/common.h>
 #include <stroom/conditions.h>
 #include <stroom/national.h>
+#include <stroom/observed.h>
 #include <stroom/output.h>
 #include <stroom/population.h>
 #include <stroom/rng.h>

@@ -21,6 +21,9 @@ int stroom_cli_benefit(int argc, char **argv);
 /* `stroom budget ...`: one year's BUIG result and safety net, or a many-municipality
  * table (src/cli/cli_budget.c). */
 int stroom_cli_budget(int argc, char **argv);
+/* `stroom import cbs ...`: observed series from a CBS StatLine export
+ * (src/cli/cli_import.c). */
+int stroom_cli_import(int argc, char **argv);
 /* `stroom conditions ...`: the AEF conditions catalogue (src/cli/cli_conditions.c). */
 int stroom_cli_conditions(int argc, char **argv);
 

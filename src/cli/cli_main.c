@@ -132,6 +132,8 @@ static const char usage[] =
 	"  conditions [SCENARIO] [--json] [--code C]\n"
 	"                        the AEF conditions 2.a-3.g with Rotterdam's rating; with a\n"
 	"                        scenario, which of them its levers touch\n"
+	"  import cbs FILE --municipality GMxxxx|NAME --out FILE.csv\n"
+	"                        observed series from a CBS StatLine export (stroom import --help)\n"
 	"  schema --markdown     print the scenario reference (docs/scenario.md)\n"
 	"  schema --keys         every key with its kind and bounds, tab-separated\n"
 	"  version               print the version\n"
@@ -859,6 +861,8 @@ int main(int argc, char **argv)
 		return stroom_cli_budget(argc - 2, argv + 2);
 	if (!strcmp(cmd, "benefit"))
 		return stroom_cli_benefit(argc - 2, argv + 2);
+	if (!strcmp(cmd, "import"))
+		return stroom_cli_import(argc - 2, argv + 2);
 	if (!strcmp(cmd, "schema"))
 		return cmd_schema(argc - 2, argv + 2);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

@@ -149,6 +149,8 @@ static const struct {
 	[STROOM_INPUT_BUDGET] = {STROOM_LIMIT_BUDGET, "a budget table"},
 	[STROOM_INPUT_RULES] = {STROOM_LIMIT_RULES, "a rules table"},
 	[STROOM_INPUT_PANEL] = {STROOM_LIMIT_PANEL, "a budget panel table"},
+	[STROOM_INPUT_OBSERVED] = {STROOM_LIMIT_OBSERVED, "an observed-series CSV"},
+	[STROOM_INPUT_CBS] = {STROOM_LIMIT_CBS, "a CBS StatLine export"},
 };
 
 size_t stroom_input_limit(stroom_input_kind kind) { return input_kinds[kind].limit; }

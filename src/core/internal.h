@@ -38,7 +38,9 @@ typedef enum stroom_input_kind {
 	STROOM_INPUT_MUNICIPALITIES, /* municipalities.csv of a national run */
 	STROOM_INPUT_BUDGET,         /* a budget table (budget.csv) or safety-net rules */
 	STROOM_INPUT_RULES,          /* a rules table (norms.csv, constants.csv, ...) */
-	STROOM_INPUT_PANEL           /* the many-municipality table of `stroom budget --table` */
+	STROOM_INPUT_PANEL,          /* the many-municipality table of `stroom budget --table` */
+	STROOM_INPUT_OBSERVED,       /* an observed-series CSV (docs/observed.md) */
+	STROOM_INPUT_CBS             /* a CBS StatLine export read by `stroom import cbs` */
 } stroom_input_kind;
 
 #define STROOM_LIMIT_SCENARIO ((size_t)4 << 20)         /* 4 MiB */
@@ -47,6 +49,10 @@ typedef enum stroom_input_kind {
 #define STROOM_LIMIT_BUDGET ((size_t)16 << 20)          /* 16 MiB */
 #define STROOM_LIMIT_RULES ((size_t)16 << 20)           /* 16 MiB */
 #define STROOM_LIMIT_PANEL ((size_t)64 << 20)           /* 64 MiB */
+#define STROOM_LIMIT_OBSERVED ((size_t)16 << 20)        /* 16 MiB */
+#define STROOM_LIMIT_CBS ((size_t)64 << 20)             /* 64 MiB */
+/* Rows of an observed-series CSV (docs/observed.md). */
+#define STROOM_LIMIT_OBSERVED_ROWS 100000
 
 /* The size limit of a kind of input file, and its name for messages ("a household CSV"). */
 size_t stroom_input_limit(stroom_input_kind kind);
