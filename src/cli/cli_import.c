@@ -642,9 +642,13 @@ static int import_cbs(const import_opts *o)
 	}
 	for (k = 0; k < t.nkeys && k < CSV_MAX_KEYS; k++) {
 		int rank;
-		if (kinds[k] == M_CASELOAD && measure_stem(t.keys[k], stem, sizeof stem) &&
-		    (measure_kind(stem, &rank), rank != best_rank))
-			kinds[k] = M_NONE;
+		if (kinds[k] == M_CASELOAD && measure_stem(t.keys[k], stem, sizeof stem)) {
+			measure_kind(stem, &rank);
+			if (rank != best_rank)
+				kinds[k] = M_NONE;
+			else
+				best_rank = -1; /* the first of the best only */
+		}
 		nused += kinds[k] != M_NONE;
 	}
 	if (!nused) {
