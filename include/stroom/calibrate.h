@@ -114,7 +114,7 @@ STROOM_API size_t stroom_calibration_fit_csv(const stroom_calibration *c, char *
 typedef struct stroom_calibrate_write {
 	const stroom_scenario *scenario;  /* its inputs are listed with their SHA-256 */
 	const char *observed_path;
-	const char *observed_sha256;      /* 64 hex digits */
+	const char *observed_sha256;      /* 64 hex digits; NULL: computed from observed_path */
 	double seconds;                   /* the fit's wall time */
 	/* asked before every file and before the rename (step NULL); nonzero stops
 	 * (STROOM_EINTR, nothing written) */

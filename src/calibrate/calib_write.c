@@ -444,6 +444,14 @@ int stroom_calibration_write_dir(const stroom_calibration *c, const stroom_calib
 	size_t len;
 
 	made.n = 0;
+	if (w && w->observed_path && !w->observed_sha256) {
+		stroom_calibrate_write w2 = *w;
+		char hex[65];
+		if ((err = stroom_hash_file(w->observed_path, STROOM_INPUT_OBSERVED, "", hex)) != 0)
+			return err;
+		w2.observed_sha256 = hex;
+		return stroom_calibration_write_dir(c, &w2, out, path_out, path_size);
+	}
 	if (out && *out) {
 		snprintf(final, sizeof final, "%s", out);
 		len = strlen(final);
