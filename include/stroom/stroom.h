@@ -8,6 +8,7 @@
 #include <stroom/budget.h>
 #include <stroom/common.h>
 #include <stroom/conditions.h>
+#include <stroom/ev.h>
 #include <stroom/national.h>
 #include <stroom/observed.h>
 #include <stroom/output.h>

@@ -41,6 +41,7 @@
  */
 #include "internal.h"
 #include "sim_int.h"
+#include "model.h"
 #include "rng_int.h"
 
 #include <stroom/sim.h>
@@ -56,35 +57,13 @@
 
 enum { ST_ON = 0, ST_OFF_NONDURABLE = 1, ST_GONE = 2 };
 
-/* The band functions of bands.c, inlined for the monthly loop (same rules). */
-static inline int age_band(stroom_month birth, stroom_month m)
-{
-	int32_t a = m - birth;
-	return a < 27 * 12 ? STROOM_AGE_LT27 : a < 40 * 12 ? STROOM_AGE_27_39
-	     : a < 55 * 12 ? STROOM_AGE_40_54 : STROOM_AGE_55P;
-}
-
-static inline int duration_band(stroom_month spell_start, stroom_month m)
-{
-	int32_t d = m - spell_start;
-	return d < 12 ? STROOM_DUR_LT1 : d < 24 ? STROOM_DUR_1_2 : d < 60 ? STROOM_DUR_2_5 : STROOM_DUR_GT5;
-}
-
-/* Largest combined monthly probability of the competing events (exits and a
- * part-time change); the rest always stays. The events' hazards are scaled
- * proportionally so that their sum is at most this, whatever multipliers a
- * scenario stacks up (docs/model.md, step 4). */
-#define MAX_EXIT_PROB 0.95
-/* Every hazard the competing-risk draw and the candidate bounds use is taken
- * within [0, HAZARD_MAX]: NaN or negative counts as 0, above HAZARD_MAX as
- * HAZARD_MAX. Within the schema's bounds no hazard comes near it (the largest
- * work hazard is about 1e37: a base of 1 times four multipliers of 100, the
- * part-time multiplier 100, index^elasticity 1e20, a shock of 100, targets 10,
- * team intensity 10^3 and an instrument 10), so it never changes a result there;
- * it keeps the sum of five hazards finite, and so the draw free of inf * 0,
- * whatever a caller of the library sets. */
-#define HAZARD_MAX 1e300
-#define NCELL_MAX (STROOM_NDIST * STROOM_NAGE * STROOM_NDUR * STROOM_NTYPE * STROOM_MAX_AREAS * 2)
+/* The model's bands, cells and limits (model.h) under the engine's short names. */
+#define age_band stroom_model_age_band
+#define duration_band stroom_model_duration_band
+#define group_cell stroom_model_group_cell
+#define cell_index stroom_model_cell
+#define MAX_EXIT_PROB STROOM_MODEL_MAX_EXIT_PROB
+#define NCELL_MAX STROOM_MODEL_NCELL_MAX
 #define INFLOW_HOUSEHOLD 0xffffffffu
 /* Household ids of the keyed draws of new households: the month's arrival
  * number j, offset so they never meet a slot index. */
@@ -167,7 +146,7 @@ typedef struct candidate {
 /* Group cells: distance x age band x duration band x type x area, the classes of
  * the output groups; counts are kept per cell in the loop and summed into the
  * groups once a month. A hazard cell is a group cell x part-time. */
-#define NGC_MAX (STROOM_NDIST * STROOM_NAGE * STROOM_NDUR * STROOM_NTYPE * STROOM_MAX_AREAS)
+#define NGC_MAX STROOM_MODEL_NGC_MAX
 /* No candidate month (or return) within the horizon. */
 #define NEVER INT32_MAX
 /* Count cells: group cell x part-time x stream, what the stock is counted by in
@@ -339,47 +318,6 @@ static int workspace_init(const stroom_allocator *a, workspace *w, size_t cap, i
 	return 0;
 }
 
-/* A group cell: distance x age band x duration band x type x area, the classes of
- * the output groups. */
-static inline int group_cell(int n_areas, int d, int a, int u, int ty, int ar)
-{
-	return (((d * STROOM_NAGE + a) * STROOM_NDUR + u) * STROOM_NTYPE + ty) * n_areas + ar;
-}
-
-/* A hazard cell: a group cell x part-time. */
-static inline int cell_index(int n_areas, int d, int a, int u, int ty, int ar, int pt)
-{
-	return group_cell(n_areas, d, a, u, ty, ar) * 2 + pt;
-}
-
-/* Fills the month's hazards for every cell: work (before team, instrument and
- * target multipliers), other, enforcement. */
-static void month_tables(const stroom_params *p, stroom_month m, double (*haz)[3])
-{
-	double index = stroom_series_at(&p->labour_index, m, 1.0);
-	double month_factor = pow(index, p->labour_work_elasticity) *
-			      stroom_series_at(&p->work_shock, m, 1.0);
-	int na = p->n_areas, d, a, u, ty, ar, pt;
-	for (d = 0; d < STROOM_NDIST; d++)
-	for (a = 0; a < STROOM_NAGE; a++)
-	for (u = 0; u < STROOM_NDUR; u++)
-	for (ty = 0; ty < STROOM_NTYPE; ty++)
-	for (ar = 0; ar < na; ar++)
-	for (pt = 0; pt < 2; pt++) {
-		double *h = haz[cell_index(na, d, a, u, ty, ar, pt)];
-		h[0] = p->work_distance[d] * p->work_age[a] * p->work_duration[u] * p->work_type[ty] *
-		       p->work_area[ar] * (pt ? p->parttime_work_multiplier : 1.0) * month_factor;
-		h[1] = p->other_base * p->other_age[a] * p->other_duration[u];
-		h[2] = p->enforcement;
-	}
-}
-
-/* A hazard within [0, HAZARD_MAX] (NaN counts as 0). */
-static inline double hazard_clamp(double h)
-{
-	return h > 0.0 ? (h < HAZARD_MAX ? h : HAZARD_MAX) : 0.0;
-}
-
 /* Index of the first cumulative share exceeding u (shares sum to 1). */
 static inline int pick(const double *shares, int n, double u)
 {
@@ -428,21 +366,6 @@ static int compare_candidates(const void *a, const void *b)
 	return x->slot < y->slot ? -1 : x->slot > y->slot;
 }
 
-/* The monthly return hazard of a household off after a non-durable exit:
- * 1 - (1 - within_12m / nondurable_share)^(1/12) (docs/model.md step 8). The
- * ratio is taken within [0, 1]: stroom_sim_check requires within_12m below
- * nondurable_share, so it is below 1 and the hazard below 1 (a ratio of 1, or a
- * nondurable_share of 0, would mean every non-durable household returns the
- * next month: hazard 1). */
-static double return_hazard(const stroom_params *p)
-{
-	double ratio;
-	if (!(p->return_within_12m > 0))
-		return 0.0;
-	ratio = p->return_within_12m / p->return_nondurable_share;
-	return ratio < 1.0 ? 1.0 - pow(1.0 - ratio, 1.0 / 12.0) : 1.0;
-}
-
 /* The parameters of one replicate: the scenario's with the replicate's draws v
  * (made before the run) applied, in the workspace's copy. */
 static const stroom_params *replicate_params(const shared *sh, workspace *w, const double *v)
@@ -465,17 +388,6 @@ static inline void groups_of(const group_layout *gl, const workspace *w, size_t 
 	g[5] = gl->type + w->type[i];
 }
 
-/* The largest work multiplier a team can give: intensity is kept within [1/cap, cap]. */
-static double team_bound(const stroom_params *p, const double *v)
-{
-	double e = v[DRAW_ELASTICITY], hi, lo;
-	if (p->n_teams == 0)
-		return 1.0;
-	hi = pow(p->capacity_intensity_cap, e);
-	lo = pow(p->capacity_intensity_cap, -e);
-	return hi > 1.0 ? (hi > lo ? hi : lo) : (lo > 1.0 ? lo : 1.0);
-}
-
 /*
  * The candidate probabilities of one replicate (see docs/model.md, "Candidate
  * months"): for each month t and bound class (distance, age band, duration band,
@@ -489,7 +401,7 @@ static void replicate_bounds(const shared *sh, const stroom_params *p, const dou
 			     int T)
 {
 	const int na = p->n_areas;
-	const double tb = team_bound(p, v);
+	const double tb = stroom_model_team_bound(p, v[DRAW_ELASTICITY]);
 	double ib = 1.0;
 	int t, d, a, u, ty, ar, pt, k, c;
 	for (k = 0; k < p->n_instruments; k++) {
@@ -506,10 +418,9 @@ static void replicate_bounds(const shared *sh, const stroom_params *p, const dou
 	}
 	for (t = 0; t < T; t++) {
 		stroom_month m = sh->res->start + t;
-		double pressure = stroom_series_at(&p->targets_pressure, m, 0.0);
-		double tw = 1.0 + pressure * (v[DRAW_TARGETS_WORK] - 1.0);
+		double tw = stroom_model_targets(stroom_model_targets_pressure(p, m), v[DRAW_TARGETS_WORK]);
 		double *bt = w->bound + (size_t)t * NBOUND;
-		month_tables(p, m, w->haz);
+		stroom_model_month_hazards(p, m, w->haz);
 		for (d = 0; d < STROOM_NDIST; d++)
 		for (a = 0; a < STROOM_NAGE; a++)
 		for (u = 0; u < STROOM_NDUR; u++)
@@ -750,9 +661,8 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 		  NI = p->n_instruments, ngc = NGC_MAX / STROOM_MAX_AREAS * na;
 	const philox4x32_key_t key = stroom_rng_key(p->seed);
 	const uint32_t urep = (uint32_t)rep;
-	const double lam = return_hazard(p);
+	const double lam = stroom_model_return_hazard(p);
 	double team_mult[STROOM_MAX_TEAMS], aftercare_cover[STROOM_MAX_INSTRUMENTS];
-	const double pt_start = p->parttime_start, pt_stop = p->parttime_stop;
 	int32_t clients_block[STROOM_MAX_TEAMS + 1], *const clients = clients_block; /* [0]: no team */
 	int64_t bens[2 * BEN_CELLS];
 	int slow_month;
@@ -834,7 +744,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 			}
 			break;
 		}
-		month_tables(p, m, w->haz);
+		stroom_model_month_hazards(p, m, w->haz);
 
 		/* teams: which team serves each group cell and stream this month. A
 		 * team without FTE this month serves nobody (so teams can hand over on
@@ -862,26 +772,19 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 		/* aftercare: the share of this month's exits to work it can take */
 		for (k = 0; k < NI; k++) {
 			int32_t s = sh->slots[(size_t)t * STROOM_MAX_INSTRUMENTS + (size_t)k];
-			aftercare_cover[k] = !p->instrument[k].after_exit ? 0.0
-					   : prev_exits > 0 ? (s >= prev_exits ? 1.0 : (double)s / prev_exits)
-							    : (s > 0 ? 1.0 : 0.0);
+			aftercare_cover[k] = stroom_model_aftercare_cover(p->instrument[k].after_exit, s,
+									  prev_exits);
 		}
-		pressure = stroom_series_at(&p->targets_pressure, m, 0.0);
-		tw = 1.0 + pressure * (v[DRAW_TARGETS_WORK] - 1.0);
-		tnd = 1.0 + pressure * (v[DRAW_TARGETS_NONDURABLE] - 1.0);
-		control_p = prev_stock > 0
-				    ? stroom_series_at(&p->enforcement_controls, m, 0.0) / 12.0 / prev_stock *
-					      v[DRAW_DETECTION]
-				    : 0.0;
-		if (control_p > 1.0)
-			control_p = 1.0;
+		pressure = stroom_model_targets_pressure(p, m);
+		tw = stroom_model_targets(pressure, v[DRAW_TARGETS_WORK]);
+		tnd = stroom_model_targets(pressure, v[DRAW_TARGETS_NONDURABLE]);
+		control_p = stroom_model_control_prob(p, m, prev_stock, v[DRAW_DETECTION]);
 
 		/* the month's benefit by cached class: [0, BEN_CELLS) as paid, then the
 		 * same classes less a sanction (a share of the norm) */
 		for (k = 0; k < BEN_CELLS; k++) {
-			int64_t cut = (nrm[k] * p->enforcement_sanction_pct + 50) / 100;
 			bens[k] = ben[k];
-			bens[BEN_CELLS + k] = cut >= ben[k] ? 0 : ben[k] - cut;
+			bens[BEN_CELLS + k] = stroom_model_sanctioned(p, ben[k], nrm[k]);
 		}
 		slow_month = control_p > 0.0;
 
@@ -962,10 +865,8 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 			     less a sanction (a share of the norm) while one runs */
 				int bc = ben_cell(type[i], age_m, pt[i], ptm[i]);
 				int64_t amount = ben[bc];
-				if (sanction_end[i] > m) {
-					int64_t cut = (nrm[bc] * p->enforcement_sanction_pct + 50) / 100;
-					amount = cut >= amount ? 0 : amount - cut;
-				}
+				if (sanction_end[i] > m)
+					amount = stroom_model_sanctioned(p, amount, nrm[bc]);
 				gben[cc] += amount;
 				if (pt[i] && ptm[i] < 255)
 					ptm[i]++;
@@ -1008,14 +909,11 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 		/* teams: actual caseload and the intensity multiplier */
 		for (k = 0; k < NT; k++) {
 			double fte = stroom_series_at(&p->team[k].fte, m, 0.0);
-			double cap = p->capacity_intensity_cap, intensity;
 			int32_t nk = clients[k + 1];
-			intensity = nk > 0 ? (fte > 0 ? p->team[k].reference * fte / nk : 0.0) : cap;
-			if (intensity > cap)
-				intensity = cap;
-			if (intensity < 1.0 / cap)
-				intensity = 1.0 / cap;
-			team_mult[k] = pow(intensity, v[DRAW_ELASTICITY]);
+			team_mult[k] = stroom_model_team_multiplier(
+				stroom_model_team_intensity(p->team[k].reference, fte, nk,
+							    p->capacity_intensity_cap),
+				v[DRAW_ELASTICITY]);
 			res->team[rt * STROOM_MAX_TEAMS + (size_t)k] = nk;
 		}
 
@@ -1024,9 +922,10 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 		 * each with its probability this month; the rest of the candidate
 		 * probability is no event. */
 		for (e = 0; e < nev; e++) {
-			double r[4], hw, hl, ho, he, hp, tot, scale, nd, x, b, th[5];
+			double aft = 1.0;
+			double r[4], hw, nd, dur, x, b, th[5];
 			const double *hz;
-			int a, u, g[6], q, ev, ki;
+			int a, u, g[6], q, ev, ki, phase;
 			i = evlist[e];
 			a = age_band(birth[i], m);
 			u = duration_band(spell[i], m);
@@ -1040,26 +939,16 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 				if (tm)
 					hw *= team_mult[tm - 1];
 			}
-			nd = p->return_nondurable_share * tnd;
+			dur = 1.0;
 			if (ki >= 0) {
 				const double *iv = v + DRAW_FIXED_COUNT + 3 * ki;
-				if (instr_end[i] > m) {
-					hw *= iv[0];
-					nd *= iv[2];
-				} else if (effect_end[i] > m) {
-					hw *= iv[1];
-					nd *= iv[2];
-				}
+				phase = instr_end[i] > m ? STROOM_MODEL_INSTR_LOCKIN
+				      : effect_end[i] > m ? STROOM_MODEL_INSTR_AFTER : STROOM_MODEL_INSTR_NONE;
+				hw *= stroom_model_instrument_work(phase, iv[0], iv[1]);
+				dur = stroom_model_instrument_nondurable(phase, iv[2]);
 			}
-			/* the competing risks, each within [0, HAZARD_MAX], scaled in
-			 * proportion so that their sum is at most MAX_EXIT_PROB */
-			hw = hazard_clamp(hw);
-			hl = hazard_clamp(hw * p->lks_share);
-			ho = hazard_clamp(hz[1]);
-			he = hazard_clamp(hz[2]);
-			hp = hazard_clamp(pt[i] ? pt_stop : pt_start);
-			tot = hw + hl + ho + he + hp;
-			scale = tot > MAX_EXIT_PROB ? MAX_EXIT_PROB / tot : 1.0;
+			/* the competing risks (model.h) */
+			stroom_model_risks(p, hw, hz[1], hz[2], pt[i], th);
 			/* the cumulative thresholds, clamped to the candidate probability
 			 * b: b bounds the scaled sum (replicate_bounds), but where both are
 			 * at MAX_EXIT_PROB, tot * (MAX_EXIT_PROB / tot) can round one ulp
@@ -1067,11 +956,6 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 			 * (x = u b with u < 1), so the draw is the same and the bound holds
 			 * exactly */
 			b = bound[w->gcls[i]];
-			th[0] = hw * scale;
-			th[1] = (hw + hl) * scale;
-			th[2] = (hw + hl + ho) * scale;
-			th[3] = (hw + hl + ho + he) * scale;
-			th[4] = tot * scale;
 			for (q = 0; q < 5; q++)
 				if (th[q] > b)
 					th[q] = b;
@@ -1109,13 +993,12 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 						instr_end[i] = m + 1 + p->instrument[k].duration_months;
 						effect_end[i] = NO_END;
 						istart[k]++;
-						nd *= v[DRAW_FIXED_COUNT + 3 * k + 2];
+						aft = v[DRAW_FIXED_COUNT + 3 * k + 2];
 						break;
 					}
 				}
 			}
-			if (nd > 1.0)
-				nd = 1.0;
+			nd = stroom_model_nondurable(p, tnd, dur, aft);
 			if ((ev == STROOM_IND_EXIT_WORK || ev == STROOM_IND_EXIT_LKS) && r[2] < nd) {
 				status[i] = ST_OFF_NONDURABLE;
 				next_ev[i] = return_month(w, i, m, lam);
@@ -1123,7 +1006,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 				status[i] = ST_GONE;
 			}
 			if (ev == STROOM_IND_EXIT_LKS)
-				lks_end[i] = m + 1 + p->lks_duration_months;
+				lks_end[i] = stroom_model_lks_end(p, m);
 		}
 
 		/* the month's stock, part-timers and payments by group cell into the groups */
@@ -1188,7 +1071,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 					/* ties in random order: a relative perturbation of at most
 					 * 1e-5, above float's resolution; the hazard clamped as
 					 * the draw takes it, so a key is never NaN */
-					w->cand[nc].key = (float)(-hazard_clamp(w->haz[cell_index(na, dist[i],
+					w->cand[nc].key = (float)(-stroom_model_hazard_clamp(w->haz[cell_index(na, dist[i],
 							      age_band(birth[i], m),
 							      duration_band(spell[i], m), type[i],
 							      area[i], pt[i])][0]) * (1.0 + 1e-5 * rk[0]));
@@ -1211,7 +1094,7 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 		/* new households: a Poisson count, then their composition and the gate */
 		stroom_gsl_philox_stream(&w->gsl, p->seed, urep, INFLOW_HOUSEHOLD, um,
 					 STROOM_PURPOSE_INFLOW_COUNT);
-		n_new = gsl_ran_poisson(&w->gsl.rng, stroom_sim_inflow_mean(p, m));
+		n_new = gsl_ran_poisson(&w->gsl.rng, stroom_model_inflow_mean(p, m));
 		if (n + n_new > w->cap) {
 			pthread_mutex_lock(&sh->error_lock);
 			snprintf(sh->error, sizeof sh->error,
@@ -1220,7 +1103,8 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 			return STROOM_ERROR;
 		}
 		{
-			const double reach = stroom_series_at(&p->prevention_reach, m, 0.0);
+			const double search = stroom_model_gate_search(p, v[DRAW_SEARCH_EFFECT]);
+			const double prevent = stroom_model_prevention_prob(p, m, v[DRAW_PREVENTION]);
 			for (j = 0; j < n_new; j++) {
 				double r[4], r2[4];
 				int a, g[6], q;
@@ -1246,16 +1130,13 @@ static int run_replicate(shared *sh, workspace *w, int rep)
 				instr_end[n] = effect_end[n] = sanction_end[n] = NO_END;
 				groups_of(&gl, w, n, m + 1, g);
 				/* the gate: the search period for a share of the young, selection */
-				if ((a == STROOM_AGE_LT27 &&
-				     r2[1] < p->gate_search_share * v[DRAW_SEARCH_EFFECT]) ||
-				    r2[2] < v[DRAW_SELECTION]) {
+				if ((a == STROOM_AGE_LT27 && r2[1] < search) || r2[2] < v[DRAW_SELECTION]) {
 					for (q = 0; q < 6; q++)
 						COUNT(STROOM_IND_GATE_DETERRED, g[q]);
 					continue;
 				}
 				/* prevention reaches a share of its target group */
-				if (reach > 0 && r2[3] < reach * v[DRAW_PREVENTION] &&
-				    selects(&p->prevention_target, w, n, m + 1)) {
+				if (r2[3] < prevent && selects(&p->prevention_target, w, n, m + 1)) {
 					for (q = 0; q < 6; q++)
 						COUNT(STROOM_IND_INFLOW_PREVENTED, g[q]);
 					continue;

@@ -17,6 +17,7 @@
  */
 #include "internal.h"
 #include "sim_int.h"
+#include "model.h"
 
 #include <stroom/rules.h>
 #include <stroom/sim.h>
@@ -28,19 +29,12 @@
 /* The benefit classes' ages (as the engine pays them: 18-20, 21-26, 27+). */
 static const int class_age[] = {19, 24, 40};
 
-double stroom_sim_inflow_mean(const stroom_params *p, stroom_month m)
-{
-	double index = stroom_series_at(&p->labour_index, m, 1.0);
-	double shock = stroom_series_at(&p->inflow_shock, m, 1.0);
-	return p->inflow_per_year / 12.0 * shock * pow(index, -p->labour_inflow_elasticity);
-}
-
 double stroom_sim_capacity(const stroom_params *p, size_t n0, stroom_month until)
 {
 	double extra = 1024;
 	stroom_month m;
 	for (m = p->start; m <= p->end && m <= until; m++) {
-		double mu = stroom_sim_inflow_mean(p, m);
+		double mu = stroom_model_inflow_mean(p, m);
 		extra += mu + 10.0 * sqrt(mu) + 10.0;
 	}
 	return (double)n0 + extra;
@@ -112,7 +106,7 @@ static double replicate_bounds(const stroom_params *q, size_t n0, const int64_t 
 	double hh = (double)n0 + 1024, spend = 0, controls = 0;
 	stroom_month m;
 	for (m = q->start; m <= q->end; m++) {
-		double mu = stroom_sim_inflow_mean(q, m);
+		double mu = stroom_model_inflow_mean(q, m);
 		hh += mu + 10.0 * sqrt(mu) + 10.0;
 		/* the stock in month m is at most hh: paid the largest benefit and an LKS */
 		spend += hh * ((double)bmax[m - q->start] + (double)q->lks_cost_eurocent);

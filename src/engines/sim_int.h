@@ -8,9 +8,6 @@
 
 #include <stddef.h>
 
-/* Expected new households in month m (before the Poisson draw, the gate and
- * prevention): inflow.per_year / 12 x inflow.shock x index ^ -inflow_elasticity. */
-double stroom_sim_inflow_mean(const stroom_params *p, stroom_month m);
 /* Household slots for the n0 starting households plus every new household the
  * months up to `until` can bring: the mean inflow plus 10 standard deviations
  * each month, plus slack. */

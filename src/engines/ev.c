@@ -1,0 +1,1036 @@
+/*
+ * ev.c: the expected-value engine (include/stroom/ev.h; docs/model.md, "The
+ * expected-value engine").
+ *
+ * The microsimulation's model as a deterministic monthly chain over expected
+ * masses. The state on the 1st of a month is the expected number of households on
+ * benefit per cell: age band x distance x spell duration in months (0..D, D the
+ * last month that matters, absorbing) x stream x type x area x part-time. Each
+ * month mirrors the order of events of docs/model.md section 3:
+ *
+ *   pass A: the stock by hazard key (the cell with its duration band instead of
+ *           its months): counts, benefits, the teams' clients;
+ *   ages:   the month's pension exits and band crossings from the households'
+ *           birth months, kept per type and area in a histogram that follows
+ *           the stock (within a type, area and age band, age is taken to be
+ *           independent of the other classes);
+ *   pass B: every cell's mass moves along the events of the month with their
+ *           probabilities (the competing-risk draw, the control, the drift,
+ *           a band crossing) into next month's cells;
+ *   then:   the flows by group, the returns from the pool of households off
+ *           benefit after a non-durable exit (by birth month), the LKS paid, the
+ *           new households (inflow x composition x gate x prevention).
+ *
+ * Everything is sized in stroom_ev_new; stroom_ev_run only writes the
+ * workspace's arrays.
+ */
+#include "internal.h"
+#include "model.h"
+
+#include <stroom/ev.h>
+#include <stroom/sim.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NA STROOM_NAGE
+#define ND STROOM_NDIST
+#define NU STROOM_NDUR
+#define NS STROOM_NSTREAM
+#define NTY STROOM_NTYPE
+/* As the microsimulation (sim.c): the benefit classes and the disregard months. */
+#define BEN_AGE 3
+#define BEN_PT 3
+#define BEN_CELLS (NTY * BEN_AGE * BEN_PT)
+#define BEN_DISREGARD_MONTHS 6
+#define NGROUPS_MAX (15 + STROOM_MAX_AREAS)
+
+/* One month of the chain: the ages' part (pension, crossings, the 21-year line)
+ * per type, area and duration band, from the histograms. */
+typedef struct ages {
+	double fpen[NTY][STROOM_MAX_AREAS][NU];         /* share of 55+ reaching pension */
+	double cross[NTY][STROOM_MAX_AREAS][NU][NA];    /* share of a band crossing into the next */
+	double crossA[NTY][STROOM_MAX_AREAS][NA];       /* ... over all durations */
+	double f21[NTY][STROOM_MAX_AREAS][NU];          /* share of <27 under 21 */
+	double B[NTY][STROOM_MAX_AREAS][NU][NA];        /* the histograms' band totals (after pension) */
+} ages;
+
+struct stroom_ev {
+	const stroom_allocator *al;
+	int T, na, ng, D, K, L, SM;   /* months, areas, groups, duration bins, LKS and sanction months */
+	stroom_month start;
+	int g_dist, g_area, g_dur, g_age, g_type;
+	char group_name[NGROUPS_MAX][STROOM_NAME_LEN];
+	/* the shape the workspace was built for */
+	int n_teams, n_instruments, earnings;
+	size_t ncell, nkey, ngc;
+	int nb;                       /* histogram bins: birth months bmin .. bmin + nb - 1 */
+	stroom_month bmin;
+	double n0;
+	double *cell0, *cur, *nxt;    /* [cell] */
+	double *S, *SL;               /* [key]: the stock on the 1st; its part in a duration
+					 band's last month */
+	double *ks0, *kf0, *ks1, *kf1;/* [key]: share kept in its part-time state / flipped,
+					 in its age band / crossed into the next one */
+	double *pev;                  /* [key][5]: work, lks, other, enforcement, part-time change */
+	int *key_gc;                  /* [key]: group cell */
+	double *F;                    /* [indicator][gc]: the month's counts by group cell */
+	double *FM;                   /* [money][gc] */
+	double *H0, *H;               /* [ty][ar][duration band][bin]: on benefit (start, now) */
+	double *P, *Pn;               /* [ty][ar][bin]: off after a non-durable exit (this
+					 month's exits, the pool) */
+	int32_t *pens;                /* [bin]: pension month of a birth month */
+	int32_t *aow_entry;           /* [t]: age in months reaching pension age in month t + 1 */
+	int64_t *ben, *norm;          /* [t][BEN_CELLS] */
+	double *lks_dur, *lks_nd;     /* [L][ty][ar][a]: LKS paid by exit month (ring) */
+	double *dreg;                 /* [6][ty][ar][a]: part-timers within the disregard (ring) */
+	double *sanc;                 /* [SM]: sanctioned mass by month (ring) */
+	uint8_t *teamtab;             /* [gc][stream]: team k + 1 */
+	double *val;                  /* [t][indicator][group], t = 0..T */
+	double *mon;                  /* [t][money][group] */
+	stroom_params par;            /* the run's parameters, priors at their central values */
+	double v[STROOM_DRAW_MAX];
+	ages *agp;
+};
+
+static inline int dur_band(int d)
+{
+	return d < 12 ? STROOM_DUR_LT1 : d < 24 ? STROOM_DUR_1_2 : d < 60 ? STROOM_DUR_2_5 : STROOM_DUR_GT5;
+}
+
+static inline int age_band_of(int32_t age_months)
+{
+	return age_months < 27 * 12 ? STROOM_AGE_LT27 : age_months < 40 * 12 ? STROOM_AGE_27_39
+	     : age_months < 55 * 12 ? STROOM_AGE_40_54 : STROOM_AGE_55P;
+}
+
+static inline size_t cell_of(const stroom_ev *e, int a, int dist, int d, int s, int ty, int ar, int pt)
+{
+	return ((((((size_t)a * ND + (size_t)dist) * (size_t)e->K + (size_t)d) * NS + (size_t)s) * NTY +
+		 (size_t)ty) * (size_t)e->na + (size_t)ar) * 2 + (size_t)pt;
+}
+
+static inline size_t key_of(const stroom_ev *e, int a, int dist, int u, int s, int ty, int ar, int pt)
+{
+	return ((((((size_t)a * ND + (size_t)dist) * NU + (size_t)u) * NS + (size_t)s) * NTY + (size_t)ty) *
+		(size_t)e->na + (size_t)ar) * 2 + (size_t)pt;
+}
+
+/* Group cell: age band x distance x duration band x type x area. */
+static inline size_t gc_of(const stroom_ev *e, int a, int dist, int u, int ty, int ar)
+{
+	return ((((size_t)a * ND + (size_t)dist) * NU + (size_t)u) * NTY + (size_t)ty) * (size_t)e->na +
+	       (size_t)ar;
+}
+
+/* The classes of a group cell. */
+static inline int gc_ar(const stroom_ev *e, size_t g) { return (int)(g % (size_t)e->na); }
+static inline int gc_ty(const stroom_ev *e, size_t g) { return (int)(g / (size_t)e->na % NTY); }
+static inline int gc_u(const stroom_ev *e, size_t g) { return (int)(g / ((size_t)e->na * NTY) % NU); }
+static inline int gc_a(const stroom_ev *e, size_t g) { return (int)(g / ((size_t)e->na * NTY * NU * ND)); }
+
+/* [ty][ar][a] index of the small per-class tables. */
+static inline size_t tra(const stroom_ev *e, int ty, int ar, int a)
+{
+	return ((size_t)ty * (size_t)e->na + (size_t)ar) * NA + (size_t)a;
+}
+
+static inline double clamp01(double x)
+{
+	return x > 0.0 ? (x < 1.0 ? x : 1.0) : 0.0;
+}
+
+
+static inline int selects_classes(const stroom_selector *s, int d, int u, int a, int ty, int ar, int str)
+{
+	return (!s->distance || (s->distance >> d & 1u)) && (!s->duration || (s->duration >> u & 1u)) &&
+	       (!s->age || (s->age >> a & 1u)) && (!s->type || (s->type >> ty & 1u)) &&
+	       (!s->area || (s->area >> ar & 1u)) && (!s->stream || (s->stream >> str & 1u));
+}
+
+/* As sim.c's build_benefit_tables: the benefit and norm of every class and month. */
+static int benefit_tables(const stroom_rules *rules, const stroom_params *p, int T, int64_t *benefit,
+			  int64_t *norm)
+{
+	static const int class_age[BEN_AGE] = {19, 24, 40};
+	int t, type, ac, ps;
+	for (t = 0; t < T; t++) {
+		stroom_month m = p->start + t;
+		for (type = 0; type < NTY; type++)
+			for (ac = 0; ac < BEN_AGE; ac++)
+				for (ps = 0; ps < BEN_PT; ps++) {
+					stroom_household_input h = STROOM_HOUSEHOLD_INPUT_INIT;
+					stroom_benefit b;
+					char mb[16];
+					size_t at = (size_t)t * BEN_CELLS + (size_t)((type * BEN_AGE + ac) * BEN_PT + ps);
+					h.type = type;
+					h.age = h.partner_age = class_age[ac];
+					h.earnings_eurocent = ps ? p->parttime_earnings_eurocent : 0;
+					h.disregard_months_used = ps == 2 ? BEN_DISREGARD_MONTHS : 0;
+					h.skip_trace = 1;
+					if (stroom_rules_benefit(rules, m, &h, &b) != 0)
+						return stroom_error_set(STROOM_EINVAL, "start: benefit rules for %s: %s",
+									stroom_month_format(m, mb, sizeof mb),
+									stroom_error_last());
+					benefit[at] = b.amount_eurocent;
+					norm[at] = b.norm_eurocent;
+				}
+	}
+	return 0;
+}
+
+/* What the engine cannot model, or a parameter set not of the workspace's shape. */
+static int check_shape(const stroom_ev *e, const stroom_params *q)
+{
+	int k, i;
+	if (q->start != e->start || q->end - q->start + 1 != e->T || q->n_areas != e->na ||
+	    q->n_teams != e->n_teams || q->n_instruments != e->n_instruments)
+		return stroom_error_set(STROOM_EINVAL,
+					"start, end, areas, teams, instruments: not the shape of the workspace");
+	for (k = 0; k < q->n_instruments; k++)
+		for (i = 0; i < q->instrument[k].slots.n; i++)
+			if (q->instrument[k].slots.value[i] > 0)
+				return stroom_error_set(STROOM_EINVAL,
+							"instruments.%s.slots: the expected-value engine does not "
+							"model instrument places yet", q->instrument[k].name);
+	if (q->drift_short_months > e->D || q->drift_medium_months > e->D)
+		return stroom_error_set(STROOM_EINVAL, "drift: months beyond the workspace's %d", e->D);
+	if (q->lks_duration_months != e->L)
+		return stroom_error_set(STROOM_EINVAL, "lks.duration_months: not the workspace's %d", e->L);
+	if (q->enforcement_sanction_months != e->SM)
+		return stroom_error_set(STROOM_EINVAL, "enforcement.sanction_months: not the workspace's %d",
+					e->SM);
+	if (q->parttime_earnings_eurocent != e->earnings)
+		return stroom_error_set(STROOM_EINVAL,
+					"parttime.earnings_eurocent: not the workspace's (the benefit tables)");
+	if (q->return_distance < 0 || q->return_distance >= ND)
+		return stroom_error_set(STROOM_EINVAL, "returns.distance: out of range");
+	return 0;
+}
+
+void stroom_ev_free(stroom_ev *e)
+{
+	const stroom_allocator *al;
+	if (!e)
+		return;
+	al = e->al;
+	stroom_free(al, e->cell0);
+	stroom_free(al, e->S);
+	stroom_free(al, e->key_gc);
+	stroom_free(al, e->F);
+	stroom_free(al, e->H0);
+	stroom_free(al, e->pens);
+	stroom_free(al, e->aow_entry);
+	stroom_free(al, e->ben);
+	stroom_free(al, e->lks_dur);
+	stroom_free(al, e->teamtab);
+	stroom_free(al, e->val);
+	stroom_free(al, e->mon);
+	stroom_free(al, e->agp);
+	stroom_free(al, e);
+}
+
+int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_population *pop,
+		  const stroom_rules *rules, const stroom_allocator *al)
+{
+	const stroom_households *h0 = stroom_population_households(pop);
+	stroom_rules *own = NULL;
+	stroom_ev *e;
+	int err, k, t;
+	size_t i, nsmall, nlks;
+	stroom_month bmin, bmax;
+
+	*out = NULL;
+	if (p->end < p->start || p->n_areas < 1 || p->n_areas > STROOM_MAX_AREAS)
+		return stroom_error_set(STROOM_EINVAL, "start, end, areas: no months or areas to run");
+	e = stroom_calloc(al, 1, sizeof *e);
+	if (!e)
+		return STROOM_ENOMEM;
+	e->al = al;
+	e->T = p->end - p->start + 1;
+	e->start = p->start;
+	e->na = p->n_areas;
+	e->n_teams = p->n_teams;
+	e->n_instruments = p->n_instruments;
+	e->earnings = p->parttime_earnings_eurocent;
+	e->L = p->lks_duration_months > 0 ? p->lks_duration_months : 0;
+	e->SM = p->enforcement_sanction_months > 0 ? p->enforcement_sanction_months : 0;
+	e->D = 60;
+	if (p->drift_short_months > e->D)
+		e->D = p->drift_short_months;
+	if (p->drift_medium_months > e->D)
+		e->D = p->drift_medium_months;
+	e->K = e->D + 1;
+	if ((err = check_shape(e, p)) != 0)
+		goto fail;
+	for (i = 0; i < h0->n; i++)
+		if (h0->area[i] >= p->n_areas || h0->type[i] >= NTY || h0->distance[i] >= ND ||
+		    h0->stream[i] >= NS) {
+			err = stroom_error_set(STROOM_EINVAL, "population: household %zu has a class out of range", i);
+			goto fail;
+		}
+	/* the group layout of the results (sim.c): all | distance | areas | duration | age | type */
+	e->g_dist = 1;
+	e->g_area = e->g_dist + ND;
+	e->g_dur = e->g_area + e->na;
+	e->g_age = e->g_dur + NU;
+	e->g_type = e->g_age + NA;
+	e->ng = e->g_type + NTY;
+	snprintf(e->group_name[0], STROOM_NAME_LEN, "all");
+	for (k = 0; k < ND; k++)
+		snprintf(e->group_name[e->g_dist + k], STROOM_NAME_LEN, "%s", stroom_distance_name(k));
+	for (k = 0; k < e->na; k++)
+		snprintf(e->group_name[e->g_area + k], STROOM_NAME_LEN, "%s", p->area_name[k]);
+	for (k = 0; k < NU; k++)
+		snprintf(e->group_name[e->g_dur + k], STROOM_NAME_LEN, "%s", stroom_duration_band_name(k));
+	for (k = 0; k < NA; k++)
+		snprintf(e->group_name[e->g_age + k], STROOM_NAME_LEN, "%s", stroom_age_band_name(k));
+	for (k = 0; k < NTY; k++)
+		snprintf(e->group_name[e->g_type + k], STROOM_NAME_LEN, "%s", stroom_type_name(k));
+
+	if (!rules) {
+		if ((err = stroom_rules_load(&own, NULL, NULL, al)) != 0)
+			goto fail;
+		rules = own;
+	}
+	e->ncell = (size_t)NA * ND * (size_t)e->K * NS * NTY * (size_t)e->na * 2;
+	e->nkey = (size_t)NA * ND * NU * NS * NTY * (size_t)e->na * 2;
+	e->ngc = (size_t)NA * ND * NU * NTY * (size_t)e->na;
+	/* birth months: the starting households' and every new household's */
+	e->aow_entry = stroom_malloc(al, (size_t)e->T * sizeof(int32_t));
+	if (!e->aow_entry) {
+		err = STROOM_ENOMEM;
+		goto fail;
+	}
+	bmax = p->end + 1 - 18 * 12;
+	bmin = bmax;
+	for (t = 0; t < e->T; t++) {
+		e->aow_entry[t] = stroom_rules_pension_age_in_month(rules, p->start + t + 1);
+		if (p->start + t + 1 - e->aow_entry[t] < bmin)
+			bmin = p->start + t + 1 - e->aow_entry[t];
+	}
+	for (i = 0; i < h0->n; i++) {
+		if (h0->birth_month[i] < bmin)
+			bmin = h0->birth_month[i];
+		if (h0->birth_month[i] > bmax)
+			bmax = h0->birth_month[i];
+	}
+	e->bmin = bmin;
+	e->nb = bmax - bmin + 1;
+	nsmall = (size_t)NTY * (size_t)e->na * NA;
+	nlks = (size_t)(e->L > 0 ? e->L : 1) * nsmall;
+
+	e->cell0 = stroom_calloc(al, 3 * e->ncell, sizeof(double));
+	e->S = stroom_calloc(al, 11 * e->nkey, sizeof(double));
+	e->key_gc = stroom_malloc(al, e->nkey * sizeof(int));
+	e->F = stroom_calloc(al, (STROOM_NIND + STROOM_NMONEY) * e->ngc, sizeof(double));
+	e->H0 = stroom_calloc(al, (2 * NU + 2) * (size_t)NTY * (size_t)e->na * (size_t)e->nb, sizeof(double));
+	e->agp = stroom_malloc(al, sizeof *e->agp);
+	e->pens = stroom_malloc(al, (size_t)e->nb * sizeof(int32_t));
+	e->ben = stroom_malloc(al, 2 * (size_t)e->T * BEN_CELLS * sizeof(int64_t));
+	e->lks_dur = stroom_calloc(al, 2 * nlks + BEN_DISREGARD_MONTHS * nsmall + (size_t)(e->SM + 1),
+				   sizeof(double));
+	e->teamtab = stroom_calloc(al, e->ngc * NS, 1);
+	e->val = stroom_calloc(al, ((size_t)e->T + 1) * STROOM_NIND * (size_t)e->ng, sizeof(double));
+	e->mon = stroom_calloc(al, (size_t)e->T * STROOM_NMONEY * (size_t)e->ng, sizeof(double));
+	if (!e->cell0 || !e->S || !e->key_gc || !e->F || !e->H0 || !e->pens || !e->ben || !e->lks_dur ||
+	    !e->teamtab || !e->val || !e->mon || !e->agp) {
+		err = STROOM_ENOMEM;
+		goto fail;
+	}
+	e->cur = e->cell0 + e->ncell;
+	e->nxt = e->cur + e->ncell;
+	e->SL = e->S + e->nkey;
+	e->ks0 = e->SL + e->nkey;
+	e->kf0 = e->ks0 + e->nkey;
+	e->ks1 = e->kf0 + e->nkey;
+	e->kf1 = e->ks1 + e->nkey;
+	e->pev = e->kf1 + e->nkey; /* 5 per key */
+	e->FM = e->F + STROOM_NIND * e->ngc;
+	e->H = e->H0 + (size_t)NTY * (size_t)e->na * NU * (size_t)e->nb;
+	e->P = e->H + (size_t)NTY * (size_t)e->na * NU * (size_t)e->nb;
+	e->Pn = e->P + (size_t)NTY * (size_t)e->na * (size_t)e->nb;
+	e->norm = e->ben + (size_t)e->T * BEN_CELLS;
+	e->lks_nd = e->lks_dur + nlks;
+	e->dreg = e->lks_nd + nlks;
+	e->sanc = e->dreg + BEN_DISREGARD_MONTHS * nsmall;
+	{
+		int a, dist, u, s, ty, ar, pt;
+		for (a = 0; a < NA; a++)
+			for (dist = 0; dist < ND; dist++)
+				for (u = 0; u < NU; u++)
+					for (s = 0; s < NS; s++)
+						for (ty = 0; ty < NTY; ty++)
+							for (ar = 0; ar < e->na; ar++)
+								for (pt = 0; pt < 2; pt++)
+									e->key_gc[key_of(e, a, dist, u, s, ty, ar, pt)] =
+										(int)gc_of(e, a, dist, u, ty, ar);
+	}
+	for (k = 0; k < e->nb; k++)
+		e->pens[k] = bmin + k + stroom_rules_pension_age_months(rules, bmin + k);
+	if ((err = benefit_tables(rules, p, e->T, e->ben, e->norm)) != 0)
+		goto fail;
+	/* the starting households */
+	for (i = 0; i < h0->n; i++) {
+		int32_t d = p->start - h0->spell_start[i];
+		int ty = h0->type[i], ar = h0->area[i];
+		if (d < 0)
+			d = 0;
+		if (d > e->D)
+			d = e->D;
+		e->cell0[cell_of(e, age_band_of(p->start - h0->birth_month[i]), h0->distance[i], d, h0->stream[i],
+				 ty, ar, h0->parttime[i] ? 1 : 0)] += 1.0;
+		e->H0[(((size_t)ty * (size_t)e->na + (size_t)ar) * NU + (size_t)dur_band(d)) * (size_t)e->nb +
+		      (size_t)(h0->birth_month[i] - bmin)] += 1.0;
+	}
+	e->n0 = (double)h0->n;
+	stroom_rules_free(own);
+	*out = e;
+	return 0;
+fail:
+	stroom_rules_free(own);
+	stroom_ev_free(e);
+	return err;
+}
+
+int stroom_ev_months(const stroom_ev *e) { return e->T; }
+int stroom_ev_groups(const stroom_ev *e) { return e->ng; }
+
+const char *stroom_ev_group_name(const stroom_ev *e, int group)
+{
+	return group >= 0 && group < e->ng ? e->group_name[group] : NULL;
+}
+
+int stroom_ev_group_index(const stroom_ev *e, const char *name)
+{
+	int g;
+	for (g = 0; g < e->ng; g++)
+		if (strcmp(e->group_name[g], name) == 0)
+			return g;
+	return -1;
+}
+
+double stroom_ev_value(const stroom_ev *e, int t, int indicator, int group)
+{
+	if (t < 0 || t > e->T || indicator < 0 || indicator >= STROOM_NIND || group < 0 || group >= e->ng ||
+	    (t == e->T && indicator != STROOM_IND_CASELOAD))
+		return 0.0;
+	return e->val[((size_t)t * STROOM_NIND + (size_t)indicator) * (size_t)e->ng + (size_t)group];
+}
+
+double stroom_ev_money(const stroom_ev *e, int t, int money, int group)
+{
+	if (t < 0 || t >= e->T || money < 0 || money >= STROOM_NMONEY || group < 0 || group >= e->ng)
+		return 0.0;
+	return e->mon[((size_t)t * STROOM_NMONEY + (size_t)money) * (size_t)e->ng + (size_t)group];
+}
+
+/* Adds x to the six groups of a group cell. */
+static inline void add_groups(const stroom_ev *e, double *row, int a, int dist, int u, int ty, int ar, double x)
+{
+	row[0] += x;
+	row[e->g_dist + dist] += x;
+	row[e->g_area + ar] += x;
+	row[e->g_dur + u] += x;
+	row[e->g_age + a] += x;
+	row[e->g_type + ty] += x;
+}
+
+/* Band ranges of birth months in month m: band a holds births [lo, hi]. */
+static void band_births(stroom_month m, stroom_month bmin, stroom_month bmax, stroom_month lo[NA],
+			stroom_month hi[NA])
+{
+	static const int32_t top[NA] = {27 * 12, 40 * 12, 55 * 12, 0};
+	int a;
+	for (a = 0; a < NA; a++) {
+		hi[a] = a == 0 ? bmax : m - top[a - 1];
+		lo[a] = a == NA - 1 ? bmin : m - top[a] + 1;
+		if (lo[a] < bmin)
+			lo[a] = bmin;
+		if (hi[a] > bmax)
+			hi[a] = bmax;
+	}
+}
+
+
+static void month_ages(stroom_ev *e, stroom_month m, const stroom_month blo[NA], const stroom_month bhi[NA],
+		       ages *g)
+{
+	static const int32_t top[NA - 1] = {27 * 12, 40 * 12, 55 * 12};
+	const int na = e->na, nb = e->nb;
+	int ty, ar, u, a;
+	for (ty = 0; ty < NTY; ty++)
+		for (ar = 0; ar < na; ar++) {
+			double cm[NA] = {0, 0, 0, 0}, bm[NA] = {0, 0, 0, 0};
+			for (u = 0; u < NU; u++) {
+				double *h = e->H + (((size_t)ty * (size_t)na + (size_t)ar) * NU + (size_t)u) * (size_t)nb;
+				double pen = 0, young = 0;
+				stroom_month b;
+				for (a = 0; a < NA; a++) {
+					double tot = 0;
+					for (b = blo[a]; b <= bhi[a]; b++)
+						tot += h[b - e->bmin];
+					g->B[ty][ar][u][a] = tot;
+				}
+				for (b = blo[NA - 1]; b <= bhi[NA - 1]; b++)
+					if (e->pens[b - e->bmin] <= m) {
+						pen += h[b - e->bmin];
+						h[b - e->bmin] = 0;
+					}
+				g->fpen[ty][ar][u] = g->B[ty][ar][u][NA - 1] > 0 ? pen / g->B[ty][ar][u][NA - 1] : 0.0;
+				g->B[ty][ar][u][NA - 1] -= pen;
+				for (a = 0; a < NA - 1; a++) {
+					/* the birth month reaching the band's top age on the 1st of m + 1 */
+					stroom_month bc = m + 1 - top[a];
+					double x = bc >= blo[a] && bc <= bhi[a] ? h[bc - e->bmin] : 0.0;
+					g->cross[ty][ar][u][a] = g->B[ty][ar][u][a] > 0 ? x / g->B[ty][ar][u][a] : 0.0;
+					cm[a] += x;
+					bm[a] += g->B[ty][ar][u][a];
+				}
+				g->cross[ty][ar][u][NA - 1] = 0;
+				for (b = m - 21 * 12 + 1; b <= bhi[0]; b++)
+					if (b >= blo[0])
+						young += h[b - e->bmin];
+				g->f21[ty][ar][u] = g->B[ty][ar][u][0] > 0 ? young / g->B[ty][ar][u][0] : 0.0;
+			}
+			for (a = 0; a < NA; a++)
+				g->crossA[ty][ar][a] = bm[a] > 0 ? cm[a] / bm[a] : 0.0;
+		}
+}
+
+int stroom_ev_run(stroom_ev *e, const stroom_params *q)
+{
+	stroom_params *p = &e->par;
+	const int T = e->T, na = e->na, ng = e->ng, K = e->K, D = e->D, nb = e->nb;
+	const size_t IB = (size_t)NS * NTY * (size_t)na * 2, JB = (size_t)NTY * (size_t)na * 2;
+	const size_t nsmall = (size_t)NTY * (size_t)na * NA, nh = (size_t)NTY * (size_t)na * NU * (size_t)nb;
+	const stroom_month bmax = e->bmin + nb - 1;
+	double lam, prev_stock;
+	ages *g = e->agp;
+	int err, t;
+	size_t i;
+
+	if ((err = check_shape(e, q)) != 0)
+		return err;
+	memcpy(p, q, sizeof *p);
+	stroom_params_draw_values(q, 0, 1, e->v);
+	stroom_params_apply_values(q, e->v, p);
+	lam = stroom_model_return_hazard(p);
+	memcpy(e->cur, e->cell0, e->ncell * sizeof(double));
+	memcpy(e->H, e->H0, nh * sizeof(double));
+	memset(e->P, 0, 2 * (size_t)NTY * (size_t)na * (size_t)nb * sizeof(double));
+	memset(e->lks_dur, 0, (2 * (size_t)(e->L > 0 ? e->L : 1) * nsmall + BEN_DISREGARD_MONTHS * nsmall +
+			       (size_t)(e->SM + 1)) * sizeof(double));
+	memset(e->val, 0, ((size_t)T + 1) * STROOM_NIND * (size_t)ng * sizeof(double));
+	memset(e->mon, 0, (size_t)T * STROOM_NMONEY * (size_t)ng * sizeof(double));
+	prev_stock = e->n0;
+
+	for (t = 0; t <= T; t++) {
+		const stroom_month m = e->start + t;
+		double *S = e->S, *SL = e->SL, *cur = e->cur, *nxt = e->nxt;
+		double *row = e->val + (size_t)t * STROOM_NIND * (size_t)ng;
+		double survU[NTY][STROOM_MAX_AREAS][NU][NA], moveU[NTY][STROOM_MAX_AREAS][NU][NA];
+		double ndexit[NTY][STROOM_MAX_AREAS][NU][NA];
+		double ptkeep[NTY][STROOM_MAX_AREAS][NA], ptmass[NTY][STROOM_MAX_AREAS][NA];
+		double pton[NTY][STROOM_MAX_AREAS][NA], lksexit[NTY][STROOM_MAX_AREAS][NA];
+		double team_mult[STROOM_MAX_TEAMS], clients[STROOM_MAX_TEAMS + 1];
+		double bk[NTY][STROOM_MAX_AREAS][NU][NA][2];
+		stroom_month blo[NA], bhi[NA];
+		double stock = 0, tw, tnd, nd, control_p, cut_ts, month_factor, sigma;
+		int a, dist, d, u, s, ty, ar, pt, k;
+
+		/* pass A: the stock on the 1st by hazard key; SL: the part in a duration
+		 * band's last month (it moves to the next band) */
+		memset(S, 0, 2 * e->nkey * sizeof(double));
+		for (a = 0; a < NA; a++)
+			for (dist = 0; dist < ND; dist++)
+				for (d = 0; d < K; d++) {
+					const double *c = cur + cell_of(e, a, dist, d, 0, 0, 0, 0);
+					size_t kb = key_of(e, a, dist, dur_band(d), 0, 0, 0, 0);
+					double *sk = S + kb;
+					for (i = 0; i < IB; i++)
+						sk[i] += c[i];
+					if (d == 11 || d == 23 || d == 59) {
+						double *sl = SL + kb;
+						for (i = 0; i < IB; i++)
+							sl[i] += c[i];
+					}
+				}
+		memset(e->F, 0, (STROOM_NIND + STROOM_NMONEY) * e->ngc * sizeof(double));
+		for (i = 0; i < e->nkey; i++) {
+			e->F[STROOM_IND_CASELOAD * e->ngc + (size_t)e->key_gc[i]] += S[i];
+			if (i & 1)
+				e->F[STROOM_IND_PARTTIME * e->ngc + (size_t)e->key_gc[i]] += S[i];
+			stock += S[i];
+		}
+		if (t == T) {
+			for (a = 0; a < NA; a++)
+				for (dist = 0; dist < ND; dist++)
+					for (u = 0; u < NU; u++)
+						for (ty = 0; ty < NTY; ty++)
+							for (ar = 0; ar < na; ar++)
+								add_groups(e, row, a, dist, u, ty, ar,
+									   e->F[STROOM_IND_CASELOAD * e->ngc +
+										gc_of(e, a, dist, u, ty, ar)]);
+			break;
+		}
+
+		/* ages: pension, band crossings and the 21-year line from the histograms */
+		band_births(m, e->bmin, bmax, blo, bhi);
+		month_ages(e, m, blo, bhi, g);
+
+		/* teams: which team serves each group cell and stream, their clients on
+		 * the 1st (the expected stock) and their multiplier */
+		if (p->n_teams > 0) {
+			int active[STROOM_MAX_TEAMS];
+			for (k = 0; k < p->n_teams; k++)
+				active[k] = stroom_series_at(&p->team[k].fte, m, 0.0) > 0.0;
+			memset(clients, 0, sizeof clients);
+			for (a = 0; a < NA; a++)
+				for (dist = 0; dist < ND; dist++)
+					for (u = 0; u < NU; u++)
+						for (ty = 0; ty < NTY; ty++)
+							for (ar = 0; ar < na; ar++)
+								for (s = 0; s < NS; s++) {
+									uint8_t tm = 0;
+									size_t kk = key_of(e, a, dist, u, s, ty, ar, 0);
+									for (k = 0; k < p->n_teams; k++)
+										if (active[k] &&
+										    selects_classes(&p->team[k].serves, dist, u, a,
+												    ty, ar, s)) {
+											tm = (uint8_t)(k + 1);
+											break;
+										}
+									e->teamtab[gc_of(e, a, dist, u, ty, ar) * NS + (size_t)s] = tm;
+									clients[tm] += S[kk] + S[kk + 1];
+								}
+			for (k = 0; k < p->n_teams; k++) {
+				double nk = floor(clients[k + 1] + 0.5);
+				double intensity = stroom_model_team_intensity(
+					p->team[k].reference, stroom_series_at(&p->team[k].fte, m, 0.0),
+					(int32_t)(nk < 2e9 ? nk : 2e9), p->capacity_intensity_cap);
+				team_mult[k] = stroom_model_team_multiplier(intensity, e->v[STROOM_DRAW_ELASTICITY]);
+			}
+		}
+		{
+			double pressure = stroom_model_targets_pressure(p, m), ps = floor(prev_stock + 0.5);
+			tw = stroom_model_targets(pressure, e->v[STROOM_DRAW_TARGETS_WORK]);
+			tnd = stroom_model_targets(pressure, e->v[STROOM_DRAW_TARGETS_NONDURABLE]);
+			nd = clamp01(stroom_model_nondurable(p, tnd, 1.0, 1.0));
+			control_p = clamp01(stroom_model_control_prob(p, m, (int32_t)(ps < 2e9 ? ps : 2e9),
+								      e->v[STROOM_DRAW_DETECTION]));
+			cut_ts = control_p * clamp01(p->enforcement_termination_share);
+			month_factor = stroom_model_month_factor(p, m);
+		}
+
+		/* the events' probabilities and the shares kept, by hazard key */
+		for (a = 0; a < NA; a++)
+			for (dist = 0; dist < ND; dist++)
+				for (u = 0; u < NU; u++)
+					for (s = 0; s < NS; s++)
+						for (ty = 0; ty < NTY; ty++)
+							for (ar = 0; ar < na; ar++)
+								for (pt = 0; pt < 2; pt++) {
+									size_t kk = key_of(e, a, dist, u, s, ty, ar, pt);
+									double *pe = e->pev + 5 * kk, h[3], th[5], fp, c, keep, flip;
+									stroom_model_cell_hazards(p, month_factor, dist, a, u, ty, ar, pt, h);
+									h[0] *= tw;
+									if (p->n_teams > 0) {
+										int tm = e->teamtab[gc_of(e, a, dist, u, ty, ar) * NS +
+												    (size_t)s];
+										if (tm)
+											h[0] *= team_mult[tm - 1];
+									}
+									stroom_model_risks(p, h[0], h[1], h[2], pt, th);
+									pe[0] = th[0];
+									pe[1] = th[1] - th[0];
+									pe[2] = th[2] - th[1];
+									pe[3] = th[3] - th[2];
+									pe[4] = th[4] - th[3];
+									fp = a == NA - 1 ? g->fpen[ty][ar][u] : 0.0;
+									c = g->cross[ty][ar][u][a];
+									keep = (1 - fp) * (1 - th[4]) * (1 - cut_ts);
+									flip = (1 - fp) * pe[4] * (1 - cut_ts);
+									e->ks0[kk] = keep * (1 - c);
+									e->kf0[kk] = flip * (1 - c);
+									e->ks1[kk] = keep * c;
+									e->kf1[kk] = flip * c;
+								}
+
+		/* money: the expected benefit of a household on benefit by type, area,
+		 * duration and age band and part-time state (the disregard months and
+		 * sanctions as shares of the class) */
+		{
+			const int64_t *bn = e->ben + (size_t)t * BEN_CELLS, *nr = e->norm + (size_t)t * BEN_CELLS;
+			double sanctioned = 0, dcut[BEN_CELLS], delta[NTY][STROOM_MAX_AREAS][NA];
+			for (k = 0; k < e->SM; k++)
+				sanctioned += e->sanc[k];
+			sigma = stock > 0 ? sanctioned / stock : 0.0;
+			for (k = 0; k < BEN_CELLS; k++)
+				dcut[k] = (double)(bn[k] - stroom_model_sanctioned(p, bn[k], nr[k]));
+			memset(ptmass, 0, sizeof ptmass);
+			for (i = 0; i < e->nkey; i += 2) {
+				size_t gg = (size_t)e->key_gc[i];
+				ptmass[gc_ty(e, gg)][gc_ar(e, gg)][gc_a(e, gg)] += S[i + 1];
+			}
+			for (ty = 0; ty < NTY; ty++)
+				for (ar = 0; ar < na; ar++)
+					for (a = 0; a < NA; a++) {
+						double dsum = 0;
+						for (k = 0; k < BEN_DISREGARD_MONTHS; k++)
+							dsum += e->dreg[(size_t)k * nsmall + tra(e, ty, ar, a)];
+						delta[ty][ar][a] = ptmass[ty][ar][a] > 0 ? dsum / ptmass[ty][ar][a] : 0.0;
+						if (delta[ty][ar][a] > 1)
+							delta[ty][ar][a] = 1;
+					}
+			for (ty = 0; ty < NTY; ty++)
+				for (ar = 0; ar < na; ar++)
+					for (u = 0; u < NU; u++)
+						for (a = 0; a < NA; a++) {
+							double wac[BEN_AGE] = {0, 0, 0};
+							int ac, ps;
+							if (a == 0) {
+								wac[0] = g->f21[ty][ar][u];
+								wac[1] = 1 - g->f21[ty][ar][u];
+							} else {
+								wac[2] = 1;
+							}
+							for (pt = 0; pt < 2; pt++) {
+								double amt = 0, dl = delta[ty][ar][a];
+								for (ac = 0; ac < BEN_AGE; ac++)
+									for (ps = 0; ps < BEN_PT; ps++) {
+										double wp = !pt ? (ps == 0) : ps == 1 ? dl : ps == 2 ? 1 - dl : 0;
+										int bc = (ty * BEN_AGE + ac) * BEN_PT + ps;
+										if (wac[ac] * wp > 0)
+											amt += wac[ac] * wp * ((double)bn[bc] - sigma * dcut[bc]);
+									}
+								bk[ty][ar][u][a][pt] = amt;
+							}
+						}
+			for (i = 0; i < e->nkey; i++) {
+				size_t gg = (size_t)e->key_gc[i];
+				if (S[i] == 0)
+					continue;
+				e->FM[STROOM_MONEY_BENEFIT * e->ngc + gg] +=
+					S[i] * bk[gc_ty(e, gg)][gc_ar(e, gg)][gc_u(e, gg)][gc_a(e, gg)][i & 1];
+			}
+		}
+
+		/* pass B: every cell's mass into next month's cells: one month older in
+		 * its spell, drifted, part-time changed, into the next age band */
+		memset(nxt, 0, e->ncell * sizeof(double));
+		for (a = 0; a < NA; a++)
+			for (dist = 0; dist < ND; dist++)
+				for (d = 0; d < K; d++) {
+					int d1 = d < D ? d + 1 : D, dist1 = dist, str_change = 0;
+					u = dur_band(d);
+					if (dist == STROOM_DIST_SHORT && d + 1 == p->drift_short_months)
+						dist1 = STROOM_DIST_MEDIUM;
+					else if (dist == STROOM_DIST_MEDIUM && d + 1 == p->drift_medium_months) {
+						dist1 = STROOM_DIST_LONG;
+						str_change = 1;
+					}
+					for (s = 0; s < NS; s++) {
+						int s1 = str_change && s == STROOM_STREAM_WERK ? STROOM_STREAM_PRESTATIE : s;
+						const double *c = cur + cell_of(e, a, dist, d, s, 0, 0, 0);
+						const size_t kb = key_of(e, a, dist, u, s, 0, 0, 0);
+						const double *ks0 = e->ks0 + kb, *kf0 = e->kf0 + kb;
+						double *n0 = nxt + cell_of(e, a, dist1, d1, s1, 0, 0, 0);
+						size_t j;
+						if (a + 1 < NA) {
+							const double *ks1 = e->ks1 + kb, *kf1 = e->kf1 + kb;
+							double *n1 = nxt + cell_of(e, a + 1, dist1, d1, s1, 0, 0, 0);
+							for (j = 0; j < JB; j += 2) {
+								double x0 = c[j], x1 = c[j + 1];
+								n0[j] += x0 * ks0[j] + x1 * kf0[j + 1];
+								n0[j + 1] += x1 * ks0[j + 1] + x0 * kf0[j];
+								n1[j] += x0 * ks1[j] + x1 * kf1[j + 1];
+								n1[j + 1] += x1 * ks1[j + 1] + x0 * kf1[j];
+							}
+						} else {
+							for (j = 0; j < JB; j += 2) {
+								double x0 = c[j], x1 = c[j + 1];
+								n0[j] += x0 * ks0[j] + x1 * kf0[j + 1];
+								n0[j + 1] += x1 * ks0[j + 1] + x0 * kf0[j];
+							}
+						}
+					}
+				}
+
+		/* the month's flows by group cell, and by type, area (duration) and age
+		 * band for the histograms, the pool, the LKS and the disregard months */
+		memset(survU, 0, sizeof survU);
+		memset(moveU, 0, sizeof moveU);
+		memset(ndexit, 0, sizeof ndexit);
+		memset(ptkeep, 0, sizeof ptkeep);
+		memset(pton, 0, sizeof pton);
+		memset(lksexit, 0, sizeof lksexit);
+		{
+			double sanctions_new = 0, surv_all = 0;
+			for (i = 0; i < e->nkey; i++) {
+				const double x = S[i], *pe = e->pev + 5 * i;
+				const size_t gg = (size_t)e->key_gc[i];
+				double fp, xo, stay, found, kept;
+				if (x == 0)
+					continue;
+				ty = gc_ty(e, gg);
+				ar = gc_ar(e, gg);
+				a = gc_a(e, gg);
+				u = gc_u(e, gg);
+				fp = a == NA - 1 ? g->fpen[ty][ar][u] : 0.0;
+				xo = x * (1 - fp);
+				e->F[STROOM_IND_EXIT_PENSION * e->ngc + gg] += x * fp;
+				e->F[STROOM_IND_EXIT_WORK * e->ngc + gg] += xo * pe[0];
+				e->F[STROOM_IND_EXIT_LKS * e->ngc + gg] += xo * pe[1];
+				e->F[STROOM_IND_EXIT_OTHER * e->ngc + gg] += xo * pe[2];
+				stay = xo * (1 - pe[0] - pe[1] - pe[2] - pe[3]);
+				found = stay * control_p;
+				e->F[STROOM_IND_EXIT_ENFORCEMENT * e->ngc + gg] += xo * pe[3] + stay * cut_ts;
+				e->F[STROOM_IND_TERMINATIONS * e->ngc + gg] += stay * cut_ts;
+				if (e->SM > 0)
+					e->F[STROOM_IND_SANCTIONS * e->ngc + gg] += found - stay * cut_ts;
+				e->FM[STROOM_MONEY_RECOVERIES * e->ngc + gg] +=
+					found * (double)p->enforcement_recovery_eurocent;
+				kept = stay * (1 - cut_ts);
+				survU[ty][ar][u][a] += kept;
+				if (SL[i] > 0)
+					moveU[ty][ar][u][a] += SL[i] * (1 - fp) * (1 - pe[0] - pe[1] - pe[2] - pe[3]) *
+							       (1 - cut_ts);
+				surv_all += kept;
+				ndexit[ty][ar][u][a] += xo * (pe[0] + pe[1]) * nd;
+				lksexit[ty][ar][a] += xo * pe[1];
+				if (i & 1)
+					ptkeep[ty][ar][a] += xo * (1 - pe[0] - pe[1] - pe[2] - pe[3] - pe[4]) * (1 - cut_ts);
+				else
+					pton[ty][ar][a] += xo * pe[4] * (1 - cut_ts);
+				if (e->SM > 0)
+					sanctions_new += found - stay * cut_ts;
+			}
+			/* sanctions run on for those still on benefit: the stock's survival */
+			if (e->SM > 0) {
+				double sv = stock > 0 ? surv_all / stock : 0.0;
+				for (k = 0; k < e->SM; k++)
+					e->sanc[k] *= sv;
+				e->sanc[t % e->SM] = sanctions_new;
+			}
+		}
+
+		/* money: LKS paid this month for the exits with LKS of the months before
+		 * (the non-durable ones until they return); by area, age band and type */
+		{
+			double *ml = e->mon + ((size_t)t * STROOM_NMONEY + STROOM_MONEY_LKS) * (size_t)ng;
+			int slot;
+			for (slot = 0; slot < e->L; slot++)
+				for (ty = 0; ty < NTY; ty++)
+					for (ar = 0; ar < na; ar++)
+						for (a = 0; a < NA; a++) {
+							size_t at = (size_t)slot * nsmall + tra(e, ty, ar, a);
+							double x = (e->lks_dur[at] + e->lks_nd[at]) * (double)p->lks_cost_eurocent;
+							if (x == 0)
+								continue;
+							ml[0] += x;
+							ml[e->g_area + ar] += x;
+							ml[e->g_age + a] += x;
+							ml[e->g_type + ty] += x;
+						}
+			/* then the non-durable ones may return; everyone's age band moves on */
+			for (slot = 0; slot < e->L; slot++)
+				for (ty = 0; ty < NTY; ty++)
+					for (ar = 0; ar < na; ar++)
+						for (a = NA - 2; a >= 0; a--) {
+							size_t at = (size_t)slot * nsmall + tra(e, ty, ar, a);
+							double c = g->crossA[ty][ar][a], x;
+							x = e->lks_dur[at] * c;
+							e->lks_dur[at] -= x;
+							e->lks_dur[at + 1] += x;
+							x = e->lks_nd[at] * c;
+							e->lks_nd[at] -= x;
+							e->lks_nd[at + 1] += x;
+						}
+			for (i = 0; i < (size_t)e->L * nsmall; i++)
+				e->lks_nd[i] *= 1 - lam;
+			if (e->L > 0)
+				for (ty = 0; ty < NTY; ty++)
+					for (ar = 0; ar < na; ar++)
+						for (a = 0; a < NA; a++) {
+							size_t at = (size_t)(t % e->L) * nsmall + tra(e, ty, ar, a);
+							e->lks_dur[at] = lksexit[ty][ar][a] * (1 - nd);
+							e->lks_nd[at] = lksexit[ty][ar][a] * nd;
+						}
+		}
+		/* the disregard months: part-timers who stay part-time and on benefit */
+		for (ty = 0; ty < NTY; ty++)
+			for (ar = 0; ar < na; ar++)
+				for (a = NA - 1; a >= 0; a--) {
+					double sv = ptmass[ty][ar][a] > 0 ? ptkeep[ty][ar][a] / ptmass[ty][ar][a] : 0.0;
+					double c = g->crossA[ty][ar][a];
+					for (k = 0; k < BEN_DISREGARD_MONTHS; k++) {
+						double *x = &e->dreg[(size_t)k * nsmall + tra(e, ty, ar, a)];
+						*x *= sv;
+						if (a + 1 < NA) {
+							x[1] += *x * c;
+							*x *= 1 - c;
+						}
+					}
+				}
+		for (ty = 0; ty < NTY; ty++)
+			for (ar = 0; ar < na; ar++)
+				for (a = 0; a < NA; a++)
+					e->dreg[(size_t)(t % BEN_DISREGARD_MONTHS) * nsmall + tra(e, ty, ar, a)] =
+						pton[ty][ar][a] * (1 - g->crossA[ty][ar][a]) +
+						(a > 0 ? pton[ty][ar][a - 1] * g->crossA[ty][ar][a - 1] : 0.0);
+
+		/* the histograms: the stock's survivors by birth month (moving on to the
+		 * next duration band with their cells); the pool of households off after
+		 * a non-durable exit: its pension exits and returns in month m (on benefit
+		 * from the 1st of m + 1, with their age band then), then the month's new
+		 * non-durable exits */
+		{
+			const int rd = p->return_distance;
+			const int rs = rd == STROOM_DIST_LONG ? STROOM_STREAM_PRESTATIE : STROOM_STREAM_WERK;
+			double *rr = row + STROOM_IND_INFLOW_RETURN * (size_t)ng;
+			for (ty = 0; ty < NTY; ty++)
+				for (ar = 0; ar < na; ar++) {
+					double *h0 = e->H + ((size_t)ty * (size_t)na + (size_t)ar) * NU * (size_t)nb;
+					double *pl = e->P + ((size_t)ty * (size_t)na + (size_t)ar) * (size_t)nb;
+					stroom_month b;
+					for (u = NU - 1; u >= 0; u--) {
+						double *h = h0 + (size_t)u * (size_t)nb, *hn = h + nb;
+						for (a = 0; a < NA; a++) {
+							double B = g->B[ty][ar][u][a];
+							double sv = B > 0 ? survU[ty][ar][u][a] / B : 0.0;
+							double sn = B > 0 ? ndexit[ty][ar][u][a] / B : 0.0;
+							double mv = survU[ty][ar][u][a] > 0 && u + 1 < NU
+									    ? moveU[ty][ar][u][a] / survU[ty][ar][u][a] : 0.0;
+							for (b = blo[a]; b <= bhi[a]; b++) {
+								const size_t bi = (size_t)(b - e->bmin);
+								double x = h[bi];
+								if (x == 0)
+									continue;
+								pl[bi] += x * sn;
+								x *= sv;
+								if (mv > 0) {
+									hn[bi] += x * mv;
+									x *= 1 - mv;
+								}
+								h[bi] = x;
+							}
+						}
+					}
+				}
+			for (ty = 0; ty < NTY; ty++)
+				for (ar = 0; ar < na; ar++) {
+					double *h = e->H + ((size_t)ty * (size_t)na + (size_t)ar) * NU * (size_t)nb;
+					double *pl = e->P + ((size_t)ty * (size_t)na + (size_t)ar) * (size_t)nb;
+					double *pn = e->Pn + ((size_t)ty * (size_t)na + (size_t)ar) * (size_t)nb;
+					double retn[NA] = {0, 0, 0, 0};
+					stroom_month b;
+					for (a = 0; a < NA; a++) {
+						double rsum = 0;
+						for (b = blo[a]; b <= bhi[a]; b++) {
+							const size_t bi = (size_t)(b - e->bmin);
+							double r;
+							if (a == NA - 1 && e->pens[bi] <= m)
+								pn[bi] = 0;
+							r = pn[bi] * lam;
+							if (r > 0) {
+								pn[bi] -= r;
+								h[bi] += r; /* duration band <1y */
+								rsum += r;
+								retn[age_band_of(m + 1 - b)] += r;
+							}
+							pn[bi] += pl[bi];
+							pl[bi] = 0;
+						}
+						if (rsum > 0) {
+							rr[0] += rsum;
+							rr[e->g_dist + rd] += rsum;
+							rr[e->g_area + ar] += rsum;
+							rr[e->g_dur + STROOM_DUR_LT1] += rsum;
+							rr[e->g_age + a] += rsum;
+							rr[e->g_type + ty] += rsum;
+						}
+					}
+					for (a = 0; a < NA; a++)
+						nxt[cell_of(e, a, rd, 0, rs, ty, ar, 0)] += retn[a];
+				}
+		}
+
+		/* new households: the mean inflow by composition, less the gate and
+		 * prevention; on benefit from the 1st of m + 1 with their age then */
+		{
+			const double mean = stroom_model_inflow_mean(p, m);
+			const double prev = clamp01(stroom_model_prevention_prob(p, m, e->v[STROOM_DRAW_PREVENTION]));
+			double *rn = row + STROOM_IND_INFLOW_NEW * (size_t)ng;
+			double *rg = row + STROOM_IND_GATE_DETERRED * (size_t)ng;
+			double *rp = row + STROOM_IND_INFLOW_PREVENTED * (size_t)ng;
+			static const int32_t lo_y[NA] = {18, 27, 40, 55}, hi_y[NA] = {27, 40, 55, 0};
+			for (a = 0; a < NA; a++) {
+				double pass = stroom_model_gate_pass(p, a == STROOM_AGE_LT27, e->v[STROOM_DRAW_SEARCH_EFFECT],
+								     e->v[STROOM_DRAW_SELECTION]);
+				int32_t lo = lo_y[a] * 12, hi = a == NA - 1 ? e->aow_entry[t] : hi_y[a] * 12;
+				if (hi <= lo)
+					hi = lo + 1;
+				for (ty = 0; ty < NTY; ty++)
+					for (ar = 0; ar < na; ar++) {
+						double entered = 0;
+						double *h = e->H + ((size_t)ty * (size_t)na + (size_t)ar) * NU * (size_t)nb;
+						int32_t age;
+						for (dist = 0; dist < ND; dist++) {
+							double x = mean * p->inflow_age[a] * p->inflow_type[ty] * p->inflow_area[ar] *
+								   p->inflow_distance[dist];
+							int str = a == STROOM_AGE_LT27 ? STROOM_STREAM_OTHER
+								: dist == STROOM_DIST_LONG ? STROOM_STREAM_PRESTATIE : STROOM_STREAM_WERK;
+							double xpass = x * clamp01(pass), xp, xn;
+							if (x == 0)
+								continue;
+							xp = selects_classes(&p->prevention_target, dist, STROOM_DUR_LT1, a, ty, ar, str)
+								     ? xpass * prev : 0.0;
+							xn = xpass - xp;
+							add_groups(e, rg, a, dist, STROOM_DUR_LT1, ty, ar, x - xpass);
+							add_groups(e, rp, a, dist, STROOM_DUR_LT1, ty, ar, xp);
+							add_groups(e, rn, a, dist, STROOM_DUR_LT1, ty, ar, xn);
+							nxt[cell_of(e, a, dist, 0, str, ty, ar, 0)] += xn;
+							entered += xn;
+						}
+						if (entered > 0)
+							for (age = lo; age < hi; age++) {
+								stroom_month b = m + 1 - age;
+								if (b >= e->bmin && b <= bmax)
+									h[b - e->bmin] += entered / (double)(hi - lo);
+							}
+					}
+			}
+		}
+
+		/* the month's counts and money by group cell into the groups */
+		for (a = 0; a < NA; a++)
+			for (dist = 0; dist < ND; dist++)
+				for (u = 0; u < NU; u++)
+					for (ty = 0; ty < NTY; ty++)
+						for (ar = 0; ar < na; ar++) {
+							size_t gg = gc_of(e, a, dist, u, ty, ar);
+							int ind;
+							if (e->F[STROOM_IND_CASELOAD * e->ngc + gg] == 0)
+								continue;
+							for (ind = 0; ind < STROOM_NIND; ind++) {
+								double x = e->F[(size_t)ind * e->ngc + gg];
+								if (x != 0)
+									add_groups(e, row + (size_t)ind * (size_t)ng, a, dist, u, ty, ar, x);
+							}
+							for (ind = 0; ind < STROOM_NMONEY; ind++) {
+								double x = e->FM[(size_t)ind * e->ngc + gg];
+								if (x != 0)
+									add_groups(e, e->mon + ((size_t)t * STROOM_NMONEY + (size_t)ind) *
+												       (size_t)ng,
+										   a, dist, u, ty, ar, x);
+							}
+						}
+		e->cur = nxt;
+		e->nxt = cur;
+		prev_stock = stock;
+	}
+	return 0;
+}
