@@ -132,6 +132,7 @@ typedef struct calib_mcmc_options {
 	uint64_t seed;
 	const double *start;   /* chains x d starting points */
 	const double *cov0;    /* d x d: the initial proposal covariance (unscaled) */
+	const double *center;  /* d: the independence proposal's first centre; NULL = random walk only */
 	stroom_progress_cb progress;
 	void *payload;
 } calib_mcmc_options;

@@ -2,6 +2,15 @@
  * calib_mcmc.c: the posterior mode, the Laplace covariance there, adaptive
  * Metropolis chains in threads, and the convergence diagnostics.
  *
+ * Each iteration proposes, with probability one half, a random-walk step or an
+ * independence draw from a multivariate t (7 degrees of freedom) around the
+ * posterior's centre (the mode and the Laplace covariance at first, the chain's
+ * own mean and covariance after 200 warm-up draws, inflated by 1.3): both are
+ * Metropolis-Hastings kernels with the posterior as their invariant law, so their
+ * mixture is too; the independence draws move a chain across the whole posterior
+ * in one step when it is close to Gaussian (on the logit scale), the random walk
+ * keeps it moving where it is not.
+ *
  * Adaptive Metropolis (Haario, Saksman and Tamminen 2001): a Gaussian random
  * walk whose covariance is the chain's own history's, scaled by 2.38^2/d. Here
  * it adapts during the warm-up only, and a global scale is tuned towards an
@@ -72,7 +81,7 @@ static double nm_once(const calib_target *t, void *ws, double *y, const double *
 		it++;
 		if (gsl_multimin_fminimizer_iterate(s))
 			break;
-		status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), 1e-5);
+		status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), 1e-3);
 	} while (status == GSL_CONTINUE && it < max_iter);
 	for (i = 0; i < d; i++)
 		y[i] = gsl_vector_get(s->x, (size_t)i);
@@ -223,22 +232,45 @@ static void emp_cov(const double *hist, int a, int b, int d, double *mean, doubl
 		}
 }
 
+/* log density (up to a constant) of the multivariate t with nu degrees of
+ * freedom, centre m and Cholesky factor L at y; tmp: d scratch values. */
+static double t_logq(const double *y, const double *m, const double *L, int d, double nu, double *tmp)
+{
+	double q = 0;
+	int i, k;
+	for (i = 0; i < d; i++) { /* solve L u = y - m */
+		double s = y[i] - m[i];
+		for (k = 0; k < i; k++)
+			s -= L[i * d + k] * tmp[k];
+		tmp[i] = s / L[i * d + i];
+		q += tmp[i] * tmp[i];
+	}
+	return -0.5 * (nu + d) * log1p(q / nu);
+}
+
+/* The independence proposal's degrees of freedom and its scale over the
+ * covariance it is fitted to. */
+#define IND_NU 7.0
+#define IND_INFLATE 1.3
+
 static int run_chain(shared *sh, int c, void *ws)
 {
 	const calib_target *t = sh->t;
 	const calib_mcmc_options *o = sh->o;
 	calib_chains *ch = sh->ch;
-	int d = t->d, W = o->warmup, N = o->iterations, it, j, k, acc_batch = 0, acc_kept = 0;
+	int d = t->d, W = o->warmup, N = o->iterations, it, j, k, acc_batch = 0, acc_kept = 0, ind_on = 0;
 	size_t dd = (size_t)d;
-	double *y = calloc(dd, sizeof(double)), *prop = calloc(dd, sizeof(double)),
-	       *z = calloc(dd, sizeof(double)), *L = calloc(dd * dd + 1, sizeof(double)),
+	double *y = calloc(dd + 1, sizeof(double)), *prop = calloc(dd + 1, sizeof(double)),
+	       *z = calloc(dd + 1, sizeof(double)), *L = calloc(dd * dd + 1, sizeof(double)),
 	       *cov = calloc(dd * dd + 1, sizeof(double)), *mean = calloc(dd + 1, sizeof(double)),
 	       *hist = calloc((size_t)(W > 0 ? W : 1) * dd + 1, sizeof(double)),
-	       *aux = calloc(t->aux_len + 1, sizeof(double)), *aux_prop = calloc(t->aux_len + 1, sizeof(double));
+	       *aux = calloc(t->aux_len + 1, sizeof(double)), *aux_prop = calloc(t->aux_len + 1, sizeof(double)),
+	       *im = calloc(dd + 1, sizeof(double)), *iL = calloc(dd * dd + 1, sizeof(double)),
+	       *tmp = calloc(dd + 1, sizeof(double));
 	double lp, lscale = log(2.38 * 2.38 / (d > 0 ? d : 1));
 	stroom_gsl_philox g;
 	int err = 0;
-	if (!y || !prop || !z || !L || !cov || !mean || !hist || !aux || !aux_prop) {
+	if (!y || !prop || !z || !L || !cov || !mean || !hist || !aux || !aux_prop || !im || !iL || !tmp) {
 		err = STROOM_ENOMEM;
 		goto out;
 	}
@@ -246,36 +278,56 @@ static int run_chain(shared *sh, int c, void *ws)
 	memcpy(y, o->start + (size_t)c * dd, dd * sizeof *y);
 	memcpy(cov, o->cov0, dd * dd * sizeof *cov);
 	chol_of(cov, exp(lscale), d, L);
+	if (o->center && d > 0) { /* the independence proposal: a t around the mode */
+		memcpy(im, o->center, dd * sizeof *im);
+		chol_of(o->cov0, IND_INFLATE * IND_INFLATE, d, iL);
+		ind_on = 1;
+	}
 	lp = t->logdens(ws, y, aux);
 	for (it = 0; it < W + N; it++) {
-		double u, lpp;
+		double u, kind, lpp, lq = 0;
 		if (atomic_load(&sh->cancel))
 			break;
 		stroom_gsl_philox_stream(&g, o->seed, (uint32_t)c, (uint32_t)it, 0, STROOM_PURPOSE_CALIB_CHAIN);
 		for (j = 0; j < d; j++)
 			z[j] = gsl_ran_gaussian_ziggurat(&g.rng, 1.0);
 		u = gsl_rng_uniform_pos(&g.rng);
-		for (j = 0; j < d; j++) {
-			double s = 0;
-			for (k = 0; k <= j; k++)
-				s += L[j * d + k] * z[k];
-			prop[j] = y[j] + s;
+		kind = gsl_rng_uniform(&g.rng);
+		if (ind_on && kind < 0.5) {
+			/* independence: y' from the t; the ratio of q enters the acceptance */
+			double w = sqrt(IND_NU / gsl_ran_chisq(&g.rng, IND_NU));
+			for (j = 0; j < d; j++) {
+				double sum = 0;
+				for (k = 0; k <= j; k++)
+					sum += iL[j * d + k] * z[k];
+				prop[j] = im[j] + w * sum;
+			}
+			lq = t_logq(y, im, iL, d, IND_NU, tmp) - t_logq(prop, im, iL, d, IND_NU, tmp);
+		} else {
+			/* random walk */
+			for (j = 0; j < d; j++) {
+				double sum = 0;
+				for (k = 0; k <= j; k++)
+					sum += L[j * d + k] * z[k];
+				prop[j] = y[j] + sum;
+			}
 		}
 		lpp = d > 0 ? t->logdens(ws, prop, aux_prop) : lp;
-		if (d > 0 && isfinite(lpp) && (lpp >= lp || log(u) < lpp - lp)) {
+		if (d > 0 && isfinite(lpp) && (lpp + lq >= lp || log(u) < lpp + lq - lp)) {
 			memcpy(y, prop, dd * sizeof *y);
 			memcpy(aux, aux_prop, t->aux_len * sizeof *aux);
 			lp = lpp;
-			acc_batch++;
+			acc_batch += !(ind_on && kind < 0.5);
 			if (it >= W)
 				acc_kept++;
 		}
 		if (it < W) {
 			memcpy(hist + (size_t)it * dd, y, dd * sizeof *y);
-			/* adapt every 50 iterations: the scale towards 0.234, the shape
-			 * from the second half of the history once it has 100 draws */
+			/* adapt every 50 iterations: the random walk's scale towards an
+			 * acceptance of 0.234, its shape (and the independence proposal)
+			 * from the second half of the history once it has 200 draws */
 			if ((it + 1) % 50 == 0) {
-				double rate = acc_batch / 50.0;
+				double rate = acc_batch / (ind_on ? 25.0 : 50.0);
 				int batch = (it + 1) / 50;
 				lscale += (rate - 0.234) * 3.0 / pow(batch, 0.6);
 				acc_batch = 0;
@@ -283,6 +335,10 @@ static int run_chain(shared *sh, int c, void *ws)
 					emp_cov(hist, (it + 1) / 2, it + 1, d, mean, cov);
 					for (j = 0; j < d; j++) /* a floor: a stuck chain keeps moving */
 						cov[j * d + j] += 1e-8 * (1.0 + fabs(o->cov0[j * d + j]));
+					if (ind_on) {
+						memcpy(im, mean, dd * sizeof *im);
+						chol_of(cov, IND_INFLATE * IND_INFLATE, d, iL);
+					}
 				}
 				chol_of(cov, exp(lscale), d, L);
 			}
@@ -306,6 +362,9 @@ out:
 	free(hist);
 	free(aux);
 	free(aux_prop);
+	free(im);
+	free(iL);
+	free(tmp);
 	return err;
 }
 

@@ -441,7 +441,7 @@ int calib_fit(stroom_calibration **out, const stroom_params *p, const calib_mode
 	}
 	/* the mode, then the Laplace covariance there (twice: the second with
 	 * steps from the first) */
-	c->mode_lp = calib_find_mode(&tg, w0, y, step, 3, 400 * (d + 1));
+	c->mode_lp = calib_find_mode(&tg, w0, y, step, 2, 150 * (d + 1));
 	if (d > 0) {
 		double *h = calloc((size_t)d, sizeof *h);
 		if (!h) {
@@ -515,6 +515,7 @@ int calib_fit(stroom_calibration **out, const stroom_params *p, const calib_mode
 	mo.seed = key;
 	mo.start = start;
 	mo.cov0 = cov;
+	mo.center = y;
 	mo.progress = o ? o->progress : NULL;
 	mo.payload = o ? o->payload : NULL;
 	if ((err = calib_mcmc_run(&tg, &mo, &ch, al)) != 0)
