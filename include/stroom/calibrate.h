@@ -33,8 +33,8 @@ extern "C" {
 typedef struct stroom_calibrate_options {
 	unsigned int version;         /* STROOM_CALIBRATE_OPTIONS_VERSION */
 	int chains;                   /* 0 = 4 */
-	int iterations;               /* per chain after the warm-up; 0 = 2000 */
-	int warmup;                   /* per chain, adapting the proposal; 0 = iterations */
+	int iterations;               /* per chain after the warm-up; 0 = 1500 */
+	int warmup;                   /* per chain, adapting the proposals; 0 = iterations / 2 (at least 200) */
 	uint64_t seed;                /* of the chains' random numbers */
 	int threads;                  /* 0 = one per online CPU; the draws do not depend on it */
 	int draws;                    /* rows of posterior.csv (thinned); 0 = 1000 */

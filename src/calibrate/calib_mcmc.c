@@ -5,7 +5,8 @@
  * Each iteration proposes, with probability one half, a random-walk step or an
  * independence draw from a multivariate t (7 degrees of freedom) around the
  * posterior's centre (the mode and the Laplace covariance at first, the chain's
- * own mean and covariance after 200 warm-up draws, inflated by 1.3): both are
+ * pooled mean and covariance from the second halves of every chain's warm-up,
+ * inflated by 1.2): both are
  * Metropolis-Hastings kernels with the posterior as their invariant law, so their
  * mixture is too; the independence draws move a chain across the whole posterior
  * in one step when it is close to Gaussian (on the logit scale), the random walk
@@ -176,14 +177,24 @@ diag:
 
 /* ---- the chains ---- */
 
+/* The state a chain carries from the warm-up into the sampling. */
+typedef struct chain_state {
+	double *y, *aux, *L, *cov, *hist;
+	double lp, lscale;
+	int acc_kept;
+} chain_state;
+
 typedef struct shared {
 	const calib_target *t;
 	const calib_mcmc_options *o;
 	calib_chains *ch;
+	chain_state *cs;
+	int phase;                /* 0 warm-up, 1 sampling */
+	const double *im, *iL;    /* the independence proposal (NULL: none) */
 	atomic_int next_chain;
 	atomic_long done;
 	atomic_int cancel;
-	atomic_int failed; /* an error code */
+	atomic_int failed;        /* an error code */
 	char detail[512];
 	pthread_mutex_t lock;
 } shared;
@@ -194,6 +205,8 @@ static void chol_of(const double *cov, double scale, int d, double *L)
 	gsl_matrix_view m = gsl_matrix_view_array(L, (size_t)d, (size_t)d);
 	double jitter = 0;
 	int i, j, k;
+	if (d == 0)
+		return;
 	gsl_set_error_handler_off();
 	for (k = 0; k < 8; k++) {
 		for (i = 0; i < d; i++)
@@ -228,7 +241,7 @@ static void emp_cov(const double *hist, int a, int b, int d, double *mean, doubl
 			for (k = a; k < b; k++)
 				s += (hist[(size_t)k * (size_t)d + (size_t)i] - mean[i]) *
 				     (hist[(size_t)k * (size_t)d + (size_t)j] - mean[j]);
-			cov[i * d + j] = cov[j * d + i] = s / (n - 1);
+			cov[i * d + j] = cov[j * d + i] = s / (n > 1 ? n - 1 : 1);
 		}
 }
 
@@ -251,41 +264,33 @@ static double t_logq(const double *y, const double *m, const double *L, int d, d
 /* The independence proposal's degrees of freedom and its scale over the
  * covariance it is fitted to. */
 #define IND_NU 7.0
-#define IND_INFLATE 1.3
+#define IND_INFLATE 1.2
 
-static int run_chain(shared *sh, int c, void *ws)
+/* Runs chain c's phase (warm-up or sampling) from its state. */
+static int run_phase(shared *sh, int c, void *ws)
 {
 	const calib_target *t = sh->t;
 	const calib_mcmc_options *o = sh->o;
 	calib_chains *ch = sh->ch;
-	int d = t->d, W = o->warmup, N = o->iterations, it, j, k, acc_batch = 0, acc_kept = 0, ind_on = 0;
+	chain_state *st = &sh->cs[c];
+	int d = t->d, W = o->warmup, N = o->iterations, it, j, k, acc_batch = 0, rw_batch = 0;
+	int first = sh->phase == 0 ? 0 : W, last = sh->phase == 0 ? W : W + N;
 	size_t dd = (size_t)d;
-	double *y = calloc(dd + 1, sizeof(double)), *prop = calloc(dd + 1, sizeof(double)),
-	       *z = calloc(dd + 1, sizeof(double)), *L = calloc(dd * dd + 1, sizeof(double)),
-	       *cov = calloc(dd * dd + 1, sizeof(double)), *mean = calloc(dd + 1, sizeof(double)),
-	       *hist = calloc((size_t)(W > 0 ? W : 1) * dd + 1, sizeof(double)),
-	       *aux = calloc(t->aux_len + 1, sizeof(double)), *aux_prop = calloc(t->aux_len + 1, sizeof(double)),
-	       *im = calloc(dd + 1, sizeof(double)), *iL = calloc(dd * dd + 1, sizeof(double)),
+	double *prop = calloc(dd + 1, sizeof(double)), *z = calloc(dd + 1, sizeof(double)),
+	       *mean = calloc(dd + 1, sizeof(double)), *aux_prop = calloc(t->aux_len + 1, sizeof(double)),
 	       *tmp = calloc(dd + 1, sizeof(double));
-	double lp, lscale = log(2.38 * 2.38 / (d > 0 ? d : 1));
 	stroom_gsl_philox g;
 	int err = 0;
-	if (!y || !prop || !z || !L || !cov || !mean || !hist || !aux || !aux_prop || !im || !iL || !tmp) {
+	if (!prop || !z || !mean || !aux_prop || !tmp) {
 		err = STROOM_ENOMEM;
 		goto out;
 	}
 	stroom_gsl_philox_init(&g);
-	memcpy(y, o->start + (size_t)c * dd, dd * sizeof *y);
-	memcpy(cov, o->cov0, dd * dd * sizeof *cov);
-	chol_of(cov, exp(lscale), d, L);
-	if (o->center && d > 0) { /* the independence proposal: a t around the mode */
-		memcpy(im, o->center, dd * sizeof *im);
-		chol_of(o->cov0, IND_INFLATE * IND_INFLATE, d, iL);
-		ind_on = 1;
-	}
-	lp = t->logdens(ws, y, aux);
-	for (it = 0; it < W + N; it++) {
+	if (sh->phase == 0)
+		st->lp = t->logdens(ws, st->y, st->aux);
+	for (it = first; it < last; it++) {
 		double u, kind, lpp, lq = 0;
+		int ind;
 		if (atomic_load(&sh->cancel))
 			break;
 		stroom_gsl_philox_stream(&g, o->seed, (uint32_t)c, (uint32_t)it, 0, STROOM_PURPOSE_CALIB_CHAIN);
@@ -293,77 +298,70 @@ static int run_chain(shared *sh, int c, void *ws)
 			z[j] = gsl_ran_gaussian_ziggurat(&g.rng, 1.0);
 		u = gsl_rng_uniform_pos(&g.rng);
 		kind = gsl_rng_uniform(&g.rng);
-		if (ind_on && kind < 0.5) {
+		ind = sh->iL && kind < 0.5;
+		if (ind) {
 			/* independence: y' from the t; the ratio of q enters the acceptance */
 			double w = sqrt(IND_NU / gsl_ran_chisq(&g.rng, IND_NU));
 			for (j = 0; j < d; j++) {
 				double sum = 0;
 				for (k = 0; k <= j; k++)
-					sum += iL[j * d + k] * z[k];
-				prop[j] = im[j] + w * sum;
+					sum += sh->iL[j * d + k] * z[k];
+				prop[j] = sh->im[j] + w * sum;
 			}
-			lq = t_logq(y, im, iL, d, IND_NU, tmp) - t_logq(prop, im, iL, d, IND_NU, tmp);
+			lq = t_logq(st->y, sh->im, sh->iL, d, IND_NU, tmp) -
+			     t_logq(prop, sh->im, sh->iL, d, IND_NU, tmp);
 		} else {
 			/* random walk */
 			for (j = 0; j < d; j++) {
 				double sum = 0;
 				for (k = 0; k <= j; k++)
-					sum += L[j * d + k] * z[k];
-				prop[j] = y[j] + sum;
+					sum += st->L[j * d + k] * z[k];
+				prop[j] = st->y[j] + sum;
 			}
+			rw_batch++;
 		}
-		lpp = d > 0 ? t->logdens(ws, prop, aux_prop) : lp;
-		if (d > 0 && isfinite(lpp) && (lpp + lq >= lp || log(u) < lpp + lq - lp)) {
-			memcpy(y, prop, dd * sizeof *y);
-			memcpy(aux, aux_prop, t->aux_len * sizeof *aux);
-			lp = lpp;
-			acc_batch += !(ind_on && kind < 0.5);
+		lpp = d > 0 ? t->logdens(ws, prop, aux_prop) : st->lp;
+		if (d > 0 && isfinite(lpp) && (lpp + lq >= st->lp || log(u) < lpp + lq - st->lp)) {
+			memcpy(st->y, prop, dd * sizeof *prop);
+			memcpy(st->aux, aux_prop, t->aux_len * sizeof *aux_prop);
+			st->lp = lpp;
+			acc_batch += !ind;
 			if (it >= W)
-				acc_kept++;
+				st->acc_kept++;
 		}
 		if (it < W) {
-			memcpy(hist + (size_t)it * dd, y, dd * sizeof *y);
+			memcpy(st->hist + (size_t)it * dd, st->y, dd * sizeof *prop);
 			/* adapt every 50 iterations: the random walk's scale towards an
-			 * acceptance of 0.234, its shape (and the independence proposal)
-			 * from the second half of the history once it has 200 draws */
+			 * acceptance of 0.234, its shape from the second half of the
+			 * history once it has 200 draws */
 			if ((it + 1) % 50 == 0) {
-				double rate = acc_batch / (ind_on ? 25.0 : 50.0);
+				double rate = rw_batch ? (double)acc_batch / rw_batch : 0.234;
 				int batch = (it + 1) / 50;
-				lscale += (rate - 0.234) * 3.0 / pow(batch, 0.6);
-				acc_batch = 0;
+				st->lscale += (rate - 0.234) * 3.0 / pow(batch, 0.6);
+				acc_batch = rw_batch = 0;
 				if (it + 1 >= 200 && d > 0) {
-					emp_cov(hist, (it + 1) / 2, it + 1, d, mean, cov);
+					emp_cov(st->hist, (it + 1) / 2, it + 1, d, mean, st->cov);
 					for (j = 0; j < d; j++) /* a floor: a stuck chain keeps moving */
-						cov[j * d + j] += 1e-8 * (1.0 + fabs(o->cov0[j * d + j]));
-					if (ind_on) {
-						memcpy(im, mean, dd * sizeof *im);
-						chol_of(cov, IND_INFLATE * IND_INFLATE, d, iL);
-					}
+						st->cov[j * d + j] += 1e-8 * (1.0 + fabs(o->cov0[j * d + j]));
 				}
-				chol_of(cov, exp(lscale), d, L);
+				chol_of(st->cov, exp(st->lscale), d, st->L);
 			}
 		} else {
 			size_t row = (size_t)c * (size_t)N + (size_t)(it - W);
-			memcpy(ch->y + row * dd, y, dd * sizeof *y);
-			ch->lp[row] = lp;
+			memcpy(ch->y + row * dd, st->y, dd * sizeof *prop);
+			ch->lp[row] = st->lp;
 			if (t->aux_len)
-				memcpy(ch->aux + row * t->aux_len, aux, t->aux_len * sizeof *aux);
+				memcpy(ch->aux + row * t->aux_len, st->aux, t->aux_len * sizeof *aux_prop);
 		}
 		atomic_fetch_add(&sh->done, 1);
 	}
-	ch->accept[c] = N > 0 ? (double)acc_kept / N : 0;
+	if (sh->phase == 1)
+		ch->accept[c] = N > 0 ? (double)st->acc_kept / N : 0;
 out:
-	free(y);
 	free(prop);
 	free(z);
-	free(L);
-	free(cov);
 	free(mean);
-	free(hist);
-	free(aux);
 	free(aux_prop);
-	free(im);
-	free(iL);
 	free(tmp);
 	return err;
 }
@@ -384,7 +382,7 @@ static void *worker(void *arg)
 		return NULL;
 	}
 	while ((c = atomic_fetch_add(&sh->next_chain, 1)) < sh->ch->chains) {
-		if ((err = run_chain(sh, c, ws)) != 0) {
+		if ((err = run_phase(sh, c, ws)) != 0) {
 			atomic_store(&sh->failed, err);
 			atomic_store(&sh->cancel, 1);
 			break;
@@ -403,26 +401,81 @@ void calib_chains_free(calib_chains *ch, const stroom_allocator *al)
 	memset(ch, 0, sizeof *ch);
 }
 
+/* Runs the phase sh->phase of every chain in nthreads threads, watching the
+ * progress; 0 or the first error. */
+static int run_threads(shared *sh, int nthreads, long total)
+{
+	pthread_t th[64];
+	int i, started = 0;
+	atomic_store(&sh->next_chain, 0);
+	for (i = 0; i < nthreads; i++) {
+		if (pthread_create(&th[i], NULL, worker, sh) != 0)
+			break;
+		started++;
+	}
+	if (started == 0) {
+		worker(sh); /* no thread could start: run here */
+	} else {
+		for (;;) {
+			struct timespec ts = {0, 100 * 1000 * 1000};
+			long done = atomic_load(&sh->done);
+			if (atomic_load(&sh->cancel) || atomic_load(&sh->next_chain) >= sh->ch->chains + started)
+				break;
+			if (sh->o->progress &&
+			    sh->o->progress((int)(done > 2147483647L ? 2147483647L : done),
+					    (int)(total > 2147483647L ? 2147483647L : total), sh->o->payload))
+				atomic_store(&sh->cancel, 1);
+			nanosleep(&ts, NULL);
+		}
+		for (i = 0; i < started; i++)
+			pthread_join(th[i], NULL);
+	}
+	sh->ch->threads = started > 0 ? started : 1;
+	return atomic_load(&sh->failed);
+}
+
 int calib_mcmc_run(const calib_target *t, const calib_mcmc_options *o, calib_chains *ch,
 		   const stroom_allocator *al)
 {
 	shared sh;
-	pthread_t th[64];
-	int nthreads = o->threads, i, started = 0, err = 0;
-	size_t rows = (size_t)o->chains * (size_t)o->iterations;
+	int nthreads = o->threads, i, c, err = 0, d = t->d, W = o->warmup;
+	size_t rows = (size_t)o->chains * (size_t)o->iterations, dd = (size_t)d;
 	long total = (long)o->chains * (o->warmup + o->iterations);
+	double *im = NULL, *iL = NULL, *pool = NULL, *mean = NULL, *cov = NULL;
 	memset(ch, 0, sizeof *ch);
+	memset(&sh, 0, sizeof sh);
 	ch->chains = o->chains;
 	ch->n = o->iterations;
-	ch->d = t->d;
+	ch->d = d;
 	ch->aux_len = t->aux_len;
-	ch->y = stroom_calloc(al, rows * (size_t)(t->d > 0 ? t->d : 1), sizeof(double));
+	ch->y = stroom_calloc(al, rows * (dd ? dd : 1), sizeof(double));
 	ch->lp = stroom_calloc(al, rows, sizeof(double));
 	ch->aux = stroom_calloc(al, rows * (t->aux_len ? t->aux_len : 1), sizeof(double));
 	ch->accept = stroom_calloc(al, (size_t)o->chains, sizeof(double));
-	if (!ch->y || !ch->lp || !ch->aux || !ch->accept) {
-		calib_chains_free(ch, al);
-		return STROOM_ENOMEM;
+	sh.cs = calloc((size_t)o->chains, sizeof *sh.cs);
+	im = calloc(dd + 1, sizeof *im);
+	iL = calloc(dd * dd + 1, sizeof *iL);
+	mean = calloc(dd + 1, sizeof *mean);
+	cov = calloc(dd * dd + 1, sizeof *cov);
+	if (!ch->y || !ch->lp || !ch->aux || !ch->accept || !sh.cs || !im || !iL || !mean || !cov) {
+		err = stroom_error_set(STROOM_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (c = 0; c < o->chains; c++) {
+		chain_state *st = &sh.cs[c];
+		st->y = calloc(dd + 1, sizeof(double));
+		st->aux = calloc(t->aux_len + 1, sizeof(double));
+		st->L = calloc(dd * dd + 1, sizeof(double));
+		st->cov = calloc(dd * dd + 1, sizeof(double));
+		st->hist = calloc((size_t)(W > 0 ? W : 1) * dd + 1, sizeof(double));
+		if (!st->y || !st->aux || !st->L || !st->cov || !st->hist) {
+			err = stroom_error_set(STROOM_ENOMEM, "out of memory");
+			goto out;
+		}
+		memcpy(st->y, o->start + (size_t)c * dd, dd * sizeof(double));
+		memcpy(st->cov, o->cov0, dd * dd * sizeof(double));
+		st->lscale = log(2.38 * 2.38 / (d > 0 ? d : 1));
+		chol_of(st->cov, exp(st->lscale), d, st->L);
 	}
 	if (nthreads <= 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -432,7 +485,6 @@ int calib_mcmc_run(const calib_target *t, const calib_mcmc_options *o, calib_cha
 		nthreads = o->chains;
 	if (nthreads > 64)
 		nthreads = 64;
-	memset(&sh, 0, sizeof sh);
 	sh.t = t;
 	sh.o = o;
 	sh.ch = ch;
@@ -441,44 +493,71 @@ int calib_mcmc_run(const calib_target *t, const calib_mcmc_options *o, calib_cha
 	atomic_init(&sh.cancel, 0);
 	atomic_init(&sh.failed, 0);
 	pthread_mutex_init(&sh.lock, NULL);
-	for (i = 0; i < nthreads; i++) {
-		if (pthread_create(&th[i], NULL, worker, &sh) != 0)
-			break;
-		started++;
+	/* warm-up: the independence proposal around the mode */
+	if (o->center && d > 0) {
+		memcpy(im, o->center, dd * sizeof *im);
+		chol_of(o->cov0, IND_INFLATE * IND_INFLATE, d, iL);
+		sh.im = im;
+		sh.iL = iL;
 	}
-	if (started == 0) {
-		worker(&sh); /* no thread could start: run here */
-	} else {
-		/* watch the progress and the cancel request while the chains run */
-		for (;;) {
-			struct timespec ts = {0, 100 * 1000 * 1000};
-			long done = atomic_load(&sh.done);
-			if (done >= total || atomic_load(&sh.cancel) ||
-			    atomic_load(&sh.next_chain) >= o->chains + started)
-				break;
-			if (o->progress && o->progress((int)(done > 2147483647L ? 2147483647L : done),
-						       (int)(total > 2147483647L ? 2147483647L : total),
-						       o->payload))
-				atomic_store(&sh.cancel, 1);
-			nanosleep(&ts, NULL);
+	sh.phase = 0;
+	err = run_threads(&sh, nthreads, total);
+	/* sampling: both proposals from the second halves of every chain's warm-up */
+	if (!err && !atomic_load(&sh.cancel) && W >= 100 && d > 0) {
+		int h0 = W / 2, n = W - h0, j, k;
+		pool = malloc((size_t)o->chains * (size_t)n * dd * sizeof *pool);
+		if (!pool) {
+			err = stroom_error_set(STROOM_ENOMEM, "out of memory");
+			goto joined;
 		}
-		for (i = 0; i < started; i++)
-			pthread_join(th[i], NULL);
+		for (c = 0; c < o->chains; c++)
+			memcpy(pool + (size_t)c * (size_t)n * dd, sh.cs[c].hist + (size_t)h0 * dd,
+			       (size_t)n * dd * sizeof *pool);
+		emp_cov(pool, 0, o->chains * n, d, mean, cov);
+		for (j = 0; j < d; j++)
+			cov[j * d + j] += 1e-10 * (1.0 + fabs(o->cov0[j * d + j]));
+		if (o->center) {
+			memcpy(im, mean, dd * sizeof *im);
+			chol_of(cov, IND_INFLATE * IND_INFLATE, d, iL);
+		}
+		for (c = 0; c < o->chains; c++) {
+			for (j = 0; j < d; j++)
+				for (k = 0; k < d; k++)
+					sh.cs[c].cov[j * d + k] = cov[j * d + k];
+			chol_of(sh.cs[c].cov, exp(sh.cs[c].lscale), d, sh.cs[c].L);
+		}
 	}
-	ch->threads = started > 0 ? started : 1;
+	if (!err && !atomic_load(&sh.cancel)) {
+		sh.phase = 1;
+		err = run_threads(&sh, nthreads, total);
+	}
+joined:
 	pthread_mutex_destroy(&sh.lock);
-	if (atomic_load(&sh.failed)) {
-		err = atomic_load(&sh.failed);
-		if (sh.detail[0])
-			stroom_error_set(err, "%s", sh.detail);
-		else
-			stroom_error_set(err, "out of memory");
-	} else if (atomic_load(&sh.cancel) ||
-		   (o->progress && o->progress((int)total, (int)total, o->payload))) {
+	if (err == STROOM_ENOMEM && sh.detail[0])
+		stroom_error_set(err, "%s", sh.detail);
+	else if (err && !stroom_error_last()[0])
+		stroom_error_set(err, "out of memory");
+	else if (!err && (atomic_load(&sh.cancel) ||
+			  (o->progress && o->progress((int)total, (int)total, o->payload))))
 		err = stroom_error_set(STROOM_EINTR, "calibration cancelled");
-	}
+out:
+	if (sh.cs)
+		for (c = 0; c < o->chains; c++) {
+			free(sh.cs[c].y);
+			free(sh.cs[c].aux);
+			free(sh.cs[c].L);
+			free(sh.cs[c].cov);
+			free(sh.cs[c].hist);
+		}
+	free(sh.cs);
+	free(im);
+	free(iL);
+	free(pool);
+	free(mean);
+	free(cov);
 	if (err)
 		calib_chains_free(ch, al);
+	(void)i;
 	return err;
 }
 
