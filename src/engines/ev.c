@@ -57,6 +57,11 @@ typedef struct ages {
 	double B[NTY][STROOM_MAX_AREAS][NU][NA];        /* the histograms' band totals (after pension) */
 } ages;
 
+/* The classes of a hazard key (looked up, not divided out, in the monthly loops). */
+typedef struct keycls {
+	uint8_t a, dist, u, s, ty, ar, pt, pad;
+} keycls;
+
 struct stroom_ev {
 	const stroom_allocator *al;
 	int T, na, ng, D, K, L, SM;   /* months, areas, groups, duration bins, LKS and sanction months */
@@ -76,12 +81,14 @@ struct stroom_ev {
 					 in its age band / crossed into the next one */
 	double *pev;                  /* [key][5]: work, lks, other, enforcement, part-time change */
 	int *key_gc;                  /* [key]: group cell */
+	keycls *kc;                   /* [key]: its classes */
 	double *F;                    /* [indicator][gc]: the month's counts by group cell */
 	double *FM;                   /* [money][gc] */
 	double *H0, *H;               /* [ty][ar][duration band][bin]: on benefit (start, now) */
 	double *P, *Pn;               /* [ty][ar][bin]: off after a non-durable exit (this
 					 month's exits, the pool) */
 	int32_t *pens;                /* [bin]: pension month of a birth month */
+	int32_t *pensmax;             /* [bin]: the largest of pens up to the bin */
 	int32_t *aow_entry;           /* [t]: age in months reaching pension age in month t + 1 */
 	int64_t *ben, *norm;          /* [t][BEN_CELLS] */
 	double *lks_dur, *lks_nd;     /* [L][ty][ar][a]: LKS paid by exit month (ring) */
@@ -106,17 +113,22 @@ static inline int age_band_of(int32_t age_months)
 	     : age_months < 55 * 12 ? STROOM_AGE_40_54 : STROOM_AGE_55P;
 }
 
+/* A cell: age band x distance x months on benefit, then a block of part-time x
+ * stream x type x area (part-time outermost, so the half-blocks of the two
+ * part-time states line up for the monthly pass). */
 static inline size_t cell_of(const stroom_ev *e, int a, int dist, int d, int s, int ty, int ar, int pt)
 {
-	return ((((((size_t)a * ND + (size_t)dist) * (size_t)e->K + (size_t)d) * NS + (size_t)s) * NTY +
-		 (size_t)ty) * (size_t)e->na + (size_t)ar) * 2 + (size_t)pt;
+	return ((((((size_t)a * ND + (size_t)dist) * (size_t)e->K + (size_t)d) * 2 + (size_t)pt) * NS +
+		 (size_t)s) * NTY + (size_t)ty) * (size_t)e->na + (size_t)ar;
 }
 
+/* A hazard key: a cell with its duration band instead of its months. */
 static inline size_t key_of(const stroom_ev *e, int a, int dist, int u, int s, int ty, int ar, int pt)
 {
-	return ((((((size_t)a * ND + (size_t)dist) * NU + (size_t)u) * NS + (size_t)s) * NTY + (size_t)ty) *
-		(size_t)e->na + (size_t)ar) * 2 + (size_t)pt;
+	return ((((((size_t)a * ND + (size_t)dist) * NU + (size_t)u) * 2 + (size_t)pt) * NS + (size_t)s) *
+		NTY + (size_t)ty) * (size_t)e->na + (size_t)ar;
 }
+
 
 /* Group cell: age band x distance x duration band x type x area. */
 static inline size_t gc_of(const stroom_ev *e, int a, int dist, int u, int ty, int ar)
@@ -125,11 +137,6 @@ static inline size_t gc_of(const stroom_ev *e, int a, int dist, int u, int ty, i
 	       (size_t)ar;
 }
 
-/* The classes of a group cell. */
-static inline int gc_ar(const stroom_ev *e, size_t g) { return (int)(g % (size_t)e->na); }
-static inline int gc_ty(const stroom_ev *e, size_t g) { return (int)(g / (size_t)e->na % NTY); }
-static inline int gc_u(const stroom_ev *e, size_t g) { return (int)(g / ((size_t)e->na * NTY) % NU); }
-static inline int gc_a(const stroom_ev *e, size_t g) { return (int)(g / ((size_t)e->na * NTY * NU * ND)); }
 
 /* [ty][ar][a] index of the small per-class tables. */
 static inline size_t tra(const stroom_ev *e, int ty, int ar, int a)
@@ -324,11 +331,11 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 
 	e->cell0 = stroom_calloc(al, 3 * e->ncell, sizeof(double));
 	e->S = stroom_calloc(al, 11 * e->nkey, sizeof(double));
-	e->key_gc = stroom_malloc(al, e->nkey * sizeof(int));
+	e->key_gc = stroom_malloc(al, e->nkey * (sizeof(int) + sizeof(keycls)));
 	e->F = stroom_calloc(al, (STROOM_NIND + STROOM_NMONEY) * e->ngc, sizeof(double));
 	e->H0 = stroom_calloc(al, (2 * NU + 2) * (size_t)NTY * (size_t)e->na * (size_t)e->nb, sizeof(double));
 	e->agp = stroom_malloc(al, sizeof *e->agp);
-	e->pens = stroom_malloc(al, (size_t)e->nb * sizeof(int32_t));
+	e->pens = stroom_malloc(al, 2 * (size_t)e->nb * sizeof(int32_t));
 	e->ben = stroom_malloc(al, 2 * (size_t)e->T * BEN_CELLS * sizeof(int64_t));
 	e->lks_dur = stroom_calloc(al, 2 * nlks + BEN_DISREGARD_MONTHS * nsmall + (size_t)(e->SM + 1),
 				   sizeof(double));
@@ -342,6 +349,7 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 	}
 	e->cur = e->cell0 + e->ncell;
 	e->nxt = e->cur + e->ncell;
+	e->kc = (keycls *)(void *)(e->key_gc + e->nkey);
 	e->SL = e->S + e->nkey;
 	e->ks0 = e->SL + e->nkey;
 	e->kf0 = e->ks0 + e->nkey;
@@ -364,12 +372,19 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 					for (s = 0; s < NS; s++)
 						for (ty = 0; ty < NTY; ty++)
 							for (ar = 0; ar < e->na; ar++)
-								for (pt = 0; pt < 2; pt++)
-									e->key_gc[key_of(e, a, dist, u, s, ty, ar, pt)] =
-										(int)gc_of(e, a, dist, u, ty, ar);
+								for (pt = 0; pt < 2; pt++) {
+									size_t kk = key_of(e, a, dist, u, s, ty, ar, pt);
+									keycls c = {(uint8_t)a, (uint8_t)dist, (uint8_t)u, (uint8_t)s,
+										    (uint8_t)ty, (uint8_t)ar, (uint8_t)pt, 0};
+									e->key_gc[kk] = (int)gc_of(e, a, dist, u, ty, ar);
+									e->kc[kk] = c;
+								}
 	}
-	for (k = 0; k < e->nb; k++)
+	e->pensmax = e->pens + e->nb;
+	for (k = 0; k < e->nb; k++) {
 		e->pens[k] = bmin + k + stroom_rules_pension_age_months(rules, bmin + k);
+		e->pensmax[k] = k > 0 && e->pensmax[k - 1] > e->pens[k] ? e->pensmax[k - 1] : e->pens[k];
+	}
 	if ((err = benefit_tables(rules, p, e->T, e->ben, e->norm)) != 0)
 		goto fail;
 	/* the starting households */
@@ -455,61 +470,71 @@ static void band_births(stroom_month m, stroom_month bmin, stroom_month bmax, st
 }
 
 
+/*
+ * The month's ages from the histograms: the pension exits (birth months whose
+ * pension month has come: bins [*pz, end of the prefix), zeroed in the
+ * histograms and the pool), the share of each band crossing into the next on the
+ * 1st of m + 1 (one birth month per band), the share under 21. Sb: the stock by
+ * type, area, duration band and age band (from the chain).
+ */
 static void month_ages(stroom_ev *e, stroom_month m, const stroom_month blo[NA], const stroom_month bhi[NA],
-		       ages *g)
+		       const double Sb[NTY][STROOM_MAX_AREAS][NU][NA], int *pz, ages *g)
 {
 	static const int32_t top[NA - 1] = {27 * 12, 40 * 12, 55 * 12};
 	const int na = e->na, nb = e->nb;
-	int ty, ar, u, a;
+	int ty, ar, u, a, pe = *pz, b;
+	while (pe < nb && e->pensmax[pe] <= m)
+		pe++;
 	for (ty = 0; ty < NTY; ty++)
 		for (ar = 0; ar < na; ar++) {
 			double cm[NA] = {0, 0, 0, 0}, bm[NA] = {0, 0, 0, 0};
+			double *pn = e->Pn + ((size_t)ty * (size_t)na + (size_t)ar) * (size_t)nb;
+			for (b = *pz; b < pe; b++)
+				pn[b] = 0;
 			for (u = 0; u < NU; u++) {
 				double *h = e->H + (((size_t)ty * (size_t)na + (size_t)ar) * NU + (size_t)u) * (size_t)nb;
-				double pen = 0, young = 0;
-				stroom_month b;
-				for (a = 0; a < NA; a++) {
-					double tot = 0;
-					for (b = blo[a]; b <= bhi[a]; b++)
-						tot += h[b - e->bmin];
-					g->B[ty][ar][u][a] = tot;
+				double pen = 0, young = 0, B3 = Sb[ty][ar][u][NA - 1];
+				stroom_month bb;
+				for (b = *pz; b < pe; b++) {
+					pen += h[b];
+					h[b] = 0;
 				}
-				for (b = blo[NA - 1]; b <= bhi[NA - 1]; b++)
-					if (e->pens[b - e->bmin] <= m) {
-						pen += h[b - e->bmin];
-						h[b - e->bmin] = 0;
-					}
-				g->fpen[ty][ar][u] = g->B[ty][ar][u][NA - 1] > 0 ? pen / g->B[ty][ar][u][NA - 1] : 0.0;
-				g->B[ty][ar][u][NA - 1] -= pen;
+				for (a = 0; a < NA; a++)
+					g->B[ty][ar][u][a] = Sb[ty][ar][u][a];
+				g->fpen[ty][ar][u] = B3 > 0 ? (pen < B3 ? pen / B3 : 1.0) : 0.0;
+				g->B[ty][ar][u][NA - 1] = B3 > pen ? B3 - pen : 0.0;
 				for (a = 0; a < NA - 1; a++) {
 					/* the birth month reaching the band's top age on the 1st of m + 1 */
 					stroom_month bc = m + 1 - top[a];
 					double x = bc >= blo[a] && bc <= bhi[a] ? h[bc - e->bmin] : 0.0;
-					g->cross[ty][ar][u][a] = g->B[ty][ar][u][a] > 0 ? x / g->B[ty][ar][u][a] : 0.0;
+					double B = g->B[ty][ar][u][a];
+					g->cross[ty][ar][u][a] = B > 0 ? (x < B ? x / B : 1.0) : 0.0;
 					cm[a] += x;
-					bm[a] += g->B[ty][ar][u][a];
+					bm[a] += B;
 				}
 				g->cross[ty][ar][u][NA - 1] = 0;
-				for (b = m - 21 * 12 + 1; b <= bhi[0]; b++)
-					if (b >= blo[0])
-						young += h[b - e->bmin];
+				for (bb = m - 21 * 12 + 1 > blo[0] ? m - 21 * 12 + 1 : blo[0]; bb <= bhi[0]; bb++)
+					young += h[bb - e->bmin];
 				g->f21[ty][ar][u] = g->B[ty][ar][u][0] > 0 ? young / g->B[ty][ar][u][0] : 0.0;
+				if (g->f21[ty][ar][u] > 1)
+					g->f21[ty][ar][u] = 1;
 			}
 			for (a = 0; a < NA; a++)
 				g->crossA[ty][ar][a] = bm[a] > 0 ? cm[a] / bm[a] : 0.0;
 		}
+	*pz = pe;
 }
 
 int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 {
 	stroom_params *p = &e->par;
 	const int T = e->T, na = e->na, ng = e->ng, K = e->K, D = e->D, nb = e->nb;
-	const size_t IB = (size_t)NS * NTY * (size_t)na * 2, JB = (size_t)NTY * (size_t)na * 2;
+	const size_t HB = (size_t)NS * NTY * (size_t)na, IB = 2 * HB, JB = (size_t)NTY * (size_t)na;
 	const size_t nsmall = (size_t)NTY * (size_t)na * NA, nh = (size_t)NTY * (size_t)na * NU * (size_t)nb;
 	const stroom_month bmax = e->bmin + nb - 1;
 	double lam, prev_stock;
 	ages *g = e->agp;
-	int err, t;
+	int err, t, pz = 0;
 	size_t i;
 
 	if ((err = check_shape(e, q)) != 0)
@@ -561,7 +586,7 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 		memset(e->F, 0, (STROOM_NIND + STROOM_NMONEY) * e->ngc * sizeof(double));
 		for (i = 0; i < e->nkey; i++) {
 			e->F[STROOM_IND_CASELOAD * e->ngc + (size_t)e->key_gc[i]] += S[i];
-			if (i & 1)
+			if (e->kc[i].pt)
 				e->F[STROOM_IND_PARTTIME * e->ngc + (size_t)e->key_gc[i]] += S[i];
 			stock += S[i];
 		}
@@ -579,7 +604,15 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 
 		/* ages: pension, band crossings and the 21-year line from the histograms */
 		band_births(m, e->bmin, bmax, blo, bhi);
-		month_ages(e, m, blo, bhi, g);
+		{
+			double Sb[NTY][STROOM_MAX_AREAS][NU][NA];
+			memset(Sb, 0, sizeof Sb);
+			for (i = 0; i < e->nkey; i++) {
+				const keycls c = e->kc[i];
+				Sb[c.ty][c.ar][c.u][c.a] += S[i];
+			}
+			month_ages(e, m, blo, bhi, (const double(*)[STROOM_MAX_AREAS][NU][NA])Sb, &pz, g);
+		}
 
 		/* teams: which team serves each group cell and stream, their clients on
 		 * the 1st (the expected stock) and their multiplier */
@@ -604,7 +637,7 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 											break;
 										}
 									e->teamtab[gc_of(e, a, dist, u, ty, ar) * NS + (size_t)s] = tm;
-									clients[tm] += S[kk] + S[kk + 1];
+									clients[tm] += S[kk] + S[kk + HB];
 								}
 			for (k = 0; k < p->n_teams; k++) {
 				double nk = floor(clients[k + 1] + 0.5);
@@ -671,9 +704,10 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 			for (k = 0; k < BEN_CELLS; k++)
 				dcut[k] = (double)(bn[k] - stroom_model_sanctioned(p, bn[k], nr[k]));
 			memset(ptmass, 0, sizeof ptmass);
-			for (i = 0; i < e->nkey; i += 2) {
-				size_t gg = (size_t)e->key_gc[i];
-				ptmass[gc_ty(e, gg)][gc_ar(e, gg)][gc_a(e, gg)] += S[i + 1];
+			for (i = 0; i < e->nkey; i++) {
+				const keycls c = e->kc[i];
+				if (c.pt)
+					ptmass[c.ty][c.ar][c.a] += S[i];
 			}
 			for (ty = 0; ty < NTY; ty++)
 				for (ar = 0; ar < na; ar++)
@@ -714,7 +748,7 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 				if (S[i] == 0)
 					continue;
 				e->FM[STROOM_MONEY_BENEFIT * e->ngc + gg] +=
-					S[i] * bk[gc_ty(e, gg)][gc_ar(e, gg)][gc_u(e, gg)][gc_a(e, gg)][i & 1];
+					S[i] * bk[e->kc[i].ty][e->kc[i].ar][e->kc[i].u][e->kc[i].a][e->kc[i].pt];
 			}
 		}
 
@@ -732,28 +766,40 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 						dist1 = STROOM_DIST_LONG;
 						str_change = 1;
 					}
-					for (s = 0; s < NS; s++) {
-						int s1 = str_change && s == STROOM_STREAM_WERK ? STROOM_STREAM_PRESTATIE : s;
-						const double *c = cur + cell_of(e, a, dist, d, s, 0, 0, 0);
-						const size_t kb = key_of(e, a, dist, u, s, 0, 0, 0);
+					{
+						const double *c = cur + cell_of(e, a, dist, d, 0, 0, 0, 0);
+						const size_t kb = key_of(e, a, dist, u, 0, 0, 0, 0);
 						const double *ks0 = e->ks0 + kb, *kf0 = e->kf0 + kb;
-						double *n0 = nxt + cell_of(e, a, dist1, d1, s1, 0, 0, 0);
+						const double *ks1 = e->ks1 + kb, *kf1 = e->kf1 + kb;
+						double *n0 = nxt + cell_of(e, a, dist1, d1, 0, 0, 0, 0);
+						double *n1 = a + 1 < NA ? nxt + cell_of(e, a + 1, dist1, d1, 0, 0, 0, 0) : NULL;
 						size_t j;
-						if (a + 1 < NA) {
-							const double *ks1 = e->ks1 + kb, *kf1 = e->kf1 + kb;
-							double *n1 = nxt + cell_of(e, a + 1, dist1, d1, s1, 0, 0, 0);
-							for (j = 0; j < JB; j += 2) {
-								double x0 = c[j], x1 = c[j + 1];
-								n0[j] += x0 * ks0[j] + x1 * kf0[j + 1];
-								n0[j + 1] += x1 * ks0[j + 1] + x0 * kf0[j];
-								n1[j] += x0 * ks1[j] + x1 * kf1[j + 1];
-								n1[j + 1] += x1 * ks1[j + 1] + x0 * kf1[j];
+						if (!str_change && n1) {
+							for (j = 0; j < HB; j++) {
+								double x0 = c[j], x1 = c[HB + j];
+								n0[j] += x0 * ks0[j] + x1 * kf0[HB + j];
+								n0[HB + j] += x1 * ks0[HB + j] + x0 * kf0[j];
+								n1[j] += x0 * ks1[j] + x1 * kf1[HB + j];
+								n1[HB + j] += x1 * ks1[HB + j] + x0 * kf1[j];
+							}
+						} else if (!str_change) {
+							for (j = 0; j < HB; j++) {
+								double x0 = c[j], x1 = c[HB + j];
+								n0[j] += x0 * ks0[j] + x1 * kf0[HB + j];
+								n0[HB + j] += x1 * ks0[HB + j] + x0 * kf0[j];
 							}
 						} else {
-							for (j = 0; j < JB; j += 2) {
-								double x0 = c[j], x1 = c[j + 1];
-								n0[j] += x0 * ks0[j] + x1 * kf0[j + 1];
-								n0[j + 1] += x1 * ks0[j + 1] + x0 * kf0[j];
+							/* the drift to long distance: the werk stream goes to prestatie010 */
+							for (j = 0; j < HB; j++) {
+								double x0 = c[j], x1 = c[HB + j];
+								size_t j1 = j / JB == STROOM_STREAM_WERK ? j + (STROOM_STREAM_PRESTATIE -
+													     STROOM_STREAM_WERK) * JB : j;
+								n0[j1] += x0 * ks0[j] + x1 * kf0[HB + j];
+								n0[HB + j1] += x1 * ks0[HB + j] + x0 * kf0[j];
+								if (n1) {
+									n1[j1] += x0 * ks1[j] + x1 * kf1[HB + j];
+									n1[HB + j1] += x1 * ks1[HB + j] + x0 * kf1[j];
+								}
 							}
 						}
 					}
@@ -775,10 +821,10 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 				double fp, xo, stay, found, kept;
 				if (x == 0)
 					continue;
-				ty = gc_ty(e, gg);
-				ar = gc_ar(e, gg);
-				a = gc_a(e, gg);
-				u = gc_u(e, gg);
+				ty = e->kc[i].ty;
+				ar = e->kc[i].ar;
+				a = e->kc[i].a;
+				u = e->kc[i].u;
 				fp = a == NA - 1 ? g->fpen[ty][ar][u] : 0.0;
 				xo = x * (1 - fp);
 				e->F[STROOM_IND_EXIT_PENSION * e->ngc + gg] += x * fp;
@@ -801,7 +847,7 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 				surv_all += kept;
 				ndexit[ty][ar][u][a] += xo * (pe[0] + pe[1]) * nd;
 				lksexit[ty][ar][a] += xo * pe[1];
-				if (i & 1)
+				if (e->kc[i].pt)
 					ptkeep[ty][ar][a] += xo * (1 - pe[0] - pe[1] - pe[2] - pe[3] - pe[4]) * (1 - cut_ts);
 				else
 					pton[ty][ar][a] += xo * pe[4] * (1 - cut_ts);
@@ -895,28 +941,32 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 				for (ar = 0; ar < na; ar++) {
 					double *h0 = e->H + ((size_t)ty * (size_t)na + (size_t)ar) * NU * (size_t)nb;
 					double *pl = e->P + ((size_t)ty * (size_t)na + (size_t)ar) * (size_t)nb;
-					stroom_month b;
 					for (u = NU - 1; u >= 0; u--) {
 						double *h = h0 + (size_t)u * (size_t)nb, *hn = h + nb;
 						for (a = 0; a < NA; a++) {
-							double B = g->B[ty][ar][u][a];
-							double sv = B > 0 ? survU[ty][ar][u][a] / B : 0.0;
-							double sn = B > 0 ? ndexit[ty][ar][u][a] / B : 0.0;
-							double mv = survU[ty][ar][u][a] > 0 && u + 1 < NU
-									    ? moveU[ty][ar][u][a] / survU[ty][ar][u][a] : 0.0;
-							for (b = blo[a]; b <= bhi[a]; b++) {
-								const size_t bi = (size_t)(b - e->bmin);
-								double x = h[bi];
-								if (x == 0)
-									continue;
-								pl[bi] += x * sn;
-								x *= sv;
-								if (mv > 0) {
-									hn[bi] += x * mv;
-									x *= 1 - mv;
+							const double B = g->B[ty][ar][u][a];
+							const double sv = B > 0 ? survU[ty][ar][u][a] / B : 0.0;
+							const double sn = B > 0 ? ndexit[ty][ar][u][a] / B : 0.0;
+							const double mv = survU[ty][ar][u][a] > 0 && u + 1 < NU
+										  ? moveU[ty][ar][u][a] / survU[ty][ar][u][a] : 0.0;
+							const double svk = sv * (1 - mv), svm = sv * mv;
+							const size_t lo = (size_t)(blo[a] - e->bmin), hi = (size_t)(bhi[a] - e->bmin);
+							size_t bi;
+							if (blo[a] > bhi[a])
+								continue;
+							if (u + 1 < NU)
+								for (bi = lo; bi <= hi; bi++) {
+									const double x = h[bi];
+									pl[bi] += x * sn;
+									hn[bi] += x * svm;
+									h[bi] = x * svk;
 								}
-								h[bi] = x;
-							}
+							else
+								for (bi = lo; bi <= hi; bi++) {
+									const double x = h[bi];
+									pl[bi] += x * sn;
+									h[bi] = x * svk;
+								}
 						}
 					}
 				}
@@ -926,24 +976,25 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 					double *pl = e->P + ((size_t)ty * (size_t)na + (size_t)ar) * (size_t)nb;
 					double *pn = e->Pn + ((size_t)ty * (size_t)na + (size_t)ar) * (size_t)nb;
 					double retn[NA] = {0, 0, 0, 0};
-					stroom_month b;
+					static const int32_t top[NA - 1] = {27 * 12, 40 * 12, 55 * 12};
 					for (a = 0; a < NA; a++) {
-						double rsum = 0;
-						for (b = blo[a]; b <= bhi[a]; b++) {
-							const size_t bi = (size_t)(b - e->bmin);
-							double r;
-							if (a == NA - 1 && e->pens[bi] <= m)
-								pn[bi] = 0;
-							r = pn[bi] * lam;
-							if (r > 0) {
-								pn[bi] -= r;
-								h[bi] += r; /* duration band <1y */
-								rsum += r;
-								retn[age_band_of(m + 1 - b)] += r;
-							}
-							pn[bi] += pl[bi];
+						const stroom_month bc = m + 1 - (a < NA - 1 ? top[a] : 0);
+						const size_t lo = (size_t)(blo[a] - e->bmin), hi = (size_t)(bhi[a] - e->bmin);
+						double rsum = 0, rc;
+						size_t bi;
+						if (blo[a] > bhi[a])
+							continue;
+						rc = a < NA - 1 && bc >= blo[a] && bc <= bhi[a] ? pn[bc - e->bmin] * lam : 0.0;
+						for (bi = lo; bi <= hi; bi++) {
+							const double r = pn[bi] * lam;
+							pn[bi] += pl[bi] - r;
 							pl[bi] = 0;
+							h[bi] += r; /* duration band <1y */
+							rsum += r;
 						}
+						retn[a] += rsum - rc;
+						if (a + 1 < NA)
+							retn[a + 1] += rc;
 						if (rsum > 0) {
 							rr[0] += rsum;
 							rr[e->g_dist + rd] += rsum;
