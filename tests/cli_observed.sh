@@ -52,6 +52,13 @@ imp name "$D/82015NED_TypedDataSet.json" --municipality rotterdam --regions "$D/
 check "by name: exit 0 ($(cat "$T/name.err"))" test $? -eq 0
 check "by name: the same rows as by code" bash -c "diff <(grep -v '^#' '$T/name.csv') <(grep -v '^#' '$T/bjson.csv')"
 
+# a name: by the labels of the file's RegioS column (an export with labels)
+printf '"ID";"RegioS";"Perioden";"TotaalBijstandsuitkeringen_1"\n"0";"Rotterdam";"2018MM12";"35292"\n"1";"Utrecht";"2018MM12";"9800"\n' > "$T/in_labels.csv"
+imp labels "$T/in_labels.csv" --municipality rotterdam --table 82015NED
+check "by label: exit 0 ($(cat "$T/labels.err"))" test $? -eq 0
+check "by label: the row" has labels '2018-12-31,caseload,all,35292,benefits,"CBS StatLine 82015NED, TotaalBijstandsuitkeringen_1, 2018MM12, Rotterdam"'
+check "by label: one row" test "$(rows labels)" -eq 2
+
 # bad input: exit 2, one line, nothing written
 bad() { # NAME EXPECTED-STDERR ARGS...
 	local n=$1 msg=$2; shift 2
@@ -94,6 +101,11 @@ bad noargs "stroom: import cbs: expected FILE, --municipality and --out (see str
 	"$D/82015NED_TypedDataSet.json"
 bad badtable "stroom: --table: expected a CBS table id (82015NED), got 'x'" \
 	"$D/82015NED_TypedDataSet.json" --municipality GM0599 --table x
+mkdir "$T/in_dir"
+bad dir "stroom: import cbs: '$T/in_dir' is not a regular file (a directory)" "$T/in_dir" --municipality GM0599
+truncate -s $((64 * 1024 * 1024 + 1)) "$T/in_big.json"
+bad big "stroom: import cbs: '$T/in_big.json' is larger than the limit of 64 MiB for a CBS StatLine export" \
+	"$T/in_big.json" --municipality GM0599
 # an existing output is never replaced
 echo keep > "$T/exists.csv"
 "$STROOM" import cbs "$D/82015NED_TypedDataSet.json" --municipality GM0599 --out "$T/exists.csv" 2> "$T/exists.err"

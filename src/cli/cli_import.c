@@ -585,6 +585,19 @@ static void out_printf(outbuf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+/* Appends s as the inside of a quoted CSV field: a quote doubled, a control
+ * character as a space (a field is one line). */
+static void out_quoted(outbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"')
+			out_printf(b, "\"\"");
+		else
+			out_printf(b, "%c", c < 0x20 || c == 0x7f ? ' ' : (char)c);
+	}
+}
+
 /* ---- the command ---- */
 
 typedef struct import_opts {
@@ -675,10 +688,12 @@ static int import_cbs(const import_opts *o)
 			goto done;
 		}
 	}
-	out_printf(&b, "# Imported by stroom import cbs from %s: CBS StatLine table %s, region %s%s%s.\n",
-		   o->file, t.id[0] ? t.id : "(id not named)", code,
-		   label_match || is_gm_code(o->municipality) ? "" : " = ",
-		   label_match || is_gm_code(o->municipality) ? "" : o->municipality);
+	out_printf(&b, "# Imported by stroom import cbs from %s: CBS StatLine table %s, region %s",
+		   stroom_cli_printable(o->file).s, t.id[0] ? t.id : "(id not named)",
+		   stroom_cli_printable(code).s);
+	if (!label_match && !is_gm_code(o->municipality))
+		out_printf(&b, " = %s", stroom_cli_printable(o->municipality).s);
+	out_printf(&b, ".\n");
 	out_printf(&b, "# CBS counts benefits (uitkeringen); a stock is the count at the end of the\n"
 		       "# period, dated on its last day (counted on the 1st of the next month).\n");
 	out_printf(&b, "period,indicator,group,value,unit,source\n");
@@ -710,9 +725,12 @@ static int import_cbs(const import_opts *o)
 					stroom_cli_printable(pc->s ? pc->s : "").s);
 				goto done;
 			}
-			out_printf(&b, "%s,%s,all,%.17g,benefits,\"CBS StatLine %s, %s, %s, %s\"\n", period,
-				   kind_indicator(kinds[k]), v->v, t.id[0] ? t.id : "(table id not named)",
-				   t.keys[k], pc->s, code);
+			out_printf(&b, "%s,%s,all,%.17g,benefits,\"CBS StatLine %s, ", period,
+				   kind_indicator(kinds[k]), v->v, t.id[0] ? t.id : "(table id not named)");
+			out_quoted(&b, t.keys[k]);
+			out_printf(&b, ", %s, ", pc->s);
+			out_quoted(&b, code);
+			out_printf(&b, "\"\n");
 			rows_out++;
 		}
 	}

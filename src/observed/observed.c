@@ -346,7 +346,7 @@ static int check_duplicates(const stroom_observed *o, const reader *r)
 
 /* ---- rows ---- */
 
-static int parse_row(stroom_observed *o, reader *r, stroom_obs_row *row)
+static int parse_row(reader *r, stroom_obs_row *row)
 {
 	size_t i;
 	int ind = -1, stock = 0;
@@ -416,7 +416,6 @@ static int parse_row(stroom_observed *o, reader *r, stroom_obs_row *row)
 	if (!*src)
 		return bad(r, C_SOURCE, "the source of the value (a document, table or page)");
 	row->source = r->f[C_SOURCE];
-	(void)o;
 	return 0;
 }
 
@@ -476,7 +475,7 @@ static int parse(stroom_observed *o)
 			o->rows = rows;
 			o->cap = cap;
 		}
-		if ((err = parse_row(o, &r, &o->rows[o->n])) != 0)
+		if ((err = parse_row(&r, &o->rows[o->n])) != 0)
 			return err;
 		o->n++;
 	}

@@ -30,7 +30,7 @@ fi
 # The longest input per target: at least its largest seed (libFuzzer cuts longer ones).
 max_len() {
   case $1 in
-    scenario | budget | budget_panel | rules) echo 8192 ;;
+    scenario | budget | budget_panel | rules | observed) echo 8192 ;;
     *) echo 4096 ;;
   esac
 }
