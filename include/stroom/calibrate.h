@@ -40,7 +40,7 @@ typedef struct stroom_calibrate_options {
 	int draws;                    /* rows of posterior.csv (thinned); 0 = 1000 */
 	int n_keys;                   /* keys chosen (--param): a key or a prefix; 0 = every prior */
 	const char *const *keys;
-	double rhat_max;              /* converged when every R-hat is below; 0 = 1.01 */
+	double rhat_max;              /* converged when every R-hat is below; 0 = 1.02 */
 	double ess_min;               /* ... and every bulk ESS at least; 0 = 400 */
 	/* the likelihood (docs/model.md section 7); 0 = the stated default */
 	double sd_households;         /* stock sd on the log scale, unit households: 0.01 */

@@ -272,7 +272,7 @@ static void settings_from(calib_settings *s, const stroom_calibrate_options *o)
 	s->seed = o ? o->seed : 0;
 	s->threads = o ? o->threads : 0;
 	s->draws = o && o->draws > 0 ? o->draws : 1000;
-	s->rhat_max = o && o->rhat_max > 0 ? o->rhat_max : 1.01;
+	s->rhat_max = o && o->rhat_max > 0 ? o->rhat_max : 1.02;
 	s->ess_min = o && o->ess_min > 0 ? o->ess_min : 400;
 	calib_lik_settings_from(&s->lik, o);
 }
