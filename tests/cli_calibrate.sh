@@ -83,4 +83,16 @@ fi
 	> /dev/null 2>&1
 check "threads: the same draws" cmp -s <(grep -v '^# created' "$T/fit/posterior.csv") \
 	<(grep -v '^# created' "$T/fit1/posterior.csv")
+
+# Ctrl-C while the chains run: exit 130, nothing written (no --out, no temporary)
+mkdir "$T/sig"
+"$STROOM" calibrate rotterdam-2017 --observed "$T/obs.csv" --param hazard.other.base \
+	--iterations 100000 --out "$T/sig/fit" > /dev/null 2> "$T/err" &
+pid=$!
+sleep 2
+kill -INT "$pid"
+wait "$pid"
+check "SIGINT: exit 130" [ $? -eq 130 ]
+check "SIGINT: one line" grep -q "interrupted; nothing written" "$T/err"
+check "SIGINT: nothing left" [ -z "$(ls -A "$T/sig")" ]
 finish
