@@ -27,7 +27,7 @@
 #include <gsl/gsl_randist.h>
 
 #if defined(__SANITIZE_ADDRESS__)
-#define K_FITS 4
+#define K_FITS 2
 #else
 #define K_FITS 40
 #endif
