@@ -6,6 +6,7 @@
 #define STROOM_STROOM_H
 
 #include <stroom/budget.h>
+#include <stroom/calibrate.h>
 #include <stroom/common.h>
 #include <stroom/conditions.h>
 #include <stroom/ev.h>

@@ -24,6 +24,8 @@ int stroom_cli_budget(int argc, char **argv);
 /* `stroom import cbs ...`: observed series from a CBS StatLine export
  * (src/cli/cli_import.c). */
 int stroom_cli_import(int argc, char **argv);
+/* `stroom calibrate ...`: fit a scenario's priors to observed series (src/cli/cli_calibrate.c). */
+int stroom_cli_calibrate(int argc, char **argv);
 /* `stroom conditions ...`: the AEF conditions catalogue (src/cli/cli_conditions.c). */
 int stroom_cli_conditions(int argc, char **argv);
 

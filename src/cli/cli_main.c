@@ -132,6 +132,10 @@ static const char usage[] =
 	"  conditions [SCENARIO] [--json] [--code C]\n"
 	"                        the AEF conditions 2.a-3.g with Rotterdam's rating; with a\n"
 	"                        scenario, which of them its levers touch\n"
+	"  calibrate SCENARIO --observed FILE [--param KEY ...] [--out DIR] [--chains N]\n"
+	"            [--iterations N] [--seed N] [--threads N]\n"
+	"                        fit the scenario's priors to observed series: posterior.csv\n"
+	"                        and a fit report (stroom calibrate --help)\n"
 	"  import cbs FILE --municipality GMxxxx|NAME --out FILE.csv\n"
 	"                        observed series from a CBS StatLine export (stroom import --help)\n"
 	"  schema --markdown     print the scenario reference (docs/scenario.md)\n"
@@ -916,6 +920,8 @@ int main(int argc, char **argv)
 		return stroom_cli_budget(argc - 2, argv + 2);
 	if (!strcmp(cmd, "benefit"))
 		return stroom_cli_benefit(argc - 2, argv + 2);
+	if (!strcmp(cmd, "calibrate"))
+		return stroom_cli_calibrate(argc - 2, argv + 2);
 	if (!strcmp(cmd, "import"))
 		return stroom_cli_import(argc - 2, argv + 2);
 	if (!strcmp(cmd, "schema"))

@@ -1,0 +1,335 @@
+/*
+ * cli_calibrate.c: `stroom calibrate SCENARIO --observed FILE [--param KEY ...]
+ * [--out DIR] [--chains N] [--iterations N] [--seed N] [--threads N] [--quiet]`.
+ *
+ * Everything is loaded and checked before any work (the scenario and what its
+ * run reads, the observed series, the parameters, the rows, the units, --out):
+ * bad input is one line and exit 2. Then the fit (a progress bar on a terminal),
+ * one warning line per row not fitted, the output directory written all or
+ * nothing, and a summary. A fit whose chains did not converge is still written
+ * (posterior.csv says `# converged: no`) and exits 1 with one line naming the
+ * worst parameter. SIGINT, SIGTERM and SIGHUP stop it and leave nothing (128 + N).
+ */
+#include "cli.h"
+
+#include <stroom/calibrate.h>
+#include <stroom/check.h>
+#include <stroom/observed.h>
+#include <stroom/output.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The signal that asked to stop (this command's own flag, as cli_main.c's). */
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	if (!stop_signal)
+		stop_signal = sig;
+}
+
+static void catch_signals(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa, old;
+	size_t i;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		if (sigs[i] == SIGHUP && sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+typedef struct progress_state {
+	int tty, shown;
+	double t0;
+} progress_state;
+
+static int progress(int done, int total, void *payload)
+{
+	progress_state *ps = payload;
+	double el = now_seconds() - ps->t0;
+	if (stop_signal)
+		return 1;
+	if (!ps->tty || el < 1.0)
+		return 0;
+	{
+		int width = 30, fill = total ? (int)((long long)done * width / total) : width, i;
+		double rate = el > 0 ? done / el : 0, left = rate > 0 ? (total - done) / rate : 0;
+		fprintf(stderr, "\r[");
+		for (i = 0; i < width; i++)
+			fputc(i < fill ? '#' : '.', stderr);
+		fprintf(stderr, "] %d/%d iterations, %.0fs left ", done, total, left);
+		ps->shown = 1;
+	}
+	return 0;
+}
+
+static int write_cancelled(const char *step, void *payload)
+{
+	(void)step;
+	(void)payload;
+	return stop_signal != 0;
+}
+
+static int exit_for(int err)
+{
+	return err == STROOM_EPARSE || err == STROOM_EINVAL || err == STROOM_ENOTFOUND ? EXIT_BADINPUT
+											: EXIT_FAILED;
+}
+
+static int fail(int err)
+{
+	fprintf(stderr, "stroom: %s\n", stroom_error_last());
+	return exit_for(err);
+}
+
+static int parse_int(const char *opt, const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+	errno = 0;
+	if (!s || !*s || *s == '-' || *s == '+')
+		return stroom_cli_bad(opt, "a whole number", s ? s : "");
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi) {
+		char what[80];
+		snprintf(what, sizeof what, "a whole number from %ld to %ld", lo, hi);
+		return stroom_cli_bad(opt, what, s);
+	}
+	*out = v;
+	return 0;
+}
+
+static const char usage[] =
+	"usage: stroom calibrate SCENARIO --observed FILE [--param KEY ...] [--out DIR]\n"
+	"                        [--chains N] [--iterations N] [--seed N] [--threads N] [--quiet]\n"
+	"  fits the scenario's uncertain parameters (every prior, or the keys given with\n"
+	"  --param: a key or a prefix such as hazard.work.distance) to the observed series\n"
+	"  (docs/observed.md) and writes posterior.csv, fit.txt, fit.csv and manifest.json\n"
+	"  into DIR (default runs/<UTC time>-<scenario>-calibrate; it must not exist).\n"
+	"  --chains N (4), --iterations N kept per chain after half as many warm-up (1500),\n"
+	"  --seed N (0), --threads N (one per CPU; the draws do not depend on it).\n"
+	"  Exit 0 converged, 1 not converged (still written) or failed, 2 bad input.\n";
+
+int stroom_cli_calibrate(int argc, char **argv)
+{
+	const char *scen = NULL, *obs_path = NULL, *out = NULL, *keys[STROOM_CALIBRATE_MAX_KEYS];
+	int i, err, code = EXIT_OK, quiet = 0, n_keys = 0;
+	long v;
+	stroom_calibrate_options o = STROOM_CALIBRATE_OPTIONS_INIT;
+	stroom_check_options co = STROOM_CHECK_OPTIONS_INIT;
+	stroom_run_inputs *in = NULL;
+	stroom_observed *obs = NULL;
+	stroom_obs_row *rows = NULL;
+	stroom_calibration *c = NULL;
+	const stroom_params *p;
+	progress_state ps;
+	char final[4096], dir[4096];
+	size_t n_rows = 0, k;
+	double t0;
+
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		int has_value = i + 1 < argc;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage, stdout);
+			return EXIT_OK;
+		}
+		if (!strcmp(a, "--quiet")) {
+			quiet = 1;
+			continue;
+		}
+		if (a[0] == '-' && a[1]) {
+			if (strcmp(a, "--observed") && strcmp(a, "--param") && strcmp(a, "--out") &&
+			    strcmp(a, "--chains") && strcmp(a, "--iterations") && strcmp(a, "--seed") &&
+			    strcmp(a, "--threads")) {
+				fprintf(stderr, "stroom: calibrate: unknown option '%s' (see 'stroom calibrate "
+					"--help')\n", stroom_cli_printable(a).s);
+				return EXIT_BADINPUT;
+			}
+			if (!has_value) {
+				fprintf(stderr, "stroom: calibrate: %s needs a value\n", a);
+				return EXIT_BADINPUT;
+			}
+			i++;
+			if (!strcmp(a, "--observed"))
+				obs_path = argv[i];
+			else if (!strcmp(a, "--out"))
+				out = argv[i];
+			else if (!strcmp(a, "--param")) {
+				if (n_keys == STROOM_CALIBRATE_MAX_KEYS) {
+					fprintf(stderr, "stroom: calibrate: at most %d --param keys\n",
+						STROOM_CALIBRATE_MAX_KEYS);
+					return EXIT_BADINPUT;
+				}
+				if (!argv[i][0])
+					return stroom_cli_bad("--param", "a scenario key", argv[i]);
+				keys[n_keys++] = argv[i];
+			} else if (!strcmp(a, "--chains")) {
+				if (parse_int(a, argv[i], 2, 64, &v))
+					return EXIT_BADINPUT;
+				o.chains = (int)v;
+			} else if (!strcmp(a, "--iterations")) {
+				if (parse_int(a, argv[i], 20, 10000000, &v))
+					return EXIT_BADINPUT;
+				o.iterations = (int)v;
+			} else if (!strcmp(a, "--threads")) {
+				if (parse_int(a, argv[i], 1, 1024, &v))
+					return EXIT_BADINPUT;
+				o.threads = (int)v;
+			} else {
+				char *end;
+				unsigned long long s;
+				errno = 0;
+				s = strtoull(argv[i], &end, 10);
+				if (!argv[i][0] || argv[i][0] == '-' || errno || *end)
+					return stroom_cli_bad("--seed", "a whole number from 0 to 2^64 - 1",
+							      argv[i]);
+				o.seed = s;
+			}
+		} else if (!scen) {
+			scen = a;
+		} else {
+			fprintf(stderr, "stroom: calibrate takes one scenario (see 'stroom calibrate --help')\n");
+			return EXIT_BADINPUT;
+		}
+	}
+	if (!scen) {
+		fprintf(stderr, "stroom: calibrate needs a scenario (see 'stroom calibrate --help')\n");
+		return EXIT_BADINPUT;
+	}
+	if (!obs_path) {
+		fprintf(stderr, "stroom: calibrate needs --observed FILE (docs/observed.md)\n");
+		return EXIT_BADINPUT;
+	}
+	o.keys = keys;
+	o.n_keys = n_keys;
+
+	/* everything loaded and checked before any work */
+	co.fixed_parameters = 1;
+	if ((err = stroom_check_run(&in, scen, &co)) != 0)
+		return fail(err);
+	p = stroom_run_inputs_params(in);
+	o.rules = stroom_run_inputs_rules(in);
+	if (!stroom_run_inputs_population(in)) {
+		fprintf(stderr, "stroom: %s: calibrate fits one municipality (this scenario has "
+			"municipalities.csv)\n", stroom_cli_printable(scen).s);
+		code = EXIT_BADINPUT;
+		goto cleanup;
+	}
+	if ((err = stroom_observed_load(&obs, obs_path, NULL)) != 0) {
+		code = fail(err);
+		goto cleanup;
+	}
+	n_rows = stroom_observed_count(obs);
+	rows = calloc(n_rows + 1, sizeof *rows);
+	if (!rows) {
+		fprintf(stderr, "stroom: out of memory\n");
+		code = EXIT_FAILED;
+		goto cleanup;
+	}
+	for (k = 0; k < n_rows; k++)
+		rows[k] = *stroom_observed_row(obs, k);
+	if (out && *out)
+		snprintf(final, sizeof final, "%s", out);
+	else
+		stroom_calibrate_default_dir(p->name, final, sizeof final);
+	if ((err = stroom_output_check_dir(final)) != 0) {
+		code = fail(err);
+		goto cleanup;
+	}
+	if ((err = stroom_calibrate_check(p, stroom_run_inputs_population(in), rows, n_rows, &o)) != 0) {
+		fprintf(stderr, "stroom: %s: %s\n", stroom_cli_printable(obs_path).s, stroom_error_last());
+		code = exit_for(err);
+		goto cleanup;
+	}
+
+	catch_signals();
+	ps.tty = !quiet && isatty(2);
+	ps.shown = 0;
+	ps.t0 = t0 = now_seconds();
+	o.progress = progress;
+	o.payload = &ps;
+	err = stroom_calibrate_run(&c, p, stroom_run_inputs_population(in), rows, n_rows, &o);
+	if (ps.shown)
+		fprintf(stderr, "\r%*s\r", 79, "");
+	if (err == STROOM_EINTR || (!err && stop_signal)) {
+		fprintf(stderr, "stroom: interrupted; nothing written\n");
+		code = 128 + (stop_signal ? (int)stop_signal : SIGINT);
+		goto cleanup;
+	}
+	if (err) {
+		code = fail(err);
+		goto cleanup;
+	}
+	for (k = 0; k < stroom_calibration_skipped_count(c); k++)
+		fprintf(stderr, "stroom: warning: not fitted: %s: %s\n", stroom_cli_printable(obs_path).s,
+			stroom_calibration_skipped(c, k));
+	{
+		stroom_calibrate_write w;
+		memset(&w, 0, sizeof w);
+		w.scenario = stroom_run_inputs_scenario(in);
+		w.observed_path = obs_path;
+		w.seconds = now_seconds() - t0;
+		w.cancelled = write_cancelled;
+		if ((err = stroom_calibration_write_dir(c, &w, final, dir, sizeof dir)) != 0) {
+			if (err == STROOM_EINTR) {
+				fprintf(stderr, "stroom: interrupted; nothing written\n");
+				code = 128 + (stop_signal ? (int)stop_signal : SIGINT);
+			} else {
+				code = fail(err);
+			}
+			goto cleanup;
+		}
+	}
+	if (!quiet) {
+		int j, np = stroom_calibration_param_count(c);
+		printf("%-36s %12s %12s %12s %12s %8s %7s\n", "parameter", "mean", "sd", "5%", "95%", "R-hat",
+		       "ESS");
+		for (j = 0; j < np; j++) {
+			double mean, sd, rhat, ess, q05, q95;
+			stroom_calibration_param_summary(c, j, &mean, &sd, &rhat, &ess);
+			stroom_calibration_param_interval(c, j, &q05, &q95);
+			printf("%-36s %12.6g %12.4g %12.6g %12.6g %8.4f %7.0f\n",
+			       stroom_calibration_param_name(c, j), mean, sd, q05, q95, rhat, ess);
+		}
+		printf("\nRows fitted: %zu, not fitted: %zu; converged: %s; %.1f s\n",
+		       stroom_calibration_fitted_count(c), stroom_calibration_skipped_count(c),
+		       stroom_calibration_converged(c) ? "yes" : "no", now_seconds() - t0);
+		printf("Calibration directory: %s\n", dir);
+	} else {
+		printf("%s\n", dir);
+	}
+	if (!stroom_calibration_converged(c)) {
+		double rhat, ess;
+		const char *worst = stroom_calibration_worst(c, &rhat, &ess);
+		fprintf(stderr, "stroom: not converged: %s has R-hat %.4f and bulk ESS %.0f; the fit is "
+			"written but not to be trusted: run longer (--iterations)\n", worst, rhat, ess);
+		code = EXIT_FAILED;
+	}
+
+cleanup:
+	stroom_calibration_free(c);
+	free(rows);
+	stroom_observed_free(obs);
+	stroom_run_inputs_free(in);
+	return code;
+}
