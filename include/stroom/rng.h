@@ -28,7 +28,10 @@ enum {
 	STROOM_PURPOSE_GAP = 8,         /* the time to a household's next candidate month */
 	STROOM_PURPOSE_RETURN = 9,      /* the month of return after a non-durable exit */
 	STROOM_PURPOSE_CONTROL = 10,    /* an extra control (enforcement) in a month */
-	STROOM_PURPOSE_POSTERIOR = 11   /* the posterior row of a replicate, once per replicate */
+	STROOM_PURPOSE_POSTERIOR = 11,  /* the posterior row of a replicate, once per replicate */
+	STROOM_PURPOSE_CALIB_CHAIN = 12,/* calibration: a chain's proposal and acceptance, per iteration */
+	STROOM_PURPOSE_CALIB_START = 13,/* calibration: a chain's dispersed start */
+	STROOM_PURPOSE_CALIB_PRED = 14  /* calibration: posterior predictive draws */
 };
 
 /* The four raw 32-bit outputs of Philox4x32-10 for the given counter and key. */

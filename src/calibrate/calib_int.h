@@ -24,9 +24,7 @@
 #include <gsl/gsl_rng.h>
 
 /* The random streams of a fit (stroom_rng purposes beyond those of rng.h). */
-#define STROOM_PURPOSE_CALIB_CHAIN 11   /* a chain's proposal and acceptance, per iteration */
-#define STROOM_PURPOSE_CALIB_START 12   /* a chain's dispersed start */
-#define STROOM_PURPOSE_CALIB_PRED 13    /* posterior predictive draws */
+/* The calibration's random-number purposes are STROOM_PURPOSE_CALIB_* in include/stroom/rng.h. */
 
 /* ---- parameters (calib_prior.c) ---- */
 enum { CALIB_TR_NONE, CALIB_TR_LOGIT };
