@@ -26,6 +26,7 @@
  */
 #include "internal.h"
 #include "model.h"
+#include "sim_int.h"
 
 #include <stroom/ev.h>
 #include <stroom/sim.h>
@@ -41,10 +42,6 @@
 #define NS STROOM_NSTREAM
 #define NTY STROOM_NTYPE
 /* As the microsimulation (sim.c): the benefit classes and the disregard months. */
-#define BEN_AGE 3
-#define BEN_PT 3
-#define BEN_CELLS (NTY * BEN_AGE * BEN_PT)
-#define BEN_DISREGARD_MONTHS 6
 #define NGROUPS_MAX (15 + STROOM_MAX_AREAS)
 
 /* One month of the chain: the ages' part (pension, crossings, the 21-year line)
@@ -150,44 +147,6 @@ static inline double clamp01(double x)
 }
 
 
-static inline int selects_classes(const stroom_selector *s, int d, int u, int a, int ty, int ar, int str)
-{
-	return (!s->distance || (s->distance >> d & 1u)) && (!s->duration || (s->duration >> u & 1u)) &&
-	       (!s->age || (s->age >> a & 1u)) && (!s->type || (s->type >> ty & 1u)) &&
-	       (!s->area || (s->area >> ar & 1u)) && (!s->stream || (s->stream >> str & 1u));
-}
-
-/* As sim.c's build_benefit_tables: the benefit and norm of every class and month. */
-static int benefit_tables(const stroom_rules *rules, const stroom_params *p, int T, int64_t *benefit,
-			  int64_t *norm)
-{
-	static const int class_age[BEN_AGE] = {19, 24, 40};
-	int t, type, ac, ps;
-	for (t = 0; t < T; t++) {
-		stroom_month m = p->start + t;
-		for (type = 0; type < NTY; type++)
-			for (ac = 0; ac < BEN_AGE; ac++)
-				for (ps = 0; ps < BEN_PT; ps++) {
-					stroom_household_input h = STROOM_HOUSEHOLD_INPUT_INIT;
-					stroom_benefit b;
-					char mb[16];
-					size_t at = (size_t)t * BEN_CELLS + (size_t)((type * BEN_AGE + ac) * BEN_PT + ps);
-					h.type = type;
-					h.age = h.partner_age = class_age[ac];
-					h.earnings_eurocent = ps ? p->parttime_earnings_eurocent : 0;
-					h.disregard_months_used = ps == 2 ? BEN_DISREGARD_MONTHS : 0;
-					h.skip_trace = 1;
-					if (stroom_rules_benefit(rules, m, &h, &b) != 0)
-						return stroom_error_set(STROOM_EINVAL, "start: benefit rules for %s: %s",
-									stroom_month_format(m, mb, sizeof mb),
-									stroom_error_last());
-					benefit[at] = b.amount_eurocent;
-					norm[at] = b.norm_eurocent;
-				}
-	}
-	return 0;
-}
-
 /* What the engine cannot model, or a parameter set not of the workspace's shape. */
 static int check_shape(const stroom_ev *e, const stroom_params *q)
 {
@@ -278,13 +237,15 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 			err = stroom_error_set(STROOM_EINVAL, "population: household %zu has a class out of range", i);
 			goto fail;
 		}
-	/* the group layout of the results (sim.c): all | distance | areas | duration | age | type */
-	e->g_dist = 1;
-	e->g_area = e->g_dist + ND;
-	e->g_dur = e->g_area + e->na;
-	e->g_age = e->g_dur + NU;
-	e->g_type = e->g_age + NA;
-	e->ng = e->g_type + NTY;
+	{ /* the results' group layout (sim_int.h): all | distance | areas | duration | age | type */
+		const group_layout gl = stroom_group_layout(e->na);
+		e->g_dist = gl.dist;
+		e->g_area = gl.area;
+		e->g_dur = gl.dur;
+		e->g_age = gl.age;
+		e->g_type = gl.type;
+		e->ng = gl.n;
+	}
 	snprintf(e->group_name[0], STROOM_NAME_LEN, "all");
 	for (k = 0; k < ND; k++)
 		snprintf(e->group_name[e->g_dist + k], STROOM_NAME_LEN, "%s", stroom_distance_name(k));
@@ -385,7 +346,7 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 		e->pens[k] = bmin + k + stroom_rules_pension_age_months(rules, bmin + k);
 		e->pensmax[k] = k > 0 && e->pensmax[k - 1] > e->pens[k] ? e->pensmax[k - 1] : e->pens[k];
 	}
-	if ((err = benefit_tables(rules, p, e->T, e->ben, e->norm)) != 0)
+	if ((err = stroom_sim_benefit_tables(rules, p, e->T, e->ben, e->norm)) != 0)
 		goto fail;
 	/* the starting households */
 	for (i = 0; i < h0->n; i++) {
@@ -631,7 +592,7 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 									size_t kk = key_of(e, a, dist, u, s, ty, ar, 0);
 									for (k = 0; k < p->n_teams; k++)
 										if (active[k] &&
-										    selects_classes(&p->team[k].serves, dist, u, a,
+										    stroom_model_selects(&p->team[k].serves, dist, u, a,
 												    ty, ar, s)) {
 											tm = (uint8_t)(k + 1);
 											break;
@@ -1037,7 +998,7 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 							double xpass = x * clamp01(pass), xp, xn;
 							if (x == 0)
 								continue;
-							xp = selects_classes(&p->prevention_target, dist, STROOM_DUR_LT1, a, ty, ar, str)
+							xp = stroom_model_selects(&p->prevention_target, dist, STROOM_DUR_LT1, a, ty, ar, str)
 								     ? xpass * prev : 0.0;
 							xn = xpass - xp;
 							add_groups(e, rg, a, dist, STROOM_DUR_LT1, ty, ar, x - xpass);

@@ -1158,8 +1158,8 @@ static void *worker_main(void *arg)
  * (docs/model.md lists these assumptions). Returns 0 or STROOM_EINVAL naming the
  * month the rules do not cover.
  */
-static int build_benefit_tables(const stroom_rules *rules, const stroom_params *p, int T,
-				int64_t *benefit, int64_t *norm)
+int stroom_sim_benefit_tables(const stroom_rules *rules, const stroom_params *p, int T,
+			      int64_t *benefit, int64_t *norm)
 {
 	static const int class_age[BEN_AGE] = {19, 24, 40};
 	int t, type, ac, ps;
@@ -1354,7 +1354,7 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 		err = STROOM_ENOMEM;
 		goto cleanup;
 	}
-	if ((err = build_benefit_tables(rules, params, res->months, benefit, norm)) != 0)
+	if ((err = stroom_sim_benefit_tables(rules, params, res->months, benefit, norm)) != 0)
 		goto cleanup;
 	build_slots(params, res->months, slots);
 	/* pension months by the rules' AOW table, by birth month */

@@ -7,6 +7,7 @@
 
 #include "internal.h"
 
+#include <stroom/rules.h>
 #include <stroom/scenario.h>
 #include <stroom/sim.h>
 
@@ -53,5 +54,22 @@ static inline group_layout stroom_group_layout(int n_areas)
 	g.n = g.type + STROOM_NTYPE;
 	return g;
 }
+
+/* Benefit classes: household type x age class x part-time state. */
+#define BEN_AGE 3   /* 18-20, 21-26, 27 and older */
+#define BEN_PT 3    /* no part-time work, within the disregard months, after them */
+#define BEN_CELLS (STROOM_NTYPE * BEN_AGE * BEN_PT)
+/* Months of part-time work after which the disregard of art. 31 lid 2 n is used
+ * up (constants.csv: disregard_months). */
+#define BEN_DISREGARD_MONTHS 6
+
+/*
+ * The benefit and norm (eurocent) of every benefit class in each of the T months
+ * from p->start, from the rules: benefit[t * BEN_CELLS + cell]. Used by both
+ * engines (sim.c, ev.c). Returns 0 or STROOM_EINVAL naming the month the rules do
+ * not cover.
+ */
+int stroom_sim_benefit_tables(const stroom_rules *rules, const stroom_params *p, int T,
+			      int64_t *benefit, int64_t *norm);
 
 #endif

@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "model.h"
 #include "rng_int.h"
+#include "sim_int.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -94,13 +95,7 @@ typedef struct workspace {
 				    draws applied (stroom_params_apply_values) */
 } workspace;
 
-/* Benefit classes: household type x age class x part-time state. */
-#define BEN_AGE 3   /* 18-20, 21-26, 27 and older */
-#define BEN_PT 3    /* no part-time work, within the disregard months, after them */
-#define BEN_CELLS (STROOM_NTYPE * BEN_AGE * BEN_PT)
-/* Months of part-time work after which the disregard of art. 31 lid 2 n is used
- * up (constants.csv: disregard_months). */
-#define BEN_DISREGARD_MONTHS 6
+/* Benefit classes (BEN_*): sim_int.h. */
 
 static inline int ben_cell(int type, int32_t age_months, int pt, int ptm)
 {
