@@ -87,4 +87,11 @@ int stroom_cli_mpi_gather(const stroom_cli_mpi *m, const void *buf, size_t n,
 /* Broadcasts n bytes from rank 0 to every rank (e.g. a rank 0 decision). */
 void stroom_cli_mpi_bcast(const stroom_cli_mpi *m, void *buf, size_t n);
 
+/* Signals (cli_signal.c): from stroom_cli_catch_signals on, SIGINT, SIGTERM and
+ * SIGHUP set a flag; stroom_cli_interrupted gives the signal, or 0. stroom_cli_now:
+ * monotonic seconds, for progress and timing. */
+void stroom_cli_catch_signals(void);
+int stroom_cli_interrupted(void);
+double stroom_cli_now(void);
+
 #endif

@@ -25,38 +25,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The signal that asked to stop (this command's own flag, as cli_main.c's). */
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	if (!stop_signal)
-		stop_signal = sig;
-}
-
-static void catch_signals(void)
-{
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-	struct sigaction sa, old;
-	size_t i;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-		if (sigs[i] == SIGHUP && sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-			continue;
-		sigaction(sigs[i], &sa, NULL);
-	}
-}
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 typedef struct progress_state {
 	int tty, shown;
 	double t0;
@@ -65,8 +33,8 @@ typedef struct progress_state {
 static int progress(int done, int total, void *payload)
 {
 	progress_state *ps = payload;
-	double el = now_seconds() - ps->t0;
-	if (stop_signal)
+	double el = stroom_cli_now() - ps->t0;
+	if (stroom_cli_interrupted())
 		return 1;
 	if (!ps->tty || el < 1.0)
 		return 0;
@@ -86,7 +54,7 @@ static int write_cancelled(const char *step, void *payload)
 {
 	(void)step;
 	(void)payload;
-	return stop_signal != 0;
+	return stroom_cli_interrupted() != 0;
 }
 
 static int exit_for(int err)
@@ -262,18 +230,18 @@ int stroom_cli_calibrate(int argc, char **argv)
 		goto cleanup;
 	}
 
-	catch_signals();
+	stroom_cli_catch_signals();
 	ps.tty = !quiet && isatty(2);
 	ps.shown = 0;
-	ps.t0 = t0 = now_seconds();
+	ps.t0 = t0 = stroom_cli_now();
 	o.progress = progress;
 	o.payload = &ps;
 	err = stroom_calibrate_run(&c, p, stroom_run_inputs_population(in), rows, n_rows, &o);
 	if (ps.shown)
 		fprintf(stderr, "\r%*s\r", 79, "");
-	if (err == STROOM_EINTR || (!err && stop_signal)) {
+	if (err == STROOM_EINTR || (!err && stroom_cli_interrupted())) {
 		fprintf(stderr, "stroom: interrupted; nothing written\n");
-		code = 128 + (stop_signal ? (int)stop_signal : SIGINT);
+		code = 128 + (stroom_cli_interrupted() ? (int)stroom_cli_interrupted() : SIGINT);
 		goto cleanup;
 	}
 	if (err) {
@@ -288,12 +256,12 @@ int stroom_cli_calibrate(int argc, char **argv)
 		memset(&w, 0, sizeof w);
 		w.scenario = stroom_run_inputs_scenario(in);
 		w.observed_path = obs_path;
-		w.seconds = now_seconds() - t0;
+		w.seconds = stroom_cli_now() - t0;
 		w.cancelled = write_cancelled;
 		if ((err = stroom_calibration_write_dir(c, &w, final, dir, sizeof dir)) != 0) {
 			if (err == STROOM_EINTR) {
 				fprintf(stderr, "stroom: interrupted; nothing written\n");
-				code = 128 + (stop_signal ? (int)stop_signal : SIGINT);
+				code = 128 + (stroom_cli_interrupted() ? (int)stroom_cli_interrupted() : SIGINT);
 			} else {
 				code = fail(err);
 			}
@@ -313,7 +281,7 @@ int stroom_cli_calibrate(int argc, char **argv)
 		}
 		printf("\nRows fitted: %zu, not fitted: %zu; converged: %s; %.1f s\n",
 		       stroom_calibration_fitted_count(c), stroom_calibration_skipped_count(c),
-		       stroom_calibration_converged(c) ? "yes" : "no", now_seconds() - t0);
+		       stroom_calibration_converged(c) ? "yes" : "no", stroom_cli_now() - t0);
 		printf("Calibration directory: %s\n", dir);
 	} else {
 		printf("%s\n", dir);

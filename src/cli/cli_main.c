@@ -28,49 +28,12 @@
 /* Replicates of the second run at the priors' central values (the interval split). */
 #define CENTRAL_REPLICATES 200
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* The signal that asked to stop; 0 while none has. */
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	if (!interrupted)
-		interrupted = sig;
-}
-
-/*
- * From here on SIGINT, SIGTERM and SIGHUP set `interrupted` instead of killing the
- * process. A SIGHUP ignored at startup stays ignored (nohup stroom run ...).
- */
-static void catch_signals(void)
-{
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-	struct sigaction sa, old;
-	size_t i;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-#ifdef SA_RESTART
-	sa.sa_flags = SA_RESTART;
-#endif
-	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-		if (sigs[i] == SIGHUP && sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-			continue;
-		sigaction(sigs[i], &sa, NULL);
-	}
-}
 
 /* A signal stopped the command: one line, exit 128 + the signal. */
 static int interrupted_exit(const char *what)
 {
 	fprintf(stderr, "stroom: interrupted; %s\n", what);
-	return 128 + (interrupted ? (int)interrupted : SIGINT);
+	return 128 + (stroom_cli_interrupted() ? stroom_cli_interrupted() : SIGINT);
 }
 
 /*
@@ -84,15 +47,15 @@ static int write_cancelled(const char *step, void *payload)
 	const char *pause = getenv("STROOM_TEST_PAUSE_BEFORE_RENAME");
 	double secs = pause ? strtod(pause, NULL) : 0.0;
 	(void)payload;
-	if (!step && secs > 0 && !interrupted) {
-		double until = now_seconds() + secs;
+	if (!step && secs > 0 && !stroom_cli_interrupted()) {
+		double until = stroom_cli_now() + secs;
 		fprintf(stderr, "stroom: test: pausing %gs before the rename\n", secs);
-		while (!interrupted && now_seconds() < until) { /* slices: a signal ends it at once */
+		while (!stroom_cli_interrupted() && stroom_cli_now() < until) { /* slices: a signal ends it at once */
 			struct timespec ts = {0, 20 * 1000 * 1000};
 			nanosleep(&ts, NULL);
 		}
 	}
-	return interrupted != 0;
+	return stroom_cli_interrupted() != 0;
 }
 
 static const char usage[] =
@@ -235,8 +198,8 @@ typedef struct progress_state {
 static int progress(int done, int total, void *payload)
 {
 	progress_state *ps = payload;
-	double el = now_seconds() - ps->t0;
-	if (interrupted)
+	double el = stroom_cli_now() - ps->t0;
+	if (stroom_cli_interrupted())
 		return 1;
 	if (!ps->tty || el < 1.0)
 		return 0;
@@ -258,7 +221,7 @@ static progress_state progress_start(int quiet, const char *what)
 {
 	progress_state ps;
 	ps.tty = !quiet && isatty(2);
-	ps.t0 = now_seconds();
+	ps.t0 = stroom_cli_now();
 	ps.shown = 0;
 	ps.what = what;
 	return ps;
@@ -468,7 +431,7 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	if (!fixed && so.posterior) {
 		stroom_sim_options sp = so;
 		sp.posterior = NULL;
-		ps.t0 = now_seconds();
+		ps.t0 = stroom_cli_now();
 		if ((code = run_split(m, &priors_only, &p, pop, &sp, &ps)) != EXIT_OK)
 			goto cleanup;
 	}
@@ -482,7 +445,7 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 		if (pc.replicates > CENTRAL_REPLICATES)
 			pc.replicates = CENTRAL_REPLICATES;
 		so.fixed_parameters = 1;
-		ps.t0 = now_seconds(); /* the progress bar's rate and time left restart */
+		ps.t0 = stroom_cli_now(); /* the progress bar's rate and time left restart */
 		if ((code = run_split(m, &central, &pc, pop, &so, &ps)) != EXIT_OK)
 			goto cleanup;
 	}
@@ -543,7 +506,7 @@ static int cmd_run(int argc, char **argv)
 				return EXIT_FAILED;
 			break;
 		}
-	catch_signals();
+	stroom_cli_catch_signals();
 	return stroom_cli_mpi_finish(&m, run_main(argc, argv, &m));
 }
 
@@ -628,7 +591,7 @@ static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, co
 		stroom_national_options np = no;
 		np.posterior = NULL;
 		np.central = 0;
-		ps.t0 = now_seconds();
+		ps.t0 = stroom_cli_now();
 		if ((code = national_block(m, n, p, first, count, &np, &ps, &priors_only)) != EXIT_OK)
 			goto cleanup;
 	}
@@ -706,7 +669,7 @@ static int stop_requested(int done, int total, void *payload)
 	(void)done;
 	(void)total;
 	(void)payload;
-	return interrupted != 0;
+	return stroom_cli_interrupted() != 0;
 }
 
 /* Loads and checks a scenario and everything its run reads (as validate does)
@@ -766,7 +729,7 @@ static int cmd_compare(int argc, char **argv)
 	}
 	if (np != 2)
 		return bad_arg("compare takes two scenarios");
-	catch_signals();
+	stroom_cli_catch_signals();
 	code = load_and_run(names[0], ro.replicates, ro.threads, ro.have_seed, ro.seed, &s[0], &p[0],
 			    &r[0]);
 	if (code == EXIT_OK) {
@@ -856,7 +819,7 @@ static int cmd_population(int argc, char **argv)
 	/* an existing FILE is refused before any work, and never replaced */
 	if (stroom_cli_check_new_file(out) != 0)
 		return EXIT_BADINPUT;
-	catch_signals();
+	stroom_cli_catch_signals();
 	if ((err = stroom_scenario_load(&s, scen, NULL)) != 0)
 		return fail(err);
 	p = stroom_scenario_params(s);
