@@ -362,43 +362,10 @@ static size_t manifest(const stroom_calibration *c, const stroom_calibrate_write
 
 void stroom_calibrate_default_dir(const char *name, char *buf, size_t size)
 {
-	char when[32];
-	time_t now = time(NULL);
-	struct tm tmv;
-	gmtime_r(&now, &tmv);
-	strftime(when, sizeof when, "%Y%m%dT%H%M%SZ", &tmv);
-	snprintf(buf, size, "runs/%s-%s-calibrate", when, name);
+	stroom_out_dir(NULL, name, "-calibrate", buf, size);
 }
 
 static const char *const files[] = {"posterior.csv", "fit.txt", "fit.csv", "manifest.json"};
-
-static void remove_tmp(const char *tmp)
-{
-	char path[8400];
-	size_t i;
-	for (i = 0; i < STROOM_ARRAY_LEN(files); i++) {
-		snprintf(path, sizeof path, "%s/%s", tmp, files[i]);
-		unlink(path);
-	}
-	rmdir(tmp);
-}
-
-static int write_text(const char *dir, const char *shown, const char *name, const char *text, size_t len)
-{
-	char path[8400];
-	FILE *f;
-	int e = 0;
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (!f)
-		return stroom_error_set(STROOM_EIO, "cannot write '%s/%s': %s", shown, name, strerror(errno));
-	errno = 0;
-	if (fwrite(text, 1, len, f) != len)
-		e = errno ? errno : EIO;
-	if ((e = stroom_close_checked(f, e)) != 0)
-		return stroom_error_set(STROOM_EIO, "cannot write '%s/%s': %s", shown, name, strerror(e));
-	return 0;
-}
 
 /* The text of file k (malloc'd, caller frees), its length in *len. */
 static char *file_text(const stroom_calibration *c, const stroom_calibrate_write *w, int k, size_t *len)
@@ -433,17 +400,36 @@ static char *file_text(const stroom_calibration *c, const stroom_calibrate_write
 	return t;
 }
 
+/* A file of the directory: a the fit and what it records, b the file's index. */
+typedef struct calib_job {
+	const stroom_calibration *c;
+	const stroom_calibrate_write *w;
+} calib_job;
+
+static int calib_writer(FILE *f, const void *a, const void *b)
+{
+	const calib_job *j = a;
+	size_t len;
+	char *text = file_text(j->c, j->w, *(const int *)b, &len);
+	int ok;
+	if (!text)
+		return stroom_error_set(STROOM_ENOMEM, "out of memory");
+	errno = 0;
+	ok = fwrite(text, 1, len, f) == len;
+	free(text);
+	return ok ? 0 : STROOM_EIO;
+}
+
 int stroom_calibration_write_dir(const stroom_calibration *c, const stroom_calibrate_write *w,
 				 const char *out, char *path_out, size_t path_size)
 {
-	char final[4096], tmp[4200], parent[4096];
-	const char *base;
-	stroom_made_dirs made;
-	struct stat st;
-	int err = 0, have_tmp = 0, k;
-	size_t len;
+	static const int index[] = {0, 1, 2, 3};
+	char final[4096];
+	calib_job job = {c, w};
+	stroom_dir_file df[STROOM_ARRAY_LEN(files)];
+	size_t k;
+	int err;
 
-	made.n = 0;
 	if (w && w->observed_path && !w->observed_sha256) {
 		stroom_calibrate_write w2 = *w;
 		char hex[65];
@@ -452,62 +438,12 @@ int stroom_calibration_write_dir(const stroom_calibration *c, const stroom_calib
 		w2.observed_sha256 = hex;
 		return stroom_calibration_write_dir(c, &w2, out, path_out, path_size);
 	}
-	if (out && *out) {
-		snprintf(final, sizeof final, "%s", out);
-		len = strlen(final);
-		while (len > 1 && final[len - 1] == '/')
-			final[--len] = '\0';
-	} else {
-		stroom_calibrate_default_dir(c->name, final, sizeof final);
-	}
-	if (lstat(final, &st) == 0)
-		return stroom_error_set(STROOM_EIO, "'%s' already exists; remove it or choose another --out",
-					final);
-	stroom_path_split(final, parent, sizeof parent, &base);
-	if (stroom_mkdirs(&made, parent) != 0) {
-		err = stroom_error_set(STROOM_EIO, "cannot create '%s': %s", made.path, strerror(errno));
-		goto cleanup;
-	}
-	snprintf(tmp, sizeof tmp, "%s/.%s.tmp-%ld", parent, base, (long)getpid());
-	if (mkdir(tmp, 0777) != 0) {
-		err = stroom_error_set(STROOM_EIO, "cannot create '%s': %s", tmp, strerror(errno));
-		goto cleanup;
-	}
-	have_tmp = 1;
-	for (k = 0; k < (int)STROOM_ARRAY_LEN(files); k++) {
-		char *text;
-		if (w && w->cancelled && w->cancelled(files[k], w->payload))
-			goto interrupted;
-		if (!(text = file_text(c, w, k, &len))) {
-			err = stroom_error_set(STROOM_ENOMEM, "out of memory");
-			goto cleanup;
-		}
-		err = write_text(tmp, final, files[k], text, len);
-		free(text);
-		if (err)
-			goto cleanup;
-	}
-	if (w && w->cancelled && w->cancelled(NULL, w->payload))
-		goto interrupted;
-	if (stroom_rename_noreplace(tmp, final) != 0) {
-		if (errno == EEXIST || errno == ENOTEMPTY)
-			err = stroom_error_set(STROOM_EIO, "'%s' already exists (made while this fit was "
-					       "written); it is left as it was", final);
-		else
-			err = stroom_error_set(STROOM_EIO, "cannot rename '%s' to '%s': %s", tmp, final,
-					       strerror(errno));
-		goto cleanup;
-	}
-	if (path_out && path_size)
+	stroom_out_dir(out, c->name, "-calibrate", final, sizeof final);
+	for (k = 0; k < STROOM_ARRAY_LEN(files); k++)
+		df[k] = (stroom_dir_file){files[k], calib_writer, &job, &index[k], NULL, 0};
+	err = stroom_write_dir(final, "this fit was written", df, STROOM_ARRAY_LEN(files),
+			       w ? w->cancelled : NULL, w ? w->payload : NULL);
+	if (!err && path_out && path_size)
 		snprintf(path_out, path_size, "%s", final);
-	goto cleanup;
-interrupted:
-	err = stroom_error_set(STROOM_EINTR, "interrupted while writing '%s'; nothing written", final);
-cleanup:
-	if (err) {
-		if (have_tmp)
-			remove_tmp(tmp);
-		stroom_made_dirs_remove(&made);
-	}
 	return err;
 }
