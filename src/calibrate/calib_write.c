@@ -269,21 +269,6 @@ size_t stroom_calibration_report(const stroom_calibration *c, char *buf, size_t 
 	return b.len;
 }
 
-static void json_string(stroom_sbuf *b, const char *s)
-{
-	stroom_sbuf_printf(b, "\"");
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			stroom_sbuf_printf(b, "\\%c", ch);
-		else if (ch < 0x20)
-			stroom_sbuf_printf(b, "\\u%04x", ch);
-		else
-			stroom_sbuf_printf(b, "%c", ch);
-	}
-	stroom_sbuf_printf(b, "\"");
-}
-
 static void json_num(stroom_sbuf *b, double v)
 {
 	if (isfinite(v))
@@ -304,21 +289,21 @@ static size_t manifest(const stroom_calibration *c, const stroom_calibrate_write
 	gmtime_r(&now, &tmv);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
 	stroom_sbuf_printf(&b, "{\n  \"stroom_version\": ");
-	json_string(&b, stroom_version());
+	stroom_json_string(&b, stroom_version());
 	stroom_sbuf_printf(&b, ",\n  \"created_utc\": \"%s\",\n  \"command\": \"calibrate\",\n  \"scenario_name\": ",
 			   when);
-	json_string(&b, c->name);
+	stroom_json_string(&b, c->name);
 	stroom_sbuf_printf(&b, ",\n  \"inputs\": [");
 	n = w && w->scenario ? stroom_scenario_input_count(w->scenario) : 0;
 	for (i = 0; i < n; i++) {
 		stroom_sbuf_printf(&b, "%s\n    {\"path\": ", i ? "," : "");
-		json_string(&b, stroom_scenario_input_path(w->scenario, i));
+		stroom_json_string(&b, stroom_scenario_input_path(w->scenario, i));
 		stroom_sbuf_printf(&b, ", \"sha256\": \"%s\"}", stroom_scenario_input_sha256(w->scenario, i));
 	}
 	stroom_sbuf_printf(&b, "%s],\n  \"observed\": {\"path\": ", n ? "\n  " : "");
-	json_string(&b, w && w->observed_path ? w->observed_path : "");
+	stroom_json_string(&b, w && w->observed_path ? w->observed_path : "");
 	stroom_sbuf_printf(&b, ", \"sha256\": ");
-	json_string(&b, w && w->observed_sha256 ? w->observed_sha256 : "");
+	stroom_json_string(&b, w && w->observed_sha256 ? w->observed_sha256 : "");
 	stroom_sbuf_printf(&b, ", \"rows\": %zu, \"fitted\": %zu, \"not_fitted\": %zu},\n", c->nrows,
 			   c->nitems, c->nskips);
 	stroom_sbuf_printf(&b, "  \"settings\": {\"chains\": %d, \"warmup\": %d, \"iterations\": %d, "
@@ -334,12 +319,12 @@ static size_t manifest(const stroom_calibration *c, const stroom_calibrate_write
 			   c->set.lik.sd_benefits, c->set.lik.sd_share, c->set.lik.phi_households,
 			   c->set.lik.phi_benefits);
 	stroom_sbuf_printf(&b, "  \"converged\": %s,\n  \"worst\": ", c->converged ? "true" : "false");
-	json_string(&b, c->par[c->worst].name);
+	stroom_json_string(&b, c->par[c->worst].name);
 	stroom_sbuf_printf(&b, ",\n  \"parameters\": [");
 	for (j = 0; j < c->np; j++) {
 		const calib_param_sum *p = &c->psum[j];
 		stroom_sbuf_printf(&b, "%s\n    {\"name\": ", j ? "," : "");
-		json_string(&b, c->par[j].name);
+		stroom_json_string(&b, c->par[j].name);
 		stroom_sbuf_printf(&b, ", \"seen\": %s, \"mean\": ", c->par[j].seen ? "true" : "false");
 		json_num(&b, p->post.mean);
 		stroom_sbuf_printf(&b, ", \"sd\": ");

@@ -243,3 +243,18 @@ cleanup:
 	stroom_made_dirs_remove(&made);
 	return err;
 }
+
+void stroom_json_string(stroom_sbuf *b, const char *s)
+{
+	stroom_sbuf_printf(b, "\"");
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			stroom_sbuf_printf(b, "\\%c", ch);
+		else if (ch < 0x20)
+			stroom_sbuf_printf(b, "\\u%04x", ch);
+		else
+			stroom_sbuf_printf(b, "%c", ch);
+	}
+	stroom_sbuf_printf(b, "\"");
+}

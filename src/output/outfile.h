@@ -71,4 +71,9 @@ typedef struct stroom_dir_file {
 int stroom_write_dir(const char *dir, const char *what, const stroom_dir_file *files, size_t n,
 		     int (*cancelled)(const char *step, void *payload), void *payload);
 
+/* s as a JSON string: quoted, a quote and a backslash escaped, control characters
+ * as \u00XX (the manifests of a run and a fit). */
+struct stroom_sbuf;
+void stroom_json_string(struct stroom_sbuf *b, const char *s);
+
 #endif

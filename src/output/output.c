@@ -497,21 +497,6 @@ static int posterior_writer(FILE *f, const void *a, const void *b)
 	return 0;
 }
 
-static void json_string(stroom_sbuf *b, const char *s)
-{
-	stroom_sbuf_printf(b, "\"");
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			stroom_sbuf_printf(b, "\\%c", ch);
-		else if (ch < 0x20)
-			stroom_sbuf_printf(b, "\\u%04x", ch);
-		else
-			stroom_sbuf_printf(b, "%c", ch);
-	}
-	stroom_sbuf_printf(b, "\"");
-}
-
 /* manifest.json's "posterior": the file, its rows and columns and, with the run
  * under the priors alone, the two widths of the 90% interval on the split date. */
 static void manifest_posterior(stroom_sbuf *b, const stroom_results *r, const stroom_params *p,
@@ -524,11 +509,11 @@ static void manifest_posterior(stroom_sbuf *b, const stroom_results *r, const st
 	if (!post)
 		return;
 	stroom_sbuf_printf(b, "  \"posterior\": {\"path\": ");
-	json_string(b, p->posterior_csv);
+	stroom_json_string(b, p->posterior_csv);
 	stroom_sbuf_printf(b, ", \"rows\": %zu, \"columns\": [", stroom_posterior_rows(post));
 	for (c = 0; c < stroom_posterior_columns(post); c++) {
 		stroom_sbuf_printf(b, "%s", c ? ", " : "");
-		json_string(b, stroom_posterior_column(post, c));
+		stroom_json_string(b, stroom_posterior_column(post, c));
 	}
 	stroom_sbuf_printf(b, "]");
 	if (narrowing(r, p, x, &wpost, &wprior))
@@ -560,9 +545,9 @@ static char *manifest_json(const stroom_results *r, const stroom_scenario *s, co
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
 	for (pass = 0; pass < 2; pass++) {
 		stroom_sbuf_printf(&b, "{\n  \"stroom_version\": ");
-		json_string(&b, stroom_version());
+		stroom_json_string(&b, stroom_version());
 		stroom_sbuf_printf(&b, ",\n  \"created_utc\": \"%s\",\n  \"scenario_name\": ", when);
-		json_string(&b, p->name);
+		stroom_json_string(&b, p->name);
 		stroom_sbuf_printf(&b, ",\n  \"seed\": %llu,\n  \"replicates\": %d,\n  \"threads\": %d,\n",
 			  (unsigned long long)p->seed, stroom_results_replicates(r), stroom_results_threads(r));
 		if (extra && extra->mpi_ranks > 0)
@@ -571,7 +556,7 @@ static char *manifest_json(const stroom_results *r, const stroom_scenario *s, co
 		n = s ? stroom_scenario_input_count(s) : 0;
 		for (i = 0; i < n; i++) {
 			stroom_sbuf_printf(&b, "%s\n    {\"path\": ", i ? "," : "");
-			json_string(&b, stroom_scenario_input_path(s, i));
+			stroom_json_string(&b, stroom_scenario_input_path(s, i));
 			stroom_sbuf_printf(&b, ", \"sha256\": \"%s\"}", stroom_scenario_input_sha256(s, i));
 		}
 		stroom_sbuf_printf(&b, "%s],\n  \"files\": [\"series.csv\", \"summary.txt\"%s%s", n ? "\n  " : "",
@@ -580,7 +565,7 @@ static char *manifest_json(const stroom_results *r, const stroom_scenario *s, co
 					   ? ", \"posterior_draws.csv\"" : "");
 		if (extra && extra->file_name) {
 			stroom_sbuf_printf(&b, ", ");
-			json_string(&b, extra->file_name);
+			stroom_json_string(&b, extra->file_name);
 		}
 		stroom_sbuf_printf(&b, "],\n");
 		manifest_posterior(&b, r, p, extra);
