@@ -33,7 +33,7 @@ extern "C" {
 typedef struct stroom_calibrate_options {
 	unsigned int version;         /* STROOM_CALIBRATE_OPTIONS_VERSION */
 	int chains;                   /* 0 = 4 */
-	int iterations;               /* per chain after the warm-up; 0 = 2000 */
+	int iterations;               /* per chain after the warm-up; 0 = 1500 */
 	int warmup;                   /* per chain, adapting the proposals; 0 = iterations / 4 (at least 200) */
 	uint64_t seed;                /* of the chains' random numbers */
 	int threads;                  /* 0 = one per online CPU; the draws do not depend on it */

@@ -267,7 +267,7 @@ void stroom_calibration_free(stroom_calibration *c)
 static void settings_from(calib_settings *s, const stroom_calibrate_options *o)
 {
 	s->chains = o && o->chains > 0 ? o->chains : 4;
-	s->iterations = o && o->iterations > 0 ? o->iterations : 2000;
+	s->iterations = o && o->iterations > 0 ? o->iterations : 1500;
 	s->warmup = o && o->warmup > 0 ? o->warmup : (s->iterations / 4 > 200 ? s->iterations / 4 : 200);
 	s->seed = o ? o->seed : 0;
 	s->threads = o ? o->threads : 0;
