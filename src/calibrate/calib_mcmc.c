@@ -2,7 +2,8 @@
  * calib_mcmc.c: the posterior mode, the Laplace covariance there, adaptive
  * Metropolis chains in threads, and the convergence diagnostics.
  *
- * Each iteration proposes, with probability one half, a random-walk step or an
+ * Each iteration proposes a random-walk step or (one time in two in the warm-up,
+ * four in five in the sampling: IND_PROB) an
  * independence draw from a multivariate t (7 degrees of freedom) around the
  * posterior's centre (the mode and the Laplace covariance at first, the chain's
  * pooled mean and covariance from the second halves of every chain's warm-up,
