@@ -334,7 +334,7 @@ int backtest_run_model(stroom_backtest **out, const stroom_params *p, const cali
 			month_text(og + 1, a, sizeof a);
 			month_text(og + hz[nh - 1], z, sizeof z);
 			err = stroom_error_set(STROOM_EINVAL, "origin %s: no observed row the model "
-					       "produces is dated from %s to %s-01 (the %d months after "
+					       "produces is dated from %s-01 to %s-01 (the %d months after "
 					       "it): nothing to score", os, a, z, hz[nh - 1]);
 			goto done;
 		}
@@ -421,6 +421,7 @@ int backtest_run_model(stroom_backtest **out, const stroom_params *p, const cali
 			goto done;
 		}
 		stroom_gsl_philox_init(&g);
+		*q = *p;
 		stroom_params_draw_values(p, 0, 1, v);
 		for (d = 0; d < D; d++) {
 			size_t s = (size_t)((double)d * (double)S / (double)D);
