@@ -399,6 +399,19 @@ int backtest_run_model(stroom_backtest **out, const stroom_params *p, const cali
 				 "origin %s: line %d: %s %s %s: not forecast: %s", os, r->line, per,
 				 ind_label(r->indicator), r->group, skips[i].why);
 		}
+		for (i = 0; i < n_rows; i++) { /* flows that straddle the origin */
+			const stroom_obs_row *r = &rows[i];
+			char per[40];
+			if (!(r->month < og && row_end(r) > og &&
+			      horizon_of(hz, nh, (int)(row_end(r) - og)) >= 0))
+				continue;
+			if (b->nskips++ >= BT_SKIP_TEXTS)
+				continue;
+			period_label(r, per, sizeof per);
+			snprintf(b->skips[b->nskips - 1], sizeof b->skips[b->nskips - 1],
+				 "origin %s: line %d: %s %s %s: not forecast: the period begins before "
+				 "the origin", os, r->line, per, ind_label(r->indicator), r->group);
+		}
 		if ((err = calib_fit(&c, p, m, fit, nfit, &o->calibrate, 0)) != 0) {
 			if (err != STROOM_EINTR) {
 				char detail[900];

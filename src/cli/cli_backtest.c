@@ -1,6 +1,6 @@
 /*
  * cli_backtest.c: `stroom backtest SCENARIO --observed FILE --origins YYYY-MM[,...]
- * [--horizons 6,12,24] [--out DIR] [--chains N] [--iterations N] [--seed N]
+ * [--horizons 6,12,24] [--param KEY ...] [--out DIR] [--chains N] [--iterations N] [--seed N]
  * [--threads N] [--draws N] [--quiet]`.
  *
  * Everything is checked before any work (arguments, the scenario, the observed
@@ -119,8 +119,8 @@ static int parse_horizons(const char *s, int *out, int *n)
 
 static const char usage[] =
 	"usage: stroom backtest SCENARIO --observed FILE --origins YYYY-MM[,...]\n"
-	"                       [--horizons 6,12,24] [--out DIR] [--chains N] [--iterations N]\n"
-	"                       [--seed N] [--threads N] [--draws N] [--quiet]\n"
+	"                       [--horizons 6,12,24] [--param KEY ...] [--out DIR] [--chains N]\n"
+	"                       [--iterations N] [--seed N] [--threads N] [--draws N] [--quiet]\n"
 	"  for each origin, fits the scenario's priors to the observed rows dated up to it\n"
 	"  (as stroom calibrate) and forecasts the rows dated in the horizon windows after\n"
 	"  it (months 1-6, 7-12, 13-24 by default): the median and 90% interval of the\n"
@@ -131,14 +131,15 @@ static const char usage[] =
 	"  90% intervals. An origin with fewer than 2 observed stocks of one series in\n"
 	"  the 24 months up to it, or nothing to score after it, is refused (exit 2).\n"
 	"  --out DIR: backtest.csv, summary.txt and manifest.json (DIR must not exist).\n"
-	"  --chains N (4), --iterations N (1500), --seed N (0), --threads N: as calibrate;\n"
+	"  --param KEY, --chains N (4), --iterations N (1500), --seed N (0), --threads N:\n"
+	"  as calibrate (the keys fitted, the chains);\n"
 	"  --draws N (400): posterior draws run through the engine per origin.\n"
 	"  Exit 0 done (a fit that did not converge is a warning), 1 failed, 2 bad input.\n";
 
 int stroom_cli_backtest(int argc, char **argv)
 {
-	const char *scen = NULL, *obs_path = NULL, *out = NULL;
-	int i, err, code = EXIT_OK, quiet = 0, k, horizons[STROOM_BACKTEST_MAX_HORIZONS];
+	const char *scen = NULL, *obs_path = NULL, *out = NULL, *keys[STROOM_CALIBRATE_MAX_KEYS];
+	int i, err, code = EXIT_OK, quiet = 0, k, n_keys = 0, horizons[STROOM_BACKTEST_MAX_HORIZONS];
 	stroom_month origins[STROOM_BACKTEST_MAX_ORIGINS];
 	long v;
 	stroom_backtest_options o = STROOM_BACKTEST_OPTIONS_INIT;
@@ -167,7 +168,7 @@ int stroom_cli_backtest(int argc, char **argv)
 		}
 		if (a[0] == '-' && a[1]) {
 			if (strcmp(a, "--observed") && strcmp(a, "--origins") && strcmp(a, "--horizons") &&
-			    strcmp(a, "--out") && strcmp(a, "--chains") && strcmp(a, "--iterations") &&
+			    strcmp(a, "--param") && strcmp(a, "--out") && strcmp(a, "--chains") && strcmp(a, "--iterations") &&
 			    strcmp(a, "--seed") && strcmp(a, "--threads") && strcmp(a, "--draws")) {
 				fprintf(stderr, "stroom: backtest: unknown option '%s' (see 'stroom backtest "
 					"--help')\n", stroom_cli_printable(a).s);
@@ -182,7 +183,16 @@ int stroom_cli_backtest(int argc, char **argv)
 				obs_path = argv[i];
 			else if (!strcmp(a, "--out"))
 				out = argv[i];
-			else if (!strcmp(a, "--origins")) {
+			else if (!strcmp(a, "--param")) {
+				if (n_keys == STROOM_CALIBRATE_MAX_KEYS) {
+					fprintf(stderr, "stroom: backtest: at most %d --param keys\n",
+						STROOM_CALIBRATE_MAX_KEYS);
+					return EXIT_BADINPUT;
+				}
+				if (!argv[i][0])
+					return stroom_cli_bad("--param", "a scenario key", argv[i]);
+				keys[n_keys++] = argv[i];
+			} else if (!strcmp(a, "--origins")) {
 				if (parse_origins(argv[i], origins, &o.n_origins))
 					return EXIT_BADINPUT;
 				o.origins = origins;
@@ -231,6 +241,8 @@ int stroom_cli_backtest(int argc, char **argv)
 		fprintf(stderr, "stroom: backtest needs --observed FILE (docs/observed.md)\n");
 		return EXIT_BADINPUT;
 	}
+	o.calibrate.keys = keys;
+	o.calibrate.n_keys = n_keys;
 	if (o.n_origins == 0) {
 		fprintf(stderr, "stroom: backtest needs --origins YYYY-MM[,...] (the months to forecast from)\n");
 		return EXIT_BADINPUT;
