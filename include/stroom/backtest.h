@@ -100,7 +100,8 @@ STROOM_API int stroom_backtest_check(const stroom_params *p, const stroom_popula
 
 /* Runs the backtest (one fit per origin). rows must outlive *out. Returns 0,
  * STROOM_EINVAL (as stroom_backtest_check), STROOM_EINTR (the calibration's
- * progress callback cancelled), STROOM_ENOMEM. */
+ * progress callback cancelled: it is called by each fit, and every 50 forecast
+ * draws with (draws done, draws)), STROOM_ENOMEM. */
 STROOM_API int stroom_backtest_run(stroom_backtest **out, const stroom_params *p,
 				   const stroom_population *pop, const stroom_obs_row *rows,
 				   size_t n_rows, const stroom_backtest_options *opts);

@@ -366,10 +366,9 @@ int backtest_run_model(stroom_backtest **out, const stroom_params *p, const cali
 	b->seed = o->calibrate.seed;
 	memcpy(b->origins, o->origins, (size_t)b->no * sizeof *b->origins);
 	memcpy(b->horizons, hz, (size_t)nh * sizeof *hz);
-	b->rows = stroom_calloc(al, (size_t)b->no * n_rows + 1, sizeof *b->rows);
 	b->skips = stroom_calloc(al, BT_SKIP_TEXTS, sizeof *b->skips);
 	q = malloc(sizeof *q);
-	if (!b->rows || !b->skips || !q) {
+	if (!b->skips || !q) {
 		err = stroom_error_set(STROOM_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -442,6 +441,12 @@ int backtest_run_model(stroom_backtest **out, const stroom_params *p, const cali
 			for (j = 0; j < c->np; j++)
 				v[c->par[j].draw] = c->x[s * (size_t)c->np + (size_t)j];
 			stroom_params_apply_values(p, v, q);
+			if (d % 50 == 49 && o->calibrate.progress &&
+			    o->calibrate.progress((int)d, (int)D, o->calibrate.payload)) {
+				err = stroom_error_set(STROOM_EINTR, "interrupted");
+				stroom_calibration_free(c);
+				goto done;
+			}
 			if (m->run(ws, q) != 0) {
 				err = stroom_error_set(STROOM_ERROR, "origin %s: the model failed at a "
 						       "posterior draw: %s", os, stroom_error_last());
@@ -457,6 +462,16 @@ int backtest_run_model(stroom_backtest **out, const stroom_params *p, const cali
 			}
 		}
 		stroom_calibration_free(c);
+		{
+			stroom_backtest_row *grown =
+				stroom_realloc(al, b->rows, (b->nrows + nit + 1) * sizeof *grown);
+			if (!grown) {
+				err = stroom_error_set(STROOM_ENOMEM, "out of memory");
+				goto done;
+			}
+			b->rows = grown;
+			memset(b->rows + b->nrows, 0, (nit + 1) * sizeof *grown);
+		}
 		for (i = 0; i < nit; i++) {
 			stroom_backtest_row *br = &b->rows[b->nrows++];
 			const stroom_obs_row *r = &rows[tidx[items[i].row]];
