@@ -26,6 +26,9 @@ int stroom_cli_budget(int argc, char **argv);
 int stroom_cli_import(int argc, char **argv);
 /* `stroom calibrate ...`: fit a scenario's priors to observed series (src/cli/cli_calibrate.c). */
 int stroom_cli_calibrate(int argc, char **argv);
+/* `stroom backtest ...`: forecasts from past origins scored against the record
+ * (src/cli/cli_backtest.c). */
+int stroom_cli_backtest(int argc, char **argv);
 /* `stroom conditions ...`: the AEF conditions catalogue (src/cli/cli_conditions.c). */
 int stroom_cli_conditions(int argc, char **argv);
 

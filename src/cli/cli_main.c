@@ -99,6 +99,11 @@ static const char usage[] =
 	"            [--iterations N] [--seed N] [--threads N]\n"
 	"                        fit the scenario's priors to observed series: posterior.csv\n"
 	"                        and a fit report (stroom calibrate --help)\n"
+	"  backtest SCENARIO --observed FILE --origins YYYY-MM[,...] [--horizons 6,12,24]\n"
+	"            [--out DIR] [--chains N] [--iterations N] [--seed N] [--threads N]\n"
+	"                        refit before each origin and score the forecasts against the\n"
+	"                        record beside no-change and straight-line baselines\n"
+	"                        (stroom backtest --help)\n"
 	"  import cbs FILE --municipality GMxxxx|NAME --out FILE.csv\n"
 	"                        observed series from a CBS StatLine export (stroom import --help)\n"
 	"  schema --markdown     print the scenario reference (docs/scenario.md)\n"
@@ -885,6 +890,8 @@ int main(int argc, char **argv)
 		return stroom_cli_benefit(argc - 2, argv + 2);
 	if (!strcmp(cmd, "calibrate"))
 		return stroom_cli_calibrate(argc - 2, argv + 2);
+	if (!strcmp(cmd, "backtest"))
+		return stroom_cli_backtest(argc - 2, argv + 2);
 	if (!strcmp(cmd, "import"))
 		return stroom_cli_import(argc - 2, argv + 2);
 	if (!strcmp(cmd, "schema"))
