@@ -15,6 +15,7 @@
 #include <stroom/sim.h>
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -138,8 +139,15 @@ static int load_budget(stroom_budget **out, const stroom_params *p, const stroom
 	*out = NULL;
 	if (!p->budget_table[0] && !p->budget_csv[0])
 		return 0;
-	return stroom_budget_load(out, p->budget_csv[0] ? NULL : p->budget_table,
-				  p->budget_csv[0] ? p->budget_csv : NULL, a);
+	int err = stroom_budget_load(out, p->budget_csv[0] ? NULL : p->budget_table,
+				     p->budget_csv[0] ? p->budget_csv : NULL, a);
+	if (!err && p->budget_start_eur > 0 &&
+	    (err = stroom_budget_scale(*out, stroom_month_year(p->start),
+				       llround(p->budget_start_eur * 100.0))) != 0) {
+		stroom_budget_free(*out);
+		*out = NULL;
+	}
+	return err;
 }
 
 /* Each municipality of a national run as stroom_national_run_block runs it: its
