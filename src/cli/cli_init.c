@@ -322,20 +322,32 @@ static int blend(const observed_start *os, int c, const double *g, double *out)
 	return 0;
 }
 
+/* A number as YAML: money in whole euro, else 6 significant digits. */
+static void put_number(text *t, double v, int money)
+{
+	if (money)
+		put(t, "%.0f", v);
+	else
+		put(t, "%.6g", v);
+}
+
 /* Writes a series scaled by f from month `start` on: the value at start first (or
  * the series' first value when it starts later), then the later points. */
 static void put_scaled_series(text *t, const stroom_series *s, stroom_month start, double f,
 			      int money)
 {
-	const char *fmt1 = money ? "{%s: %.0f" : "{%s: %.6g", *fmt = money ? ", %s: %.0f" : ", %s: %.6g";
 	char m[16];
 	int i, n = 0;
 	double v0 = s->n > 0 && s->month[0] > start ? s->value[0] : stroom_series_at(s, start, 0.0);
-	put(t, fmt1, stroom_month_format(start, m, sizeof m), v0 * f);
+	put(t, "{%s: ", stroom_month_format(start, m, sizeof m));
+	put_number(t, v0 * f, money);
 	n++;
 	for (i = 0; i < s->n; i++)
 		if (s->month[i] > start)
-			put(t, fmt, stroom_month_format(s->month[i], m, sizeof m), s->value[i] * f);
+		{
+			put(t, ", %s: ", stroom_month_format(s->month[i], m, sizeof m));
+			put_number(t, s->value[i] * f, money);
+		}
 	put(t, "}");
 }
 
