@@ -6,7 +6,7 @@
  * (a team's households per FTE, also against its own norm; the BUIG budget and
  * the other spending per household on benefit) with a range of
  * data/policy/plausible.csv (compiled in), whose every row carries its source
- * (docs/plausible.md). A figure outside its range is a warning that names the
+ * (docs/init.md). A figure outside its range is a warning that names the
  * keys that produce it, never an error.
  */
 #ifndef STROOM_PLAUSIBLE_H

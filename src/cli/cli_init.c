@@ -343,8 +343,7 @@ static void put_scaled_series(text *t, const stroom_series *s, stroom_month star
 	put_number(t, v0 * f, money);
 	n++;
 	for (i = 0; i < s->n; i++)
-		if (s->month[i] > start)
-		{
+		if (s->month[i] > start && s->value[i] != stroom_series_at(s, s->month[i] - 1, v0)) {
 			put(t, ", %s: ", stroom_month_format(s->month[i], m, sizeof m));
 			put_number(t, s->value[i] * f, money);
 		}

@@ -1,6 +1,6 @@
 /*
  * plausible.c: warnings when a scenario's staffing or money does not fit its
- * population (include/stroom/plausible.h, docs/plausible.md). The ranges are
+ * population (include/stroom/plausible.h, docs/init.md). The ranges are
  * data/policy/plausible.csv, compiled in; the figures are derived on the start
  * month from the starting households, the teams' FTE and selectors, the budget
  * table and budget.other_spending_eur.
