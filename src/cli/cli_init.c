@@ -203,10 +203,11 @@ static int write_checked(const char *path, const char *s, size_t len)
 	}
 	/* what is written must load and pass every check of a run */
 	if ((err = stroom_check_run(&in, tmp, &co)) != 0) {
-		fprintf(stderr, "stroom: init: the written scenario does not pass validate: %s\n",
-			stroom_error_last());
+		/* e.g. a size whose money exceeds what the budget computation takes */
+		fprintf(stderr, "stroom: init: the scenario would not pass validate (nothing "
+				"written): %s\n", stroom_error_last());
 		unlink(tmp);
-		return EXIT_FAILED;
+		return err == STROOM_ENOMEM || err == STROOM_EIO ? EXIT_FAILED : EXIT_BADINPUT;
 	}
 	stroom_run_inputs_free(in);
 	if (stroom_rename_noreplace(tmp, path) != 0) {
