@@ -178,13 +178,15 @@ const scenario_key scenario_keys[] = {
 	{.path = "municipalities.csv", .type = KEY_STRING, F(municipalities_csv), .min = 0,
 	 .max = STROOM_PATH_LEN - 1, .def = "", .flags = KEY_FILE, .unit = "path",
 	 .doc = "a national run: a CSV relative to the scenario file with one row per "
-		"municipality (name,households,inflow_per_year,budget_eur: households on benefit "
-		"on the 1st of start, new households a year, BUIG budget of the start year in EUR or "
-		"empty); each municipality is this scenario with its own population.households, "
-		"inflow.per_year and budget (the budget table's path scaled to budget_eur; "
-		"budget.other_spending_eur, team FTE and instrument slots scaled by households / "
-		"population.households); the run reports the total and writes municipalities.csv; "
-		"empty = one municipality"},
+		"municipality (name,households,inflow_per_year,budget_eur[,posterior]: households "
+		"on benefit on the 1st of start, new households a year, BUIG budget of the start "
+		"year in EUR or empty, and optionally a posterior.csv relative to the CSV with the "
+		"municipality's own joint draws, e.g. from stroom calibrate on its record, empty = "
+		"the scenario's posterior or priors); each municipality is this scenario with its "
+		"own population.households, inflow.per_year, budget (the budget table's path scaled "
+		"to budget_eur; budget.other_spending_eur, team FTE and instrument slots scaled by "
+		"households / population.households) and posterior; the run reports the total and "
+		"writes municipalities.csv; empty = one municipality"},
 	{.path = "population.csv", .type = KEY_STRING, F(population_csv), .min = 0,
 	 .max = STROOM_PATH_LEN - 1, .def = "", .flags = KEY_FILE, .unit = "path",
 	 .doc = "household CSV for the starting stock (columns in docs/population.md), "
