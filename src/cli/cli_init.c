@@ -363,7 +363,7 @@ static const stroom_uncertain *uncertain_of(const stroom_params *p, const char *
 int stroom_cli_init(int argc, char **argv)
 {
 	const char *name = NULL, *observed = NULL, *out = NULL;
-	char outbuf[512], a[32], b[32], c3[32], m[16];
+	char outbuf[512], obs_text[512], a[32], b[32], c3[32], m[16];
 	long households = 0;
 	double budget = 0, f;
 	int first = 0, i, code, have_obs = 0, k, cl;
@@ -431,6 +431,8 @@ int stroom_cli_init(int argc, char **argv)
 	if ((code = stroom_cli_check_new_file(out)) != 0)
 		return code;
 	if (observed) {
+		/* the path as written into comments: control characters escaped */
+		snprintf(obs_text, sizeof obs_text, "%s", stroom_cli_printable(observed).s);
 		if ((code = read_observed(observed, first, &os)) != 0)
 			return code;
 		have_obs = 1;
@@ -477,7 +479,7 @@ int stroom_cli_init(int argc, char **argv)
 	    BASE, BASE, grouped((double)g->population_households, a, sizeof a),
 	    grouped((double)households, b, sizeof b), BASE);
 	if (have_obs)
-		put(&t, "# Start, stock and composition from %s (line %d).\n", observed, os.line);
+		put(&t, "# Start, stock and composition from %s (line %d).\n", obs_text, os.line);
 	put(&t, "# Replace what you know better, then `stroom validate` and `stroom calibrate`.\n");
 	put(&t, "extends: %s\n", BASE);
 	put(&t, "name: %s\n", name);
@@ -485,7 +487,7 @@ int stroom_cli_init(int argc, char **argv)
 	    grouped((double)households, a, sizeof a), stroom_month_format(start, m, sizeof m), BASE);
 	if (have_obs) {
 		put(&t, "start: %s                       # %s: the %s stock of group all (%s %s)\n",
-		    stroom_month_format(start, m, sizeof m), observed, first ? "first" : "latest",
+		    stroom_month_format(start, m, sizeof m), obs_text, first ? "first" : "latest",
 		    grouped(os.stock, a, sizeof a), os.unit);
 		put(&t, "target:\n  date: %s                     # unused without a target (set to start)\n",
 		    m);
@@ -494,7 +496,7 @@ int stroom_cli_init(int argc, char **argv)
 	put(&t, "  households: %ld", households);
 	if (have_obs && lround(os.stock) == households)
 		put(&t, "                # %s: the stock on %s (%s %s; a benefit is paid per household)\n",
-		    observed, m, grouped(os.stock, a, sizeof a), os.unit);
+		    obs_text, m, grouped(os.stock, a, sizeof a), os.unit);
 	else
 		put(&t, "                # stroom init --households\n");
 	if (have_obs)
@@ -512,7 +514,7 @@ int stroom_cli_init(int argc, char **argv)
 			put(&t, "  %s: [", class_key[cl]);
 			for (k = 0; k < class_n[cl]; k++)
 				put(&t, "%s%.4f", k ? ", " : "", v[k]);
-			put(&t, "]  # %s: ", observed);
+			put(&t, "]  # %s: ", obs_text);
 			for (k = 0; k < class_n[cl]; k++)
 				if (os.share[cl][k] >= 0)
 					put(&t, "%s ", class_label(cl, k));
