@@ -164,7 +164,7 @@ static int parse_eur(const char *s, double *out)
 	if (dots > 1)
 		return -1;
 	v = strtod(s, &end);
-	if (*end || !(v > 0) || v > 1e10)
+	if (*end || !(v > 0) || v > 2e9)
 		return -1;
 	*out = v;
 	return 0;
@@ -401,7 +401,7 @@ int stroom_cli_init(int argc, char **argv)
 				if (parse_eur(v, &budget) != 0)
 					return stroom_cli_bad("--budget",
 							      "an amount in euro above 0 and at most "
-							      "10000000000 (digits, '.' for cents)", v);
+							      "2000000000 (digits, '.' for cents)", v);
 			} else {
 				out = v;
 			}

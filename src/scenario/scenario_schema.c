@@ -285,7 +285,7 @@ const scenario_key scenario_keys[] = {
 	 .def = "0", .unit = "year",
 	 .doc = "year whose average price per household defines the budgeted households of "
 		"the volume/price split; 0 = the first simulated year"},
-	{.path = "budget.start_eur", .type = KEY_DOUBLE, F(budget_start_eur), .min = 0, .max = 1e10,
+	{.path = "budget.start_eur", .type = KEY_DOUBLE, F(budget_start_eur), .min = 0, .max = 2e9,
 	 .def = "0", .unit = "EUR", .flags = KEY_NO_PRIOR,
 	 .doc = "BUIG budget of the start year: the table's path scaled so that the start year "
 		"has this budget, following the macro budget where the table has it (as a national "
