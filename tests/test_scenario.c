@@ -1156,7 +1156,23 @@ static void test_selectors(void **state)
 			  "  area: [1]\ninflow:\n  area: [1]\nhazard:\n  work:\n    area: [1]\n",
 			  STROOM_EINVAL,
 			  FIXTURES "policy.yaml:10:48: teams.werk_noord.serves.area[0]: expected an "
-				   "area name of areas (zuid), got 'noord'");
+				   "area name of areas (zuid), got 'noord' (set in a base with other "
+				   "areas: give the selector again where areas is set, or remove its "
+				   "team or instrument with NAME: ~; builtin 'generic' has one area and "
+				   "no area teams)");
+	/* One area: the base's area lists become [1]; a list the top file gives must fit. */
+	{
+		stroom_scenario *one = load_text_ok("extends: rotterdam\nareas: [stad]\nteams:\n"
+						    "  werk_zuid: ~\n  werk_noord: ~\n");
+		const stroom_params *op = stroom_scenario_params(one);
+		assert_int_equal(op->n_areas, 1);
+		assert_true(op->pop_area[0] == 1.0 && op->inflow_area[0] == 1.0 &&
+			    op->work_area[0] == 1.0);
+		stroom_scenario_free(one);
+	}
+	expect_text_error("extends: generic\nhazard:\n  work:\n    area: [1, 2]\n", STROOM_EINVAL,
+			  "inline.yaml:4:5: hazard.work.area: expected 1 numbers (one per area in "
+			  "areas), got 2");
 	expect_text_error("extends: rotterdam\nprevention:\n  target: {distance: [short, far]}\n",
 			  STROOM_EINVAL,
 			  "inline.yaml:3:30: prevention.target.distance[1]: expected short, medium "
@@ -1710,7 +1726,7 @@ static void test_schema_table(void **state)
 	size_t i, j, covered = 0, nrecords = 0;
 	(void)state;
 	memset(used, 0, sizeof used);
-	assert_int_equal(scenario_nkeys, 74);
+	assert_int_equal(scenario_nkeys, 75);
 	for (i = 0; i < scenario_nkeys; i++) {
 		const scenario_key *k = &scenario_keys[i];
 		assert_true(k->offset + k->size <= sizeof(stroom_params));

@@ -222,6 +222,7 @@ typedef struct stroom_params {
 	char budget_table[STROOM_NAME_LEN];  /* budget.table: builtin table name ("" = none) */
 	char budget_csv[STROOM_PATH_LEN];    /* budget.csv: a budget table file (overrides table) */
 	int budget_base_year;                /* budget.base_year: price year of the volume/price split */
+	double budget_start_eur;             /* budget.start_eur: the table's path scaled to this start-year budget; 0 = as is */
 	stroom_series budget_other_spending; /* budget.other_spending_eur: BUIG spending outside
 						the model, EUR a year, by month (empty = 0) */
 

@@ -14,6 +14,7 @@
 #include <stroom/national.h>
 #include <stroom/observed.h>
 #include <stroom/output.h>
+#include <stroom/plausible.h>
 #include <stroom/population.h>
 #include <stroom/posterior.h>
 #include <stroom/rng.h>
