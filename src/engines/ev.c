@@ -629,7 +629,9 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 								for (pt = 0; pt < 2; pt++) {
 									size_t kk = key_of(e, a, dist, u, s, ty, ar, pt);
 									double *pe = e->pev + 5 * kk, h[3], th[5], fp, c, keep, flip;
-									stroom_model_cell_hazards(p, month_factor, dist, a, u, ty, ar, pt, h);
+									stroom_model_cell_hazards(p, month_factor, dist, a, u,
+												  stroom_model_work_band(p, m, u),
+												  ty, ar, pt, h);
 									h[0] *= tw;
 									if (p->n_teams > 0) {
 										int tm = e->teamtab[gc_of(e, a, dist, u, ty, ar) * NS +

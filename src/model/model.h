@@ -128,14 +128,31 @@ static inline int stroom_model_drift_stream(int stream, int to)
  * f(m) = index(m) ^ labour_market.work_elasticity x hazard.work.shock(m). */
 double stroom_model_month_factor(const stroom_params *p, stroom_month m);
 
+/* Step 4: the duration band whose hazard.work.duration multiplier applies in
+ * month m to a household of spell duration band u. With duration_clock spell it
+ * is u. With start, a household on benefit at the run's start counts from the
+ * start: its clock is min(d, t) for spell duration d and t = m - start months
+ * since the start (d > t exactly when its spell began before the start), and
+ * the bands being monotone, band(min(d, t)) = min(u, band(t)): one band for
+ * every household of band u, so the engines keep their cells by spell band. */
+static inline int stroom_model_work_band(const stroom_params *p, stroom_month m, int u)
+{
+	int ut;
+	if (p->work_duration_clock != STROOM_CLOCK_START)
+		return u;
+	ut = stroom_model_duration_band(p->start, m);
+	return ut < u ? ut : u;
+}
+
 /* Step 4: the hazards of one cell in a month with factor f (month_factor):
- * h[0] work (before the team, instrument and target multipliers), h[1] other,
- * h[2] enforcement (hazard.enforcement, the base rate; the lever's controls are
+ * h[0] work (before the team, instrument and target multipliers) with the
+ * duration multiplier of band uw (stroom_model_work_band), h[1] other, h[2]
+ * enforcement (hazard.enforcement, the base rate; the lever's controls are
  * stroom_model_control_prob). */
 static inline void stroom_model_cell_hazards(const stroom_params *p, double f, int d, int a, int u,
-					     int ty, int ar, int pt, double h[3])
+					     int uw, int ty, int ar, int pt, double h[3])
 {
-	h[0] = p->work_distance[d] * p->work_age[a] * p->work_duration[u] * p->work_type[ty] *
+	h[0] = p->work_distance[d] * p->work_age[a] * p->work_duration[uw] * p->work_type[ty] *
 	       p->work_area[ar] * (pt ? p->parttime_work_multiplier : 1.0) * f;
 	h[1] = p->other_base * p->other_age[a] * p->other_duration[u];
 	h[2] = p->enforcement;

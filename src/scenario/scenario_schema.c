@@ -55,6 +55,12 @@ static const char *priority_name(int i)
 	return i >= 0 && i < (int)STROOM_ARRAY_LEN(names) ? names[i] : NULL;
 }
 
+static const char *clock_name(int i)
+{
+	static const char *const names[] = {"spell", "start"};
+	return i >= 0 && i < (int)STROOM_ARRAY_LEN(names) ? names[i] : NULL;
+}
+
 const char *scenario_prior_name(int dist)
 {
 	static const char *const names[] = {"fixed",   "normal",  "lognormal",
@@ -237,6 +243,12 @@ const scenario_key scenario_keys[] = {
 	 .doc = "work hazard by age band of the head"},
 	{.path = "hazard.work.duration", LIST_OF(STROOM_NDUR, stroom_duration_band_name),
 	 F(work_duration), MULT, .doc = "work hazard by benefit duration"},
+	{.path = "hazard.work.duration_clock", .type = KEY_ENUM, F(work_duration_clock), .length = 2,
+	 .label = clock_name, .def = "spell", .unit = "",
+	 .doc = "from when hazard.work.duration counts: spell = the spell's start; start = for "
+		"households already on benefit at the start, the run's start (an approach that "
+		"begins with the run: their profile over durations starts afresh; output groups, "
+		"the other hazard, teams and drift keep the spell's duration)"},
 	{.path = "hazard.work.type", LIST_OF(STROOM_NTYPE, stroom_type_name), F(work_type), MULT,
 	 .doc = "work hazard by household type"},
 	{.path = "hazard.work.area", .type = KEY_AREA_LIST, F(work_area), MULT,
