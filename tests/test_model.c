@@ -84,13 +84,13 @@ static void test_work_band(void **state)
 	stroom_params p = rotterdam();
 	int d, t;
 	(void)state;
-	assert_int_equal(p.work_duration_clock, STROOM_CLOCK_SPELL);
+	assert_int_equal(p.approach_clock, STROOM_CLOCK_SPELL);
 	for (t = 0; t < 100; t++)
 		for (d = 0; d < 100; d++)
 			assert_int_equal(stroom_model_work_band(&p, p.start + t, stroom_model_duration_band(
 								     p.start + t - d, p.start + t)),
 					 stroom_model_duration_band(p.start + t - d, p.start + t));
-	p.work_duration_clock = STROOM_CLOCK_START;
+	p.approach_clock = STROOM_CLOCK_START;
 	for (t = 0; t < 100; t++)
 		for (d = 0; d < 100; d++) {
 			int clock = d < t ? d : t;

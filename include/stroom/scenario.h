@@ -130,9 +130,10 @@ typedef struct stroom_team {
 /* Allocation rule when more households are eligible than there are slots. */
 enum { STROOM_PRIORITY_GAIN, STROOM_PRIORITY_DURATION, STROOM_PRIORITY_FIRST_COME };
 
-/* hazard.work.duration_clock: from when the work hazard's duration band counts:
- * the spell's start, or for households already on benefit at the start the
- * run's start (an approach that begins with the run). */
+/* approach_clock: from when a household's time in the approach counts (for
+ * hazard.work.duration and the distance drift): its spell's start, or for a
+ * household already on benefit at the start the run's start (an approach that
+ * begins with the run). */
 enum { STROOM_CLOCK_SPELL, STROOM_CLOCK_START };
 
 /* A re-integration instrument (issue 5). */
@@ -204,7 +205,6 @@ typedef struct stroom_params {
 	double work_distance[STROOM_NDIST];  /* hazard.work.distance: base by distance */
 	double work_age[STROOM_NAGE];        /* hazard.work.age: multipliers */
 	double work_duration[STROOM_NDUR];   /* hazard.work.duration: multipliers */
-	int work_duration_clock;             /* hazard.work.duration_clock: STROOM_CLOCK_* */
 	double work_type[STROOM_NTYPE];      /* hazard.work.type: multipliers */
 	double work_area[STROOM_MAX_AREAS];  /* hazard.work.area: multipliers */
 	stroom_series work_shock;            /* hazard.work.shock: multiplier by month (covid) */
@@ -256,6 +256,7 @@ typedef struct stroom_params {
 	stroom_prior targets_nondurable;     /* targets.nondurable: multiplier on the non-durable share */
 
 	/* distance drift by spell duration (the herijking's 9 and 24 months) */
+	int approach_clock;                  /* approach_clock: STROOM_CLOCK_* */
 	int drift_short_months;              /* drift.short_to_medium_months */
 	int drift_medium_months;             /* drift.medium_to_long_months */
 

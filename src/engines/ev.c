@@ -722,10 +722,11 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 			for (dist = 0; dist < ND; dist++)
 				for (d = 0; d < K; d++) {
 					int d1 = d < D ? d + 1 : D, dist1 = dist, str_change = 0;
+					int dc = stroom_model_clock_months(p, d, t); /* approach_clock */
 					u = dur_band(d);
-					if (dist == STROOM_DIST_SHORT && d + 1 == p->drift_short_months)
+					if (dist == STROOM_DIST_SHORT && dc + 1 == p->drift_short_months)
 						dist1 = STROOM_DIST_MEDIUM;
-					else if (dist == STROOM_DIST_MEDIUM && d + 1 == p->drift_medium_months) {
+					else if (dist == STROOM_DIST_MEDIUM && dc + 1 == p->drift_medium_months) {
 						dist1 = STROOM_DIST_LONG;
 						str_change = 1;
 					}

@@ -105,9 +105,10 @@ static inline int stroom_model_return_stream(int dist)
 }
 
 /* Step 7: the distance after month m of a household of distance dist that stays
- * on benefit, its spell dur_next months long on the 1st of m + 1: one class
- * further when dur_next is drift.short_to_medium_months (short) or
- * drift.medium_to_long_months (medium), else dist. */
+ * on benefit, dur_next months in the approach on the 1st of m + 1 (its spell's
+ * months, or from stroom_model_clock_origin): one class further when dur_next is
+ * drift.short_to_medium_months (short) or drift.medium_to_long_months (medium),
+ * else dist. */
 static inline int stroom_model_drift(const stroom_params *p, int dist, int32_t dur_next)
 {
 	if (dist == STROOM_DIST_SHORT && dur_next == p->drift_short_months)
@@ -128,8 +129,24 @@ static inline int stroom_model_drift_stream(int stream, int to)
  * f(m) = index(m) ^ labour_market.work_elasticity x hazard.work.shock(m). */
 double stroom_model_month_factor(const stroom_params *p, stroom_month m);
 
+/* approach_clock: the month from which a household whose spell began in
+ * `spell` counts its time in the approach (for the work hazard's duration and
+ * the drift): its spell's start, or with `start` the run's start if later. */
+static inline stroom_month stroom_model_clock_origin(const stroom_params *p, stroom_month spell)
+{
+	return p->approach_clock == STROOM_CLOCK_START && spell < p->start ? p->start : spell;
+}
+
+/* The same in months: the time in the approach of a household d months into its
+ * spell, t months after the run's start (min(d, t) with `start`: d > t exactly
+ * when the spell began before the start). */
+static inline int32_t stroom_model_clock_months(const stroom_params *p, int32_t d, int32_t t)
+{
+	return p->approach_clock == STROOM_CLOCK_START && d > t ? t : d;
+}
+
 /* Step 4: the duration band whose hazard.work.duration multiplier applies in
- * month m to a household of spell duration band u. With duration_clock spell it
+ * month m to a household of spell duration band u. With approach_clock spell it
  * is u. With start, a household on benefit at the run's start counts from the
  * start: its clock is min(d, t) for spell duration d and t = m - start months
  * since the start (d > t exactly when its spell began before the start), and
@@ -138,7 +155,7 @@ double stroom_model_month_factor(const stroom_params *p, stroom_month m);
 static inline int stroom_model_work_band(const stroom_params *p, stroom_month m, int u)
 {
 	int ut;
-	if (p->work_duration_clock != STROOM_CLOCK_START)
+	if (p->approach_clock != STROOM_CLOCK_START)
 		return u;
 	ut = stroom_model_duration_band(p->start, m);
 	return ut < u ? ut : u;

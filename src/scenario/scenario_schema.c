@@ -243,12 +243,6 @@ const scenario_key scenario_keys[] = {
 	 .doc = "work hazard by age band of the head"},
 	{.path = "hazard.work.duration", LIST_OF(STROOM_NDUR, stroom_duration_band_name),
 	 F(work_duration), MULT, .doc = "work hazard by benefit duration"},
-	{.path = "hazard.work.duration_clock", .type = KEY_ENUM, F(work_duration_clock), .length = 2,
-	 .label = clock_name, .def = "spell", .unit = "",
-	 .doc = "from when hazard.work.duration counts: spell = the spell's start; start = for "
-		"households already on benefit at the start, the run's start (an approach that "
-		"begins with the run: their profile over durations starts afresh; output groups, "
-		"the other hazard, teams and drift keep the spell's duration)"},
 	{.path = "hazard.work.type", LIST_OF(STROOM_NTYPE, stroom_type_name), F(work_type), MULT,
 	 .doc = "work hazard by household type"},
 	{.path = "hazard.work.area", .type = KEY_AREA_LIST, F(work_area), MULT,
@@ -357,6 +351,13 @@ const scenario_key scenario_keys[] = {
 	 .doc = "multiplier on the share of exits to work that do not last, under targets"},
 
 
+	{.path = "approach_clock", .type = KEY_ENUM, F(approach_clock), .length = 2,
+	 .label = clock_name, .def = "spell", .unit = "",
+	 .doc = "from when a household's time in the approach counts, for hazard.work.duration and "
+		"the drift: spell = its spell's start; start = for households already on benefit at "
+		"the start, the run's start (an approach that begins with the run takes the stock "
+		"on then: its profile over durations and its drift months start afresh; output "
+		"groups, the other hazard and teams keep the spell's duration)"},
 	{.path = "drift.short_to_medium_months", .type = KEY_INT, F(drift_short_months), .min = 1,
 	 .max = 240, .def = "9", .unit = "months",
 	 .doc = "spell duration at which short distance becomes medium (herijking "
