@@ -1320,6 +1320,8 @@ static void test_record_errors(void **state)
 			  STROOM_EINVAL,
 			  "inline.yaml:5:5: teams.werk_zuid.fte: expected a first month at or before "
 			  "start (2024-01), got 2024-02");
+	expect_text_error("extends: aef-annex-a\napproach_clock: entry\n", STROOM_EINVAL,
+			  "inline.yaml:2:17: approach_clock: expected spell or start, got 'entry'");
 	expect_text_error("extends: aef-annex-a\ninstruments:\n  werkloont:\n    priority: fastest\n",
 			  STROOM_EINVAL,
 			  "inline.yaml:4:15: instruments.werkloont.priority: expected gain, duration "

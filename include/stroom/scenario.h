@@ -130,6 +130,12 @@ typedef struct stroom_team {
 /* Allocation rule when more households are eligible than there are slots. */
 enum { STROOM_PRIORITY_GAIN, STROOM_PRIORITY_DURATION, STROOM_PRIORITY_FIRST_COME };
 
+/* approach_clock: from when a household's time in the approach counts (for
+ * hazard.work.duration and the distance drift): its spell's start, or for a
+ * household already on benefit at the start the run's start (an approach that
+ * begins with the run). */
+enum { STROOM_CLOCK_SPELL, STROOM_CLOCK_START };
+
 /* A re-integration instrument (issue 5). */
 #define STROOM_MAX_INSTRUMENTS 12
 typedef struct stroom_instrument {
@@ -251,6 +257,7 @@ typedef struct stroom_params {
 	stroom_prior targets_nondurable;     /* targets.nondurable: multiplier on the non-durable share */
 
 	/* distance drift by spell duration (the herijking's 9 and 24 months) */
+	int approach_clock;                  /* approach_clock: STROOM_CLOCK_* */
 	int drift_short_months;              /* drift.short_to_medium_months */
 	int drift_medium_months;             /* drift.medium_to_long_months */
 

@@ -629,7 +629,9 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 								for (pt = 0; pt < 2; pt++) {
 									size_t kk = key_of(e, a, dist, u, s, ty, ar, pt);
 									double *pe = e->pev + 5 * kk, h[3], th[5], fp, c, keep, flip;
-									stroom_model_cell_hazards(p, month_factor, dist, a, u, ty, ar, pt, h);
+									stroom_model_cell_hazards(p, month_factor, dist, a, u,
+												  stroom_model_work_band(p, m, u),
+												  ty, ar, pt, h);
 									h[0] *= tw;
 									if (p->n_teams > 0) {
 										int tm = e->teamtab[gc_of(e, a, dist, u, ty, ar) * NS +
@@ -720,10 +722,11 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 			for (dist = 0; dist < ND; dist++)
 				for (d = 0; d < K; d++) {
 					int d1 = d < D ? d + 1 : D, dist1 = dist, str_change = 0;
+					int dc = stroom_model_clock_months(p, d, t); /* approach_clock */
 					u = dur_band(d);
-					if (dist == STROOM_DIST_SHORT && d + 1 == p->drift_short_months)
+					if (dist == STROOM_DIST_SHORT && dc + 1 == p->drift_short_months)
 						dist1 = STROOM_DIST_MEDIUM;
-					else if (dist == STROOM_DIST_MEDIUM && d + 1 == p->drift_medium_months) {
+					else if (dist == STROOM_DIST_MEDIUM && dc + 1 == p->drift_medium_months) {
 						dist1 = STROOM_DIST_LONG;
 						str_change = 1;
 					}

@@ -55,6 +55,12 @@ static const char *priority_name(int i)
 	return i >= 0 && i < (int)STROOM_ARRAY_LEN(names) ? names[i] : NULL;
 }
 
+static const char *clock_name(int i)
+{
+	static const char *const names[] = {"spell", "start"};
+	return i >= 0 && i < (int)STROOM_ARRAY_LEN(names) ? names[i] : NULL;
+}
+
 const char *scenario_prior_name(int dist)
 {
 	static const char *const names[] = {"fixed",   "normal",  "lognormal",
@@ -352,6 +358,13 @@ const scenario_key scenario_keys[] = {
 	 .doc = "multiplier on the share of exits to work that do not last, under targets"},
 
 
+	{.path = "approach_clock", .type = KEY_ENUM, F(approach_clock), .length = 2,
+	 .label = clock_name, .def = "spell", .unit = "",
+	 .doc = "from when a household's time in the approach counts, for hazard.work.duration and "
+		"the drift: spell = its spell's start; start = for households already on benefit at "
+		"the start, the run's start (an approach that begins with the run takes the stock "
+		"on then: its profile over durations and its drift months start afresh; output "
+		"groups, the other hazard and teams keep the spell's duration)"},
 	{.path = "drift.short_to_medium_months", .type = KEY_INT, F(drift_short_months), .min = 1,
 	 .max = 240, .def = "9", .unit = "months",
 	 .doc = "spell duration at which short distance becomes medium (herijking "
