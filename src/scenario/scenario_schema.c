@@ -353,6 +353,10 @@ const scenario_key scenario_keys[] = {
 	 .max = 240, .def = "24", .unit = "months",
 	 .doc = "spell duration at which medium distance becomes long (herijking: medium = "
 		"9 to 24 months); not below drift.short_to_medium_months"},
+	{.path = "drift.medium_to_long_share", .type = KEY_DOUBLE, F(drift_long_share), SHARE,
+	 .def = "1",
+	 .doc = "share of the medium-distance households reaching drift.medium_to_long_months "
+		"that become long distance (and leave the werk stream); the rest stay medium"},
 
 	{.path = "returns.within_12m", .type = KEY_DOUBLE, F(return_within_12m), SHARE,
 	 .doc = "share of exits to work or LKS that return within 12 months (below "
