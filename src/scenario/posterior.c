@@ -9,6 +9,7 @@
  * gives a parameter set the schema accepts. Messages point at FILE:LINE:COL,
  * columns counted in characters.
  */
+#include "builtin.h"
 #include "internal.h"
 #include "rng_int.h"
 
@@ -346,6 +347,12 @@ int stroom_posterior_load(stroom_posterior **out, const char *path, const stroom
 	size_t len = 0;
 	int err;
 	*out = NULL;
+	{
+		/* a builtin scenario's posterior is compiled in (src/core/builtin.h) */
+		const stroom_builtin *bp = stroom_builtin_posterior(path);
+		if (bp && strncmp(path, STROOM_BUILTIN_PREFIX, strlen(STROOM_BUILTIN_PREFIX)) == 0)
+			return stroom_posterior_load_string(out, bp->text, bp->size, path, p, al);
+	}
 	snprintf(context, sizeof context, "posterior: ");
 	if ((err = stroom_read_file(a, path, STROOM_INPUT_POSTERIOR, context, &text, &len)) != 0)
 		return err;
