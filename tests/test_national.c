@@ -25,7 +25,7 @@ static stroom_params national_params(void)
 	stroom_params p;
 	assert_int_equal(stroom_scenario_load(&s, NATIONAL "national.yaml", NULL), 0);
 	p = *stroom_scenario_params(s);
-	assert_int_equal(stroom_scenario_input_count(s), 3); /* national, rotterdam, the table */
+	assert_int_equal(stroom_scenario_input_count(s), 4); /* national, rotterdam, its posterior, the table */
 	stroom_scenario_free(s);
 	return p;
 }
