@@ -877,7 +877,7 @@ static void test_uncertain(void **state)
 		assert_true(field == stroom_prior_central(&u->prior));
 	}
 	/* the central values are the calibrated values, exactly */
-	assert_true(q->inflow_per_year == 7000);
+	assert_true(q->inflow_per_year == 7450);
 	assert_true(q->work_distance[STROOM_DIST_SHORT] == 0.095);
 	assert_true(q->return_within_12m == 0.12);
 	assert_true(q->return_nondurable_share == 0.15);
@@ -1583,7 +1583,7 @@ static void test_dump_text(void **state)
 	assert_non_null(strstr(yaml, "\nareas: [zuid, noord]\n"));
 	assert_non_null(strstr(yaml, "\nhazard:\n  work:\n    distance: [{normal: [0.095, 0.014]}, "
 				     "{normal: [0.032, 0.0048]}, {normal: [0.003, 0.00045]}]\n"));
-	assert_non_null(strstr(yaml, "\n  per_year: {normal: [7000, 350]}\n"));
+	assert_non_null(strstr(yaml, "\n  per_year: {normal: [7450, 370]}\n"));
 	assert_non_null(strstr(yaml, "\n    age: [1, 1.1, 0.85, 0.4]\n"));
 	assert_non_null(strstr(yaml, "\n  index: {2024-01: 1, 2025-01: 0.99, 2026-01: 0.98}\n"));
 	assert_non_null(strstr(yaml, "\n  shock: {}\n"));
