@@ -159,7 +159,9 @@ const scenario_key scenario_keys[] = {
 	 .max = STROOM_PATH_LEN - 1, .def = "", .flags = KEY_FILE, .unit = "path",
 	 .doc = "a posterior.csv (header draw,chain,NAME,...: one joint draw per row, each NAME a "
 		"drawn parameter of this scenario such as hazard.work.distance.short or "
-		"capacity.elasticity), relative to the scenario file: each replicate takes one row, "
+		"capacity.elasticity), relative to the scenario file (a builtin scenario names a "
+		"compiled-in ../posteriors/NAME.csv of data/posteriors, whose columns for parameters "
+		"an extending scenario fixed are left out): each replicate takes one row, "
 		"chosen by (seed, replicate), for those parameters, so their correlations carry "
 		"into the run; a drawn parameter the file has no column for keeps its prior; the "
 		"central-value run takes each column's mean; empty = every parameter from its "
