@@ -260,6 +260,7 @@ typedef struct stroom_params {
 	int approach_clock;                  /* approach_clock: STROOM_CLOCK_* */
 	int drift_short_months;              /* drift.short_to_medium_months */
 	int drift_medium_months;             /* drift.medium_to_long_months */
+	double drift_long_share;             /* drift.medium_to_long_share: of those reaching it */
 
 	/* returns after an exit to work or LKS */
 	double return_within_12m;            /* returns.within_12m */

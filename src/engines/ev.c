@@ -753,16 +753,25 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 								n0[HB + j] += x1 * ks0[HB + j] + x0 * kf0[j];
 							}
 						} else {
-							/* the drift to long distance: the werk stream goes to prestatie010 */
+							/* the drift to long distance (a share drift.medium_to_long_share;
+							 * the rest stay medium, in m0 and m1): the werk stream goes to
+							 * prestatie010 */
+							const double sh = p->drift_long_share, st = 1.0 - sh;
+							double *m0 = nxt + cell_of(e, a, dist, d1, 0, 0, 0, 0);
+							double *m1 = n1 ? nxt + cell_of(e, a + 1, dist, d1, 0, 0, 0, 0) : NULL;
 							for (j = 0; j < HB; j++) {
-								double x0 = c[j], x1 = c[HB + j];
+								double x0 = c[j], x1 = c[HB + j], v0, v1;
 								size_t j1 = j / JB == STROOM_STREAM_WERK ? j + (STROOM_STREAM_PRESTATIE -
 													     STROOM_STREAM_WERK) * JB : j;
-								n0[j1] += x0 * ks0[j] + x1 * kf0[HB + j];
-								n0[HB + j1] += x1 * ks0[HB + j] + x0 * kf0[j];
+								v0 = x0 * ks0[j] + x1 * kf0[HB + j];
+								v1 = x1 * ks0[HB + j] + x0 * kf0[j];
+								n0[j1] += sh * v0, n0[HB + j1] += sh * v1;
+								m0[j] += st * v0, m0[HB + j] += st * v1;
 								if (n1) {
-									n1[j1] += x0 * ks1[j] + x1 * kf1[HB + j];
-									n1[HB + j1] += x1 * ks1[HB + j] + x0 * kf1[j];
+									v0 = x0 * ks1[j] + x1 * kf1[HB + j];
+									v1 = x1 * ks1[HB + j] + x0 * kf1[j];
+									n1[j1] += sh * v0, n1[HB + j1] += sh * v1;
+									m1[j] += st * v0, m1[HB + j] += st * v1;
 								}
 							}
 						}

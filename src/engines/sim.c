@@ -358,6 +358,14 @@ static inline void stay(const stroom_params *p, workspace *w, size_t i, stroom_m
 	 * class */
 	{
 		int to = stroom_model_drift(p, w->dist[i], m + 1 - stroom_model_clock_origin(p, w->spell[i]));
+		if (to == STROOM_DIST_LONG && p->drift_long_share < 1.0) {
+			/* only a share of those reaching the boundary drifts; the rest
+			 * stay medium (and in their stream) */
+			double r[4];
+			stroom_rng_draw(w->key, w->urep, (uint32_t)i, (uint32_t)m, STROOM_PURPOSE_DRIFT, 0, r);
+			if (!stroom_model_drift_long(p, r[0]))
+				to = w->dist[i];
+		}
 		if (to != w->dist[i]) {
 			w->dist[i] = (uint8_t)to;
 			w->stream[i] = (uint8_t)stroom_model_drift_stream(w->stream[i], to);

@@ -118,6 +118,13 @@ static inline int stroom_model_drift(const stroom_params *p, int dist, int32_t d
 	return dist;
 }
 
+/* Step 7: whether a household at the medium-to-long boundary drifts, given a
+ * uniform u in [0, 1): with probability drift.medium_to_long_share. */
+static inline int stroom_model_drift_long(const stroom_params *p, double u)
+{
+	return u < p->drift_long_share;
+}
+
 /* Step 7: the stream after a drift to distance `to`: werk becomes prestatie010
  * when the drift is to long distance. */
 static inline int stroom_model_drift_stream(int stream, int to)

@@ -165,7 +165,9 @@ const scenario_key scenario_keys[] = {
 	 .max = STROOM_PATH_LEN - 1, .def = "", .flags = KEY_FILE, .unit = "path",
 	 .doc = "a posterior.csv (header draw,chain,NAME,...: one joint draw per row, each NAME a "
 		"drawn parameter of this scenario such as hazard.work.distance.short or "
-		"capacity.elasticity), relative to the scenario file: each replicate takes one row, "
+		"capacity.elasticity), relative to the scenario file (a builtin scenario names a "
+		"compiled-in ../posteriors/NAME.csv of data/posteriors, whose columns for parameters "
+		"an extending scenario fixed are left out): each replicate takes one row, "
 		"chosen by (seed, replicate), for those parameters, so their correlations carry "
 		"into the run; a drawn parameter the file has no column for keeps its prior; the "
 		"central-value run takes each column's mean; empty = every parameter from its "
@@ -373,6 +375,10 @@ const scenario_key scenario_keys[] = {
 	 .max = 240, .def = "24", .unit = "months",
 	 .doc = "spell duration at which medium distance becomes long (herijking: medium = "
 		"9 to 24 months); not below drift.short_to_medium_months"},
+	{.path = "drift.medium_to_long_share", .type = KEY_DOUBLE, F(drift_long_share), SHARE,
+	 .def = "1",
+	 .doc = "share of the medium-distance households reaching drift.medium_to_long_months "
+		"that become long distance (and leave the werk stream); the rest stay medium"},
 
 	{.path = "returns.within_12m", .type = KEY_DOUBLE, F(return_within_12m), SHARE,
 	 .doc = "share of exits to work or LKS that return within 12 months (below "
