@@ -556,6 +556,7 @@ static int bt_ev(const stroom_params *p, const stroom_population *pop, const str
 	c.al = o ? o->calibrate.allocator : NULL;
 	if ((err = stroom_ev_new(&c.first, p, pop, c.rules, c.al)) != 0)
 		return err;
+	memset(&m, 0, sizeof m); /* limit stays NULL: the forecasts read past the fitted rows */
 	m.ctx = &c;
 	m.start = p->start;
 	m.months = stroom_ev_months(c.first);
