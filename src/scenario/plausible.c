@@ -72,6 +72,7 @@ static int load_ranges(ranges *r)
 }
 
 /* Adds a warning (counted even when out is full). */
+__attribute__((format(printf, 5, 6)))
 static void warn(stroom_plausible_warning *out, int max, int *n, const char *keys,
 		 const char *fmt, ...)
 {
