@@ -443,17 +443,24 @@ static int apply_mapping(load_ctx *c, yaml_document_t *doc, yaml_node_t *map,
 			if (k->flags & KEY_FILE) {
 				char *value = (char *)&c->sc->params + k->offset;
 				char resolved[STROOM_PATH_LEN];
-				if (*value && resolve_relative(resolved, sizeof resolved, file,
+				/* a builtin posterior as a resolved dump names it: kept as it is */
+				const int kept = strcmp(path, "posterior") == 0 &&
+						 strncmp(value, STROOM_BUILTIN_PREFIX,
+							 strlen(STROOM_BUILTIN_PREFIX)) == 0 &&
+						 stroom_builtin_posterior(value) != NULL;
+				if (kept)
+					;
+				else if (*value && resolve_relative(resolved, sizeof resolved, file,
 							       value) != 0)
 					return stroom_error_set(
 						STROOM_EINVAL,
 						WHERE_FMT "%s: expected a path of at most %d "
 							  "characters relative to this file, got '%s'",
 						WHERE_ARGS(file, vn), path, STROOM_PATH_LEN - 1, value);
-				if (*value && builtin_find_path(file) >= 0 &&
+				else if (*value && builtin_find_path(file) >= 0 &&
 				    (rc = builtin_file(resolved, sizeof resolved, file, vn, path)) != 0)
 					return rc;
-				if (*value)
+				if (*value && !kept)
 					memcpy(value, resolved, strlen(resolved) + 1);
 			}
 		} else if (scenario_key_is_group(path)) {
