@@ -1,6 +1,6 @@
 /*
  * budget.c: the BUIG budget against spending. Loading reads a budget table
- * (data/budget/NAME.csv, compiled in by cmake/embed_budget.cmake, or a file) and
+ * (data/budget/NAME.csv, compiled in by cmake/embed.cmake, or a file) and
  * the safety-net rules (data/budget/safety-net.csv) into arrays of rows that
  * point into one private copy of each text. stroom_budget_compute() is the pure
  * one-year computation the run calls per replicate and year: result, safety net,
@@ -13,6 +13,7 @@
  * data/rules): comments (#), blank lines, a UTF-8 BOM and CRLF are allowed; fields
  * hold no commas and no quotes.
  */
+#include "builtin.h"
 #include "csv.h"
 #include "internal.h"
 
@@ -29,9 +30,6 @@
 #define PPM STROOM_BUDGET_PPM
 
 /* The builtin data (generated budget_data.c): names without ".csv", NULL-terminated. */
-extern const char *const stroom_budget_builtin_names[];
-extern const char *const stroom_budget_builtin_texts[];
-extern const size_t stroom_budget_builtin_sizes[];
 
 #define SAFETY_NET_NAME "safety-net"
 
@@ -199,10 +197,10 @@ static void builtin_list(char *buf, size_t size)
 	size_t i;
 	int first = 1;
 	buf[0] = '\0';
-	for (i = 0; stroom_budget_builtin_names[i]; i++) {
-		if (!strcmp(stroom_budget_builtin_names[i], SAFETY_NET_NAME))
+	for (i = 0; stroom_builtin_budgets[i].name; i++) {
+		if (!strcmp(stroom_builtin_budgets[i].name, SAFETY_NET_NAME))
 			continue;
-		stroom_sbuf_printf(&b, "%s%s", first ? "" : ", ", stroom_budget_builtin_names[i]);
+		stroom_sbuf_printf(&b, "%s%s", first ? "" : ", ", stroom_builtin_budgets[i].name);
 		first = 0;
 	}
 	if (first)
@@ -213,15 +211,14 @@ static void builtin_list(char *buf, size_t size)
 static int read_text(stroom_budget *b, const char *name, const char *path, char **text,
 		     char *pathbuf, size_t pathsize)
 {
-	size_t i, len;
+	const stroom_builtin *e;
+	size_t len;
 	if (path) {
 		snprintf(pathbuf, pathsize, "%s", path);
 		return stroom_read_file(&b->alloc, path, STROOM_INPUT_BUDGET, "budget: ", text, &len);
 	}
-	for (i = 0; stroom_budget_builtin_names[i]; i++)
-		if (!strcmp(stroom_budget_builtin_names[i], name))
-			break;
-	if (!stroom_budget_builtin_names[i]) {
+	e = stroom_builtin_find(stroom_builtin_budgets, name);
+	if (!e || strcmp(e->name, name) != 0) {
 		char list[256];
 		builtin_list(list, sizeof list);
 		if (!strcmp(name, SAFETY_NET_NAME))
@@ -234,11 +231,11 @@ static int read_text(stroom_budget *b, const char *name, const char *path, char 
 					"budget: no builtin budget table '%s' (builtin: %s)", name,
 					list);
 	}
-	snprintf(pathbuf, pathsize, "data/budget/%s.csv", name);
-	*text = stroom_malloc(&b->alloc, stroom_budget_builtin_sizes[i] + 1);
+	snprintf(pathbuf, pathsize, "%s", e->path);
+	*text = stroom_malloc(&b->alloc, e->size + 1);
 	if (!*text)
 		return STROOM_ENOMEM;
-	memcpy(*text, stroom_budget_builtin_texts[i], stroom_budget_builtin_sizes[i] + 1);
+	memcpy(*text, e->text, e->size + 1);
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 /*
  * rules.c: the benefit rules of the Participatiewet (BWBR0015703) as data plus a
  * small engine. Loading reads five small CSV files (builtin copies compiled in
- * by cmake/embed_rules.cmake, or explicit paths) into arrays of rows that point
+ * by cmake/embed.cmake, or explicit paths) into arrays of rows that point
  * into one private copy of each text; stroom_rules_benefit() then applies the
  * formulas to one household in one month without allocating, and writes a
  * trace of every rule and parameter it used.
@@ -16,7 +16,7 @@
  */
 #include "csv.h"
 #include "internal.h"
-#include "rules_int.h"
+#include "builtin.h"
 
 #include <stroom/rules.h>
 
@@ -461,10 +461,8 @@ static int read_text(stroom_rules *r, int i, const char *path)
 					&len);
 	}
 	{
-		const stroom_rules_builtin *b;
-		for (b = stroom_rules_builtins; b->name && strcmp(b->name, file_names[i]); b++)
-			;
-		if (!b->name || !b->present)
+		const stroom_builtin *b = stroom_builtin_find(stroom_builtin_rules, file_names[i]);
+		if (!b)
 			return stroom_error_set(STROOM_ENOTFOUND,
 						"rules: no builtin data/rules/%s.csv (the file did "
 						"not exist when the library was built)",

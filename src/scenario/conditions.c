@@ -1,6 +1,6 @@
 /*
  * conditions.c: the AEF conditions catalogue. The text of data/policy/conditions.csv
- * is compiled in (cmake/embed_policy.cmake) and parsed on each call: 25 short rows,
+ * is compiled in (cmake/embed.cmake) and parsed on each call: 25 short rows,
  * so there is no cache, no allocation and no state to share between threads. Lines
  * starting with '#' and blank lines are comments; the first other line is the
  * header; fields are separated by ',' and hold no commas (lists inside a field use
@@ -9,16 +9,12 @@
  */
 #include <stroom/conditions.h>
 
+#include "builtin.h"
 #include "internal.h"
 
 #include <stdint.h>
 #include <string.h>
 
-/* Defined in the generated policy_data.c (cmake/embed_policy.cmake): the text of
- * data/policy/NAME and its size, or NULL when the file was not there at build time. */
-const char *stroom_policy_text(const char *name, size_t *size);
-
-#define CATALOGUE "conditions.csv"
 #define CATALOGUE_PATH "data/policy/conditions.csv"
 #define NFIELDS 9
 
@@ -118,8 +114,9 @@ static int parse_row(const line *l, stroom_condition *out)
  */
 static int walk(size_t want, stroom_condition *out, size_t *count)
 {
-	size_t size = 0, n = 0;
-	const char *text = stroom_policy_text(CATALOGUE, &size);
+	const stroom_builtin *e = stroom_builtin_find(stroom_builtin_policies, CATALOGUE_PATH);
+	size_t size = e ? e->size : 0, n = 0;
+	const char *text = e ? e->text : NULL;
 	cursor c;
 	line l;
 	int seen_header = 0, rc;

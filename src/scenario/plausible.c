@@ -7,6 +7,7 @@
  */
 #include "internal.h"
 #include "csv.h"
+#include "builtin.h"
 #include "model.h"
 
 #include <stroom/plausible.h>
@@ -15,8 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-const char *stroom_policy_text(const char *name, size_t *size);
 
 #define CATALOGUE "plausible.csv"
 
@@ -34,7 +33,8 @@ typedef struct ranges {
 static int load_ranges(ranges *r)
 {
 	static const char *const cols[] = {"check", "low", "high", "unit", "source"};
-	const char *src = stroom_policy_text(CATALOGUE, NULL);
+	const stroom_builtin *e = stroom_builtin_find(stroom_builtin_policies, "data/policy/" CATALOGUE);
+	const char *src = e ? e->text : NULL;
 	int seen[NCHECKS] = {0}, rc, i;
 	stroom_csv c;
 	char *text;
