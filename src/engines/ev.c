@@ -54,6 +54,16 @@ typedef struct ages {
 	double B[NTY][STROOM_MAX_AREAS][NU][NA];        /* the histograms' band totals (after pension) */
 } ages;
 
+/* A starting household class whose age event (pension, or reaching the next age
+ * band) falls within the run: followed on its own, exactly (its classes move
+ * deterministically but for part-time; x: its mass by part-time state). */
+typedef struct unit {
+	double x[2];
+	int32_t birth;
+	int16_t c;                   /* month index of its event; -1 once past */
+	uint8_t a, dist, d, s, ty, ar;
+} unit;
+
 /* The classes of a hazard key (looked up, not divided out, in the monthly loops). */
 typedef struct keycls {
 	uint8_t a, dist, u, s, ty, ar, pt, pad;
@@ -97,6 +107,12 @@ struct stroom_ev {
 	stroom_params par;            /* the run's parameters, priors at their central values */
 	double v[STROOM_DRAW_MAX];
 	ages *agp;
+	unit *u0, *u;                 /* [nu]: the starting households' units (start, running) */
+	size_t nu;
+	double *SU;                   /* [key]: the units' stock on the 1st */
+	double *ulks;                 /* [t][2][ty][ar][a]: the units' LKS paid from month t on
+					 (durable, non-durable: differences, the second geometric) */
+	double *gpow;                 /* [t]: (1 - return hazard) ^ t */
 };
 
 static inline int dur_band(int d)
@@ -176,6 +192,25 @@ static int check_shape(const stroom_ev *e, const stroom_params *q)
 	return 0;
 }
 
+/* Units of the same class and birth month are one. */
+static int cmp_unit(const void *x, const void *y)
+{
+	const unit *p = x, *q = y;
+	if (p->birth != q->birth)
+		return p->birth < q->birth ? -1 : 1;
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	if (p->dist != q->dist)
+		return p->dist < q->dist ? -1 : 1;
+	if (p->d != q->d)
+		return p->d < q->d ? -1 : 1;
+	if (p->s != q->s)
+		return p->s < q->s ? -1 : 1;
+	if (p->ty != q->ty)
+		return p->ty < q->ty ? -1 : 1;
+	return p->ar < q->ar ? -1 : p->ar > q->ar;
+}
+
 void stroom_ev_free(stroom_ev *e)
 {
 	const stroom_allocator *al;
@@ -195,6 +230,9 @@ void stroom_ev_free(stroom_ev *e)
 	stroom_free(al, e->val);
 	stroom_free(al, e->mon);
 	stroom_free(al, e->agp);
+	stroom_free(al, e->u0);
+	stroom_free(al, e->SU);
+	stroom_free(al, e->ulks);
 	stroom_free(al, e);
 }
 
@@ -348,19 +386,61 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 	}
 	if ((err = stroom_sim_benefit_tables(rules, p, e->T, e->ben, e->norm)) != 0)
 		goto fail;
-	/* the starting households */
+	/* the starting households: those whose age event falls within the run as
+	 * units (one per class and birth month), the others into the cells */
+	e->SU = stroom_calloc(al, e->nkey, sizeof(double));
+	e->ulks = stroom_calloc(al, ((size_t)e->T + 1) * (2 * nsmall + 1) + 1, sizeof(double));
+	e->u0 = stroom_malloc(al, 2 * (h0->n ? h0->n : 1) * sizeof(unit));
+	if (!e->SU || !e->u0 || !e->ulks) {
+		err = STROOM_ENOMEM;
+		goto fail;
+	}
 	for (i = 0; i < h0->n; i++) {
-		int32_t d = p->start - h0->spell_start[i];
-		int ty = h0->type[i], ar = h0->area[i];
+		static const int32_t top[NA - 1] = {27 * 12, 40 * 12, 55 * 12};
+		int32_t d = p->start - h0->spell_start[i], b = h0->birth_month[i], tc;
+		int ty = h0->type[i], ar = h0->area[i], a = age_band_of(p->start - b), pt = h0->parttime[i] ? 1 : 0;
 		if (d < 0)
 			d = 0;
 		if (d > e->D)
 			d = e->D;
-		e->cell0[cell_of(e, age_band_of(p->start - h0->birth_month[i]), h0->distance[i], d, h0->stream[i],
-				 ty, ar, h0->parttime[i] ? 1 : 0)] += 1.0;
+		tc = a == NA - 1 ? b + stroom_rules_pension_age_months(rules, b) - p->start
+				 : b + top[a] - 1 - p->start;
+		if (tc < 0)
+			tc = 0;
+		if (tc < e->T) {
+			unit un;
+			memset(&un, 0, sizeof un);
+			un.x[pt] = 1.0;
+			un.birth = b;
+			un.c = (int16_t)tc;
+			un.a = (uint8_t)a;
+			un.dist = h0->distance[i];
+			un.d = (uint8_t)d;
+			un.s = h0->stream[i];
+			un.ty = (uint8_t)ty;
+			un.ar = (uint8_t)ar;
+			e->u0[e->nu++] = un;
+			continue;
+		}
+		e->cell0[cell_of(e, a, h0->distance[i], d, h0->stream[i], ty, ar, pt)] += 1.0;
 		e->H0[(((size_t)ty * (size_t)e->na + (size_t)ar) * NU + (size_t)dur_band(d)) * (size_t)e->nb +
-		      (size_t)(h0->birth_month[i] - bmin)] += 1.0;
+		      (size_t)(b - bmin)] += 1.0;
 	}
+	if (e->nu > 0) { /* one unit per class and birth month */
+		size_t j, n = 0;
+		qsort(e->u0, e->nu, sizeof(unit), cmp_unit);
+		for (j = 0; j < e->nu; j++) {
+			if (n > 0 && cmp_unit(&e->u0[n - 1], &e->u0[j]) == 0) {
+				e->u0[n - 1].x[0] += e->u0[j].x[0];
+				e->u0[n - 1].x[1] += e->u0[j].x[1];
+			} else {
+				e->u0[n++] = e->u0[j];
+			}
+		}
+		e->nu = n;
+	}
+	e->u = e->u0 + e->nu;
+	e->gpow = e->ulks + ((size_t)e->T + 1) * 2 * nsmall;
 	e->n0 = (double)h0->n;
 	stroom_rules_free(own);
 	*out = e;
@@ -486,6 +566,39 @@ static void month_ages(stroom_ev *e, stroom_month m, const stroom_month blo[NA],
 	*pz = pe;
 }
 
+/* A unit's exits with LKS in month t (mass xl, non-durable share nd): paid from
+ * t + 1 for L months, the non-durable ones until they return, in its age band
+ * and from its crossing on in the next; written as differences into ulks. */
+static void unit_lks(stroom_ev *e, const unit *un, int t, double xl, double nd)
+{
+	const size_t nsmall = (size_t)NTY * (size_t)e->na * NA;
+	const size_t j0 = tra(e, un->ty, un->ar, un->a);
+	const int T = e->T, L = e->L, sw = un->a < NA - 1 && un->c + 1 <= t + L;
+	const double xd = xl * (1 - nd), xn = xl * nd;
+	double *r;
+	if (t + 1 >= T)
+		return;
+	r = e->ulks + (size_t)(t + 1) * 2 * nsmall;
+	r[j0] += xd;
+	r[nsmall + j0] += xn;
+	if (sw) {
+		const double v = xn * e->gpow[un->c - t];
+		r = e->ulks + (size_t)(un->c + 1) * 2 * nsmall;
+		if (un->c + 1 < T) {
+			r[j0] -= xd;
+			r[j0 + 1] += xd;
+			r[nsmall + j0] -= v;
+			r[nsmall + j0 + 1] += v;
+		}
+	}
+	if (t + L + 1 < T) {
+		const size_t j = sw ? j0 + 1 : j0;
+		r = e->ulks + (size_t)(t + L + 1) * 2 * nsmall;
+		r[j] -= xd;
+		r[nsmall + j] -= xn * e->gpow[L];
+	}
+}
+
 int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 {
 	stroom_params *p = &e->par;
@@ -506,6 +619,12 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 	lam = stroom_model_return_hazard(p);
 	memcpy(e->cur, e->cell0, e->ncell * sizeof(double));
 	memcpy(e->H, e->H0, nh * sizeof(double));
+	if (e->nu > 0)
+		memcpy(e->u, e->u0, e->nu * sizeof(unit));
+	memset(e->ulks, 0, ((size_t)T + 1) * 2 * nsmall * sizeof(double));
+	e->gpow[0] = 1;
+	for (t = 1; t <= T; t++)
+		e->gpow[t] = e->gpow[t - 1] * (1 - lam);
 	memset(e->P, 0, 2 * (size_t)NTY * (size_t)na * (size_t)nb * sizeof(double));
 	memset(e->lks_dur, 0, (2 * (size_t)(e->L > 0 ? e->L : 1) * nsmall + BEN_DISREGARD_MONTHS * nsmall +
 			       (size_t)(e->SM + 1)) * sizeof(double));
@@ -544,12 +663,24 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 							sl[i] += c[i];
 					}
 				}
+		/* the units' stock by hazard key */
+		memset(e->SU, 0, e->nkey * sizeof(double));
+		for (i = 0; i < e->nu; i++) {
+			const unit *un = &e->u[i];
+			size_t kk;
+			if (un->c < t)
+				continue;
+			kk = key_of(e, un->a, un->dist, dur_band(un->d), un->s, un->ty, un->ar, 0);
+			e->SU[kk] += un->x[0];
+			e->SU[kk + HB] += un->x[1];
+		}
 		memset(e->F, 0, (STROOM_NIND + STROOM_NMONEY) * e->ngc * sizeof(double));
 		for (i = 0; i < e->nkey; i++) {
-			e->F[STROOM_IND_CASELOAD * e->ngc + (size_t)e->key_gc[i]] += S[i];
+			const double x = S[i] + e->SU[i];
+			e->F[STROOM_IND_CASELOAD * e->ngc + (size_t)e->key_gc[i]] += x;
 			if (e->kc[i].pt)
-				e->F[STROOM_IND_PARTTIME * e->ngc + (size_t)e->key_gc[i]] += S[i];
-			stock += S[i];
+				e->F[STROOM_IND_PARTTIME * e->ngc + (size_t)e->key_gc[i]] += x;
+			stock += x;
 		}
 		if (t == T) {
 			for (a = 0; a < NA; a++)
@@ -598,7 +729,8 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 											break;
 										}
 									e->teamtab[gc_of(e, a, dist, u, ty, ar) * NS + (size_t)s] = tm;
-									clients[tm] += S[kk] + S[kk + HB];
+									clients[tm] += S[kk] + S[kk + HB] + e->SU[kk] +
+										       e->SU[kk + HB];
 								}
 			for (k = 0; k < p->n_teams; k++) {
 				double nk = floor(clients[k + 1] + 0.5);
@@ -668,7 +800,7 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 			for (i = 0; i < e->nkey; i++) {
 				const keycls c = e->kc[i];
 				if (c.pt)
-					ptmass[c.ty][c.ar][c.a] += S[i];
+					ptmass[c.ty][c.ar][c.a] += S[i] + e->SU[i];
 			}
 			for (ty = 0; ty < NTY; ty++)
 				for (ar = 0; ar < na; ar++)
@@ -710,6 +842,21 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 					continue;
 				e->FM[STROOM_MONEY_BENEFIT * e->ngc + gg] +=
 					S[i] * bk[e->kc[i].ty][e->kc[i].ar][e->kc[i].u][e->kc[i].a][e->kc[i].pt];
+			}
+			/* the units at their own age class */
+			for (i = 0; i < e->nu; i++) {
+				const unit *un = &e->u[i];
+				const int32_t age = m - un->birth;
+				const int ac = age < 21 * 12 ? 0 : age < 27 * 12 ? 1 : 2;
+				const double dl = delta[un->ty][un->ar][un->a];
+				const int b0 = (un->ty * BEN_AGE + ac) * BEN_PT;
+				if (un->c < t)
+					continue;
+				e->FM[STROOM_MONEY_BENEFIT * e->ngc +
+				      gc_of(e, un->a, un->dist, dur_band(un->d), un->ty, un->ar)] +=
+					un->x[0] * ((double)bn[b0] - sigma * dcut[b0]) +
+					un->x[1] * (dl * ((double)bn[b0 + 1] - sigma * dcut[b0 + 1]) +
+						    (1 - dl) * ((double)bn[b0 + 2] - sigma * dcut[b0 + 2]));
 			}
 		}
 
@@ -815,6 +962,76 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 				if (e->SM > 0)
 					sanctions_new += found - stay * cut_ts;
 			}
+			/* the units: their pension, events and survivors; one crossing into
+			 * the next age band joins next month's cells */
+			for (i = 0; i < e->nu; i++) {
+				unit *un = &e->u[i];
+				const size_t k0 = key_of(e, un->a, un->dist, dur_band(un->d), un->s, un->ty, un->ar, 0);
+				const size_t gg = (size_t)e->key_gc[k0];
+				double nx[2] = {0, 0};
+				int d1, dist1, s1;
+				if (un->c < t)
+					continue;
+				if (un->c == t && un->a == NA - 1) {
+					e->F[STROOM_IND_EXIT_PENSION * e->ngc + gg] += un->x[0] + un->x[1];
+					un->x[0] = un->x[1] = 0;
+					un->c = -1;
+					continue;
+				}
+				for (pt = 0; pt < 2; pt++) {
+					const double x = un->x[pt], *pe = e->pev + 5 * (k0 + (size_t)pt * HB);
+					double stay, found, kept;
+					if (x == 0)
+						continue;
+					e->F[STROOM_IND_EXIT_WORK * e->ngc + gg] += x * pe[0];
+					e->F[STROOM_IND_EXIT_LKS * e->ngc + gg] += x * pe[1];
+					e->F[STROOM_IND_EXIT_OTHER * e->ngc + gg] += x * pe[2];
+					stay = x * (1 - pe[0] - pe[1] - pe[2] - pe[3]);
+					found = stay * control_p;
+					e->F[STROOM_IND_EXIT_ENFORCEMENT * e->ngc + gg] += x * pe[3] + stay * cut_ts;
+					e->F[STROOM_IND_TERMINATIONS * e->ngc + gg] += stay * cut_ts;
+					if (e->SM > 0) {
+						e->F[STROOM_IND_SANCTIONS * e->ngc + gg] += found - stay * cut_ts;
+						sanctions_new += found - stay * cut_ts;
+					}
+					e->FM[STROOM_MONEY_RECOVERIES * e->ngc + gg] +=
+						found * (double)p->enforcement_recovery_eurocent;
+					kept = stay * (1 - cut_ts);
+					surv_all += kept;
+					e->P[((size_t)un->ty * (size_t)na + (size_t)un->ar) * (size_t)nb +
+					     (size_t)(un->birth - e->bmin)] += x * (pe[0] + pe[1]) * nd;
+					if (e->L > 0 && pe[1] > 0)
+						unit_lks(e, un, t, x * pe[1], nd);
+					nx[pt] += x * (1 - pe[0] - pe[1] - pe[2] - pe[3] - pe[4]) * (1 - cut_ts);
+					nx[!pt] += x * pe[4] * (1 - cut_ts);
+					if (pt)
+						ptkeep[un->ty][un->ar][un->a] += x * (1 - pe[0] - pe[1] - pe[2] - pe[3] - pe[4]) *
+										 (1 - cut_ts);
+					else
+						pton[un->ty][un->ar][un->a] += x * pe[4] * (1 - cut_ts);
+				}
+				un->x[0] = nx[0];
+				un->x[1] = nx[1];
+				/* next month's classes: one month on, drifted */
+				d1 = un->d < D ? un->d + 1 : D;
+				dist1 = un->dist;
+				s1 = un->s;
+				if (un->dist == STROOM_DIST_SHORT && un->d + 1 == p->drift_short_months)
+					dist1 = STROOM_DIST_MEDIUM;
+				else if (un->dist == STROOM_DIST_MEDIUM && un->d + 1 == p->drift_medium_months) {
+					dist1 = STROOM_DIST_LONG;
+					if (s1 == STROOM_STREAM_WERK)
+						s1 = STROOM_STREAM_PRESTATIE;
+				}
+				un->d = (uint8_t)d1;
+				un->dist = (uint8_t)dist1;
+				un->s = (uint8_t)s1;
+				if (un->c == t) { /* into the next age band on the 1st of m + 1 */
+					nxt[cell_of(e, un->a + 1, dist1, d1, s1, un->ty, un->ar, 0)] += nx[0];
+					nxt[cell_of(e, un->a + 1, dist1, d1, s1, un->ty, un->ar, 1)] += nx[1];
+					un->c = -2; /* its birth month joins the histograms below */
+				}
+			}
 			/* sanctions run on for those still on benefit: the stock's survival */
 			if (e->SM > 0) {
 				double sv = stock > 0 ? surv_all / stock : 0.0;
@@ -829,6 +1046,26 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 		{
 			double *ml = e->mon + ((size_t)t * STROOM_NMONEY + STROOM_MONEY_LKS) * (size_t)ng;
 			int slot;
+			if (e->L > 0) { /* the units' */
+				double *r = e->ulks + (size_t)t * 2 * nsmall;
+				for (ty = 0; ty < NTY; ty++)
+					for (ar = 0; ar < na; ar++)
+						for (a = 0; a < NA; a++) {
+							const size_t j = tra(e, ty, ar, a);
+							double x;
+							if (t > 0) {
+								r[j] += r[j - 2 * nsmall];
+								r[nsmall + j] += r[nsmall + j - 2 * nsmall] * (1 - lam);
+							}
+							x = (r[j] + r[nsmall + j]) * (double)p->lks_cost_eurocent;
+							if (x == 0)
+								continue;
+							ml[0] += x;
+							ml[e->g_area + ar] += x;
+							ml[e->g_age + a] += x;
+							ml[e->g_type + ty] += x;
+						}
+			}
 			for (slot = 0; slot < e->L; slot++)
 				for (ty = 0; ty < NTY; ty++)
 					for (ar = 0; ar < na; ar++)
@@ -968,6 +1205,16 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 					for (a = 0; a < NA; a++)
 						nxt[cell_of(e, a, rd, 0, rs, ty, ar, 0)] += retn[a];
 				}
+		}
+
+		/* the units that joined the cells this month, into the histograms */
+		for (i = 0; i < e->nu; i++) {
+			unit *un = &e->u[i];
+			if (un->c != -2)
+				continue;
+			e->H[(((size_t)un->ty * (size_t)na + (size_t)un->ar) * NU + (size_t)dur_band(un->d)) * (size_t)nb +
+			     (size_t)(un->birth - e->bmin)] += un->x[0] + un->x[1];
+			un->c = -1;
 		}
 
 		/* new households: the mean inflow by composition, less the gate and
