@@ -100,6 +100,9 @@ static void compare(const char *label, const stroom_results *r, const stroom_ev 
 				if (k < STROOM_NIND && se < sqrt(fabs(ev_v) / R))
 					se = sqrt(fabs(ev_v) / R); /* a rare count: its Poisson error */
 				diff = fabs(mean - ev_v);
+				if (getenv("STROOM_EV_SERIES") && k == atoi(getenv("STROOM_EV_SERIES")) &&
+				    getenv("STROOM_EV_GROUP") && strcmp(getenv("STROOM_EV_GROUP"), stroom_ev_group_name(ev, g)) == 0)
+					printf("## %s t=%d mean %.2f ev %.2f se %.2f z %.1f\n", label, t, mean, ev_v, se, (mean - ev_v) / se);
 				scale = fabs(ev_v) > 1 ? fabs(ev_v) : 1;
 				tol = k < STROOM_NIND ? tol_ind[k] : tol_money[k - STROOM_NIND];
 				tol_a = k < STROOM_NIND ? tol_all[k] : 0.0;

@@ -43,6 +43,11 @@
 #define NTY STROOM_NTYPE
 /* As the microsimulation (sim.c): the benefit classes and the disregard months. */
 #define NGROUPS_MAX (15 + STROOM_MAX_AREAS)
+/* Starting households reaching the next age band within the run followed as
+ * units too (1), or in the cells with the histograms (0: a third of the time). */
+#ifndef EV_UNIT_CROSSINGS
+#define EV_UNIT_CROSSINGS 0
+#endif
 
 /* One month of the chain: the ages' part (pension, crossings, the 21-year line)
  * per type, area and duration band, from the histograms. */
@@ -60,7 +65,8 @@ typedef struct ages {
 typedef struct unit {
 	double x[2];
 	int32_t birth;
-	int16_t c;                   /* month index of its event; -1 once past */
+	int32_t c;                   /* month index of its event */
+	int32_t k;                   /* its hazard key (part-time 0) this month */
 	uint8_t a, dist, d, s, ty, ar;
 } unit;
 
@@ -109,6 +115,8 @@ struct stroom_ev {
 	ages *agp;
 	unit *u0, *u;                 /* [nu]: the starting households' units (start, running) */
 	size_t nu;
+	size_t *nlive;                /* [t], t = 0..T: units whose event is in month t or later
+					 (they come first: sorted by event month, latest first) */
 	double *SU;                   /* [key]: the units' stock on the 1st */
 	double *ulks;                 /* [t][2][ty][ar][a]: the units' LKS paid from month t on
 					 (durable, non-durable: differences, the second geometric) */
@@ -211,6 +219,13 @@ static int cmp_unit(const void *x, const void *y)
 	return p->ar < q->ar ? -1 : p->ar > q->ar;
 }
 
+/* Latest event month first. */
+static int cmp_unit_event(const void *x, const void *y)
+{
+	const unit *p = x, *q = y;
+	return p->c > q->c ? -1 : p->c < q->c;
+}
+
 void stroom_ev_free(stroom_ev *e)
 {
 	const stroom_allocator *al;
@@ -233,6 +248,7 @@ void stroom_ev_free(stroom_ev *e)
 	stroom_free(al, e->u0);
 	stroom_free(al, e->SU);
 	stroom_free(al, e->ulks);
+	stroom_free(al, e->nlive);
 	stroom_free(al, e);
 }
 
@@ -391,7 +407,8 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 	e->SU = stroom_calloc(al, e->nkey, sizeof(double));
 	e->ulks = stroom_calloc(al, ((size_t)e->T + 1) * (2 * nsmall + 1) + 1, sizeof(double));
 	e->u0 = stroom_malloc(al, 2 * (h0->n ? h0->n : 1) * sizeof(unit));
-	if (!e->SU || !e->u0 || !e->ulks) {
+	e->nlive = stroom_calloc(al, (size_t)e->T + 2, sizeof(size_t));
+	if (!e->SU || !e->u0 || !e->ulks || !e->nlive) {
 		err = STROOM_ENOMEM;
 		goto fail;
 	}
@@ -407,18 +424,19 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 				 : b + top[a] - 1 - p->start;
 		if (tc < 0)
 			tc = 0;
-		if (tc < e->T) {
+		if (tc < e->T && (a == NA - 1 || EV_UNIT_CROSSINGS)) {
 			unit un;
 			memset(&un, 0, sizeof un);
 			un.x[pt] = 1.0;
 			un.birth = b;
-			un.c = (int16_t)tc;
+			un.c = tc;
 			un.a = (uint8_t)a;
 			un.dist = h0->distance[i];
 			un.d = (uint8_t)d;
 			un.s = h0->stream[i];
 			un.ty = (uint8_t)ty;
 			un.ar = (uint8_t)ar;
+			un.k = (int32_t)key_of(e, a, un.dist, dur_band(d), un.s, ty, ar, 0);
 			e->u0[e->nu++] = un;
 			continue;
 		}
@@ -438,6 +456,13 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 			}
 		}
 		e->nu = n;
+		qsort(e->u0, e->nu, sizeof(unit), cmp_unit_event);
+	}
+	for (k = 0; k <= e->T; k++) {
+		size_t j = 0;
+		while (j < e->nu && e->u0[j].c >= k)
+			j++;
+		e->nlive[k] = j;
 	}
 	e->u = e->u0 + e->nu;
 	e->gpow = e->ulks + ((size_t)e->T + 1) * 2 * nsmall;
@@ -665,12 +690,10 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 				}
 		/* the units' stock by hazard key */
 		memset(e->SU, 0, e->nkey * sizeof(double));
-		for (i = 0; i < e->nu; i++) {
+		for (i = 0; i < e->nlive[t]; i++) {
 			const unit *un = &e->u[i];
 			size_t kk;
-			if (un->c < t)
-				continue;
-			kk = key_of(e, un->a, un->dist, dur_band(un->d), un->s, un->ty, un->ar, 0);
+			kk = (size_t)un->k;
 			e->SU[kk] += un->x[0];
 			e->SU[kk + HB] += un->x[1];
 		}
@@ -844,16 +867,13 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 					S[i] * bk[e->kc[i].ty][e->kc[i].ar][e->kc[i].u][e->kc[i].a][e->kc[i].pt];
 			}
 			/* the units at their own age class */
-			for (i = 0; i < e->nu; i++) {
+			for (i = 0; i < e->nlive[t]; i++) {
 				const unit *un = &e->u[i];
 				const int32_t age = m - un->birth;
 				const int ac = age < 21 * 12 ? 0 : age < 27 * 12 ? 1 : 2;
 				const double dl = delta[un->ty][un->ar][un->a];
 				const int b0 = (un->ty * BEN_AGE + ac) * BEN_PT;
-				if (un->c < t)
-					continue;
-				e->FM[STROOM_MONEY_BENEFIT * e->ngc +
-				      gc_of(e, un->a, un->dist, dur_band(un->d), un->ty, un->ar)] +=
+				e->FM[STROOM_MONEY_BENEFIT * e->ngc + (size_t)e->key_gc[un->k]] +=
 					un->x[0] * ((double)bn[b0] - sigma * dcut[b0]) +
 					un->x[1] * (dl * ((double)bn[b0 + 1] - sigma * dcut[b0 + 1]) +
 						    (1 - dl) * ((double)bn[b0 + 2] - sigma * dcut[b0 + 2]));
@@ -964,18 +984,14 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 			}
 			/* the units: their pension, events and survivors; one crossing into
 			 * the next age band joins next month's cells */
-			for (i = 0; i < e->nu; i++) {
+			for (i = 0; i < e->nlive[t]; i++) {
 				unit *un = &e->u[i];
-				const size_t k0 = key_of(e, un->a, un->dist, dur_band(un->d), un->s, un->ty, un->ar, 0);
+				const size_t k0 = (size_t)un->k;
 				const size_t gg = (size_t)e->key_gc[k0];
 				double nx[2] = {0, 0};
 				int d1, dist1, s1;
-				if (un->c < t)
-					continue;
 				if (un->c == t && un->a == NA - 1) {
 					e->F[STROOM_IND_EXIT_PENSION * e->ngc + gg] += un->x[0] + un->x[1];
-					un->x[0] = un->x[1] = 0;
-					un->c = -1;
 					continue;
 				}
 				for (pt = 0; pt < 2; pt++) {
@@ -1026,10 +1042,10 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 				un->d = (uint8_t)d1;
 				un->dist = (uint8_t)dist1;
 				un->s = (uint8_t)s1;
+				un->k = (int32_t)key_of(e, un->a, dist1, dur_band(d1), s1, un->ty, un->ar, 0);
 				if (un->c == t) { /* into the next age band on the 1st of m + 1 */
 					nxt[cell_of(e, un->a + 1, dist1, d1, s1, un->ty, un->ar, 0)] += nx[0];
 					nxt[cell_of(e, un->a + 1, dist1, d1, s1, un->ty, un->ar, 1)] += nx[1];
-					un->c = -2; /* its birth month joins the histograms below */
 				}
 			}
 			/* sanctions run on for those still on benefit: the stock's survival */
@@ -1208,13 +1224,12 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 		}
 
 		/* the units that joined the cells this month, into the histograms */
-		for (i = 0; i < e->nu; i++) {
-			unit *un = &e->u[i];
-			if (un->c != -2)
+		for (i = e->nlive[t + 1]; i < e->nlive[t]; i++) {
+			const unit *un = &e->u[i];
+			if (un->a == NA - 1)
 				continue;
 			e->H[(((size_t)un->ty * (size_t)na + (size_t)un->ar) * NU + (size_t)dur_band(un->d)) * (size_t)nb +
 			     (size_t)(un->birth - e->bmin)] += un->x[0] + un->x[1];
-			un->c = -1;
 		}
 
 		/* new households: the mean inflow by composition, less the gate and
