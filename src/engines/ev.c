@@ -43,11 +43,6 @@
 #define NTY STROOM_NTYPE
 /* As the microsimulation (sim.c): the benefit classes and the disregard months. */
 #define NGROUPS_MAX (15 + STROOM_MAX_AREAS)
-/* Starting households reaching the next age band within the run followed as
- * units too (1), or in the cells with the histograms (0: a third of the time). */
-#ifndef EV_UNIT_CROSSINGS
-#define EV_UNIT_CROSSINGS 0
-#endif
 
 /* One month of the chain: the ages' part (pension, crossings, the 21-year line)
  * per type, area and duration band, from the histograms. */
@@ -118,9 +113,6 @@ struct stroom_ev {
 	size_t *nlive;                /* [t], t = 0..T: units whose event is in month t or later
 					 (they come first: sorted by event month, latest first) */
 	double *SU;                   /* [key]: the units' stock on the 1st */
-	double *ulks;                 /* [t][2][ty][ar][a]: the units' LKS paid from month t on
-					 (durable, non-durable: differences, the second geometric) */
-	double *gpow;                 /* [t]: (1 - return hazard) ^ t */
 };
 
 static inline int dur_band(int d)
@@ -247,7 +239,6 @@ void stroom_ev_free(stroom_ev *e)
 	stroom_free(al, e->agp);
 	stroom_free(al, e->u0);
 	stroom_free(al, e->SU);
-	stroom_free(al, e->ulks);
 	stroom_free(al, e->nlive);
 	stroom_free(al, e);
 }
@@ -405,10 +396,9 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 	/* the starting households: those whose age event falls within the run as
 	 * units (one per class and birth month), the others into the cells */
 	e->SU = stroom_calloc(al, e->nkey, sizeof(double));
-	e->ulks = stroom_calloc(al, ((size_t)e->T + 1) * (2 * nsmall + 1) + 1, sizeof(double));
 	e->u0 = stroom_malloc(al, 2 * (h0->n ? h0->n : 1) * sizeof(unit));
 	e->nlive = stroom_calloc(al, (size_t)e->T + 2, sizeof(size_t));
-	if (!e->SU || !e->u0 || !e->ulks || !e->nlive) {
+	if (!e->SU || !e->u0 || !e->nlive) {
 		err = STROOM_ENOMEM;
 		goto fail;
 	}
@@ -424,7 +414,7 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 				 : b + top[a] - 1 - p->start;
 		if (tc < 0)
 			tc = 0;
-		if (tc < e->T && (a == NA - 1 || EV_UNIT_CROSSINGS)) {
+		if (a == NA - 1 && tc < e->T) {
 			unit un;
 			memset(&un, 0, sizeof un);
 			un.x[pt] = 1.0;
@@ -465,7 +455,6 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 		e->nlive[k] = j;
 	}
 	e->u = e->u0 + e->nu;
-	e->gpow = e->ulks + ((size_t)e->T + 1) * 2 * nsmall;
 	e->n0 = (double)h0->n;
 	stroom_rules_free(own);
 	*out = e;
@@ -591,39 +580,6 @@ static void month_ages(stroom_ev *e, stroom_month m, const stroom_month blo[NA],
 	*pz = pe;
 }
 
-/* A unit's exits with LKS in month t (mass xl, non-durable share nd): paid from
- * t + 1 for L months, the non-durable ones until they return, in its age band
- * and from its crossing on in the next; written as differences into ulks. */
-static void unit_lks(stroom_ev *e, const unit *un, int t, double xl, double nd)
-{
-	const size_t nsmall = (size_t)NTY * (size_t)e->na * NA;
-	const size_t j0 = tra(e, un->ty, un->ar, un->a);
-	const int T = e->T, L = e->L, sw = un->a < NA - 1 && un->c + 1 <= t + L;
-	const double xd = xl * (1 - nd), xn = xl * nd;
-	double *r;
-	if (t + 1 >= T)
-		return;
-	r = e->ulks + (size_t)(t + 1) * 2 * nsmall;
-	r[j0] += xd;
-	r[nsmall + j0] += xn;
-	if (sw) {
-		const double v = xn * e->gpow[un->c - t];
-		r = e->ulks + (size_t)(un->c + 1) * 2 * nsmall;
-		if (un->c + 1 < T) {
-			r[j0] -= xd;
-			r[j0 + 1] += xd;
-			r[nsmall + j0] -= v;
-			r[nsmall + j0 + 1] += v;
-		}
-	}
-	if (t + L + 1 < T) {
-		const size_t j = sw ? j0 + 1 : j0;
-		r = e->ulks + (size_t)(t + L + 1) * 2 * nsmall;
-		r[j] -= xd;
-		r[nsmall + j] -= xn * e->gpow[L];
-	}
-}
-
 int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 {
 	stroom_params *p = &e->par;
@@ -646,10 +602,6 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 	memcpy(e->H, e->H0, nh * sizeof(double));
 	if (e->nu > 0)
 		memcpy(e->u, e->u0, e->nu * sizeof(unit));
-	memset(e->ulks, 0, ((size_t)T + 1) * 2 * nsmall * sizeof(double));
-	e->gpow[0] = 1;
-	for (t = 1; t <= T; t++)
-		e->gpow[t] = e->gpow[t - 1] * (1 - lam);
 	memset(e->P, 0, 2 * (size_t)NTY * (size_t)na * (size_t)nb * sizeof(double));
 	memset(e->lks_dur, 0, (2 * (size_t)(e->L > 0 ? e->L : 1) * nsmall + BEN_DISREGARD_MONTHS * nsmall +
 			       (size_t)(e->SM + 1)) * sizeof(double));
@@ -668,6 +620,8 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 		double team_mult[STROOM_MAX_TEAMS], clients[STROOM_MAX_TEAMS + 1];
 		double bk[NTY][STROOM_MAX_AREAS][NU][NA][2];
 		stroom_month blo[NA], bhi[NA];
+		double dcut[BEN_CELLS], delta[NTY][STROOM_MAX_AREAS][NA];
+		const int64_t *bn = e->ben + (size_t)t * BEN_CELLS;
 		double stock = 0, tw, tnd, nd, control_p, cut_ts, month_factor, sigma;
 		int a, dist, d, u, s, ty, ar, pt, k;
 
@@ -812,8 +766,8 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 		 * duration and age band and part-time state (the disregard months and
 		 * sanctions as shares of the class) */
 		{
-			const int64_t *bn = e->ben + (size_t)t * BEN_CELLS, *nr = e->norm + (size_t)t * BEN_CELLS;
-			double sanctioned = 0, dcut[BEN_CELLS], delta[NTY][STROOM_MAX_AREAS][NA];
+			const int64_t *nr = e->norm + (size_t)t * BEN_CELLS;
+			double sanctioned = 0;
 			for (k = 0; k < e->SM; k++)
 				sanctioned += e->sanc[k];
 			sigma = stock > 0 ? sanctioned / stock : 0.0;
@@ -861,22 +815,10 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 						}
 			for (i = 0; i < e->nkey; i++) {
 				size_t gg = (size_t)e->key_gc[i];
-				if (S[i] == 0)
+				if (S[i] == 0 && e->SU[i] == 0)
 					continue;
 				e->FM[STROOM_MONEY_BENEFIT * e->ngc + gg] +=
-					S[i] * bk[e->kc[i].ty][e->kc[i].ar][e->kc[i].u][e->kc[i].a][e->kc[i].pt];
-			}
-			/* the units at their own age class */
-			for (i = 0; i < e->nlive[t]; i++) {
-				const unit *un = &e->u[i];
-				const int32_t age = m - un->birth;
-				const int ac = age < 21 * 12 ? 0 : age < 27 * 12 ? 1 : 2;
-				const double dl = delta[un->ty][un->ar][un->a];
-				const int b0 = (un->ty * BEN_AGE + ac) * BEN_PT;
-				e->FM[STROOM_MONEY_BENEFIT * e->ngc + (size_t)e->key_gc[un->k]] +=
-					un->x[0] * ((double)bn[b0] - sigma * dcut[b0]) +
-					un->x[1] * (dl * ((double)bn[b0 + 1] - sigma * dcut[b0 + 1]) +
-						    (1 - dl) * ((double)bn[b0 + 2] - sigma * dcut[b0 + 2]));
+					(S[i] + e->SU[i]) * bk[e->kc[i].ty][e->kc[i].ar][e->kc[i].u][e->kc[i].a][e->kc[i].pt];
 			}
 		}
 
@@ -935,6 +877,13 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 
 		/* the month's flows by group cell, and by type, area (duration) and age
 		 * band for the histograms, the pool, the LKS and the disregard months */
+		/* the units reaching pension age: counted and paid, then out */
+		for (i = e->nlive[t + 1]; i < e->nlive[t]; i++) {
+			const unit *un = &e->u[i];
+			e->F[STROOM_IND_EXIT_PENSION * e->ngc + (size_t)e->key_gc[un->k]] += un->x[0] + un->x[1];
+			e->SU[un->k] -= un->x[0];
+			e->SU[(size_t)un->k + HB] -= un->x[1];
+		}
 		memset(survU, 0, sizeof survU);
 		memset(moveU, 0, sizeof moveU);
 		memset(ndexit, 0, sizeof ndexit);
@@ -946,15 +895,16 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 			for (i = 0; i < e->nkey; i++) {
 				const double x = S[i], *pe = e->pev + 5 * i;
 				const size_t gg = (size_t)e->key_gc[i];
-				double fp, xo, stay, found, kept;
-				if (x == 0)
+				double fp, xm, xo, stay, found, kept;
+				if (x == 0 && e->SU[i] == 0)
 					continue;
 				ty = e->kc[i].ty;
 				ar = e->kc[i].ar;
 				a = e->kc[i].a;
 				u = e->kc[i].u;
 				fp = a == NA - 1 ? g->fpen[ty][ar][u] : 0.0;
-				xo = x * (1 - fp);
+				xm = x * (1 - fp);
+				xo = xm + e->SU[i]; /* the cells' and the units' (their pension is out) */
 				e->F[STROOM_IND_EXIT_PENSION * e->ngc + gg] += x * fp;
 				e->F[STROOM_IND_EXIT_WORK * e->ngc + gg] += xo * pe[0];
 				e->F[STROOM_IND_EXIT_LKS * e->ngc + gg] += xo * pe[1];
@@ -968,12 +918,12 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 				e->FM[STROOM_MONEY_RECOVERIES * e->ngc + gg] +=
 					found * (double)p->enforcement_recovery_eurocent;
 				kept = stay * (1 - cut_ts);
-				survU[ty][ar][u][a] += kept;
+				survU[ty][ar][u][a] += xm * (1 - pe[0] - pe[1] - pe[2] - pe[3]) * (1 - cut_ts);
 				if (SL[i] > 0)
 					moveU[ty][ar][u][a] += SL[i] * (1 - fp) * (1 - pe[0] - pe[1] - pe[2] - pe[3]) *
 							       (1 - cut_ts);
 				surv_all += kept;
-				ndexit[ty][ar][u][a] += xo * (pe[0] + pe[1]) * nd;
+				ndexit[ty][ar][u][a] += xm * (pe[0] + pe[1]) * nd;
 				lksexit[ty][ar][a] += xo * pe[1];
 				if (e->kc[i].pt)
 					ptkeep[ty][ar][a] += xo * (1 - pe[0] - pe[1] - pe[2] - pe[3] - pe[4]) * (1 - cut_ts);
@@ -982,53 +932,17 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 				if (e->SM > 0)
 					sanctions_new += found - stay * cut_ts;
 			}
-			/* the units: their pension, events and survivors; one crossing into
-			 * the next age band joins next month's cells */
-			for (i = 0; i < e->nlive[t]; i++) {
+			/* the units that stay: their non-durable exits into the pool by
+			 * birth month, their survivors one month on, drifted */
+			for (i = 0; i < e->nlive[t + 1]; i++) {
 				unit *un = &e->u[i];
-				const size_t k0 = (size_t)un->k;
-				const size_t gg = (size_t)e->key_gc[k0];
-				double nx[2] = {0, 0};
+				const double *p0 = e->pev + 5 * (size_t)un->k, *p1 = p0 + 5 * HB;
+				const double x0 = un->x[0], x1 = un->x[1];
 				int d1, dist1, s1;
-				if (un->c == t && un->a == NA - 1) {
-					e->F[STROOM_IND_EXIT_PENSION * e->ngc + gg] += un->x[0] + un->x[1];
-					continue;
-				}
-				for (pt = 0; pt < 2; pt++) {
-					const double x = un->x[pt], *pe = e->pev + 5 * (k0 + (size_t)pt * HB);
-					double stay, found, kept;
-					if (x == 0)
-						continue;
-					e->F[STROOM_IND_EXIT_WORK * e->ngc + gg] += x * pe[0];
-					e->F[STROOM_IND_EXIT_LKS * e->ngc + gg] += x * pe[1];
-					e->F[STROOM_IND_EXIT_OTHER * e->ngc + gg] += x * pe[2];
-					stay = x * (1 - pe[0] - pe[1] - pe[2] - pe[3]);
-					found = stay * control_p;
-					e->F[STROOM_IND_EXIT_ENFORCEMENT * e->ngc + gg] += x * pe[3] + stay * cut_ts;
-					e->F[STROOM_IND_TERMINATIONS * e->ngc + gg] += stay * cut_ts;
-					if (e->SM > 0) {
-						e->F[STROOM_IND_SANCTIONS * e->ngc + gg] += found - stay * cut_ts;
-						sanctions_new += found - stay * cut_ts;
-					}
-					e->FM[STROOM_MONEY_RECOVERIES * e->ngc + gg] +=
-						found * (double)p->enforcement_recovery_eurocent;
-					kept = stay * (1 - cut_ts);
-					surv_all += kept;
-					e->P[((size_t)un->ty * (size_t)na + (size_t)un->ar) * (size_t)nb +
-					     (size_t)(un->birth - e->bmin)] += x * (pe[0] + pe[1]) * nd;
-					if (e->L > 0 && pe[1] > 0)
-						unit_lks(e, un, t, x * pe[1], nd);
-					nx[pt] += x * (1 - pe[0] - pe[1] - pe[2] - pe[3] - pe[4]) * (1 - cut_ts);
-					nx[!pt] += x * pe[4] * (1 - cut_ts);
-					if (pt)
-						ptkeep[un->ty][un->ar][un->a] += x * (1 - pe[0] - pe[1] - pe[2] - pe[3] - pe[4]) *
-										 (1 - cut_ts);
-					else
-						pton[un->ty][un->ar][un->a] += x * pe[4] * (1 - cut_ts);
-				}
-				un->x[0] = nx[0];
-				un->x[1] = nx[1];
-				/* next month's classes: one month on, drifted */
+				e->P[((size_t)un->ty * (size_t)na + (size_t)un->ar) * (size_t)nb + (size_t)(un->birth - e->bmin)] +=
+					(x0 * (p0[0] + p0[1]) + x1 * (p1[0] + p1[1])) * nd;
+				un->x[0] = (x0 * (1 - p0[0] - p0[1] - p0[2] - p0[3] - p0[4]) + x1 * p1[4]) * (1 - cut_ts);
+				un->x[1] = (x1 * (1 - p1[0] - p1[1] - p1[2] - p1[3] - p1[4]) + x0 * p0[4]) * (1 - cut_ts);
 				d1 = un->d < D ? un->d + 1 : D;
 				dist1 = un->dist;
 				s1 = un->s;
@@ -1039,13 +953,11 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 					if (s1 == STROOM_STREAM_WERK)
 						s1 = STROOM_STREAM_PRESTATIE;
 				}
-				un->d = (uint8_t)d1;
-				un->dist = (uint8_t)dist1;
-				un->s = (uint8_t)s1;
-				un->k = (int32_t)key_of(e, un->a, dist1, dur_band(d1), s1, un->ty, un->ar, 0);
-				if (un->c == t) { /* into the next age band on the 1st of m + 1 */
-					nxt[cell_of(e, un->a + 1, dist1, d1, s1, un->ty, un->ar, 0)] += nx[0];
-					nxt[cell_of(e, un->a + 1, dist1, d1, s1, un->ty, un->ar, 1)] += nx[1];
+				if (d1 != un->d || dist1 != un->dist) {
+					un->d = (uint8_t)d1;
+					un->dist = (uint8_t)dist1;
+					un->s = (uint8_t)s1;
+					un->k = (int32_t)key_of(e, NA - 1, dist1, dur_band(d1), s1, un->ty, un->ar, 0);
 				}
 			}
 			/* sanctions run on for those still on benefit: the stock's survival */
@@ -1062,26 +974,6 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 		{
 			double *ml = e->mon + ((size_t)t * STROOM_NMONEY + STROOM_MONEY_LKS) * (size_t)ng;
 			int slot;
-			if (e->L > 0) { /* the units' */
-				double *r = e->ulks + (size_t)t * 2 * nsmall;
-				for (ty = 0; ty < NTY; ty++)
-					for (ar = 0; ar < na; ar++)
-						for (a = 0; a < NA; a++) {
-							const size_t j = tra(e, ty, ar, a);
-							double x;
-							if (t > 0) {
-								r[j] += r[j - 2 * nsmall];
-								r[nsmall + j] += r[nsmall + j - 2 * nsmall] * (1 - lam);
-							}
-							x = (r[j] + r[nsmall + j]) * (double)p->lks_cost_eurocent;
-							if (x == 0)
-								continue;
-							ml[0] += x;
-							ml[e->g_area + ar] += x;
-							ml[e->g_age + a] += x;
-							ml[e->g_type + ty] += x;
-						}
-			}
 			for (slot = 0; slot < e->L; slot++)
 				for (ty = 0; ty < NTY; ty++)
 					for (ar = 0; ar < na; ar++)
@@ -1221,15 +1113,6 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 					for (a = 0; a < NA; a++)
 						nxt[cell_of(e, a, rd, 0, rs, ty, ar, 0)] += retn[a];
 				}
-		}
-
-		/* the units that joined the cells this month, into the histograms */
-		for (i = e->nlive[t + 1]; i < e->nlive[t]; i++) {
-			const unit *un = &e->u[i];
-			if (un->a == NA - 1)
-				continue;
-			e->H[(((size_t)un->ty * (size_t)na + (size_t)un->ar) * NU + (size_t)dur_band(un->d)) * (size_t)nb +
-			     (size_t)(un->birth - e->bmin)] += un->x[0] + un->x[1];
 		}
 
 		/* new households: the mean inflow by composition, less the gate and
