@@ -738,6 +738,10 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 								for (pt = 0; pt < 2; pt++) {
 									size_t kk = key_of(e, a, dist, u, s, ty, ar, pt);
 									double *pe = e->pev + 5 * kk, h[3], th[5], fp, c, keep, flip;
+									/* an empty key: its cells are 0 (its shares
+									 * from an earlier month, finite, multiply 0) */
+									if (S[kk] == 0 && e->SU[kk] == 0)
+										continue;
 									stroom_model_cell_hazards(p, month_factor, dist, a, u, ty, ar, pt, h);
 									h[0] *= tw;
 									if (p->n_teams > 0) {
