@@ -17,6 +17,11 @@
  *   pass B: every cell's mass moves along the events of the month with their
  *           probabilities (the competing-risk draw, the control, the drift,
  *           a band crossing) into next month's cells;
+ *   units:  the starting households who reach pension age within the run are
+ *           not in the cells but in units (class and birth month): their
+ *           classes move as the households' do, their mass by part-time state
+ *           goes through the same per-key events, and each leaves whole in its
+ *           own pension month (exact, where the histograms are not);
  *   then:   the flows by group, the returns from the pool of households off
  *           benefit after a non-durable exit (by birth month), the LKS paid, the
  *           new households (inflow x composition x gate x prevention).
