@@ -9,7 +9,9 @@
  * only). The agreement is judged as docs/model.md, "The expected-value engine",
  * states: |mean - ev| <= 4 se + tol max(|ev|, 1), with se the replicates' standard
  * error (at least that of a Poisson count of mean |ev|, for rare counts) and tol
- * the stated tolerance of what the chain approximates.
+ * the stated tolerance of what the chain approximates. For measuring:
+ * STROOM_EV_MEASURE=1 prints without failing, STROOM_EV_ONLY=NAME runs one
+ * builtin, STROOM_EV_SERIES=INDICATOR STROOM_EV_GROUP=NAME prints that series.
  */
 #include <setjmp.h>
 #include <stdarg.h>
