@@ -112,4 +112,17 @@ rm -f scen/fit/posterior.csv
 rc=$?
 check "missing posterior: exit 2 (got $rc)" test "$rc" -eq 2
 check "missing posterior: the key's position (got '$(cat verr.txt)')" grep -q "^stroom: scen/small.yaml:5:1: posterior: expected a readable file, got .scen/fit/posterior.csv." verr.txt
+# the builtin rotterdam draws from its compiled-in posterior (data/posteriors/rotterdam.csv);
+# a scenario extending it that fixes some of those parameters leaves their columns out
+"$STROOM" run "$SRC/tests/data/small.yaml" --replicates 2 --out runb > outb.txt 2> errb.txt
+rc=$?
+check "builtin posterior: run exits 0 (got $rc: $(cat errb.txt))" test "$rc" -eq 0
+check "builtin posterior: named in the summary" grep -q '^Parameters from the posterior builtin:data/posteriors/rotterdam.csv$' outb.txt
+check "builtin posterior: its 9 columns" grep -q 'one per replicate (chosen by seed and replicate), for 9 parameters' outb.txt
+printf 'extends: %s\nhazard:\n  work:\n    distance: [0.09, 0.02, 0.003]\n' "$SRC/tests/data/small.yaml" > scen/fixed.yaml
+"$STROOM" run scen/fixed.yaml --replicates 2 --out runf > outf.txt 2> errf.txt
+rc=$?
+check "builtin posterior, three parameters fixed: run exits 0 (got $rc: $(cat errf.txt))" test "$rc" -eq 0
+check "builtin posterior, three parameters fixed: 6 columns left" grep -q 'one per replicate (chosen by seed and replicate), for 6 parameters' outf.txt
+check "builtin posterior, three parameters fixed: no column of theirs drawn" test "$(head -n 1 runf/posterior_draws.csv | grep -c hazard.work.distance)" -eq 0
 finish

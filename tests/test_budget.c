@@ -422,7 +422,7 @@ static void test_builtin_data(void **state)
 	assert_int_equal(stroom_budget_load(&b, "utrecht", NULL, NULL), STROOM_ENOTFOUND);
 	assert_null(b);
 	assert_string_equal(stroom_error_last(),
-			    "budget: no builtin budget table 'utrecht' (builtin: rotterdam)");
+			    "budget: no builtin budget table 'utrecht' (builtin: generic, rotterdam)");
 	assert_int_equal(stroom_budget_load(&b, NULL, "/nonexistent/b.csv", NULL),
 			 STROOM_ENOTFOUND);
 	assert_string_equal(stroom_error_last(),

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "calib_fit.h"
+#include "calib_fixture.h"
 #include "rng_int.h"
 
 #include <gsl/gsl_cdf.h>
@@ -291,21 +292,6 @@ static calib_model toy_model(const stroom_params *p)
 	return m;
 }
 
-static stroom_obs_row row(stroom_month m, int months, int ind, const char *group, double v, int unit,
-			  int line)
-{
-	stroom_obs_row r;
-	memset(&r, 0, sizeof r);
-	r.month = m;
-	r.months = months;
-	r.indicator = ind;
-	snprintf(r.group, sizeof r.group, "%s", group);
-	r.value = v;
-	r.unit = unit;
-	r.line = line;
-	return r;
-}
-
 static void test_likelihood_units(void **state)
 {
 	stroom_scenario *s = NULL;
@@ -324,18 +310,18 @@ static void test_likelihood_units(void **state)
 	st = p->start;
 	m = toy_model(p);
 	calib_lik_settings_from(&ls, NULL);
-	rows[0] = row(st + 12, 0, STROOM_IND_CASELOAD, "all", 32000, STROOM_OBS_UNIT_HOUSEHOLDS, 2);
-	rows[1] = row(st + 12, 0, STROOM_IND_CASELOAD, "all", 33000, STROOM_OBS_UNIT_BENEFITS, 3);
-	rows[2] = row(st, 12, STROOM_OBS_IND_INFLOW, "all", 7100, STROOM_OBS_UNIT_HOUSEHOLDS, 4);
-	rows[3] = row(st + 12, 0, STROOM_IND_CASELOAD, "short", 0.11, STROOM_OBS_UNIT_SHARE, 5);
-	rows[4] = row(st + 12, 0, STROOM_IND_CASELOAD, "all", 60000, STROOM_OBS_UNIT_PERSONS, 6);
-	rows[5] = row(st, 12, STROOM_OBS_IND_APPLICATIONS, "all", 17000, STROOM_OBS_UNIT_HOUSEHOLDS, 7);
-	rows[6] = row(st - 12, 0, STROOM_IND_CASELOAD, "all", 36000, STROOM_OBS_UNIT_HOUSEHOLDS, 8);
-	rows[7] = row(st + 40, 12, STROOM_IND_EXIT_WORK, "all", 3000, STROOM_OBS_UNIT_HOUSEHOLDS, 9);
-	rows[8] = row(st + 12, 0, STROOM_IND_CASELOAD, "noord", 9000, STROOM_OBS_UNIT_HOUSEHOLDS, 10);
-	rows[9] = row(st + 12, 0, STROOM_IND_EXIT_WORK, "all", 300, STROOM_OBS_UNIT_HOUSEHOLDS, 11);
-	rows[10] = row(st, 3, STROOM_IND_CASELOAD, "all", 300, STROOM_OBS_UNIT_HOUSEHOLDS, 12);
-	rows[11] = row(st, 12, STROOM_OBS_IND_REEXAMINATIONS, "all", 2600, STROOM_OBS_UNIT_HOUSEHOLDS, 13);
+	rows[0] = obs_row(st + 12, 0, STROOM_IND_CASELOAD, "all", 32000, STROOM_OBS_UNIT_HOUSEHOLDS, 2);
+	rows[1] = obs_row(st + 12, 0, STROOM_IND_CASELOAD, "all", 33000, STROOM_OBS_UNIT_BENEFITS, 3);
+	rows[2] = obs_row(st, 12, STROOM_OBS_IND_INFLOW, "all", 7100, STROOM_OBS_UNIT_HOUSEHOLDS, 4);
+	rows[3] = obs_row(st + 12, 0, STROOM_IND_CASELOAD, "short", 0.11, STROOM_OBS_UNIT_SHARE, 5);
+	rows[4] = obs_row(st + 12, 0, STROOM_IND_CASELOAD, "all", 60000, STROOM_OBS_UNIT_PERSONS, 6);
+	rows[5] = obs_row(st, 12, STROOM_OBS_IND_APPLICATIONS, "all", 17000, STROOM_OBS_UNIT_HOUSEHOLDS, 7);
+	rows[6] = obs_row(st - 12, 0, STROOM_IND_CASELOAD, "all", 36000, STROOM_OBS_UNIT_HOUSEHOLDS, 8);
+	rows[7] = obs_row(st + 40, 12, STROOM_IND_EXIT_WORK, "all", 3000, STROOM_OBS_UNIT_HOUSEHOLDS, 9);
+	rows[8] = obs_row(st + 12, 0, STROOM_IND_CASELOAD, "noord", 9000, STROOM_OBS_UNIT_HOUSEHOLDS, 10);
+	rows[9] = obs_row(st + 12, 0, STROOM_IND_EXIT_WORK, "all", 300, STROOM_OBS_UNIT_HOUSEHOLDS, 11);
+	rows[10] = obs_row(st, 3, STROOM_IND_CASELOAD, "all", 300, STROOM_OBS_UNIT_HOUSEHOLDS, 12);
+	rows[11] = obs_row(st, 12, STROOM_OBS_IND_REEXAMINATIONS, "all", 2600, STROOM_OBS_UNIT_HOUSEHOLDS, 13);
 	n = calib_items_build(rows, 12, &m, &ls, items, skips, &ns);
 	assert_int_equal(n, 4);
 	assert_int_equal(ns, 8);
@@ -394,17 +380,17 @@ static int make_toy_rows(const stroom_params *p, double inflow, double h, stroom
 	q.other_base = h;
 	toy_run(&w, &q);
 	for (y = 1; y <= 4; y++)
-		rows[n] = row(p->start + 12 * y, 0, STROOM_IND_CASELOAD, "all", w.stock[12 * y],
+		rows[n] = obs_row(p->start + 12 * y, 0, STROOM_IND_CASELOAD, "all", w.stock[12 * y],
 			      STROOM_OBS_UNIT_HOUSEHOLDS, n + 2), n++;
 	for (y = 0; y < 4; y++) {
 		double e = 0;
 		int t;
 		for (t = 12 * y; t < 12 * y + 12; t++)
 			e += w.exits[t];
-		rows[n] = row(p->start + 12 * y, 12, STROOM_IND_EXIT_OTHER, "all", floor(e + 0.5),
+		rows[n] = obs_row(p->start + 12 * y, 12, STROOM_IND_EXIT_OTHER, "all", floor(e + 0.5),
 			      STROOM_OBS_UNIT_HOUSEHOLDS, n + 2), n++;
 	}
-	rows[n] = row(p->start, 12, STROOM_OBS_IND_APPLICATIONS, "all", 17000, STROOM_OBS_UNIT_HOUSEHOLDS,
+	rows[n] = obs_row(p->start, 12, STROOM_OBS_IND_APPLICATIONS, "all", 17000, STROOM_OBS_UNIT_HOUSEHOLDS,
 		      n + 2), n++;
 	return n;
 }

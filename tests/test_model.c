@@ -59,7 +59,7 @@ static void test_cell_hazards(void **state)
 	assert_near(f, 1.21 * 0.9, 1e-12);
 	assert_near(stroom_model_month_factor(&p, p.start - 1), 1.0, 0); /* before: neutral */
 	stroom_model_cell_hazards(&p, f, STROOM_DIST_MEDIUM, STROOM_AGE_27_39, STROOM_DUR_1_2,
-				  STROOM_TYPE_SINGLE_PARENT, 0, 1, h);
+				  STROOM_DUR_1_2, STROOM_TYPE_SINGLE_PARENT, 0, 1, h);
 	assert_near(h[0], p.work_distance[STROOM_DIST_MEDIUM] * p.work_age[STROOM_AGE_27_39] *
 					 p.work_duration[STROOM_DUR_1_2] *
 					 p.work_type[STROOM_TYPE_SINGLE_PARENT] * p.work_area[0] *
@@ -75,6 +75,33 @@ static void test_cell_hazards(void **state)
 }
 
 /* Step 4: the five competing risks, scaled to 0.95 when they add up to more. */
+/* hazard.work.duration_clock: spell keeps the spell's band; start gives
+ * min(spell band, band of the months since the start), which is the band of
+ * min(d, t) for every spell duration d and month t (the clock of a household on
+ * benefit at the start is t, of one that came later its spell's d). */
+static void test_work_band(void **state)
+{
+	stroom_params p = rotterdam();
+	int d, t;
+	(void)state;
+	assert_int_equal(p.approach_clock, STROOM_CLOCK_SPELL);
+	for (t = 0; t < 100; t++)
+		for (d = 0; d < 100; d++)
+			assert_int_equal(stroom_model_work_band(&p, p.start + t, stroom_model_duration_band(
+								     p.start + t - d, p.start + t)),
+					 stroom_model_duration_band(p.start + t - d, p.start + t));
+	p.approach_clock = STROOM_CLOCK_START;
+	for (t = 0; t < 100; t++)
+		for (d = 0; d < 100; d++) {
+			int clock = d < t ? d : t;
+			assert_int_equal(stroom_model_work_band(&p, p.start + t, stroom_model_duration_band(
+								     p.start + t - d, p.start + t)),
+					 stroom_model_duration_band(p.start, p.start + clock));
+		}
+	/* a household 7 years on benefit, 13 months after the start: band 1-2 years */
+	assert_int_equal(stroom_model_work_band(&p, p.start + 13, STROOM_DUR_GT5), STROOM_DUR_1_2);
+}
+
 static void test_risks(void **state)
 {
 	stroom_params p = rotterdam();
@@ -209,7 +236,7 @@ int main(void)
 		cmocka_unit_test(test_cell_hazards),      cmocka_unit_test(test_risks),
 		cmocka_unit_test(test_teams),             cmocka_unit_test(test_multipliers),
 		cmocka_unit_test(test_return_hazard),     cmocka_unit_test(test_inflow_and_levers),
-		cmocka_unit_test(test_drift_and_streams),
+		cmocka_unit_test(test_drift_and_streams), cmocka_unit_test(test_work_band),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,7 +25,7 @@ static stroom_params national_params(void)
 	stroom_params p;
 	assert_int_equal(stroom_scenario_load(&s, NATIONAL "national.yaml", NULL), 0);
 	p = *stroom_scenario_params(s);
-	assert_int_equal(stroom_scenario_input_count(s), 3); /* national, rotterdam, the table */
+	assert_int_equal(stroom_scenario_input_count(s), 4); /* national, rotterdam, its posterior, the table */
 	stroom_scenario_free(s);
 	return p;
 }
@@ -131,7 +131,7 @@ static void test_params_and_budget(void **state)
 		for (k = 0; k < m.n_uncertain; k++)
 			if (strcmp(m.uncertain[k].key, "inflow.per_year") == 0) {
 				assert_true(fabs(m.uncertain[k].prior.a - 70.0) < 1e-9);
-				assert_true(fabs(m.uncertain[k].prior.b - 3.5) < 1e-9);
+				assert_true(fabs(m.uncertain[k].prior.b - 70.0 * 370.0 / 7450.0) < 1e-9);
 				found = 1;
 			}
 		assert_true(found);

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "calib_fit.h"
+#include "calib_fixture.h"
 #include "rng_int.h"
 
 #include <stroom/stroom.h>
@@ -33,20 +34,6 @@
 #endif
 
 static const char *const keys[] = {"inflow.per_year", "hazard.other.base"};
-
-static stroom_obs_row row(stroom_month m, int months, int ind, const char *group, double v, int line)
-{
-	stroom_obs_row r;
-	memset(&r, 0, sizeof r);
-	r.month = m;
-	r.months = months;
-	r.indicator = ind;
-	snprintf(r.group, sizeof r.group, "%s", group);
-	r.value = v;
-	r.unit = STROOM_OBS_UNIT_HOUSEHOLDS;
-	r.line = line;
-	return r;
-}
 
 typedef struct setup {
 	stroom_params p;
@@ -107,25 +94,25 @@ static int simulate(const setup *s, int k, const double *truth, int twice, stroo
 	}
 	/* the record's error as the likelihood states it: 1% on a stock, a gamma
 	 * factor of sd 5% on a flow */
-	rows[n] = row(q.start + 6, 0, STROOM_IND_CASELOAD, "all",
+	rows[n] = obs_row(q.start + 6, 0, STROOM_IND_CASELOAD, "all",
 		      stroom_results_value(res, 0, 6, STROOM_IND_CASELOAD, 0) *
-			      exp(gsl_ran_gaussian(&g.rng, 0.01)), n + 2), n++;
-	rows[n] = row(q.start + 12, 0, STROOM_IND_CASELOAD, "all",
-		      stroom_results_final_caseload(res, 0, 0) * exp(gsl_ran_gaussian(&g.rng, 0.01)), n + 2), n++;
-	rows[n] = row(q.start, 12, STROOM_OBS_IND_INFLOW, "all",
-		      floor(inflow * gsl_ran_gamma(&g.rng, 400, 1.0 / 400) + 0.5), n + 2), n++;
-	rows[n] = row(q.start, 12, STROOM_OBS_IND_EXITS, "all",
-		      floor(exits * gsl_ran_gamma(&g.rng, 400, 1.0 / 400) + 0.5), n + 2), n++;
+			      exp(gsl_ran_gaussian(&g.rng, 0.01)), STROOM_OBS_UNIT_HOUSEHOLDS, n + 2), n++;
+	rows[n] = obs_row(q.start + 12, 0, STROOM_IND_CASELOAD, "all",
+		      stroom_results_final_caseload(res, 0, 0) * exp(gsl_ran_gaussian(&g.rng, 0.01)), STROOM_OBS_UNIT_HOUSEHOLDS, n + 2), n++;
+	rows[n] = obs_row(q.start, 12, STROOM_OBS_IND_INFLOW, "all",
+		      floor(inflow * gsl_ran_gamma(&g.rng, 400, 1.0 / 400) + 0.5), STROOM_OBS_UNIT_HOUSEHOLDS, n + 2), n++;
+	rows[n] = obs_row(q.start, 12, STROOM_OBS_IND_EXITS, "all",
+		      floor(exits * gsl_ran_gamma(&g.rng, 400, 1.0 / 400) + 0.5), STROOM_OBS_UNIT_HOUSEHOLDS, n + 2), n++;
 	if (twice) {
 		for (i = 0; i < 2; i++) {
 			const char *grp = i ? "long" : "short";
 			gi = stroom_results_group_index(res, grp);
-			rows[n] = row(q.start + 6, 0, STROOM_IND_CASELOAD, grp,
+			rows[n] = obs_row(q.start + 6, 0, STROOM_IND_CASELOAD, grp,
 				      stroom_results_value(res, 0, 6, STROOM_IND_CASELOAD, gi) *
-					      exp(gsl_ran_gaussian(&g.rng, 0.01)), n + 2), n++;
-			rows[n] = row(q.start + 12, 0, STROOM_IND_CASELOAD, grp,
+					      exp(gsl_ran_gaussian(&g.rng, 0.01)), STROOM_OBS_UNIT_HOUSEHOLDS, n + 2), n++;
+			rows[n] = obs_row(q.start + 12, 0, STROOM_IND_CASELOAD, grp,
 				      stroom_results_final_caseload(res, 0, gi) *
-					      exp(gsl_ran_gaussian(&g.rng, 0.01)), n + 2), n++;
+					      exp(gsl_ran_gaussian(&g.rng, 0.01)), STROOM_OBS_UNIT_HOUSEHOLDS, n + 2), n++;
 		}
 	}
 	stroom_results_free(res);

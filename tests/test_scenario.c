@@ -154,7 +154,9 @@ static void test_rotterdam(void **state)
 	assert_int_equal(p->replicates, 200);
 	assert_true(p->seed == 20240101u);
 	assert_true(p->pop_area[0] == 0.403 && p->pop_area[1] == 0.597);
-	assert_true(p->work_distance[STROOM_DIST_LONG] == 0.0022);
+	assert_true(p->work_distance[STROOM_DIST_LONG] == 0.0030);
+	assert_true(p->drift_long_share == 0.4); /* the centre of its prior */
+	assert_string_equal(p->posterior_csv, "builtin:data/posteriors/rotterdam.csv");
 	assert_int_equal(p->return_distance, STROOM_DIST_MEDIUM);
 	assert_int_equal(p->drift_short_months, 9);
 	assert_int_equal(p->drift_medium_months, 24);
@@ -164,19 +166,28 @@ static void test_rotterdam(void **state)
 	assert_int_equal(p->labour_index.month[1], stroom_month_make(2025, 1));
 	assert_true(p->labour_index.value[1] == 0.99);
 
-	/* The one input is the builtin, hashed from its embedded text (= the file). */
-	assert_int_equal(stroom_scenario_input_count(s), 1);
+	/* The inputs are the builtin and its builtin posterior, each hashed from its
+	 * embedded text (= the file). */
+	assert_int_equal(stroom_scenario_input_count(s), 2);
 	assert_string_equal(stroom_scenario_input_path(s, 0), "data/scenarios/rotterdam.yaml");
 	assert_non_null(SHA256File(STROOM_SOURCE_DIR "/data/scenarios/rotterdam.yaml", sha));
 	assert_string_equal(stroom_scenario_input_sha256(s, 0), sha);
-	assert_null(stroom_scenario_input_path(s, 1));
+	assert_string_equal(stroom_scenario_input_path(s, 1), "builtin:data/posteriors/rotterdam.csv");
+	assert_non_null(SHA256File(STROOM_SOURCE_DIR "/data/posteriors/rotterdam.csv", sha));
+	assert_string_equal(stroom_scenario_input_sha256(s, 1), sha);
+	assert_null(stroom_scenario_input_path(s, 2));
 	stroom_scenario_free(s);
 
-	/* The same builtin by a path loads the same params. */
+	/* The same builtin by a path loads the same params, with the posterior
+	 * file beside it instead of the compiled-in one. */
 	{
 		stroom_scenario *f = load_ok(STROOM_SOURCE_DIR "/data/scenarios/rotterdam.yaml");
 		stroom_scenario *b = load_ok("rotterdam");
-		assert_params_equal(stroom_scenario_params(f), stroom_scenario_params(b));
+		stroom_params pf = *stroom_scenario_params(f);
+		assert_string_equal(pf.posterior_csv,
+				    STROOM_SOURCE_DIR "/data/scenarios/../posteriors/rotterdam.csv");
+		memcpy(pf.posterior_csv, stroom_scenario_params(b)->posterior_csv, sizeof pf.posterior_csv);
+		assert_params_equal(&pf, stroom_scenario_params(b));
 		stroom_scenario_free(f);
 		stroom_scenario_free(b);
 	}
@@ -196,7 +207,7 @@ static void test_extends_override(void **state)
 	assert_int_equal(stroom_params_fix(&expect, "hazard.enforcement"), 1);
 	assert_params_equal(stroom_scenario_params(s), &expect);
 
-	assert_int_equal(stroom_scenario_input_count(s), 2);
+	assert_int_equal(stroom_scenario_input_count(s), 3); /* with rotterdam's posterior */
 	assert_string_equal(stroom_scenario_input_path(s, 0), FIXTURES "override.yaml");
 	assert_string_equal(stroom_scenario_input_path(s, 1), "data/scenarios/rotterdam.yaml");
 	assert_string_equal(stroom_scenario_input_sha256(s, 1), stroom_scenario_input_sha256(r, 0));
@@ -222,7 +233,7 @@ static void test_extends_chain(void **state)
 	assert_int_equal(p->population_households, 32649);     /* from rotterdam */
 	assert_string_equal(p->description, stroom_scenario_params(r)->description);
 
-	assert_int_equal(stroom_scenario_input_count(s), 3);
+	assert_int_equal(stroom_scenario_input_count(s), 4); /* with rotterdam's posterior */
 	assert_string_equal(stroom_scenario_input_path(s, 0), FIXTURES "chain_a.yaml");
 	assert_string_equal(stroom_scenario_input_path(s, 1), FIXTURES "chain_b.yaml");
 	assert_string_equal(stroom_scenario_input_path(s, 2), "data/scenarios/rotterdam.yaml");
@@ -294,7 +305,7 @@ static void test_extends_depth(void **state)
 	if (stroom_scenario_load(&s, path, NULL) != 0)
 		fail_msg("%s", stroom_error_last());
 	assert_int_equal(stroom_scenario_params(s)->replicates, 12);
-	assert_int_equal(stroom_scenario_input_count(s), 9);
+	assert_int_equal(stroom_scenario_input_count(s), 10); /* with rotterdam's posterior */
 	stroom_scenario_free(s);
 	snprintf(path, sizeof path, "%s/d0.yaml", dir);
 	snprintf(msg, sizeof msg,
@@ -318,7 +329,7 @@ static void test_population_csv(void **state)
 
 	assert_string_equal(p->population_csv, FIXTURES "households.csv");
 	assert_true(p->enforcement == 0.0031); /* from override.yaml */
-	assert_int_equal(stroom_scenario_input_count(s), 4);
+	assert_int_equal(stroom_scenario_input_count(s), 5); /* with rotterdam's posterior */
 	assert_string_equal(stroom_scenario_input_path(s, 0), FIXTURES "with_csv.yaml");
 	assert_string_equal(stroom_scenario_input_path(s, 1), FIXTURES "../scenario/override.yaml");
 	assert_string_equal(stroom_scenario_input_path(s, 2), "data/scenarios/rotterdam.yaml");
@@ -846,7 +857,8 @@ static void test_uncertain(void **state)
 		"inflow.per_year", "labour_market.inflow_elasticity", "labour_market.work_elasticity",
 		"hazard.work.distance.short", "hazard.work.distance.medium",
 		"hazard.work.distance.long", "hazard.lks_share", "hazard.other.base",
-		"hazard.enforcement", "returns.within_12m", "returns.nondurable_share"};
+		"hazard.enforcement", "drift.medium_to_long_share", "returns.within_12m",
+		"returns.nondurable_share"};
 	const stroom_prior *pr;
 	size_t i;
 	int k;
@@ -865,19 +877,19 @@ static void test_uncertain(void **state)
 		assert_true(field == stroom_prior_central(&u->prior));
 	}
 	/* the central values are the calibrated values, exactly */
-	assert_true(q->inflow_per_year == 7000);
-	assert_true(q->work_distance[STROOM_DIST_SHORT] == 0.070);
+	assert_true(q->inflow_per_year == 7450);
+	assert_true(q->work_distance[STROOM_DIST_SHORT] == 0.095);
 	assert_true(q->return_within_12m == 0.12);
 	assert_true(q->return_nondurable_share == 0.15);
 	assert_true(q->labour_work_elasticity == 0.5);
 	pr = &q->uncertain[uncertain_index(q, "hazard.work.distance.medium")].prior;
 	assert_int_equal(pr->dist, STROOM_PRIOR_NORMAL);
-	assert_true(pr->a == 0.024 && pr->b == 0.0036 && pr->lo == 0 && pr->hi == 1);
+	assert_true(pr->a == 0.032 && pr->b == 0.0048 && pr->lo == 0 && pr->hi == 1);
 	{
-		/* the 11 come on top of the policy priors (capacity, instruments) */
+		/* the 12 come on top of the policy priors (capacity, instruments) */
 		stroom_params c = *q;
 		stroom_params_fix(&c, NULL);
-		assert_int_equal(stroom_params_prior_count(q), stroom_params_prior_count(&c) + 11);
+		assert_int_equal(stroom_params_prior_count(q), stroom_params_prior_count(&c) + 12);
 	}
 
 	/* any number key, any entry of a list that is not shares; a list set again
@@ -953,7 +965,7 @@ static void test_uncertain(void **state)
 		assert_true(c.work_distance[1] == 0.02);
 		int drawn = stroom_params_prior_count(&c);
 		k = c.n_uncertain;
-		assert_int_equal(k, 9);
+		assert_int_equal(k, 10);
 		assert_int_equal(stroom_params_fix(&c, NULL), k);
 		assert_int_equal(c.n_uncertain, 0);
 		assert_int_equal(stroom_params_prior_count(&c), drawn - k);
@@ -1156,7 +1168,23 @@ static void test_selectors(void **state)
 			  "  area: [1]\ninflow:\n  area: [1]\nhazard:\n  work:\n    area: [1]\n",
 			  STROOM_EINVAL,
 			  FIXTURES "policy.yaml:10:48: teams.werk_noord.serves.area[0]: expected an "
-				   "area name of areas (zuid), got 'noord'");
+				   "area name of areas (zuid), got 'noord' (set in a base with other "
+				   "areas: give the selector again where areas is set, or remove its "
+				   "team or instrument with NAME: ~; builtin 'generic' has one area and "
+				   "no area teams)");
+	/* One area: the base's area lists become [1]; a list the top file gives must fit. */
+	{
+		stroom_scenario *one = load_text_ok("extends: rotterdam\nareas: [stad]\nteams:\n"
+						    "  werk_zuid: ~\n  werk_noord: ~\n");
+		const stroom_params *op = stroom_scenario_params(one);
+		assert_int_equal(op->n_areas, 1);
+		assert_true(op->pop_area[0] == 1.0 && op->inflow_area[0] == 1.0 &&
+			    op->work_area[0] == 1.0);
+		stroom_scenario_free(one);
+	}
+	expect_text_error("extends: generic\nhazard:\n  work:\n    area: [1, 2]\n", STROOM_EINVAL,
+			  "inline.yaml:4:5: hazard.work.area: expected 1 numbers (one per area in "
+			  "areas), got 2");
 	expect_text_error("extends: rotterdam\nprevention:\n  target: {distance: [short, far]}\n",
 			  STROOM_EINVAL,
 			  "inline.yaml:3:30: prevention.target.distance[1]: expected short, medium "
@@ -1304,6 +1332,8 @@ static void test_record_errors(void **state)
 			  STROOM_EINVAL,
 			  "inline.yaml:5:5: teams.werk_zuid.fte: expected a first month at or before "
 			  "start (2024-01), got 2024-02");
+	expect_text_error("extends: aef-annex-a\napproach_clock: entry\n", STROOM_EINVAL,
+			  "inline.yaml:2:17: approach_clock: expected spell or start, got 'entry'");
 	expect_text_error("extends: aef-annex-a\ninstruments:\n  werkloont:\n    priority: fastest\n",
 			  STROOM_EINVAL,
 			  "inline.yaml:4:15: instruments.werkloont.priority: expected gain, duration "
@@ -1569,9 +1599,9 @@ static void test_dump_text(void **state)
 	(void)state;
 
 	assert_non_null(strstr(yaml, "\nareas: [zuid, noord]\n"));
-	assert_non_null(strstr(yaml, "\nhazard:\n  work:\n    distance: [{normal: [0.07, 0.0105]}, "
-				     "{normal: [0.024, 0.0036]}, {normal: [0.0022, 0.00033]}]\n"));
-	assert_non_null(strstr(yaml, "\n  per_year: {normal: [7000, 350]}\n"));
+	assert_non_null(strstr(yaml, "\nhazard:\n  work:\n    distance: [{normal: [0.095, 0.014]}, "
+				     "{normal: [0.032, 0.0048]}, {normal: [0.003, 0.00045]}]\n"));
+	assert_non_null(strstr(yaml, "\n  per_year: {normal: [7450, 370]}\n"));
 	assert_non_null(strstr(yaml, "\n    age: [1, 1.1, 0.85, 0.4]\n"));
 	assert_non_null(strstr(yaml, "\n  index: {2024-01: 1, 2025-01: 0.99, 2026-01: 0.98}\n"));
 	assert_non_null(strstr(yaml, "\n  shock: {}\n"));
@@ -1710,7 +1740,7 @@ static void test_schema_table(void **state)
 	size_t i, j, covered = 0, nrecords = 0;
 	(void)state;
 	memset(used, 0, sizeof used);
-	assert_int_equal(scenario_nkeys, 74);
+	assert_int_equal(scenario_nkeys, 77);
 	for (i = 0; i < scenario_nkeys; i++) {
 		const scenario_key *k = &scenario_keys[i];
 		assert_true(k->offset + k->size <= sizeof(stroom_params));

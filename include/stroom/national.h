@@ -40,6 +40,10 @@ typedef struct stroom_municipality {
 	double inflow_per_year;  /* new households a year (inflow.per_year) */
 	int64_t budget_eurocent; /* BUIG budget of the start year; 0 = none given */
 	int line;                /* line in the file */
+	/* its own joint draws (column posterior: a posterior.csv relative to the
+	 * municipalities CSV, e.g. from stroom calibrate on its record); "" = the
+	 * scenario's posterior, or the priors */
+	char posterior[STROOM_PATH_LEN];
 } stroom_municipality;
 
 typedef struct stroom_national stroom_national;

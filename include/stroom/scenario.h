@@ -130,6 +130,12 @@ typedef struct stroom_team {
 /* Allocation rule when more households are eligible than there are slots. */
 enum { STROOM_PRIORITY_GAIN, STROOM_PRIORITY_DURATION, STROOM_PRIORITY_FIRST_COME };
 
+/* approach_clock: from when a household's time in the approach counts (for
+ * hazard.work.duration and the distance drift): its spell's start, or for a
+ * household already on benefit at the start the run's start (an approach that
+ * begins with the run). */
+enum { STROOM_CLOCK_SPELL, STROOM_CLOCK_START };
+
 /* A re-integration instrument (issue 5). */
 #define STROOM_MAX_INSTRUMENTS 12
 typedef struct stroom_instrument {
@@ -222,6 +228,7 @@ typedef struct stroom_params {
 	char budget_table[STROOM_NAME_LEN];  /* budget.table: builtin table name ("" = none) */
 	char budget_csv[STROOM_PATH_LEN];    /* budget.csv: a budget table file (overrides table) */
 	int budget_base_year;                /* budget.base_year: price year of the volume/price split */
+	double budget_start_eur;             /* budget.start_eur: the table's path scaled to this start-year budget; 0 = as is */
 	stroom_series budget_other_spending; /* budget.other_spending_eur: BUIG spending outside
 						the model, EUR a year, by month (empty = 0) */
 
@@ -250,8 +257,10 @@ typedef struct stroom_params {
 	stroom_prior targets_nondurable;     /* targets.nondurable: multiplier on the non-durable share */
 
 	/* distance drift by spell duration (the herijking's 9 and 24 months) */
+	int approach_clock;                  /* approach_clock: STROOM_CLOCK_* */
 	int drift_short_months;              /* drift.short_to_medium_months */
 	int drift_medium_months;             /* drift.medium_to_long_months */
+	double drift_long_share;             /* drift.medium_to_long_share: of those reaching it */
 
 	/* returns after an exit to work or LKS */
 	double return_within_12m;            /* returns.within_12m */

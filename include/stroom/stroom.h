@@ -5,6 +5,7 @@
 #ifndef STROOM_STROOM_H
 #define STROOM_STROOM_H
 
+#include <stroom/backtest.h>
 #include <stroom/budget.h>
 #include <stroom/calibrate.h>
 #include <stroom/common.h>
@@ -13,6 +14,7 @@
 #include <stroom/national.h>
 #include <stroom/observed.h>
 #include <stroom/output.h>
+#include <stroom/plausible.h>
 #include <stroom/population.h>
 #include <stroom/posterior.h>
 #include <stroom/rng.h>

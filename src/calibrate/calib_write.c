@@ -269,21 +269,6 @@ size_t stroom_calibration_report(const stroom_calibration *c, char *buf, size_t 
 	return b.len;
 }
 
-static void json_string(stroom_sbuf *b, const char *s)
-{
-	stroom_sbuf_printf(b, "\"");
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			stroom_sbuf_printf(b, "\\%c", ch);
-		else if (ch < 0x20)
-			stroom_sbuf_printf(b, "\\u%04x", ch);
-		else
-			stroom_sbuf_printf(b, "%c", ch);
-	}
-	stroom_sbuf_printf(b, "\"");
-}
-
 static void json_num(stroom_sbuf *b, double v)
 {
 	if (isfinite(v))
@@ -304,21 +289,21 @@ static size_t manifest(const stroom_calibration *c, const stroom_calibrate_write
 	gmtime_r(&now, &tmv);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
 	stroom_sbuf_printf(&b, "{\n  \"stroom_version\": ");
-	json_string(&b, stroom_version());
+	stroom_json_string(&b, stroom_version());
 	stroom_sbuf_printf(&b, ",\n  \"created_utc\": \"%s\",\n  \"command\": \"calibrate\",\n  \"scenario_name\": ",
 			   when);
-	json_string(&b, c->name);
+	stroom_json_string(&b, c->name);
 	stroom_sbuf_printf(&b, ",\n  \"inputs\": [");
 	n = w && w->scenario ? stroom_scenario_input_count(w->scenario) : 0;
 	for (i = 0; i < n; i++) {
 		stroom_sbuf_printf(&b, "%s\n    {\"path\": ", i ? "," : "");
-		json_string(&b, stroom_scenario_input_path(w->scenario, i));
+		stroom_json_string(&b, stroom_scenario_input_path(w->scenario, i));
 		stroom_sbuf_printf(&b, ", \"sha256\": \"%s\"}", stroom_scenario_input_sha256(w->scenario, i));
 	}
 	stroom_sbuf_printf(&b, "%s],\n  \"observed\": {\"path\": ", n ? "\n  " : "");
-	json_string(&b, w && w->observed_path ? w->observed_path : "");
+	stroom_json_string(&b, w && w->observed_path ? w->observed_path : "");
 	stroom_sbuf_printf(&b, ", \"sha256\": ");
-	json_string(&b, w && w->observed_sha256 ? w->observed_sha256 : "");
+	stroom_json_string(&b, w && w->observed_sha256 ? w->observed_sha256 : "");
 	stroom_sbuf_printf(&b, ", \"rows\": %zu, \"fitted\": %zu, \"not_fitted\": %zu},\n", c->nrows,
 			   c->nitems, c->nskips);
 	stroom_sbuf_printf(&b, "  \"settings\": {\"chains\": %d, \"warmup\": %d, \"iterations\": %d, "
@@ -334,12 +319,12 @@ static size_t manifest(const stroom_calibration *c, const stroom_calibrate_write
 			   c->set.lik.sd_benefits, c->set.lik.sd_share, c->set.lik.phi_households,
 			   c->set.lik.phi_benefits);
 	stroom_sbuf_printf(&b, "  \"converged\": %s,\n  \"worst\": ", c->converged ? "true" : "false");
-	json_string(&b, c->par[c->worst].name);
+	stroom_json_string(&b, c->par[c->worst].name);
 	stroom_sbuf_printf(&b, ",\n  \"parameters\": [");
 	for (j = 0; j < c->np; j++) {
 		const calib_param_sum *p = &c->psum[j];
 		stroom_sbuf_printf(&b, "%s\n    {\"name\": ", j ? "," : "");
-		json_string(&b, c->par[j].name);
+		stroom_json_string(&b, c->par[j].name);
 		stroom_sbuf_printf(&b, ", \"seen\": %s, \"mean\": ", c->par[j].seen ? "true" : "false");
 		json_num(&b, p->post.mean);
 		stroom_sbuf_printf(&b, ", \"sd\": ");
@@ -362,43 +347,10 @@ static size_t manifest(const stroom_calibration *c, const stroom_calibrate_write
 
 void stroom_calibrate_default_dir(const char *name, char *buf, size_t size)
 {
-	char when[32];
-	time_t now = time(NULL);
-	struct tm tmv;
-	gmtime_r(&now, &tmv);
-	strftime(when, sizeof when, "%Y%m%dT%H%M%SZ", &tmv);
-	snprintf(buf, size, "runs/%s-%s-calibrate", when, name);
+	stroom_out_dir(NULL, name, "-calibrate", buf, size);
 }
 
 static const char *const files[] = {"posterior.csv", "fit.txt", "fit.csv", "manifest.json"};
-
-static void remove_tmp(const char *tmp)
-{
-	char path[8400];
-	size_t i;
-	for (i = 0; i < STROOM_ARRAY_LEN(files); i++) {
-		snprintf(path, sizeof path, "%s/%s", tmp, files[i]);
-		unlink(path);
-	}
-	rmdir(tmp);
-}
-
-static int write_text(const char *dir, const char *shown, const char *name, const char *text, size_t len)
-{
-	char path[8400];
-	FILE *f;
-	int e = 0;
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (!f)
-		return stroom_error_set(STROOM_EIO, "cannot write '%s/%s': %s", shown, name, strerror(errno));
-	errno = 0;
-	if (fwrite(text, 1, len, f) != len)
-		e = errno ? errno : EIO;
-	if ((e = stroom_close_checked(f, e)) != 0)
-		return stroom_error_set(STROOM_EIO, "cannot write '%s/%s': %s", shown, name, strerror(e));
-	return 0;
-}
 
 /* The text of file k (malloc'd, caller frees), its length in *len. */
 static char *file_text(const stroom_calibration *c, const stroom_calibrate_write *w, int k, size_t *len)
@@ -433,17 +385,36 @@ static char *file_text(const stroom_calibration *c, const stroom_calibrate_write
 	return t;
 }
 
+/* A file of the directory: a the fit and what it records, b the file's index. */
+typedef struct calib_job {
+	const stroom_calibration *c;
+	const stroom_calibrate_write *w;
+} calib_job;
+
+static int calib_writer(FILE *f, const void *a, const void *b)
+{
+	const calib_job *j = a;
+	size_t len;
+	char *text = file_text(j->c, j->w, *(const int *)b, &len);
+	int ok;
+	if (!text)
+		return stroom_error_set(STROOM_ENOMEM, "out of memory");
+	errno = 0;
+	ok = fwrite(text, 1, len, f) == len;
+	free(text);
+	return ok ? 0 : STROOM_EIO;
+}
+
 int stroom_calibration_write_dir(const stroom_calibration *c, const stroom_calibrate_write *w,
 				 const char *out, char *path_out, size_t path_size)
 {
-	char final[4096], tmp[4200], parent[4096];
-	const char *base;
-	stroom_made_dirs made;
-	struct stat st;
-	int err = 0, have_tmp = 0, k;
-	size_t len;
+	static const int index[] = {0, 1, 2, 3};
+	char final[4096];
+	calib_job job = {c, w};
+	stroom_dir_file df[STROOM_ARRAY_LEN(files)];
+	size_t k;
+	int err;
 
-	made.n = 0;
 	if (w && w->observed_path && !w->observed_sha256) {
 		stroom_calibrate_write w2 = *w;
 		char hex[65];
@@ -452,62 +423,12 @@ int stroom_calibration_write_dir(const stroom_calibration *c, const stroom_calib
 		w2.observed_sha256 = hex;
 		return stroom_calibration_write_dir(c, &w2, out, path_out, path_size);
 	}
-	if (out && *out) {
-		snprintf(final, sizeof final, "%s", out);
-		len = strlen(final);
-		while (len > 1 && final[len - 1] == '/')
-			final[--len] = '\0';
-	} else {
-		stroom_calibrate_default_dir(c->name, final, sizeof final);
-	}
-	if (lstat(final, &st) == 0)
-		return stroom_error_set(STROOM_EIO, "'%s' already exists; remove it or choose another --out",
-					final);
-	stroom_path_split(final, parent, sizeof parent, &base);
-	if (stroom_mkdirs(&made, parent) != 0) {
-		err = stroom_error_set(STROOM_EIO, "cannot create '%s': %s", made.path, strerror(errno));
-		goto cleanup;
-	}
-	snprintf(tmp, sizeof tmp, "%s/.%s.tmp-%ld", parent, base, (long)getpid());
-	if (mkdir(tmp, 0777) != 0) {
-		err = stroom_error_set(STROOM_EIO, "cannot create '%s': %s", tmp, strerror(errno));
-		goto cleanup;
-	}
-	have_tmp = 1;
-	for (k = 0; k < (int)STROOM_ARRAY_LEN(files); k++) {
-		char *text;
-		if (w && w->cancelled && w->cancelled(files[k], w->payload))
-			goto interrupted;
-		if (!(text = file_text(c, w, k, &len))) {
-			err = stroom_error_set(STROOM_ENOMEM, "out of memory");
-			goto cleanup;
-		}
-		err = write_text(tmp, final, files[k], text, len);
-		free(text);
-		if (err)
-			goto cleanup;
-	}
-	if (w && w->cancelled && w->cancelled(NULL, w->payload))
-		goto interrupted;
-	if (stroom_rename_noreplace(tmp, final) != 0) {
-		if (errno == EEXIST || errno == ENOTEMPTY)
-			err = stroom_error_set(STROOM_EIO, "'%s' already exists (made while this fit was "
-					       "written); it is left as it was", final);
-		else
-			err = stroom_error_set(STROOM_EIO, "cannot rename '%s' to '%s': %s", tmp, final,
-					       strerror(errno));
-		goto cleanup;
-	}
-	if (path_out && path_size)
+	stroom_out_dir(out, c->name, "-calibrate", final, sizeof final);
+	for (k = 0; k < STROOM_ARRAY_LEN(files); k++)
+		df[k] = (stroom_dir_file){files[k], calib_writer, &job, &index[k], NULL, 0};
+	err = stroom_write_dir(final, "this fit was written", df, STROOM_ARRAY_LEN(files),
+			       w ? w->cancelled : NULL, w ? w->payload : NULL);
+	if (!err && path_out && path_size)
 		snprintf(path_out, path_size, "%s", final);
-	goto cleanup;
-interrupted:
-	err = stroom_error_set(STROOM_EINTR, "interrupted while writing '%s'; nothing written", final);
-cleanup:
-	if (err) {
-		if (have_tmp)
-			remove_tmp(tmp);
-		stroom_made_dirs_remove(&made);
-	}
 	return err;
 }

@@ -26,8 +26,18 @@ int stroom_cli_budget(int argc, char **argv);
 int stroom_cli_import(int argc, char **argv);
 /* `stroom calibrate ...`: fit a scenario's priors to observed series (src/cli/cli_calibrate.c). */
 int stroom_cli_calibrate(int argc, char **argv);
+/* `stroom backtest ...`: forecasts from past origins scored against the record
+ * (src/cli/cli_backtest.c). */
+int stroom_cli_backtest(int argc, char **argv);
 /* `stroom conditions ...`: the AEF conditions catalogue (src/cli/cli_conditions.c). */
 int stroom_cli_conditions(int argc, char **argv);
+/* `stroom init NAME --households N ...`: a starting scenario scaled from generic
+ * (src/cli/cli_init.c). */
+int stroom_cli_init(int argc, char **argv);
+struct stroom_run_inputs;
+/* Prints one "stroom: warning: KEYS: ..." line per implausible figure of a checked
+ * one-municipality run (stroom_plausible_check; src/cli/cli_init.c). */
+void stroom_cli_warn_plausible(const struct stroom_run_inputs *in);
 
 /*
  * Whether --out FILE may be written, before any work: prints one line and returns

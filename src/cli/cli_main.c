@@ -99,8 +99,16 @@ static const char usage[] =
 	"            [--iterations N] [--seed N] [--threads N]\n"
 	"                        fit the scenario's priors to observed series: posterior.csv\n"
 	"                        and a fit report (stroom calibrate --help)\n"
+	"  backtest SCENARIO --observed FILE --origins YYYY-MM[,...] [--horizons 6,12,24]\n"
+	"            [--out DIR] [--chains N] [--iterations N] [--seed N] [--threads N]\n"
+	"                        refit before each origin and score the forecasts against the\n"
+	"                        record beside no-change and straight-line baselines\n"
+	"                        (stroom backtest --help)\n"
 	"  import cbs FILE --municipality GMxxxx|NAME --out FILE.csv\n"
 	"                        observed series from a CBS StatLine export (stroom import --help)\n"
+	"  init NAME --households N [--observed FILE] [--budget EUR] [--out FILE.yaml]\n"
+	"                        a starting scenario for a municipality, scaled from 'generic'\n"
+	"                        (stroom init --help)\n"
 	"  schema --markdown     print the scenario reference (docs/scenario.md)\n"
 	"  schema --keys         every key with its kind and bounds, tab-separated\n"
 	"  version               print the version\n"
@@ -401,6 +409,8 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	co.fixed_parameters = fixed;
 	if ((err = stroom_check_run(&in, scen, &co)) != 0)
 		code = fail(err);
+	else
+		stroom_cli_warn_plausible(in);
 	if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK)
 		goto cleanup;
 	/* an existing or unwritable --out is refused before the run, not after it */
@@ -786,6 +796,7 @@ static int cmd_validate(int argc, char **argv)
 	co.seed = ro.seed;
 	if ((err = stroom_check_run(&in, scen, &co)) != 0)
 		return fail(err);
+	stroom_cli_warn_plausible(in);
 	printf("%s: ok (scenario '%s')\n", scen, stroom_run_inputs_params(in)->name);
 	stroom_run_inputs_free(in);
 	return EXIT_OK;
@@ -885,8 +896,12 @@ int main(int argc, char **argv)
 		return stroom_cli_benefit(argc - 2, argv + 2);
 	if (!strcmp(cmd, "calibrate"))
 		return stroom_cli_calibrate(argc - 2, argv + 2);
+	if (!strcmp(cmd, "backtest"))
+		return stroom_cli_backtest(argc - 2, argv + 2);
 	if (!strcmp(cmd, "import"))
 		return stroom_cli_import(argc - 2, argv + 2);
+	if (!strcmp(cmd, "init"))
+		return stroom_cli_init(argc - 2, argv + 2);
 	if (!strcmp(cmd, "schema"))
 		return cmd_schema(argc - 2, argv + 2);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

@@ -1,8 +1,8 @@
 /*
  * csv.c: the small CSV reader of the library's data files (see csv.h): one pass
  * over a text that is cut into lines and fields in place, without allocating.
- * Users: rules.c (data/rules), budget.c (data/budget and the panel table) and
- * national.c (municipalities.csv).
+ * Users: rules.c (data/rules), budget.c (data/budget and the panel table),
+ * national.c (municipalities.csv) and observed.c (observed series).
  */
 #include "csv.h"
 
@@ -53,36 +53,80 @@ static char *next_content_line(stroom_csv *c)
 	return line;
 }
 
-/* The characters of the UTF-8 text s (its bytes other than continuation bytes). */
-static int chars(const char *s)
+/* The characters of the UTF-8 bytes s..e (not the continuation bytes). */
+static int chars_n(const char *s, const char *e)
 {
 	int n = 0;
-	for (; *s; s++)
+	for (; s < e; s++)
 		n += ((unsigned char)*s & 0xC0) != 0x80;
 	return n;
 }
 
-/* Cuts line at its commas: c->n is the number of fields, the first
- * STROOM_CSV_MAX_FIELDS of them are kept in c->f with their columns (counted in
- * characters, as stroom_text_check counts) in c->col. */
-static void split(stroom_csv *c, char *line)
+/*
+ * Cuts line at its commas, RFC 4180 within a line: a field that starts with '"'
+ * is quoted (commas inside it are its own, a quote inside is doubled) and is
+ * unquoted in place; a quote inside an unquoted field is an error. c->n is the
+ * number of fields, the first STROOM_CSV_MAX_FIELDS of them are kept in c->f with
+ * their columns (counted in characters, as stroom_text_check counts) in c->col;
+ * c->end_col is the column just past the end of the line. Returns 0 or
+ * STROOM_EPARSE ("PATH:LINE:COL: expected a closing '\"' ...").
+ */
+static int split(stroom_csv *c, char *line)
 {
-	char *s = line;
-	int col = 1;
+	char *s = line, *w;
 	c->n = 0;
 	for (;;) {
-		char *e = strchr(s, ',');
+		char *start = s;
+		int col = 1 + chars_n(line, s);
+		if (*s == '"') {
+			w = s;
+			s++;
+			for (;;) {
+				if (!*s)
+					return stroom_error_set(STROOM_EPARSE,
+								"%s:%d:%d: expected a closing '\"' of "
+								"the quoted field, got the end of the line",
+								c->path, c->line, col);
+				if (*s == '"') {
+					if (s[1] == '"') {
+						*w++ = '"';
+						s += 2;
+						continue;
+					}
+					s++;
+					break;
+				}
+				*w++ = *s++;
+			}
+			if (*s && *s != ',')
+				return stroom_error_set(STROOM_EPARSE,
+							"%s:%d:%d: expected ',' after the quoted field, "
+							"got '%c'",
+							c->path, c->line, 1 + chars_n(line, s), *s);
+			*w = '\0';
+		} else {
+			while (*s && *s != ',') {
+				if (*s == '"')
+					return stroom_error_set(
+						STROOM_EPARSE,
+						"%s:%d:%d: expected no '\"' inside an unquoted field "
+						"(quote the whole field)",
+						c->path, c->line, 1 + chars_n(line, s));
+				s++;
+			}
+		}
 		if (c->n < STROOM_CSV_MAX_FIELDS) {
-			c->f[c->n] = s;
+			c->f[c->n] = start;
 			c->col[c->n] = col;
 		}
 		c->n++;
-		if (!e)
+		if (!*s) {
+			c->end_col = 1 + chars_n(line, s);
 			break;
-		*e = '\0';
-		col += chars(s) + 1;
-		s = e + 1;
+		}
+		*s++ = '\0';
 	}
+	return 0;
 }
 
 /* Column col of the current line as a message's place: "PATH:LINE:COL" with
@@ -100,7 +144,7 @@ int stroom_csv_open(stroom_csv *c, char *text, const char *path, const char *con
 		    int ncols, int nmin, int flags)
 {
 	char *line, w[600];
-	int i;
+	int i, err;
 	memset(c, 0, sizeof *c);
 	c->path = path;
 	c->cols = cols;
@@ -110,18 +154,27 @@ int stroom_csv_open(stroom_csv *c, char *text, const char *path, const char *con
 	    (unsigned char)text[2] == 0xBF)
 		c->p += 3;
 	line = next_content_line(c);
-	if (!line)
-		return stroom_error_set(STROOM_EPARSE, "%s: no header line (expected '%s,...')",
-					path, cols[0]);
-	split(c, line);
+	if (!line) {
+		char all[600];
+		stroom_sbuf b = {all, sizeof all, 0};
+		if (!(flags & STROOM_CSV_NAME_COLUMNS))
+			return stroom_error_set(STROOM_EPARSE, "%s: no header line (expected '%s,...')",
+						path, cols[0]);
+		for (i = 0; i < ncols; i++)
+			stroom_sbuf_printf(&b, "%s%s", i ? "," : "", cols[i]);
+		return stroom_error_set(STROOM_EPARSE, "%s: no header line (expected '%s')", path, all);
+	}
+	if ((err = split(c, line)) != 0)
+		return err;
 	for (i = 0; i < ncols && i < STROOM_CSV_MAX_FIELDS; i++) {
 		if (i >= c->n) {
 			if (!(flags & STROOM_CSV_MISSING_AS_COLUMN) || c->n >= nmin)
 				break;
-			/* a missing column is reported just past the end of the line */
+			/* a missing column is reported where it would start after a comma,
+			 * or just past the end of the line (STROOM_CSV_MISSING_AT_END) */
 			return stroom_error_set(
 				STROOM_EPARSE, "%s: header: expected column '%s', got ''",
-				where(c, c->col[c->n - 1] + chars(c->f[c->n - 1]) + 1, w, sizeof w),
+				where(c, c->end_col + !(flags & STROOM_CSV_MISSING_AT_END), w, sizeof w),
 				cols[i]);
 		}
 		if (strcmp(c->f[i], cols[i]))
@@ -141,12 +194,22 @@ int stroom_csv_open(stroom_csv *c, char *text, const char *path, const char *con
 	return 0;
 }
 
-int stroom_csv_row(stroom_csv *c)
+int stroom_csv_next(stroom_csv *c)
 {
 	char *line = next_content_line(c);
+	int err;
 	if (!line)
 		return 0;
-	split(c, line);
+	if ((err = split(c, line)) != 0)
+		return err;
+	return 1;
+}
+
+int stroom_csv_row(stroom_csv *c)
+{
+	int r = stroom_csv_next(c);
+	if (r <= 0)
+		return r;
 	if (c->n != c->ncols)
 		return stroom_error_set(STROOM_EPARSE, "%s:%d: expected %d fields, got %d", c->path,
 					c->line, c->ncols, c->n);

@@ -59,15 +59,21 @@ typedef struct ages {
 	double B[NTY][STROOM_MAX_AREAS][NU][NA];        /* the histograms' band totals (after pension) */
 } ages;
 
-/* A starting household class whose age event (pension, or reaching the next age
- * band) falls within the run: followed on its own, exactly (its classes move
- * deterministically but for part-time; x: its mass by part-time state). */
+/* A starting household class whose age event (pension) falls within the run:
+ * followed on its own, exactly (its classes move deterministically but for
+ * part-time and the partial drift to long distance; x: its mass by part-time
+ * state). The drift at drift.medium_to_long_months splits a medium class by
+ * drift.medium_to_long_share, so a short or medium class is two units from the
+ * start, one for each fate at that boundary (fate: UNIT_LONG drifts, UNIT_STAY
+ * stays medium), their masses share and 1 - share of the class's: until the
+ * boundary the two move alike, so their sum is the class's, exactly. */
+enum { UNIT_NONE, UNIT_LONG, UNIT_STAY };
 typedef struct unit {
 	double x[2];
 	int32_t birth;
 	int32_t c;                   /* month index of its event */
 	int32_t k;                   /* its hazard key (part-time 0) this month */
-	uint8_t a, dist, d, s, ty, ar;
+	uint8_t a, dist, d, s, ty, ar, fate;
 } unit;
 
 /* The classes of a hazard key (looked up, not divided out, in the monthly loops). */
@@ -213,6 +219,8 @@ static int cmp_unit(const void *x, const void *y)
 		return p->s < q->s ? -1 : 1;
 	if (p->ty != q->ty)
 		return p->ty < q->ty ? -1 : 1;
+	if (p->fate != q->fate)
+		return p->fate < q->fate ? -1 : 1;
 	return p->ar < q->ar ? -1 : p->ar > q->ar;
 }
 
@@ -401,7 +409,7 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 	/* the starting households: those whose age event falls within the run as
 	 * units (one per class and birth month), the others into the cells */
 	e->SU = stroom_calloc(al, e->nkey, sizeof(double));
-	e->u0 = stroom_malloc(al, 2 * (h0->n ? h0->n : 1) * sizeof(unit));
+	e->u0 = stroom_malloc(al, 4 * (h0->n ? h0->n : 1) * sizeof(unit)); /* twins, start and running */
 	e->nlive = stroom_calloc(al, (size_t)e->T + 2, sizeof(size_t));
 	if (!e->SU || !e->u0 || !e->nlive) {
 		err = STROOM_ENOMEM;
@@ -432,7 +440,14 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 			un.ty = (uint8_t)ty;
 			un.ar = (uint8_t)ar;
 			un.k = (int32_t)key_of(e, a, un.dist, dur_band(d), un.s, ty, ar, 0);
-			e->u0[e->nu++] = un;
+			if (un.dist == STROOM_DIST_LONG) {
+				e->u0[e->nu++] = un;
+			} else { /* the twins of the drift's two fates (scaled in the run) */
+				un.fate = UNIT_LONG;
+				e->u0[e->nu++] = un;
+				un.fate = UNIT_STAY;
+				e->u0[e->nu++] = un;
+			}
 			continue;
 		}
 		e->cell0[cell_of(e, a, h0->distance[i], d, h0->stream[i], ty, ar, pt)] += 1.0;
@@ -605,8 +620,16 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 	lam = stroom_model_return_hazard(p);
 	memcpy(e->cur, e->cell0, e->ncell * sizeof(double));
 	memcpy(e->H, e->H0, nh * sizeof(double));
-	if (e->nu > 0)
-		memcpy(e->u, e->u0, e->nu * sizeof(unit));
+	for (i = 0; i < e->nu; i++) { /* the twins' masses by drift.medium_to_long_share */
+		const double sh = clamp01(p->drift_long_share);
+		unit *un = &e->u[i];
+		*un = e->u0[i];
+		if (un->fate != UNIT_NONE) {
+			const double f = un->fate == UNIT_LONG ? sh : 1.0 - sh;
+			un->x[0] *= f;
+			un->x[1] *= f;
+		}
+	}
 	memset(e->P, 0, 2 * (size_t)NTY * (size_t)na * (size_t)nb * sizeof(double));
 	memset(e->lks_dur, 0, (2 * (size_t)(e->L > 0 ? e->L : 1) * nsmall + BEN_DISREGARD_MONTHS * nsmall +
 			       (size_t)(e->SM + 1)) * sizeof(double));
@@ -747,7 +770,9 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 									 * from an earlier month, finite, multiply 0) */
 									if (S[kk] == 0 && e->SU[kk] == 0)
 										continue;
-									stroom_model_cell_hazards(p, month_factor, dist, a, u, ty, ar, pt, h);
+									stroom_model_cell_hazards(p, month_factor, dist, a, u,
+												  stroom_model_work_band(p, m, u),
+												  ty, ar, pt, h);
 									h[0] *= tw;
 									if (p->n_teams > 0) {
 										int tm = e->teamtab[gc_of(e, a, dist, u, ty, ar) * NS +
@@ -838,10 +863,11 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 			for (dist = 0; dist < ND; dist++)
 				for (d = 0; d < K; d++) {
 					int d1 = d < D ? d + 1 : D, dist1 = dist, str_change = 0;
+					int dc = stroom_model_clock_months(p, d, t); /* approach_clock */
 					u = dur_band(d);
-					if (dist == STROOM_DIST_SHORT && d + 1 == p->drift_short_months)
+					if (dist == STROOM_DIST_SHORT && dc + 1 == p->drift_short_months)
 						dist1 = STROOM_DIST_MEDIUM;
-					else if (dist == STROOM_DIST_MEDIUM && d + 1 == p->drift_medium_months) {
+					else if (dist == STROOM_DIST_MEDIUM && dc + 1 == p->drift_medium_months) {
 						dist1 = STROOM_DIST_LONG;
 						str_change = 1;
 					}
@@ -868,16 +894,25 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 								n0[HB + j] += x1 * ks0[HB + j] + x0 * kf0[j];
 							}
 						} else {
-							/* the drift to long distance: the werk stream goes to prestatie010 */
+							/* the drift to long distance (a share drift.medium_to_long_share;
+							 * the rest stay medium, in m0 and m1): the werk stream goes to
+							 * prestatie010 */
+							const double sh = p->drift_long_share, st = 1.0 - sh;
+							double *m0 = nxt + cell_of(e, a, dist, d1, 0, 0, 0, 0);
+							double *m1 = n1 ? nxt + cell_of(e, a + 1, dist, d1, 0, 0, 0, 0) : NULL;
 							for (j = 0; j < HB; j++) {
-								double x0 = c[j], x1 = c[HB + j];
+								double x0 = c[j], x1 = c[HB + j], v0, v1;
 								size_t j1 = j / JB == STROOM_STREAM_WERK ? j + (STROOM_STREAM_PRESTATIE -
 													     STROOM_STREAM_WERK) * JB : j;
-								n0[j1] += x0 * ks0[j] + x1 * kf0[HB + j];
-								n0[HB + j1] += x1 * ks0[HB + j] + x0 * kf0[j];
+								v0 = x0 * ks0[j] + x1 * kf0[HB + j];
+								v1 = x1 * ks0[HB + j] + x0 * kf0[j];
+								n0[j1] += sh * v0, n0[HB + j1] += sh * v1;
+								m0[j] += st * v0, m0[HB + j] += st * v1;
 								if (n1) {
-									n1[j1] += x0 * ks1[j] + x1 * kf1[HB + j];
-									n1[HB + j1] += x1 * ks1[HB + j] + x0 * kf1[j];
+									v0 = x0 * ks1[j] + x1 * kf1[HB + j];
+									v1 = x1 * ks1[HB + j] + x0 * kf1[j];
+									n1[j1] += sh * v0, n1[HB + j1] += sh * v1;
+									m1[j] += st * v0, m1[HB + j] += st * v1;
 								}
 							}
 						}
@@ -947,20 +982,21 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 				unit *un = &e->u[i];
 				const double *p0 = e->pev + 5 * (size_t)un->k, *p1 = p0 + 5 * HB;
 				const double x0 = un->x[0], x1 = un->x[1];
-				int d1, dist1, s1;
+				int d1, dist1, s1, dc;
 				e->P[((size_t)un->ty * (size_t)na + (size_t)un->ar) * (size_t)nb + (size_t)(un->birth - e->bmin)] +=
 					(x0 * (p0[0] + p0[1]) + x1 * (p1[0] + p1[1])) * nd;
 				un->x[0] = (x0 * (1 - p0[0] - p0[1] - p0[2] - p0[3] - p0[4]) + x1 * p1[4]) * (1 - cut_ts);
 				un->x[1] = (x1 * (1 - p1[0] - p1[1] - p1[2] - p1[3] - p1[4]) + x0 * p0[4]) * (1 - cut_ts);
 				d1 = un->d < D ? un->d + 1 : D;
+				dc = stroom_model_clock_months(p, un->d, t); /* approach_clock */
 				dist1 = un->dist;
 				s1 = un->s;
-				if (un->dist == STROOM_DIST_SHORT && un->d + 1 == p->drift_short_months)
+				if (un->dist == STROOM_DIST_SHORT && dc + 1 == p->drift_short_months)
 					dist1 = STROOM_DIST_MEDIUM;
-				else if (un->dist == STROOM_DIST_MEDIUM && un->d + 1 == p->drift_medium_months) {
+				else if (un->dist == STROOM_DIST_MEDIUM && dc + 1 == p->drift_medium_months &&
+					 un->fate != UNIT_STAY) {
 					dist1 = STROOM_DIST_LONG;
-					if (s1 == STROOM_STREAM_WERK)
-						s1 = STROOM_STREAM_PRESTATIE;
+					s1 = stroom_model_drift_stream(s1, dist1);
 				}
 				if (d1 != un->d || dist1 != un->dist) {
 					un->d = (uint8_t)d1;

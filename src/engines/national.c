@@ -9,6 +9,7 @@
 
 #include <stroom/national.h>
 #include <stroom/population.h>
+#include <stroom/posterior.h>
 
 #include <errno.h>
 #include <gsl/gsl_sort.h>
@@ -24,7 +25,43 @@ struct stroom_national {
 	stroom_municipality *rows;
 };
 
-static const char *const muni_cols[] = {"name", "households", "inflow_per_year", "budget_eur"};
+static const char *const muni_cols[] = {"name", "households", "inflow_per_year", "budget_eur",
+					"posterior"};
+
+/* Fields of the header (the first line that is not a comment or blank); the CSV
+ * holds no quoted commas. */
+static int header_fields(const char *t)
+{
+	if ((unsigned char)t[0] == 0xEF && (unsigned char)t[1] == 0xBB && (unsigned char)t[2] == 0xBF)
+		t += 3;
+	while (*t) {
+		const char *e = strchr(t, '\n');
+		size_t len = e ? (size_t)(e - t) : strlen(t);
+		if (len > 0 && t[len - 1] == '\r')
+			len--;
+		if (len > 0 && t[0] != '#') {
+			int n = 1;
+			size_t i;
+			for (i = 0; i < len; i++)
+				n += t[i] == ',';
+			return n;
+		}
+		if (!e)
+			break;
+		t = e + 1;
+	}
+	return 0;
+}
+
+/* rel against the directory of the file `origin` (absolute rel unchanged). 0 or -1
+ * when it does not fit. */
+static int resolve_beside(char *out, size_t size, const char *origin, const char *rel)
+{
+	const char *slash = strrchr(origin, '/');
+	int n = rel[0] == '/' || !slash ? snprintf(out, size, "%s", rel)
+					: snprintf(out, size, "%.*s/%s", (int)(slash - origin), origin, rel);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
 
 /* An amount in EUR with at most 2 decimals, exactly, into eurocent. -1 if not. */
 static int64_t parse_eur(const char *s)
@@ -83,7 +120,10 @@ int stroom_national_load(stroom_national **out, const stroom_params *p, const st
 	}
 	n->alloc = *stroom_alloc_or_default(a);
 	snprintf(n->path, sizeof n->path, "%s", p->municipalities_csv);
-	err = stroom_csv_open(&c, text, n->path, muni_cols, 4, 3, STROOM_CSV_WITH_COL);
+	/* name,households,inflow_per_year[,budget_eur[,posterior]] */
+	err = header_fields(text) >= 5
+		? stroom_csv_open(&c, text, n->path, muni_cols, 5, 5, STROOM_CSV_WITH_COL)
+		: stroom_csv_open(&c, text, n->path, muni_cols, 4, 3, STROOM_CSV_WITH_COL);
 	while (!err && (r = stroom_csv_row(&c)) == 1) {
 		stroom_municipality *m = &n->rows[n->n];
 		char *end;
@@ -131,6 +171,13 @@ int stroom_national_load(stroom_national **out, const stroom_params *p, const st
 					  : stroom_error_set(STROOM_EINVAL,
 							     "%s:%d: column budget_eur: expected the column (the scenario "
 							     "has a budget), got none", n->path, c.line);
+			break;
+		}
+		m->posterior[0] = '\0';
+		if (c.ncols > 4 && c.f[4][0] &&
+		    resolve_beside(m->posterior, sizeof m->posterior, n->path, c.f[4]) != 0) {
+			err = stroom_csv_bad(&c, STROOM_EINVAL, 4,
+					     "a path of a posterior.csv relative to this file, shorter");
 			break;
 		}
 		n->households += m->households;
@@ -341,6 +388,7 @@ static int run_one(stroom_national_run *r, const stroom_national *n, const stroo
 	stroom_results *res = NULL, *cen = NULL;
 	stroom_budget_run *br = NULL;
 	stroom_sim_options so = STROOM_SIM_OPTIONS_INIT;
+	stroom_posterior *own = NULL;
 	int err;
 	stroom_national_params(n, i, base, mp);
 	so.threads = o->threads;
@@ -348,6 +396,12 @@ static int run_one(stroom_national_run *r, const stroom_national *n, const stroo
 	so.stream = (uint32_t)i + 1;
 	so.fixed_parameters = o->fixed_parameters;
 	so.posterior = o->posterior;
+	if (m->posterior[0]) {
+		/* the municipality's own joint draws, checked against its parameters */
+		if ((err = stroom_posterior_load(&own, m->posterior, mp, NULL)) != 0)
+			goto done;
+		so.posterior = own;
+	}
 	if ((err = stroom_population_synthesise(&pop, mp, o->rules, NULL)) != 0)
 		goto done;
 	if ((err = stroom_sim_run(&res, mp, pop, &so)) != 0)
@@ -381,6 +435,7 @@ done:
 	stroom_results_free(res);
 	stroom_results_free(cen);
 	stroom_output_budget_free(br);
+	stroom_posterior_free(own);
 	if (err && err != STROOM_EINTR) {
 		char detail[512];
 		snprintf(detail, sizeof detail, "%s", stroom_error_last());

@@ -357,7 +357,15 @@ static inline void stay(const stroom_params *p, workspace *w, size_t i, stroom_m
 	 * reassessed one class further; households assessed otherwise keep their
 	 * class */
 	{
-		int to = stroom_model_drift(p, w->dist[i], m + 1 - w->spell[i]);
+		int to = stroom_model_drift(p, w->dist[i], m + 1 - stroom_model_clock_origin(p, w->spell[i]));
+		if (to == STROOM_DIST_LONG && p->drift_long_share < 1.0) {
+			/* only a share of those reaching the boundary drifts; the rest
+			 * stay medium (and in their stream) */
+			double r[4];
+			stroom_rng_draw(w->key, w->urep, (uint32_t)i, (uint32_t)m, STROOM_PURPOSE_DRIFT, 0, r);
+			if (!stroom_model_drift_long(p, r[0]))
+				to = w->dist[i];
+		}
 		if (to != w->dist[i]) {
 			w->dist[i] = (uint8_t)to;
 			w->stream[i] = (uint8_t)stroom_model_drift_stream(w->stream[i], to);
@@ -387,6 +395,7 @@ static inline void refresh(const stroom_params *p, workspace *w, size_t i, stroo
 	static const int32_t age_at[] = {21 * 12, 27 * 12, 40 * 12, 55 * 12};
 	const stroom_month n1 = m + 1;
 	const int32_t birth = w->birth[i], spell = w->spell[i];
+	const int32_t origin = stroom_model_clock_origin(p, spell);
 	int32_t nc = w->pension[i] < w->next_ev[i] ? w->pension[i] : w->next_ev[i], e;
 	int sanctioned = w->sanction_end[i] > n1;
 	size_t k;
@@ -401,9 +410,9 @@ static inline void refresh(const stroom_params *p, workspace *w, size_t i, stroo
 	for (k = 0; k < STROOM_ARRAY_LEN(age_at); k++)
 		if ((e = birth + age_at[k]) >= n1 && e < nc)
 			nc = e;
-	if (w->dist[i] == STROOM_DIST_SHORT && (e = spell + p->drift_short_months - 1) >= n1 && e < nc)
+	if (w->dist[i] == STROOM_DIST_SHORT && (e = origin + p->drift_short_months - 1) >= n1 && e < nc)
 		nc = e;
-	if (w->dist[i] == STROOM_DIST_MEDIUM && (e = spell + p->drift_medium_months - 1) >= n1 && e < nc)
+	if (w->dist[i] == STROOM_DIST_MEDIUM && (e = origin + p->drift_medium_months - 1) >= n1 && e < nc)
 		nc = e;
 	if (sanctioned && w->sanction_end[i] < nc)
 		nc = w->sanction_end[i];
@@ -705,7 +714,7 @@ static void pass1(const replicate *r, month_ctx *mo)
 		}
 		/* the rest of the month, when anything can happen in it */
 		if (control_p > 0.0 || (ki >= 0 && instr_end[i] == m + 1) ||
-		    stroom_model_drift(p, dist[i], m + 1 - spell[i]) != dist[i])
+		    stroom_model_drift(p, dist[i], m + 1 - stroom_model_clock_origin(p, spell[i])) != dist[i])
 			stay(p, w, i, m, ki, control_p, 0, &gl, cm, mm);
 		if (status[i] == ST_ON)
 			refresh(p, w, i, m);

@@ -24,7 +24,7 @@ void stroom_model_month_hazards(const stroom_params *p, stroom_month m, double (
 	for (ty = 0; ty < STROOM_NTYPE; ty++)
 	for (ar = 0; ar < na; ar++)
 	for (pt = 0; pt < 2; pt++)
-		stroom_model_cell_hazards(p, f, d, a, u, ty, ar, pt,
+		stroom_model_cell_hazards(p, f, d, a, u, stroom_model_work_band(p, m, u), ty, ar, pt,
 					  haz[stroom_model_cell(na, d, a, u, ty, ar, pt)]);
 }
 

@@ -105,9 +105,10 @@ static inline int stroom_model_return_stream(int dist)
 }
 
 /* Step 7: the distance after month m of a household of distance dist that stays
- * on benefit, its spell dur_next months long on the 1st of m + 1: one class
- * further when dur_next is drift.short_to_medium_months (short) or
- * drift.medium_to_long_months (medium), else dist. */
+ * on benefit, dur_next months in the approach on the 1st of m + 1 (its spell's
+ * months, or from stroom_model_clock_origin): one class further when dur_next is
+ * drift.short_to_medium_months (short) or drift.medium_to_long_months (medium),
+ * else dist. */
 static inline int stroom_model_drift(const stroom_params *p, int dist, int32_t dur_next)
 {
 	if (dist == STROOM_DIST_SHORT && dur_next == p->drift_short_months)
@@ -115,6 +116,13 @@ static inline int stroom_model_drift(const stroom_params *p, int dist, int32_t d
 	if (dist == STROOM_DIST_MEDIUM && dur_next == p->drift_medium_months)
 		return STROOM_DIST_LONG;
 	return dist;
+}
+
+/* Step 7: whether a household at the medium-to-long boundary drifts, given a
+ * uniform u in [0, 1): with probability drift.medium_to_long_share. */
+static inline int stroom_model_drift_long(const stroom_params *p, double u)
+{
+	return u < p->drift_long_share;
 }
 
 /* Step 7: the stream after a drift to distance `to`: werk becomes prestatie010
@@ -128,14 +136,47 @@ static inline int stroom_model_drift_stream(int stream, int to)
  * f(m) = index(m) ^ labour_market.work_elasticity x hazard.work.shock(m). */
 double stroom_model_month_factor(const stroom_params *p, stroom_month m);
 
+/* approach_clock: the month from which a household whose spell began in
+ * `spell` counts its time in the approach (for the work hazard's duration and
+ * the drift): its spell's start, or with `start` the run's start if later. */
+static inline stroom_month stroom_model_clock_origin(const stroom_params *p, stroom_month spell)
+{
+	return p->approach_clock == STROOM_CLOCK_START && spell < p->start ? p->start : spell;
+}
+
+/* The same in months: the time in the approach of a household d months into its
+ * spell, t months after the run's start (min(d, t) with `start`: d > t exactly
+ * when the spell began before the start). */
+static inline int32_t stroom_model_clock_months(const stroom_params *p, int32_t d, int32_t t)
+{
+	return p->approach_clock == STROOM_CLOCK_START && d > t ? t : d;
+}
+
+/* Step 4: the duration band whose hazard.work.duration multiplier applies in
+ * month m to a household of spell duration band u. With approach_clock spell it
+ * is u. With start, a household on benefit at the run's start counts from the
+ * start: its clock is min(d, t) for spell duration d and t = m - start months
+ * since the start (d > t exactly when its spell began before the start), and
+ * the bands being monotone, band(min(d, t)) = min(u, band(t)): one band for
+ * every household of band u, so the engines keep their cells by spell band. */
+static inline int stroom_model_work_band(const stroom_params *p, stroom_month m, int u)
+{
+	int ut;
+	if (p->approach_clock != STROOM_CLOCK_START)
+		return u;
+	ut = stroom_model_duration_band(p->start, m);
+	return ut < u ? ut : u;
+}
+
 /* Step 4: the hazards of one cell in a month with factor f (month_factor):
- * h[0] work (before the team, instrument and target multipliers), h[1] other,
- * h[2] enforcement (hazard.enforcement, the base rate; the lever's controls are
+ * h[0] work (before the team, instrument and target multipliers) with the
+ * duration multiplier of band uw (stroom_model_work_band), h[1] other, h[2]
+ * enforcement (hazard.enforcement, the base rate; the lever's controls are
  * stroom_model_control_prob). */
 static inline void stroom_model_cell_hazards(const stroom_params *p, double f, int d, int a, int u,
-					     int ty, int ar, int pt, double h[3])
+					     int uw, int ty, int ar, int pt, double h[3])
 {
-	h[0] = p->work_distance[d] * p->work_age[a] * p->work_duration[u] * p->work_type[ty] *
+	h[0] = p->work_distance[d] * p->work_age[a] * p->work_duration[uw] * p->work_type[ty] *
 	       p->work_area[ar] * (pt ? p->parttime_work_multiplier : 1.0) * f;
 	h[1] = p->other_base * p->other_age[a] * p->other_duration[u];
 	h[2] = p->enforcement;

@@ -1,13 +1,14 @@
 /*
  * observed.c: the reader of observed series (include/stroom/observed.h, the
- * format in docs/observed.md). One pass over a private copy of the text, which is
- * cut into fields in place (quoted fields unquoted in place, so a row's source
- * points into it); every row is checked as it is read and duplicates are found
+ * format in docs/observed.md). One pass of the CSV reader (src/core/csv.c) over a
+ * private copy of the text, which is cut into fields in place (quoted fields
+ * unquoted in place, so a row's source points into it); every row is checked as it is read and duplicates are found
  * with a small hash table of the rows' keys.
  */
 #include <stroom/observed.h>
 #include <stroom/sim.h>
 
+#include "csv.h"
 #include "internal.h"
 
 #include <math.h>
@@ -90,126 +91,11 @@ void stroom_observed_free(stroom_observed *o)
 	stroom_free(&al, o);
 }
 
-/* ---- lines and fields ---- */
-
-typedef struct reader {
-	const char *path;
-	char *p;  /* next line */
-	int line; /* current line */
-	int n;    /* fields of the current line */
-	char *f[NCOLS];
-	int col[NCOLS];
-	int end_col; /* column just past the end of the line */
-} reader;
-
-static int chars(const char *s, const char *e)
-{
-	int n = 0;
-	for (; s < e; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
-/* Cuts the next line off r->p (NUL-terminated, a trailing CR removed). */
-static char *next_line(reader *r)
-{
-	char *s = r->p, *e;
-	size_t n;
-	if (!s || !*s)
-		return NULL;
-	e = strchr(s, '\n');
-	if (e) {
-		*e = '\0';
-		r->p = e + 1;
-	} else {
-		r->p = s + strlen(s);
-	}
-	n = strlen(s);
-	if (n && s[n - 1] == '\r')
-		s[n - 1] = '\0';
-	r->line++;
-	return s;
-}
-
-static int skip_line(const char *s)
-{
-	if (*s == '#')
-		return 1;
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\t')
-			return 0;
-	return 1;
-}
-
-/*
- * Splits line into fields at commas; a field that starts with '"' is quoted
- * (a quote inside doubled) and unquoted in place. Keeps the first NCOLS fields
- * in r->f with their columns; r->n counts all of them. Returns 0 or STROOM_EPARSE.
- */
-static int split(reader *r, char *line)
-{
-	char *s = line, *w;
-	r->n = 0;
-	for (;;) {
-		char *start = s;
-		int col = 1 + chars(line, s);
-		if (*s == '"') {
-			w = s;
-			s++;
-			for (;;) {
-				if (!*s)
-					return stroom_error_set(STROOM_EPARSE,
-								"%s:%d:%d: expected a closing '\"' of "
-								"the quoted field, got the end of the line",
-								r->path, r->line, col);
-				if (*s == '"') {
-					if (s[1] == '"') {
-						*w++ = '"';
-						s += 2;
-						continue;
-					}
-					s++;
-					break;
-				}
-				*w++ = *s++;
-			}
-			if (*s && *s != ',')
-				return stroom_error_set(STROOM_EPARSE,
-							"%s:%d:%d: expected ',' after the quoted field, "
-							"got '%c'",
-							r->path, r->line, 1 + chars(line, s), *s);
-			*w = '\0';
-		} else {
-			while (*s && *s != ',') {
-				if (*s == '"')
-					return stroom_error_set(
-						STROOM_EPARSE,
-						"%s:%d:%d: expected no '\"' inside an unquoted field "
-						"(quote the whole field)",
-						r->path, r->line, 1 + chars(line, s));
-				s++;
-			}
-		}
-		if (r->n < NCOLS) {
-			r->f[r->n] = start;
-			r->col[r->n] = col;
-		}
-		r->n++;
-		if (!*s) {
-			r->end_col = 1 + chars(line, s);
-			break;
-		}
-		*s++ = '\0';
-	}
-	return 0;
-}
-
 /* ---- values ---- */
 
-static int bad(const reader *r, int i, const char *expected)
+static int bad(const stroom_csv *r, int i, const char *expected)
 {
-	return stroom_error_set(STROOM_EINVAL, "%s:%d:%d: column %s: expected %s, got '%s'",
-				r->path, r->line, r->col[i], columns[i], expected, r->f[i]);
+	return stroom_csv_bad(r, STROOM_EINVAL, i, expected);
 }
 
 static int digits(const char *s, int n)
@@ -308,7 +194,7 @@ static int same_key(const stroom_obs_row *a, const stroom_obs_row *b)
 }
 
 /* Reports the first row that repeats an earlier row's key. */
-static int check_duplicates(const stroom_observed *o, const reader *r)
+static int check_duplicates(const stroom_observed *o, const stroom_csv *r)
 {
 	size_t cap = 16, i, *slot;
 	int err = 0;
@@ -346,7 +232,7 @@ static int check_duplicates(const stroom_observed *o, const reader *r)
 
 /* ---- rows ---- */
 
-static int parse_row(reader *r, stroom_obs_row *row)
+static int parse_row(stroom_csv *r, stroom_obs_row *row)
 {
 	size_t i;
 	int ind = -1, stock = 0;
@@ -421,42 +307,13 @@ static int parse_row(reader *r, stroom_obs_row *row)
 
 static int parse(stroom_observed *o)
 {
-	reader r;
-	char *line;
-	int err, i;
-	memset(&r, 0, sizeof r);
-	r.path = o->path;
-	r.p = o->text;
-	if ((unsigned char)r.p[0] == 0xEF && (unsigned char)r.p[1] == 0xBB &&
-	    (unsigned char)r.p[2] == 0xBF)
-		r.p += 3;
-	while ((line = next_line(&r)) != NULL && skip_line(line))
-		;
-	if (!line)
-		return stroom_error_set(STROOM_EPARSE,
-					"%s: no header line (expected "
-					"'period,indicator,group,value,unit,source')",
-					o->path);
-	if ((err = split(&r, line)) != 0)
+	stroom_csv r;
+	int err;
+	if ((err = stroom_csv_open(&r, o->text, o->path, columns, NCOLS, NCOLS,
+				   STROOM_CSV_WITH_COL | STROOM_CSV_MISSING_AS_COLUMN |
+					   STROOM_CSV_NAME_COLUMNS | STROOM_CSV_MISSING_AT_END)) != 0)
 		return err;
-	for (i = 0; i < NCOLS; i++) {
-		if (i >= r.n)
-			return stroom_error_set(STROOM_EPARSE,
-						"%s:%d:%d: header: expected column '%s', got ''",
-						o->path, r.line, r.end_col, columns[i]);
-		if (strcmp(r.f[i], columns[i]))
-			return stroom_error_set(STROOM_EPARSE,
-						"%s:%d:%d: header: expected column '%s', got '%s'",
-						o->path, r.line, r.col[i], columns[i], r.f[i]);
-	}
-	if (r.n != NCOLS)
-		return stroom_error_set(STROOM_EPARSE, "%s:%d: header: expected %d columns, got %d",
-					o->path, r.line, NCOLS, r.n);
-	while ((line = next_line(&r)) != NULL) {
-		if (skip_line(line))
-			continue;
-		if ((err = split(&r, line)) != 0)
-			return err;
+	while ((err = stroom_csv_next(&r)) > 0) {
 		if (r.n != NCOLS)
 			return stroom_error_set(STROOM_EPARSE,
 						"%s:%d:%d: expected %d fields "
@@ -479,6 +336,8 @@ static int parse(stroom_observed *o)
 			return err;
 		o->n++;
 	}
+	if (err < 0)
+		return err;
 	return check_duplicates(o, &r);
 }
 

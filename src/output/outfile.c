@@ -1,18 +1,20 @@
 /*
  * outfile.c: the pieces the writers of outputs share (outfile.h): parents created
  * for an output and removed again, a rename that does not replace, and closing a
- * written file with its errors checked.
+ * written file with its errors checked, and the all-or-nothing directory write.
  */
 #if defined(__linux__) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE /* renameat2 */
 #endif
 #include "outfile.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static int is_dir(const char *path)
@@ -124,4 +126,135 @@ void stroom_path_split(const char *path, char *buf, size_t size, const char **ba
 		snprintf(buf, size, "%.*s", (int)(slash - path), path);
 		*base = slash + 1;
 	}
+}
+
+void stroom_out_dir(const char *out, const char *name, const char *suffix, char *buf, size_t size)
+{
+	size_t len;
+	if (out && *out) {
+		snprintf(buf, size, "%s", out);
+		len = strlen(buf);
+		while (len > 1 && buf[len - 1] == '/')
+			buf[--len] = '\0';
+	} else {
+		char when[32];
+		time_t now = time(NULL);
+		struct tm tmv;
+		gmtime_r(&now, &tmv);
+		strftime(when, sizeof when, "%Y%m%dT%H%M%SZ", &tmv);
+		snprintf(buf, size, "runs/%s-%s%s", when, name, suffix);
+	}
+}
+
+/* Writes one file of the directory into dir; messages name it in shown (the
+ * final directory). */
+static int write_one(const char *dir, const char *shown, const stroom_dir_file *df)
+{
+	char path[8400];
+	FILE *f;
+	int err = 0, e = 0;
+	snprintf(path, sizeof path, "%s/%s", dir, df->name);
+	f = fopen(path, "w");
+	if (!f)
+		return stroom_error_set(STROOM_EIO, "cannot write '%s/%s': %s", shown, df->name,
+					strerror(errno));
+	errno = 0;
+	if (df->write) {
+		err = df->write(f, df->a, df->b);
+	} else if (fwrite(df->text, 1, df->len, f) != df->len) {
+		err = STROOM_EIO;
+	}
+	if (err == STROOM_EIO || (!err && ferror(f)))
+		e = errno ? errno : EIO;
+	else if (err) { /* not a write error (out of memory): keep its detail */
+		fclose(f);
+		return err;
+	}
+	if ((e = stroom_close_checked(f, e)) != 0)
+		return stroom_error_set(STROOM_EIO, "cannot write '%s/%s': %s", shown, df->name,
+					strerror(e));
+	return 0;
+}
+
+/* Removes the temporary directory tmp and the first n files in it. */
+static void remove_tmp(const char *tmp, const stroom_dir_file *files, size_t n)
+{
+	char path[8400];
+	size_t i;
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof path, "%s/%s", tmp, files[i].name);
+		unlink(path);
+	}
+	rmdir(tmp);
+}
+
+int stroom_write_dir(const char *dir, const char *what, const stroom_dir_file *files, size_t n,
+		     int (*cancelled)(const char *step, void *payload), void *payload)
+{
+	char tmp[4200], parent[4096];
+	const char *base;
+	stroom_made_dirs made;
+	struct stat st;
+	size_t i = 0;
+	int err = 0, have_tmp = 0;
+
+	made.n = 0;
+	if (lstat(dir, &st) == 0)
+		return stroom_error_set(STROOM_EIO, "'%s' already exists; remove it or choose another --out",
+					dir);
+	stroom_path_split(dir, parent, sizeof parent, &base);
+	if (stroom_mkdirs(&made, parent) != 0) {
+		err = stroom_error_set(STROOM_EIO, "cannot create '%s': %s", made.path, strerror(errno));
+		goto cleanup;
+	}
+	snprintf(tmp, sizeof tmp, "%s/.%s.tmp-%ld", parent, base, (long)getpid());
+	if (mkdir(tmp, 0777) != 0) {
+		err = stroom_error_set(STROOM_EIO, "cannot create '%s': %s", tmp, strerror(errno));
+		goto cleanup;
+	}
+	have_tmp = 1;
+	for (i = 0; i < n; i++) {
+		if (cancelled && cancelled(files[i].name, payload))
+			goto interrupted;
+		if ((err = write_one(tmp, dir, &files[i])) != 0) {
+			i++; /* a part of it may be there */
+			goto cleanup;
+		}
+	}
+	/* the last moment to stop: after the rename the directory is complete */
+	if (cancelled && cancelled(NULL, payload))
+		goto interrupted;
+	if (stroom_rename_noreplace(tmp, dir) != 0) {
+		if (errno == EEXIST || errno == ENOTEMPTY)
+			err = stroom_error_set(STROOM_EIO, "'%s' already exists (made while %s); it is left "
+					       "as it was", dir, what);
+		else
+			err = stroom_error_set(STROOM_EIO, "cannot rename '%s' to '%s': %s", tmp, dir,
+					       strerror(errno));
+		goto cleanup;
+	}
+	return 0;
+
+interrupted:
+	err = stroom_error_set(STROOM_EINTR, "interrupted while writing '%s'; nothing written", dir);
+cleanup:
+	if (have_tmp)
+		remove_tmp(tmp, files, i);
+	stroom_made_dirs_remove(&made);
+	return err;
+}
+
+void stroom_json_string(stroom_sbuf *b, const char *s)
+{
+	stroom_sbuf_printf(b, "\"");
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			stroom_sbuf_printf(b, "\\%c", ch);
+		else if (ch < 0x20)
+			stroom_sbuf_printf(b, "\\u%04x", ch);
+		else
+			stroom_sbuf_printf(b, "%c", ch);
+	}
+	stroom_sbuf_printf(b, "\"");
 }

@@ -2,7 +2,8 @@
  * outfile.h: what the writers of outputs share (src/output/outfile.c; not part of the
  * API): the parent directories created for an output, recorded so that a failed
  * write removes exactly those; a rename that never replaces an existing path;
- * closing a written file with every error checked.
+ * closing a written file with every error checked; a directory of files written
+ * all or nothing (stroom_write_dir).
  */
 #ifndef STROOM_OUTFILE_H
 #define STROOM_OUTFILE_H
@@ -37,5 +38,42 @@ int stroom_close_checked(FILE *f, int err_before);
 
 /* The parent of path ("." when it has none) into buf; the name after it in *base. */
 void stroom_path_split(const char *path, char *buf, size_t size, const char **base);
+
+/* The directory an output goes to: out without its trailing slashes, or, when out
+ * is NULL or empty, runs/<UTC time>-<name><suffix>. */
+void stroom_out_dir(const char *out, const char *name, const char *suffix, char *buf, size_t size);
+
+/* Writes one file's content to f: 0, or STROOM_EIO when a write failed (errno as
+ * the write left it), or another negative code with its detail set (out of memory). */
+typedef int (*stroom_file_writer)(FILE *f, const void *a, const void *b);
+
+/* One file of a directory: its name and its content, either write(f, a, b) or,
+ * when write is NULL, the len bytes at text. */
+typedef struct stroom_dir_file {
+	const char *name;
+	stroom_file_writer write;
+	const void *a, *b;
+	const char *text;
+	size_t len;
+} stroom_dir_file;
+
+/*
+ * Writes the n files into the directory dir (no trailing slash), all or nothing:
+ * dir must not exist; its missing parents are created, the files are written
+ * into a temporary directory beside it (.NAME.tmp-PID) and that is renamed to dir
+ * when every file is complete, never replacing a directory made meanwhile.
+ * cancelled (may be NULL) is asked before each file (step = its name) and before
+ * the rename (step = NULL); nonzero stops with STROOM_EINTR. On any failure or
+ * cancel, the temporary directory, its files and the parents created are removed
+ * and a negative STROOM_E* code is returned with its detail; what names the output
+ * in the message for a directory made meanwhile ("this run was written").
+ */
+int stroom_write_dir(const char *dir, const char *what, const stroom_dir_file *files, size_t n,
+		     int (*cancelled)(const char *step, void *payload), void *payload);
+
+/* s as a JSON string: quoted, a quote and a backslash escaped, control characters
+ * as \u00XX (the manifests of a run and a fit). */
+struct stroom_sbuf;
+void stroom_json_string(struct stroom_sbuf *b, const char *s);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * output.c: summary statistics over replicates and the run directory. Quantiles
  * come from GSL (gsl_stats_quantile_from_sorted_data, linear interpolation between
- * order statistics). Files are written into a temporary directory beside the final
- * one, which is renamed into place when all files are complete.
+ * order statistics). The run directory is written all or nothing by
+ * stroom_write_dir (outfile.c).
  */
 #include "internal.h"
 #include "outfile.h"
@@ -455,42 +455,6 @@ size_t stroom_output_summary_ext(const stroom_results *r, const stroom_params *p
 	return b.len;
 }
 
-/* Writes one file of a run directory: fn(f, a, b) writes its content and, when a
- * write fails, returns STROOM_EIO with errno as the write left it. The file is
- * made in dir; messages name it in shown (the final directory). */
-typedef int (*file_writer)(FILE *f, const void *a, const void *b);
-
-static int write_in(const char *dir, const char *shown, const char *name, file_writer fn,
-		    const void *a, const void *b)
-{
-	char path[8400];
-	FILE *f;
-	int err, e = 0;
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (!f)
-		return stroom_error_set(STROOM_EIO, "cannot write '%s/%s': %s", shown, name, strerror(errno));
-	errno = 0;
-	err = fn(f, a, b);
-	if (err == STROOM_EIO || (!err && ferror(f)))
-		e = errno ? errno : EIO;
-	else if (err) { /* not a write error (out of memory): keep its detail */
-		fclose(f);
-		return err;
-	}
-	if ((e = stroom_close_checked(f, e)) != 0)
-		return stroom_error_set(STROOM_EIO, "cannot write '%s/%s': %s", shown, name, strerror(e));
-	return 0;
-}
-
-/* file_writer for text: a the text, b its length (size_t *). */
-static int text_writer(FILE *f, const void *a, const void *b)
-{
-	const size_t len = *(const size_t *)b;
-	errno = 0;
-	return fwrite(a, 1, len, f) == len && fflush(f) == 0 ? 0 : STROOM_EIO;
-}
-
 static int series_writer(FILE *f, const void *a, const void *b)
 {
 	return stroom_output_series_csv(a, b, f);
@@ -533,27 +497,6 @@ static int posterior_writer(FILE *f, const void *a, const void *b)
 	return 0;
 }
 
-static int write_file(const char *dir, const char *shown, const char *name, const char *text,
-		      size_t len)
-{
-	return write_in(dir, shown, name, text_writer, text, &len);
-}
-
-static void json_string(stroom_sbuf *b, const char *s)
-{
-	stroom_sbuf_printf(b, "\"");
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			stroom_sbuf_printf(b, "\\%c", ch);
-		else if (ch < 0x20)
-			stroom_sbuf_printf(b, "\\u%04x", ch);
-		else
-			stroom_sbuf_printf(b, "%c", ch);
-	}
-	stroom_sbuf_printf(b, "\"");
-}
-
 /* manifest.json's "posterior": the file, its rows and columns and, with the run
  * under the priors alone, the two widths of the 90% interval on the split date. */
 static void manifest_posterior(stroom_sbuf *b, const stroom_results *r, const stroom_params *p,
@@ -566,11 +509,11 @@ static void manifest_posterior(stroom_sbuf *b, const stroom_results *r, const st
 	if (!post)
 		return;
 	stroom_sbuf_printf(b, "  \"posterior\": {\"path\": ");
-	json_string(b, p->posterior_csv);
+	stroom_json_string(b, p->posterior_csv);
 	stroom_sbuf_printf(b, ", \"rows\": %zu, \"columns\": [", stroom_posterior_rows(post));
 	for (c = 0; c < stroom_posterior_columns(post); c++) {
 		stroom_sbuf_printf(b, "%s", c ? ", " : "");
-		json_string(b, stroom_posterior_column(post, c));
+		stroom_json_string(b, stroom_posterior_column(post, c));
 	}
 	stroom_sbuf_printf(b, "]");
 	if (narrowing(r, p, x, &wpost, &wprior))
@@ -602,9 +545,9 @@ static char *manifest_json(const stroom_results *r, const stroom_scenario *s, co
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
 	for (pass = 0; pass < 2; pass++) {
 		stroom_sbuf_printf(&b, "{\n  \"stroom_version\": ");
-		json_string(&b, stroom_version());
+		stroom_json_string(&b, stroom_version());
 		stroom_sbuf_printf(&b, ",\n  \"created_utc\": \"%s\",\n  \"scenario_name\": ", when);
-		json_string(&b, p->name);
+		stroom_json_string(&b, p->name);
 		stroom_sbuf_printf(&b, ",\n  \"seed\": %llu,\n  \"replicates\": %d,\n  \"threads\": %d,\n",
 			  (unsigned long long)p->seed, stroom_results_replicates(r), stroom_results_threads(r));
 		if (extra && extra->mpi_ranks > 0)
@@ -613,7 +556,7 @@ static char *manifest_json(const stroom_results *r, const stroom_scenario *s, co
 		n = s ? stroom_scenario_input_count(s) : 0;
 		for (i = 0; i < n; i++) {
 			stroom_sbuf_printf(&b, "%s\n    {\"path\": ", i ? "," : "");
-			json_string(&b, stroom_scenario_input_path(s, i));
+			stroom_json_string(&b, stroom_scenario_input_path(s, i));
 			stroom_sbuf_printf(&b, ", \"sha256\": \"%s\"}", stroom_scenario_input_sha256(s, i));
 		}
 		stroom_sbuf_printf(&b, "%s],\n  \"files\": [\"series.csv\", \"summary.txt\"%s%s", n ? "\n  " : "",
@@ -622,7 +565,7 @@ static char *manifest_json(const stroom_results *r, const stroom_scenario *s, co
 					   ? ", \"posterior_draws.csv\"" : "");
 		if (extra && extra->file_name) {
 			stroom_sbuf_printf(&b, ", ");
-			json_string(&b, extra->file_name);
+			stroom_json_string(&b, extra->file_name);
 		}
 		stroom_sbuf_printf(&b, "],\n");
 		manifest_posterior(&b, r, p, extra);
@@ -641,23 +584,6 @@ static char *manifest_json(const stroom_results *r, const stroom_scenario *s, co
 	return out;
 }
 
-static void remove_tmp_dir(const char *tmp, const char *extra_name)
-{
-	static const char *const names[] = {"manifest.json", "series.csv", "summary.txt", "budget.csv",
-					    "posterior_draws.csv"};
-	char path[8400];
-	size_t i;
-	for (i = 0; i < STROOM_ARRAY_LEN(names); i++) {
-		snprintf(path, sizeof path, "%s/%s", tmp, names[i]);
-		unlink(path);
-	}
-	if (extra_name) {
-		snprintf(path, sizeof path, "%s/%s", tmp, extra_name);
-		unlink(path);
-	}
-	rmdir(tmp);
-}
-
 int stroom_output_write_run(const stroom_results *r, const stroom_scenario *s, const stroom_params *p,
 			    const stroom_budget_run *br, const stroom_results *central, const char *dir,
 			    char *path_out, size_t path_size)
@@ -665,37 +591,12 @@ int stroom_output_write_run(const stroom_results *r, const stroom_scenario *s, c
 	return stroom_output_write_run_ext(r, s, p, br, central, NULL, dir, path_out, path_size);
 }
 
-/* Has the caller asked to stop before step (a file's name; NULL: the rename)? */
-static int cancelled(const stroom_output_extra *extra, const char *step)
-{
-	return extra && extra->version >= 2 && extra->cancelled && extra->cancelled(step, extra->payload);
-}
-
-/* out without its trailing slashes (or runs/<UTC time>-<name> when NULL or empty). */
-static void final_dir(const char *out, const char *name, char *final, size_t size)
-{
-	size_t len;
-	if (out && *out) {
-		snprintf(final, size, "%s", out);
-		len = strlen(final);
-		while (len > 1 && final[len - 1] == '/')
-			final[--len] = '\0';
-	} else {
-		char when[32];
-		time_t now = time(NULL);
-		struct tm tmv;
-		gmtime_r(&now, &tmv);
-		strftime(when, sizeof when, "%Y%m%dT%H%M%SZ", &tmv);
-		snprintf(final, size, "runs/%s-%s", when, name);
-	}
-}
-
 int stroom_output_check_dir(const char *out)
 {
 	char final[4096], dir[4096], up[4096];
 	const char *base;
 	struct stat st;
-	final_dir(out, "", final, sizeof final);
+	stroom_out_dir(out, "", "", final, sizeof final);
 	if (out && *out) {
 		if (lstat(final, &st) == 0)
 			return stroom_error_set(STROOM_EINVAL, "'%s' already exists%s; remove it or choose "
@@ -719,109 +620,79 @@ int stroom_output_check_dir(const char *out)
 	return 0;
 }
 
+/* What summary.txt and manifest.json are made of. */
+typedef struct run_job {
+	const stroom_results *r, *central;
+	const stroom_scenario *s;
+	const stroom_params *p;
+	const stroom_budget_run *br;
+	const stroom_output_extra *extra;
+} run_job;
+
+/* Writes the len bytes at text to f and frees text (NULL: out of memory). */
+static int text_out(FILE *f, char *text, size_t len)
+{
+	int ok;
+	if (!text)
+		return stroom_error_set(STROOM_ENOMEM, "out of memory");
+	errno = 0;
+	ok = fwrite(text, 1, len, f) == len && fflush(f) == 0;
+	free(text);
+	return ok ? 0 : STROOM_EIO;
+}
+
+static int summary_writer(FILE *f, const void *a, const void *b)
+{
+	const run_job *j = a;
+	size_t len = stroom_output_summary_ext(j->r, j->p, j->br, j->central, j->extra, NULL, 0);
+	char *text = malloc(len + 1);
+	(void)b;
+	if (text)
+		stroom_output_summary_ext(j->r, j->p, j->br, j->central, j->extra, text, len + 1);
+	return text_out(f, text, len);
+}
+
+static int manifest_writer(FILE *f, const void *a, const void *b)
+{
+	const run_job *j = a;
+	size_t len = 0;
+	char *text = manifest_json(j->r, j->s, j->p, j->br != NULL, j->extra, &len);
+	(void)b;
+	return text_out(f, text, len);
+}
+
 int stroom_output_write_run_ext(const stroom_results *r, const stroom_scenario *s, const stroom_params *p,
 				const stroom_budget_run *br, const stroom_results *central,
 				const stroom_output_extra *extra, const char *dir, char *path_out,
 				size_t path_size)
 {
-	const char *extra_name = extra && extra->file_name ? extra->file_name : NULL;
-	char final[4096], tmp[4200], parent[4096];
-	const char *base;
-	stroom_made_dirs made;
-	char *text = NULL;
-	size_t len;
-	int err = 0, have_tmp = 0;
-	struct stat st;
+	char final[4096];
+	stroom_dir_file files[6];
+	run_job job = {r, central, s, p, br, extra};
+	posterior_job pjob;
+	size_t n = 0;
+	int err;
 
-	made.n = 0;
-	final_dir(dir, p->name, final, sizeof final);
-	if (lstat(final, &st) == 0)
-		return stroom_error_set(STROOM_EIO, "'%s' already exists; remove it or choose another --out",
-					final);
-	stroom_path_split(final, parent, sizeof parent, &base);
-	if (stroom_mkdirs(&made, parent) != 0) {
-		err = stroom_error_set(STROOM_EIO, "cannot create '%s': %s", made.path, strerror(errno));
-		goto cleanup;
-	}
-	snprintf(tmp, sizeof tmp, "%s/.%s.tmp-%ld", parent, base, (long)getpid());
-	if (mkdir(tmp, 0777) != 0) {
-		err = stroom_error_set(STROOM_EIO, "cannot create '%s': %s", tmp, strerror(errno));
-		goto cleanup;
-	}
-	have_tmp = 1;
-
-	if (cancelled(extra, "series.csv"))
-		goto interrupted;
-	if ((err = write_in(tmp, final, "series.csv", series_writer, r, p)) != 0)
-		goto cleanup;
-	if (br) {
-		if (cancelled(extra, "budget.csv"))
-			goto interrupted;
-		if ((err = write_in(tmp, final, "budget.csv", budget_writer, br, NULL)) != 0)
-			goto cleanup;
-	}
+	memset(files, 0, sizeof files);
+	stroom_out_dir(dir, p->name, "", final, sizeof final);
+	files[n++] = (stroom_dir_file){"series.csv", series_writer, r, p, NULL, 0};
+	if (br)
+		files[n++] = (stroom_dir_file){"budget.csv", budget_writer, br, NULL, NULL, 0};
 	if (extra && extra->version >= 3 && extra->posterior) {
-		if (cancelled(extra, "posterior_draws.csv"))
-			goto interrupted;
-		posterior_job job;
-		job.post = extra->posterior;
-		job.seed = p->seed;
-		if ((err = write_in(tmp, final, "posterior_draws.csv", posterior_writer, r, &job)) != 0)
-			goto cleanup;
+		pjob.post = extra->posterior;
+		pjob.seed = p->seed;
+		files[n++] = (stroom_dir_file){"posterior_draws.csv", posterior_writer, r, &pjob, NULL, 0};
 	}
-	if (cancelled(extra, "summary.txt"))
-		goto interrupted;
-	len = stroom_output_summary_ext(r, p, br, central, extra, NULL, 0);
-	text = malloc(len + 1);
-	if (!text) {
-		err = stroom_error_set(STROOM_ENOMEM, "out of memory");
-		goto cleanup;
-	}
-	stroom_output_summary_ext(r, p, br, central, extra, text, len + 1);
-	if ((err = write_file(tmp, final, "summary.txt", text, len)) != 0)
-		goto cleanup;
-	free(text);
-	text = NULL;
-	if (cancelled(extra, "manifest.json"))
-		goto interrupted;
-	text = manifest_json(r, s, p, br != NULL, extra, &len);
-	if (!text) {
-		err = stroom_error_set(STROOM_ENOMEM, "out of memory");
-		goto cleanup;
-	}
-	if ((err = write_file(tmp, final, "manifest.json", text, len)) != 0)
-		goto cleanup;
-	if (extra_name) {
-		if (cancelled(extra, extra_name))
-			goto interrupted;
-		if ((err = write_file(tmp, final, extra_name, extra->file_text, extra->file_len)) != 0)
-			goto cleanup;
-	}
-	/* the last moment to stop: after the rename the run directory is complete */
-	if (cancelled(extra, NULL))
-		goto interrupted;
-	if (stroom_rename_noreplace(tmp, final) != 0) {
-		if (errno == EEXIST || errno == ENOTEMPTY)
-			err = stroom_error_set(STROOM_EIO, "'%s' already exists (made while this run was "
-					       "written); it is left as it was", final);
-		else
-			err = stroom_error_set(STROOM_EIO, "cannot rename '%s' to '%s': %s", tmp, final,
-					       strerror(errno));
-		goto cleanup;
-	}
-	if (path_out && path_size)
+	files[n++] = (stroom_dir_file){"summary.txt", summary_writer, &job, NULL, NULL, 0};
+	files[n++] = (stroom_dir_file){"manifest.json", manifest_writer, &job, NULL, NULL, 0};
+	if (extra && extra->file_name)
+		files[n++] = (stroom_dir_file){extra->file_name, NULL, NULL, NULL, extra->file_text,
+					       extra->file_len};
+	err = stroom_write_dir(final, "this run was written", files, n,
+			       extra && extra->version >= 2 ? extra->cancelled : NULL,
+			       extra && extra->version >= 2 ? extra->payload : NULL);
+	if (!err && path_out && path_size)
 		snprintf(path_out, path_size, "%s", final);
-	goto cleanup;
-
-interrupted:
-	err = stroom_error_set(STROOM_EINTR, "interrupted while writing '%s'; nothing written", final);
-cleanup:
-	free(text);
-	if (err) {
-		if (have_tmp)
-			remove_tmp_dir(tmp, extra_name);
-		stroom_made_dirs_remove(&made);
-	}
 	return err;
 }
 

@@ -15,6 +15,7 @@
 #include <stroom/sim.h>
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -138,8 +139,15 @@ static int load_budget(stroom_budget **out, const stroom_params *p, const stroom
 	*out = NULL;
 	if (!p->budget_table[0] && !p->budget_csv[0])
 		return 0;
-	return stroom_budget_load(out, p->budget_csv[0] ? NULL : p->budget_table,
-				  p->budget_csv[0] ? p->budget_csv : NULL, a);
+	int err = stroom_budget_load(out, p->budget_csv[0] ? NULL : p->budget_table,
+				     p->budget_csv[0] ? p->budget_csv : NULL, a);
+	if (!err && p->budget_start_eur > 0 &&
+	    (err = stroom_budget_scale(*out, stroom_month_year(p->start),
+				       llround(p->budget_start_eur * 100.0))) != 0) {
+		stroom_budget_free(*out);
+		*out = NULL;
+	}
+	return err;
 }
 
 /* Each municipality of a national run as stroom_national_run_block runs it: its
@@ -155,13 +163,18 @@ static int check_national(stroom_run_inputs *in, int fixed)
 		const stroom_municipality *m = stroom_national_row(in->national, i);
 		stroom_population *pop = NULL;
 		stroom_budget *bud = NULL;
+		stroom_posterior *own = NULL;
 		stroom_national_params(in->national, i, &in->params, mp);
 		err = load_budget(&bud, mp, a);
 		if (!err && bud)
 			err = stroom_budget_scale(bud, stroom_month_year(mp->start), m->budget_eurocent);
+		/* the municipality's own posterior (column posterior), checked as the run loads it */
+		if (!err && m->posterior[0])
+			err = stroom_posterior_load(&own, m->posterior, mp, a);
 		if (!err)
 			err = check_derived(mp, (size_t)m->households, in->rules, bud, fixed,
-					    in->posterior, a);
+					    own ? own : in->posterior, a);
+		stroom_posterior_free(own);
 		if (!err)
 			err = stroom_population_synthesise(&pop, mp, in->rules, a);
 		stroom_population_free(pop);

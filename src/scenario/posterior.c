@@ -9,6 +9,7 @@
  * gives a parameter set the schema accepts. Messages point at FILE:LINE:COL,
  * columns counted in characters.
  */
+#include "builtin.h"
 #include "internal.h"
 #include "rng_int.h"
 
@@ -153,7 +154,11 @@ static int parse(stroom_posterior *post, const char *text, size_t len, const str
 	int fixed_prior[STROOM_DRAW_MAX];
 	field f[STROOM_DRAW_MAX + 3];
 	char got[64];
-	int nd, line = 0, have_header = 0, i, j, err = 0;
+	int fcol[STROOM_DRAW_MAX]; /* the field of each kept column */
+	/* a builtin scenario's posterior (src/core/builtin.h) leaves out the columns
+	 * of parameters a scenario extending it no longer draws (it fixed them) */
+	const int builtin = !strncmp(path, STROOM_BUILTIN_PREFIX, strlen(STROOM_BUILTIN_PREFIX));
+	int nd, nf = 0, line = 0, have_header = 0, i, j, err = 0;
 	size_t lines = 1, cap = 0, k;
 	const char *q;
 
@@ -196,7 +201,7 @@ static int parse(stroom_posterior *post, const char *text, size_t len, const str
 						       path, line, col_of(ls, e));
 				goto done;
 			}
-			if (n - 2 > nd) {
+			if (n - 2 > nd && !builtin) {
 				err = stroom_error_set(STROOM_EPARSE,
 						       "%s:%d: header: expected at most %d parameter columns "
 						       "(the drawn parameters of scenario %s), got %d",
@@ -204,6 +209,7 @@ static int parse(stroom_posterior *post, const char *text, size_t len, const str
 				goto done;
 			}
 			post->ncols = n - 2;
+			nf = n;
 			post->name = stroom_calloc(a, (size_t)post->ncols, sizeof *post->name);
 			post->idx = stroom_calloc(a, (size_t)post->ncols, sizeof *post->idx);
 			post->mean = stroom_calloc(a, (size_t)post->ncols, sizeof *post->mean);
@@ -218,13 +224,15 @@ static int parse(stroom_posterior *post, const char *text, size_t len, const str
 				err = STROOM_ENOMEM;
 				goto done;
 			}
-			for (j = 0; j < post->ncols; j++) {
-				const field *h = &f[j + 2];
+			for (j = 0, i = 2; i < n; i++) {
+				const field *h = &f[i];
 				size_t hl = (size_t)(h->e - h->b);
-				int c = col_of(ls, h->b), found = -1, dup;
-				for (i = 0; i < nd && found < 0; i++)
-					if (strlen(names[i]) == hl && !memcmp(names[i], h->b, hl))
-						found = i;
+				int c = col_of(ls, h->b), found = -1, dup, t;
+				for (t = 0; t < nd && found < 0; t++)
+					if (strlen(names[t]) == hl && !memcmp(names[t], h->b, hl))
+						found = t;
+				if (found < 0 && builtin)
+					continue;
 				if (found < 0) {
 					char list[600];
 					name_list(names, fixed_prior, nd, list, sizeof list);
@@ -244,17 +252,24 @@ static int parse(stroom_posterior *post, const char *text, size_t len, const str
 						goto done;
 					}
 				post->idx[j] = found;
+				fcol[j] = i;
 				snprintf(post->name[j], sizeof post->name[j], "%s", names[found]);
+				j++;
+			}
+			post->ncols = j;
+			if (j == 0) {
+				err = stroom_error_set(STROOM_EPARSE,
+						       "%s:%d:1: header: expected a drawn parameter of scenario "
+						       "%s among the columns, got none",
+						       path, line, p->name);
+				goto done;
 			}
 			have_header = 1;
 			continue;
 		}
-		if (n != post->ncols + 2) {
+		if (n != nf) {
 			err = stroom_error_set(STROOM_EPARSE, "%s:%d:%d: expected %d fields as in the header, got %d",
-					       path, line,
-					       n > post->ncols + 2 ? col_of(ls, f[post->ncols + 2].b)
-								   : col_of(ls, e),
-					       post->ncols + 2, n);
+					       path, line, n > nf ? col_of(ls, f[nf].b) : col_of(ls, e), nf, n);
 			goto done;
 		}
 		if (post->nrows >= STROOM_POSTERIOR_MAX_ROWS || post->nrows >= cap) {
@@ -273,18 +288,19 @@ static int parse(stroom_posterior *post, const char *text, size_t len, const str
 		for (j = 0; j < post->ncols; j++) {
 			double x;
 			int d = post->idx[j];
-			if (parse_num(&f[j + 2], &x) != 0) {
+			const field *fj = &f[fcol[j]];
+			if (parse_num(fj, &x) != 0) {
 				err = stroom_error_set(STROOM_EPARSE, "%s:%d:%d: %s: expected a finite number, got '%s'",
-						       path, line, col_of(ls, f[j + 2].b), post->name[j],
-						       shown(&f[j + 2], got, sizeof got));
+						       path, line, col_of(ls, fj->b), post->name[j],
+						       shown(fj, got, sizeof got));
 				goto done;
 			}
 			if (!(x >= lo[d] && x <= hi[d])) {
 				err = stroom_error_set(STROOM_EINVAL,
 						       "%s:%d:%d: %s: expected a value from %g to %g (its "
 						       "bounds), got %s",
-						       path, line, col_of(ls, f[j + 2].b), post->name[j], lo[d],
-						       hi[d], shown(&f[j + 2], got, sizeof got));
+						       path, line, col_of(ls, fj->b), post->name[j], lo[d],
+						       hi[d], shown(fj, got, sizeof got));
 				goto done;
 			}
 			post->v[post->nrows * (size_t)post->ncols + (size_t)j] = x;
@@ -346,6 +362,12 @@ int stroom_posterior_load(stroom_posterior **out, const char *path, const stroom
 	size_t len = 0;
 	int err;
 	*out = NULL;
+	{
+		/* a builtin scenario's posterior is compiled in (src/core/builtin.h) */
+		const stroom_builtin *bp = stroom_builtin_posterior(path);
+		if (bp && strncmp(path, STROOM_BUILTIN_PREFIX, strlen(STROOM_BUILTIN_PREFIX)) == 0)
+			return stroom_posterior_load_string(out, bp->text, bp->size, path, p, al);
+	}
 	snprintf(context, sizeof context, "posterior: ");
 	if ((err = stroom_read_file(a, path, STROOM_INPUT_POSTERIOR, context, &text, &len)) != 0)
 		return err;

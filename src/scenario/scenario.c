@@ -131,6 +131,31 @@ static int resolve_relative(char *out, size_t size, const char *origin, const ch
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
+/*
+ * A file named by a builtin scenario is compiled in: `posterior: ../posteriors/NAME.csv`
+ * in data/scenarios/X.yaml is resolved to data/posteriors/NAME.csv, which must be a
+ * builtin posterior, and kept as STROOM_BUILTIN_PREFIX + that path (src/core/builtin.h).
+ */
+#define BUILTIN_UP "data/scenarios/../"
+static int builtin_file(char *resolved, size_t size, const char *file, const yaml_node_t *vn,
+			const char *key)
+{
+	char tmp[STROOM_PATH_LEN + 16];
+	const char *rel = resolved;
+	int n;
+	if (strncmp(rel, BUILTIN_UP, strlen(BUILTIN_UP)) == 0)
+		rel += strlen(BUILTIN_UP);
+	n = snprintf(tmp, sizeof tmp, "%sdata/%s", STROOM_BUILTIN_PREFIX, rel);
+	if (strcmp(key, "posterior") != 0 || rel == resolved || n < 0 || (size_t)n >= sizeof tmp ||
+	    (size_t)n >= size || !stroom_builtin_posterior(tmp))
+		return stroom_error_set(STROOM_EINVAL,
+					WHERE_FMT "%s: expected a builtin file ../posteriors/NAME.csv "
+						  "(data/posteriors), got '%s'",
+					WHERE_ARGS(file, vn), key, resolved);
+	memcpy(resolved, tmp, (size_t)n + 1);
+	return 0;
+}
+
 /* Records an input file with the SHA-256 of its content (hex). Takes a copy of path. */
 static int add_input(load_ctx *c, const char *path, const char *sha256)
 {
@@ -418,14 +443,24 @@ static int apply_mapping(load_ctx *c, yaml_document_t *doc, yaml_node_t *map,
 			if (k->flags & KEY_FILE) {
 				char *value = (char *)&c->sc->params + k->offset;
 				char resolved[STROOM_PATH_LEN];
-				if (*value && resolve_relative(resolved, sizeof resolved, file,
+				/* a builtin posterior as a resolved dump names it: kept as it is */
+				const int kept = strcmp(path, "posterior") == 0 &&
+						 strncmp(value, STROOM_BUILTIN_PREFIX,
+							 strlen(STROOM_BUILTIN_PREFIX)) == 0 &&
+						 stroom_builtin_posterior(value) != NULL;
+				if (kept)
+					;
+				else if (*value && resolve_relative(resolved, sizeof resolved, file,
 							       value) != 0)
 					return stroom_error_set(
 						STROOM_EINVAL,
 						WHERE_FMT "%s: expected a path of at most %d "
 							  "characters relative to this file, got '%s'",
 						WHERE_ARGS(file, vn), path, STROOM_PATH_LEN - 1, value);
-				if (*value)
+				else if (*value && builtin_find_path(file) >= 0 &&
+				    (rc = builtin_file(resolved, sizeof resolved, file, vn, path)) != 0)
+					return rc;
+				if (*value && !kept)
 					memcpy(value, resolved, strlen(resolved) + 1);
 			}
 		} else if (scenario_key_is_group(path)) {
@@ -539,6 +574,13 @@ static int add_input_file(load_ctx *c, const char *top, const char *key, const c
 
 	if (!*path)
 		return 0;
+	if (strncmp(path, STROOM_BUILTIN_PREFIX, strlen(STROOM_BUILTIN_PREFIX)) == 0) {
+		const stroom_builtin *bp = stroom_builtin_posterior(path);
+		if (bp) {
+			SHA256Data((const uint8_t *)bp->text, bp->size, hex);
+			return add_input(c, path, hex);
+		}
+	}
 	snprintf(context, sizeof context, "%s:%zu:%zu: %s: ", st->file ? st->file : top,
 		 st->file ? st->line : 1, st->file ? st->col : 1, key);
 	if ((rc = stroom_hash_file(path, kind, context, hex)) != 0)

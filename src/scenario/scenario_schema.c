@@ -55,6 +55,12 @@ static const char *priority_name(int i)
 	return i >= 0 && i < (int)STROOM_ARRAY_LEN(names) ? names[i] : NULL;
 }
 
+static const char *clock_name(int i)
+{
+	static const char *const names[] = {"spell", "start"};
+	return i >= 0 && i < (int)STROOM_ARRAY_LEN(names) ? names[i] : NULL;
+}
+
 const char *scenario_prior_name(int dist)
 {
 	static const char *const names[] = {"fixed",   "normal",  "lognormal",
@@ -159,7 +165,9 @@ const scenario_key scenario_keys[] = {
 	 .max = STROOM_PATH_LEN - 1, .def = "", .flags = KEY_FILE, .unit = "path",
 	 .doc = "a posterior.csv (header draw,chain,NAME,...: one joint draw per row, each NAME a "
 		"drawn parameter of this scenario such as hazard.work.distance.short or "
-		"capacity.elasticity), relative to the scenario file: each replicate takes one row, "
+		"capacity.elasticity), relative to the scenario file (a builtin scenario names a "
+		"compiled-in ../posteriors/NAME.csv of data/posteriors, whose columns for parameters "
+		"an extending scenario fixed are left out): each replicate takes one row, "
 		"chosen by (seed, replicate), for those parameters, so their correlations carry "
 		"into the run; a drawn parameter the file has no column for keeps its prior; the "
 		"central-value run takes each column's mean; empty = every parameter from its "
@@ -178,13 +186,15 @@ const scenario_key scenario_keys[] = {
 	{.path = "municipalities.csv", .type = KEY_STRING, F(municipalities_csv), .min = 0,
 	 .max = STROOM_PATH_LEN - 1, .def = "", .flags = KEY_FILE, .unit = "path",
 	 .doc = "a national run: a CSV relative to the scenario file with one row per "
-		"municipality (name,households,inflow_per_year,budget_eur: households on benefit "
-		"on the 1st of start, new households a year, BUIG budget of the start year in EUR or "
-		"empty); each municipality is this scenario with its own population.households, "
-		"inflow.per_year and budget (the budget table's path scaled to budget_eur; "
-		"budget.other_spending_eur, team FTE and instrument slots scaled by households / "
-		"population.households); the run reports the total and writes municipalities.csv; "
-		"empty = one municipality"},
+		"municipality (name,households,inflow_per_year,budget_eur[,posterior]: households "
+		"on benefit on the 1st of start, new households a year, BUIG budget of the start "
+		"year in EUR or empty, and optionally a posterior.csv relative to the CSV with the "
+		"municipality's own joint draws, e.g. from stroom calibrate on its record, empty = "
+		"the scenario's posterior or priors); each municipality is this scenario with its "
+		"own population.households, inflow.per_year, budget (the budget table's path scaled "
+		"to budget_eur; budget.other_spending_eur, team FTE and instrument slots scaled by "
+		"households / population.households) and posterior; the run reports the total and "
+		"writes municipalities.csv; empty = one municipality"},
 	{.path = "population.csv", .type = KEY_STRING, F(population_csv), .min = 0,
 	 .max = STROOM_PATH_LEN - 1, .def = "", .flags = KEY_FILE, .unit = "path",
 	 .doc = "household CSV for the starting stock (columns in docs/population.md), "
@@ -283,6 +293,11 @@ const scenario_key scenario_keys[] = {
 	 .def = "0", .unit = "year",
 	 .doc = "year whose average price per household defines the budgeted households of "
 		"the volume/price split; 0 = the first simulated year"},
+	{.path = "budget.start_eur", .type = KEY_DOUBLE, F(budget_start_eur), .min = 0, .max = 2e9,
+	 .def = "0", .unit = "EUR", .flags = KEY_NO_PRIOR,
+	 .doc = "BUIG budget of the start year: the table's path scaled so that the start year "
+		"has this budget, following the macro budget where the table has it (as a national "
+		"run's budget_eur; stroom init writes it); 0 = the table as it is"},
 	{.path = "budget.other_spending_eur", LEVER_SERIES, F(budget_other_spending), .min = 0,
 	 .max = 1e11, .unit = "EUR a year",
 	 .doc = "spending the BUIG pays that the engine does not simulate (IOAW, IOAZ, Bbz, "
@@ -345,6 +360,13 @@ const scenario_key scenario_keys[] = {
 	 .doc = "multiplier on the share of exits to work that do not last, under targets"},
 
 
+	{.path = "approach_clock", .type = KEY_ENUM, F(approach_clock), .length = 2,
+	 .label = clock_name, .def = "spell", .unit = "",
+	 .doc = "from when a household's time in the approach counts, for hazard.work.duration and "
+		"the drift: spell = its spell's start; start = for households already on benefit at "
+		"the start, the run's start (an approach that begins with the run takes the stock "
+		"on then: its profile over durations and its drift months start afresh; output "
+		"groups, the other hazard and teams keep the spell's duration)"},
 	{.path = "drift.short_to_medium_months", .type = KEY_INT, F(drift_short_months), .min = 1,
 	 .max = 240, .def = "9", .unit = "months",
 	 .doc = "spell duration at which short distance becomes medium (herijking "
@@ -353,6 +375,10 @@ const scenario_key scenario_keys[] = {
 	 .max = 240, .def = "24", .unit = "months",
 	 .doc = "spell duration at which medium distance becomes long (herijking: medium = "
 		"9 to 24 months); not below drift.short_to_medium_months"},
+	{.path = "drift.medium_to_long_share", .type = KEY_DOUBLE, F(drift_long_share), SHARE,
+	 .def = "1",
+	 .doc = "share of the medium-distance households reaching drift.medium_to_long_months "
+		"that become long distance (and leave the werk stream); the rest stay medium"},
 
 	{.path = "returns.within_12m", .type = KEY_DOUBLE, F(return_within_12m), SHARE,
 	 .doc = "share of exits to work or LKS that return within 12 months (below "
@@ -1999,13 +2025,33 @@ static where field_where(const scenario_recstate *rs, const scenario_keystate *f
 	return w;
 }
 
+static const scenario_key *key_of(const char *path) { return scenario_key_find(path); }
+
 static const void *cfield(const stroom_params *p, const scenario_key *k)
 {
 	return (const char *)p + k->offset;
 }
 
-static int check_lists(const stroom_params *p, const scenario_keystate *st, const char *top)
+/* Sets an area list to [1] (one area: the whole stock and inflow, no area effect). */
+static void one_area_list(stroom_params *p, scenario_keystate *st, const scenario_key *k)
 {
+	double *v = (double *)(void *)((char *)p + k->offset);
+	uncertain_clear(p, k);
+	memset(v, 0, k->size);
+	v[0] = 1.0;
+	st->count = 1;
+}
+
+/* Was a key set in `file` inherited from a base with other areas: `areas` set in the
+ * top file, the key in another (a base)? */
+static int inherited_apart_from_areas(const char *file, const char *areas_file, const char *top)
+{
+	return file && areas_file && top && strcmp(areas_file, top) == 0 && strcmp(file, top) != 0;
+}
+
+static int check_lists(stroom_params *p, scenario_keystate *st, const char *top)
+{
+	const char *areas_file = st[key_of("areas") - scenario_keys].file;
 	size_t i;
 	for (i = 0; i < scenario_nkeys; i++) {
 		const scenario_key *k = &scenario_keys[i];
@@ -2013,6 +2059,11 @@ static int check_lists(const stroom_params *p, const scenario_keystate *st, cons
 		double sum = 0;
 		int n = k->length, j;
 		if (k->type == KEY_AREA_LIST) {
+			/* One area: a list inherited from a base with other areas becomes [1],
+			 * so a municipality with one area need not rewrite the area lists. */
+			if (st[i].count != p->n_areas && p->n_areas == 1 &&
+			    inherited_apart_from_areas(st[i].file, areas_file, top))
+				one_area_list(p, &st[i], k);
 			n = st[i].count;
 			if (n != p->n_areas)
 				return fail(STROOM_EINVAL, key_where(st, k, top),
@@ -2032,7 +2083,7 @@ static int check_lists(const stroom_params *p, const scenario_keystate *st, cons
 
 /* Turns the area names of a selector into bits of p's areas. */
 static int resolve_areas(const stroom_params *p, const char *path, stroom_selector *sel,
-			 const scenario_areanames *an)
+			 const scenario_areanames *an, const char *areas_file, const char *top)
 {
 	char names[STROOM_MAX_AREAS * (STROOM_NAME_LEN + 4)];
 	int i, j;
@@ -2058,9 +2109,15 @@ static int resolve_areas(const stroom_params *p, const char *path, stroom_select
 		}
 		{
 			where w = {an->file, an->line[i], an->col[i]};
+			int inherited = inherited_apart_from_areas(an->file, areas_file, top);
 			return fail(STROOM_EINVAL, w,
-				    "%s.area[%d]: expected an area name of areas (%s), got '%s'", path,
-				    i, names, an->name[i]);
+				    "%s.area[%d]: expected an area name of areas (%s), got '%s'%s", path,
+				    i, names, an->name[i],
+				    inherited ? " (set in a base with other areas: give the selector "
+						"again where areas is set, or remove its team or "
+						"instrument with NAME: ~; builtin 'generic' has one area "
+						"and no area teams)"
+					      : "");
 		}
 	}
 	return 0;
@@ -2070,8 +2127,9 @@ static int resolve_areas(const stroom_params *p, const char *path, stroom_select
  * For each record of each record map: required fields present, defaults taken
  * from siblings, area names resolved, series that must start by `start` checked.
  */
-static int finish_records(stroom_params *p, scenario_keystate *st)
+static int finish_records(stroom_params *p, scenario_keystate *st, const char *top)
 {
+	const char *areas_file = st[key_of("areas") - scenario_keys].file;
 	char path[192], a[16], b[16];
 	size_t i, f;
 	int j, rc;
@@ -2112,7 +2170,7 @@ static int finish_records(stroom_params *p, scenario_keystate *st)
 				if (fk->type == KEY_SELECTOR && fst->areas &&
 				    (rc = resolve_areas(p, path, (stroom_selector *)(void *)(rec +
 											fk->offset),
-							fst->areas)) != 0)
+							fst->areas, areas_file, top)) != 0)
 					return rc;
 				if (fk->type == KEY_SERIES && (fk->flags & KEY_FROM_START)) {
 					const stroom_series *ser =
@@ -2132,17 +2190,21 @@ static int finish_records(stroom_params *p, scenario_keystate *st)
 	return 0;
 }
 
-static const scenario_key *key_of(const char *path) { return scenario_key_find(path); }
-
 int scenario_finish(stroom_params *p, scenario_keystate *st, const char *top)
 {
 	char a[16], b[16];
 	size_t i, missing = 0, first = 0;
-	int rc;
+	int rc, one_area = st[key_of("areas") - scenario_keys].set && p->n_areas == 1;
 
 	for (i = 0; i < scenario_nkeys; i++) {
 		if (st[i].set)
 			continue;
+		if (one_area && scenario_keys[i].type == KEY_AREA_LIST) {
+			/* with one area an area list may be left out: [1] */
+			one_area_list(p, &st[i], &scenario_keys[i]);
+			st[i].set = 1;
+			continue;
+		}
 		if (missing++ == 0)
 			first = i;
 	}
@@ -2159,7 +2221,8 @@ int scenario_finish(stroom_params *p, scenario_keystate *st, const char *top)
 		const scenario_key *k = &scenario_keys[i];
 		if (k->type == KEY_SELECTOR && st[i].areas &&
 		    (rc = resolve_areas(p, k->path, (stroom_selector *)(void *)((char *)p + k->offset),
-					st[i].areas)) != 0)
+					st[i].areas, st[key_of("areas") - scenario_keys].file,
+					top)) != 0)
 			return rc;
 	}
 	if ((rc = check_lists(p, st, top)) != 0)
@@ -2171,7 +2234,7 @@ int scenario_finish(stroom_params *p, scenario_keystate *st, const char *top)
 			    "end: expected a month not before start (%s), got %s",
 			    stroom_month_format(p->start, a, sizeof a),
 			    stroom_month_format(p->end, b, sizeof b));
-	if ((rc = finish_records(p, st)) != 0)
+	if ((rc = finish_records(p, st, top)) != 0)
 		return rc;
 	if (p->target_households > 0 &&
 	    (p->target_month < p->start || p->target_month > p->end + 1)) {

@@ -1,0 +1,366 @@
+/*
+ * cli_backtest.c: `stroom backtest SCENARIO --observed FILE --origins YYYY-MM[,...]
+ * [--horizons 6,12,24] [--param KEY ...] [--out DIR] [--chains N] [--iterations N] [--seed N]
+ * [--threads N] [--draws N] [--quiet]`.
+ *
+ * Everything is checked before any work (arguments, the scenario, the observed
+ * series, every origin, --out): bad input and refused origins are one line and
+ * exit 2. Then one fit per origin, the table on stdout and, with --out, the
+ * directory written all or nothing. A fit that did not converge is a warning
+ * line (the table still stands; summary.txt records it). SIGINT, SIGTERM and
+ * SIGHUP stop it and leave nothing (128 + N).
+ */
+#include "cli.h"
+
+#include <stroom/backtest.h>
+#include <stroom/check.h>
+#include <stroom/observed.h>
+#include <stroom/output.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int cancelled(int done, int total, void *payload)
+{
+	(void)done;
+	(void)total;
+	(void)payload;
+	return stroom_cli_interrupted() != 0;
+}
+
+static int write_cancelled(const char *step, void *payload)
+{
+	(void)step;
+	(void)payload;
+	return stroom_cli_interrupted() != 0;
+}
+
+static int exit_for(int err)
+{
+	return err == STROOM_EPARSE || err == STROOM_EINVAL || err == STROOM_ENOTFOUND ? EXIT_BADINPUT
+											: EXIT_FAILED;
+}
+
+static int parse_long(const char *opt, const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+	errno = 0;
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return stroom_cli_bad(opt, "a whole number", s ? s : "");
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi) {
+		char what[80];
+		snprintf(what, sizeof what, "a whole number from %ld to %ld", lo, hi);
+		return stroom_cli_bad(opt, what, s);
+	}
+	*out = v;
+	return 0;
+}
+
+/* "2018-01,2019-01" into months (at most max). */
+static int parse_origins(const char *s, stroom_month *out, int *n)
+{
+	char item[64];
+	const char *p = s;
+	*n = 0;
+	if (!*s)
+		return stroom_cli_bad("--origins", "months YYYY-MM separated by commas", s);
+	while (*p) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == 0 || len >= sizeof item || *n == STROOM_BACKTEST_MAX_ORIGINS)
+			return stroom_cli_bad("--origins", len ? "at most 64 months YYYY-MM separated by commas"
+							       : "months YYYY-MM separated by commas", s);
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (len != 7 || stroom_month_parse(&out[*n], item) != 0)
+			return stroom_cli_bad("--origins", "months YYYY-MM separated by commas", item);
+		if (*n > 0 && out[*n] <= out[*n - 1])
+			return stroom_cli_bad("--origins", "ascending distinct months", item);
+		(*n)++;
+		p += len + (e ? 1 : 0);
+		if (e && !*p)
+			return stroom_cli_bad("--origins", "a month after the last comma", s);
+	}
+	return 0;
+}
+
+static int parse_horizons(const char *s, int *out, int *n)
+{
+	char item[32];
+	const char *p = s;
+	long v;
+	*n = 0;
+	if (!*s)
+		return stroom_cli_bad("--horizons", "months separated by commas", s);
+	while (*p) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == 0 || len >= sizeof item || *n == STROOM_BACKTEST_MAX_HORIZONS)
+			return stroom_cli_bad("--horizons", "1 to 8 months separated by commas", s);
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (parse_long("--horizons", item, 1, 120, &v))
+			return EXIT_BADINPUT;
+		if (*n > 0 && v <= out[*n - 1])
+			return stroom_cli_bad("--horizons", "ascending distinct months", item);
+		out[(*n)++] = (int)v;
+		p += len + (e ? 1 : 0);
+		if (e && !*p)
+			return stroom_cli_bad("--horizons", "a number after the last comma", s);
+	}
+	return 0;
+}
+
+static const char usage[] =
+	"usage: stroom backtest SCENARIO --observed FILE --origins YYYY-MM[,...]\n"
+	"                       [--horizons 6,12,24] [--param KEY ...] [--out DIR] [--chains N]\n"
+	"                       [--iterations N] [--seed N] [--threads N] [--draws N] [--quiet]\n"
+	"  for each origin, fits the scenario's priors to the observed rows dated up to it\n"
+	"  (as stroom calibrate) and forecasts the rows dated in the horizon windows after\n"
+	"  it (months 1-6, 7-12, 13-24 by default): the median and 90% interval of the\n"
+	"  posterior predictive. Prints, per origin and horizon and over all origins, the\n"
+	"  mean absolute percentage error (MAPE) of the model and of two baselines (no\n"
+	"  change: the last value up to the origin; a straight line fitted to the 24\n"
+	"  months up to it) and the share of observations in the model's and the line's\n"
+	"  90% intervals. An origin with fewer than 2 observed stocks of one series in\n"
+	"  the 24 months up to it, or nothing to score after it, is refused (exit 2).\n"
+	"  --out DIR: backtest.csv, summary.txt and manifest.json (DIR must not exist).\n"
+	"  --param KEY, --chains N (4), --iterations N (1500), --seed N (0), --threads N:\n"
+	"  as calibrate (the keys fitted, the chains);\n"
+	"  --draws N (400): posterior draws run through the engine per origin.\n"
+	"  Exit 0 done (a fit that did not converge is a warning), 1 failed, 2 bad input.\n";
+
+int stroom_cli_backtest(int argc, char **argv)
+{
+	const char *scen = NULL, *obs_path = NULL, *out = NULL, *keys[STROOM_CALIBRATE_MAX_KEYS];
+	int i, err, code = EXIT_OK, quiet = 0, k, n_keys = 0, horizons[STROOM_BACKTEST_MAX_HORIZONS];
+	stroom_month origins[STROOM_BACKTEST_MAX_ORIGINS];
+	long v;
+	stroom_backtest_options o = STROOM_BACKTEST_OPTIONS_INIT;
+	stroom_check_options co = STROOM_CHECK_OPTIONS_INIT;
+	stroom_run_inputs *in = NULL;
+	stroom_observed *obs = NULL;
+	stroom_obs_row *rows = NULL;
+	stroom_backtest *b = NULL;
+	const stroom_params *p;
+	char final[4096], dir[4096];
+	size_t n_rows = 0, r;
+	double t0;
+
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage, stdout);
+			return EXIT_OK;
+		}
+	}
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--quiet")) {
+			quiet = 1;
+			continue;
+		}
+		if (a[0] == '-' && a[1]) {
+			if (strcmp(a, "--observed") && strcmp(a, "--origins") && strcmp(a, "--horizons") &&
+			    strcmp(a, "--param") && strcmp(a, "--out") && strcmp(a, "--chains") && strcmp(a, "--iterations") &&
+			    strcmp(a, "--seed") && strcmp(a, "--threads") && strcmp(a, "--draws")) {
+				fprintf(stderr, "stroom: backtest: unknown option '%s' (see 'stroom backtest "
+					"--help')\n", stroom_cli_printable(a).s);
+				return EXIT_BADINPUT;
+			}
+			if (i + 1 >= argc) {
+				fprintf(stderr, "stroom: backtest: %s needs a value\n", a);
+				return EXIT_BADINPUT;
+			}
+			i++;
+			if (!strcmp(a, "--observed"))
+				obs_path = argv[i];
+			else if (!strcmp(a, "--out"))
+				out = argv[i];
+			else if (!strcmp(a, "--param")) {
+				if (n_keys == STROOM_CALIBRATE_MAX_KEYS) {
+					fprintf(stderr, "stroom: backtest: at most %d --param keys\n",
+						STROOM_CALIBRATE_MAX_KEYS);
+					return EXIT_BADINPUT;
+				}
+				if (!argv[i][0])
+					return stroom_cli_bad("--param", "a scenario key", argv[i]);
+				keys[n_keys++] = argv[i];
+			} else if (!strcmp(a, "--origins")) {
+				if (parse_origins(argv[i], origins, &o.n_origins))
+					return EXIT_BADINPUT;
+				o.origins = origins;
+			} else if (!strcmp(a, "--horizons")) {
+				if (parse_horizons(argv[i], horizons, &o.n_horizons))
+					return EXIT_BADINPUT;
+				o.horizons = horizons;
+			} else if (!strcmp(a, "--chains")) {
+				if (parse_long(a, argv[i], 2, 64, &v))
+					return EXIT_BADINPUT;
+				o.calibrate.chains = (int)v;
+			} else if (!strcmp(a, "--iterations")) {
+				if (parse_long(a, argv[i], 20, 10000000, &v))
+					return EXIT_BADINPUT;
+				o.calibrate.iterations = (int)v;
+			} else if (!strcmp(a, "--threads")) {
+				if (parse_long(a, argv[i], 1, 1024, &v))
+					return EXIT_BADINPUT;
+				o.calibrate.threads = (int)v;
+			} else if (!strcmp(a, "--draws")) {
+				if (parse_long(a, argv[i], 20, 100000, &v))
+					return EXIT_BADINPUT;
+				o.draws = (int)v;
+			} else {
+				char *end;
+				unsigned long long s;
+				errno = 0;
+				s = strtoull(argv[i], &end, 10);
+				if (!argv[i][0] || argv[i][0] == '-' || errno || *end)
+					return stroom_cli_bad("--seed", "a whole number from 0 to 2^64 - 1",
+							      argv[i]);
+				o.calibrate.seed = s;
+			}
+		} else if (!scen) {
+			scen = a;
+		} else {
+			fprintf(stderr, "stroom: backtest takes one scenario (see 'stroom backtest --help')\n");
+			return EXIT_BADINPUT;
+		}
+	}
+	if (!scen) {
+		fprintf(stderr, "stroom: backtest needs a scenario (see 'stroom backtest --help')\n");
+		return EXIT_BADINPUT;
+	}
+	if (!obs_path) {
+		fprintf(stderr, "stroom: backtest needs --observed FILE (docs/observed.md)\n");
+		return EXIT_BADINPUT;
+	}
+	o.calibrate.keys = keys;
+	o.calibrate.n_keys = n_keys;
+	if (o.n_origins == 0) {
+		fprintf(stderr, "stroom: backtest needs --origins YYYY-MM[,...] (the months to forecast from)\n");
+		return EXIT_BADINPUT;
+	}
+
+	/* everything loaded and checked before any work */
+	co.fixed_parameters = 1;
+	if ((err = stroom_check_run(&in, scen, &co)) != 0) {
+		fprintf(stderr, "stroom: %s\n", stroom_error_last());
+		return exit_for(err);
+	}
+	p = stroom_run_inputs_params(in);
+	o.calibrate.rules = stroom_run_inputs_rules(in);
+	if (!stroom_run_inputs_population(in)) {
+		fprintf(stderr, "stroom: %s: backtest fits one municipality (this scenario has "
+			"municipalities.csv)\n", stroom_cli_printable(scen).s);
+		code = EXIT_BADINPUT;
+		goto cleanup;
+	}
+	if ((err = stroom_observed_load(&obs, obs_path, NULL)) != 0) {
+		fprintf(stderr, "stroom: %s\n", stroom_error_last());
+		code = exit_for(err);
+		goto cleanup;
+	}
+	n_rows = stroom_observed_count(obs);
+	rows = calloc(n_rows + 1, sizeof *rows);
+	if (!rows) {
+		fprintf(stderr, "stroom: out of memory\n");
+		code = EXIT_FAILED;
+		goto cleanup;
+	}
+	for (r = 0; r < n_rows; r++)
+		rows[r] = *stroom_observed_row(obs, r);
+	if (out) {
+		if (!*out) {
+			code = stroom_cli_bad("--out", "a directory", out);
+			goto cleanup;
+		}
+		snprintf(final, sizeof final, "%s", out);
+		if ((err = stroom_output_check_dir(final)) != 0) {
+			fprintf(stderr, "stroom: %s\n", stroom_error_last());
+			code = exit_for(err);
+			goto cleanup;
+		}
+	}
+	if ((err = stroom_backtest_check(p, stroom_run_inputs_population(in), rows, n_rows, &o)) != 0) {
+		fprintf(stderr, "stroom: %s: %s\n", stroom_cli_printable(obs_path).s, stroom_error_last());
+		code = exit_for(err);
+		goto cleanup;
+	}
+
+	stroom_cli_catch_signals();
+	t0 = stroom_cli_now();
+	o.calibrate.progress = cancelled;
+	err = stroom_backtest_run(&b, p, stroom_run_inputs_population(in), rows, n_rows, &o);
+	if (err == STROOM_EINTR || (!err && stroom_cli_interrupted())) {
+		fprintf(stderr, "stroom: interrupted; nothing written\n");
+		code = 128 + (stroom_cli_interrupted() ? (int)stroom_cli_interrupted() : SIGINT);
+		goto cleanup;
+	}
+	if (err) {
+		fprintf(stderr, "stroom: %s\n", stroom_error_last());
+		code = exit_for(err);
+		goto cleanup;
+	}
+	for (k = 0; k < stroom_backtest_origin_count(b); k++) {
+		int conv;
+		double rh;
+		char os[16];
+		stroom_backtest_fit_info(b, k, NULL, &conv, &rh);
+		stroom_month_format(stroom_backtest_origin(b, k), os, sizeof os);
+		if (!conv)
+			fprintf(stderr, "stroom: warning: origin %s: the fit did not converge (worst R-hat "
+				"%.4f); its forecasts are less sure than they look: run longer "
+				"(--iterations)\n", os, rh);
+	}
+	if (out) {
+		stroom_backtest_write w;
+		memset(&w, 0, sizeof w);
+		w.scenario = stroom_run_inputs_scenario(in);
+		w.observed_path = obs_path;
+		w.seconds = stroom_cli_now() - t0;
+		w.cancelled = write_cancelled;
+		if ((err = stroom_backtest_write_dir(b, &w, final, dir, sizeof dir)) != 0) {
+			if (err == STROOM_EINTR) {
+				fprintf(stderr, "stroom: interrupted; nothing written\n");
+				code = 128 + (stroom_cli_interrupted() ? (int)stroom_cli_interrupted() : SIGINT);
+			} else {
+				fprintf(stderr, "stroom: %s\n", stroom_error_last());
+				code = exit_for(err);
+			}
+			goto cleanup;
+		}
+	}
+	if (!quiet) {
+		size_t len = stroom_backtest_table(b, NULL, 0);
+		char *t = malloc(len + 1);
+		if (!t) {
+			fprintf(stderr, "stroom: out of memory\n");
+			code = EXIT_FAILED;
+			goto cleanup;
+		}
+		stroom_backtest_table(b, t, len + 1);
+		fputs(t, stdout);
+		free(t);
+		printf("\n%zu rows forecast from %d origin%s; %.1f s\n", stroom_backtest_row_count(b),
+		       stroom_backtest_origin_count(b), stroom_backtest_origin_count(b) > 1 ? "s" : "",
+		       stroom_cli_now() - t0);
+		if (out)
+			printf("Backtest directory: %s\n", dir);
+	} else if (out) {
+		printf("%s\n", dir);
+	}
+
+cleanup:
+	stroom_backtest_free(b);
+	free(rows);
+	stroom_observed_free(obs);
+	stroom_run_inputs_free(in);
+	return code;
+}
