@@ -63,17 +63,15 @@ typedef struct ages {
  * followed on its own, exactly (its classes move deterministically but for
  * part-time and the partial drift to long distance; x: its mass by part-time
  * state). The drift at drift.medium_to_long_months splits a medium class by
- * drift.medium_to_long_share, so a short or medium class is two units from the
- * start, one for each fate at that boundary (fate: UNIT_LONG drifts, UNIT_STAY
- * stays medium), their masses share and 1 - share of the class's: until the
- * boundary the two move alike, so their sum is the class's, exactly. */
-enum { UNIT_NONE, UNIT_LONG, UNIT_STAY };
+ * drift.medium_to_long_share: from then on the unit carries two branches, x
+ * staying medium (1 - share of the mass) and y drifted to long distance (share,
+ * in stream stroom_model_drift_stream(s), key kl); both age alike. */
 typedef struct unit {
-	double x[2];
+	double x[2], y[2];
 	int32_t birth;
 	int32_t c;                   /* month index of its event */
-	int32_t k;                   /* its hazard key (part-time 0) this month */
-	uint8_t a, dist, d, s, ty, ar, fate;
+	int32_t k, kl;               /* the hazard keys (part-time 0) of x and y this month */
+	uint8_t a, dist, d, s, ty, ar, split;
 } unit;
 
 /* The classes of a hazard key (looked up, not divided out, in the monthly loops). */
@@ -219,8 +217,6 @@ static int cmp_unit(const void *x, const void *y)
 		return p->s < q->s ? -1 : 1;
 	if (p->ty != q->ty)
 		return p->ty < q->ty ? -1 : 1;
-	if (p->fate != q->fate)
-		return p->fate < q->fate ? -1 : 1;
 	return p->ar < q->ar ? -1 : p->ar > q->ar;
 }
 
@@ -409,7 +405,7 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 	/* the starting households: those whose age event falls within the run as
 	 * units (one per class and birth month), the others into the cells */
 	e->SU = stroom_calloc(al, e->nkey, sizeof(double));
-	e->u0 = stroom_malloc(al, 4 * (h0->n ? h0->n : 1) * sizeof(unit)); /* twins, start and running */
+	e->u0 = stroom_malloc(al, 2 * (h0->n ? h0->n : 1) * sizeof(unit)); /* at the start and running */
 	e->nlive = stroom_calloc(al, (size_t)e->T + 2, sizeof(size_t));
 	if (!e->SU || !e->u0 || !e->nlive) {
 		err = STROOM_ENOMEM;
@@ -440,14 +436,8 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 			un.ty = (uint8_t)ty;
 			un.ar = (uint8_t)ar;
 			un.k = (int32_t)key_of(e, a, un.dist, dur_band(d), un.s, ty, ar, 0);
-			if (un.dist == STROOM_DIST_LONG) {
-				e->u0[e->nu++] = un;
-			} else { /* the twins of the drift's two fates (scaled in the run) */
-				un.fate = UNIT_LONG;
-				e->u0[e->nu++] = un;
-				un.fate = UNIT_STAY;
-				e->u0[e->nu++] = un;
-			}
+			un.kl = -1;
+			e->u0[e->nu++] = un;
 			continue;
 		}
 		e->cell0[cell_of(e, a, h0->distance[i], d, h0->stream[i], ty, ar, pt)] += 1.0;
@@ -620,16 +610,8 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 	lam = stroom_model_return_hazard(p);
 	memcpy(e->cur, e->cell0, e->ncell * sizeof(double));
 	memcpy(e->H, e->H0, nh * sizeof(double));
-	for (i = 0; i < e->nu; i++) { /* the twins' masses by drift.medium_to_long_share */
-		const double sh = clamp01(p->drift_long_share);
-		unit *un = &e->u[i];
-		*un = e->u0[i];
-		if (un->fate != UNIT_NONE) {
-			const double f = un->fate == UNIT_LONG ? sh : 1.0 - sh;
-			un->x[0] *= f;
-			un->x[1] *= f;
-		}
-	}
+	if (e->nu > 0)
+		memcpy(e->u, e->u0, e->nu * sizeof(unit));
 	memset(e->P, 0, 2 * (size_t)NTY * (size_t)na * (size_t)nb * sizeof(double));
 	memset(e->lks_dur, 0, (2 * (size_t)(e->L > 0 ? e->L : 1) * nsmall + BEN_DISREGARD_MONTHS * nsmall +
 			       (size_t)(e->SM + 1)) * sizeof(double));
@@ -678,6 +660,11 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 			kk = (size_t)un->k;
 			e->SU[kk] += un->x[0];
 			e->SU[kk + HB] += un->x[1];
+			if (un->split) {
+				kk = (size_t)un->kl;
+				e->SU[kk] += un->y[0];
+				e->SU[kk + HB] += un->y[1];
+			}
 		}
 		memset(e->F, 0, (STROOM_NIND + STROOM_NMONEY) * e->ngc * sizeof(double));
 		for (i = 0; i < e->nkey; i++) {
@@ -927,6 +914,11 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 			e->F[STROOM_IND_EXIT_PENSION * e->ngc + (size_t)e->key_gc[un->k]] += un->x[0] + un->x[1];
 			e->SU[un->k] -= un->x[0];
 			e->SU[(size_t)un->k + HB] -= un->x[1];
+			if (un->split) {
+				e->F[STROOM_IND_EXIT_PENSION * e->ngc + (size_t)e->key_gc[un->kl]] += un->y[0] + un->y[1];
+				e->SU[un->kl] -= un->y[0];
+				e->SU[(size_t)un->kl + HB] -= un->y[1];
+			}
 		}
 		memset(survU, 0, sizeof survU);
 		memset(moveU, 0, sizeof moveU);
@@ -982,27 +974,49 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 				unit *un = &e->u[i];
 				const double *p0 = e->pev + 5 * (size_t)un->k, *p1 = p0 + 5 * HB;
 				const double x0 = un->x[0], x1 = un->x[1];
+				double *pl = e->P + ((size_t)un->ty * (size_t)na + (size_t)un->ar) * (size_t)nb +
+					     (size_t)(un->birth - e->bmin);
 				int d1, dist1, s1, dc;
-				e->P[((size_t)un->ty * (size_t)na + (size_t)un->ar) * (size_t)nb + (size_t)(un->birth - e->bmin)] +=
-					(x0 * (p0[0] + p0[1]) + x1 * (p1[0] + p1[1])) * nd;
+				*pl += (x0 * (p0[0] + p0[1]) + x1 * (p1[0] + p1[1])) * nd;
 				un->x[0] = (x0 * (1 - p0[0] - p0[1] - p0[2] - p0[3] - p0[4]) + x1 * p1[4]) * (1 - cut_ts);
 				un->x[1] = (x1 * (1 - p1[0] - p1[1] - p1[2] - p1[3] - p1[4]) + x0 * p0[4]) * (1 - cut_ts);
+				if (un->split) { /* the branch drifted to long distance */
+					const double *q0 = e->pev + 5 * (size_t)un->kl, *q1 = q0 + 5 * HB;
+					const double y0 = un->y[0], y1 = un->y[1];
+					*pl += (y0 * (q0[0] + q0[1]) + y1 * (q1[0] + q1[1])) * nd;
+					un->y[0] = (y0 * (1 - q0[0] - q0[1] - q0[2] - q0[3] - q0[4]) + y1 * q1[4]) * (1 - cut_ts);
+					un->y[1] = (y1 * (1 - q1[0] - q1[1] - q1[2] - q1[3] - q1[4]) + y0 * q0[4]) * (1 - cut_ts);
+				}
 				d1 = un->d < D ? un->d + 1 : D;
 				dc = stroom_model_clock_months(p, un->d, t); /* approach_clock */
 				dist1 = un->dist;
 				s1 = un->s;
-				if (un->dist == STROOM_DIST_SHORT && dc + 1 == p->drift_short_months)
+				if (un->dist == STROOM_DIST_SHORT && dc + 1 == p->drift_short_months) {
 					dist1 = STROOM_DIST_MEDIUM;
-				else if (un->dist == STROOM_DIST_MEDIUM && dc + 1 == p->drift_medium_months &&
-					 un->fate != UNIT_STAY) {
-					dist1 = STROOM_DIST_LONG;
-					s1 = stroom_model_drift_stream(s1, dist1);
+				} else if (un->dist == STROOM_DIST_MEDIUM && !un->split &&
+					   dc + 1 == p->drift_medium_months) {
+					/* drift.medium_to_long_share of it drifts (sim.c's draw) */
+					const double sh = clamp01(p->drift_long_share);
+					if (sh >= 1.0) {
+						dist1 = STROOM_DIST_LONG;
+						s1 = stroom_model_drift_stream(s1, dist1);
+					} else if (sh > 0.0) {
+						un->split = 1;
+						un->y[0] = un->x[0] * sh;
+						un->y[1] = un->x[1] * sh;
+						un->x[0] *= 1.0 - sh;
+						un->x[1] *= 1.0 - sh;
+					}
 				}
-				if (d1 != un->d || dist1 != un->dist) {
+				if (d1 != un->d || dist1 != un->dist || (un->split && un->kl < 0)) {
 					un->d = (uint8_t)d1;
 					un->dist = (uint8_t)dist1;
 					un->s = (uint8_t)s1;
 					un->k = (int32_t)key_of(e, NA - 1, dist1, dur_band(d1), s1, un->ty, un->ar, 0);
+					if (un->split)
+						un->kl = (int32_t)key_of(e, NA - 1, STROOM_DIST_LONG, dur_band(d1),
+									 stroom_model_drift_stream(s1, STROOM_DIST_LONG),
+									 un->ty, un->ar, 0);
 				}
 			}
 			/* sanctions run on for those still on benefit: the stock's survival */
