@@ -21,7 +21,9 @@
  *           not in the cells but in units (class and birth month): their
  *           classes move as the households' do, their mass by part-time state
  *           goes through the same per-key events, and each leaves whole in its
- *           own pension month (exact, where the histograms are not);
+ *           own pension month (exact, where the histograms are not); at the
+ *           medium-to-long drift month a medium unit splits into the share
+ *           that drifts and the rest, which it carries on as two branches;
  *   then:   the flows by group, the returns from the pool of households off
  *           benefit after a non-durable exit (by birth month), the LKS paid, the
  *           new households (inflow x composition x gate x prevention).
