@@ -2,14 +2,15 @@
  * test_ev.c: the expected-value engine (src/engines/ev.c). Its groups are the
  * microsimulation's; the accounting identity holds in the chain every month and
  * group; it allocates nothing when it runs and frees everything; a scenario it
- * cannot model is refused with the key; and its path equals the mean of the
- * microsimulation's replicates (every prior at its central value) within Monte
- * Carlo error per month, indicator and group, on a small rotterdam here and on
- * every builtin scenario when STROOM_EV_BUILTINS is set (tests/slow_ev.sh, release
- * only). The agreement is judged as docs/model.md, "The expected-value engine",
- * states: |mean - ev| <= 4 se + tol max(|ev|, 1), with se the replicates' standard
- * error (at least that of a Poisson count of mean |ev|, for rare counts) and tol
- * the stated tolerance of what the chain approximates.
+ * cannot model (instrument places) is refused with the key; and its path equals
+ * the mean of the microsimulation's replicates (every prior at its central
+ * value) within Monte Carlo error per month, series and group, for every builtin
+ * scenario: small here (3,000 households, 48 months, 100 replicates), at full
+ * size when STROOM_EV_BUILTINS is set to the replicates (tests/slow_ev.sh,
+ * release only). The bound is stated at `tol` below and in docs/model.md
+ * section 10. For measuring: STROOM_EV_MEASURE=1 prints without failing,
+ * STROOM_EV_ONLY=NAME runs one builtin at full size, STROOM_EV_SERIES=INDEX
+ * STROOM_EV_GROUP=NAME prints that series.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,115 +21,133 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <stroom/stroom.h>
 
+#include "builtin.h"
 #include "sim_fixture.h"
 #include "failing_alloc.h"
 
-/* The tolerances of docs/model.md ("The expected-value engine"): what the chain
- * approximates (ages within a type, area, duration band and age band taken as
- * independent of the other classes; the disregard months and LKS by band), as a
- * share of the value. Indexed by STROOM_IND_*, then STROOM_MONEY_*. */
-static const double tol_ind[STROOM_NIND] = {
-	0.03,  /* caseload: the <27 and 27-39 groups by the end of an 84-month run */
-	0.01,  /* inflow_new */
-	0.03,  /* inflow_return */
-	0.03,  /* exit_work */
-	0.03,  /* exit_lks */
-	0.03,  /* exit_other */
-	0.03,  /* exit_enforcement */
-	0.05,  /* exit_pension: pension by duration band */
-	0.06,  /* parttime: the <27 group of the small rotterdam (0.057 measured) */
-	0.01,  /* gate_deterred */
-	0.01,  /* inflow_prevented */
-	0.03,  /* sanctions */
-	0.03,  /* terminations */
-};
-/* ... and as a share of the month's value for all: age events are spread over
- * the groups of a type, area and duration band as the histograms have them,
- * not as the starting households are. */
-static double tol_all[STROOM_NIND] = {
-	0, 0, 0, 0, 0, 0, 0,
-	0.10, /* exit_pension (0.30 for the small rotterdam's 3,000 households) */
-	0, 0, 0, 0, 0,
-};
-static const double tol_money[STROOM_NMONEY] = {
-	0.03, /* benefit */
-	0.05, /* LKS */
-	0.0,  /* instruments (none) */
-	0.03, /* recoveries */
+/* The classes of the output groups (sim_int.h's layout: all | distance | areas |
+ * duration | age | type). */
+enum { GC_ALL, GC_DIST, GC_AREA, GC_DUR, GC_AGE, GC_TYPE, NGCLASS };
+static const char *const gclass_name[NGCLASS] = {"all", "distance", "area", "duration", "age", "type"};
+
+static int gclass(int g, int G)
+{
+	const int na = G - (1 + STROOM_NDIST + STROOM_NDUR + STROOM_NAGE + STROOM_NTYPE);
+	return g == 0 ? GC_ALL : g < 1 + STROOM_NDIST ? GC_DIST : g < 1 + STROOM_NDIST + na ? GC_AREA
+	     : g < 1 + STROOM_NDIST + na + STROOM_NDUR ? GC_DUR
+	     : g < 1 + STROOM_NDIST + na + STROOM_NDUR + STROOM_NAGE ? GC_AGE : GC_TYPE;
+}
+
+#define NSERIES (STROOM_NIND + STROOM_NMONEY)
+/* The agreement (docs/model.md section 10, "Agreement"): for every month t,
+ * group g and series k, |mean - ev| <= z se + tol[k][class of g] max(|ev|, 1)
+ * (max(|ev|, 100) for money in eurocent), with se
+ * the standard error of the replicates' mean (at least sqrt(|ev| / R) for a
+ * count, the Poisson error of a rare count) and z the two-sided quantile of
+ * Student's t with R - 1 degrees of freedom at ALPHA / N for N comparisons
+ * (Bonferroni: a path equal to the mean fails the whole test with probability
+ * at most ALPHA). tol is 0 wherever the chain is exact; it is not 0 only for
+ * what the chain approximates, named beside each value: the ages of the
+ * households in the cells taken, within a type, area, duration band and age
+ * band, as independent of distance, stream, part-time state and month of spell
+ * (band crossings, the share under 21 that sets the benefit, the pension of
+ * households who are not starting units). Set from the measured bias with the
+ * full builtins (tests/slow_ev.sh), rounded up. */
+#define ALPHA 1e-3
+static const double tol[NSERIES][NGCLASS] = {
+	/* all, distance, area, duration, age, type (largest measured beyond z se: 0.0124, 0.0139) */
+	[STROOM_IND_CASELOAD] = {0, 0, 0, 0.02, 0.02, 0},      /* band crossings; pension by duration */
+	[STROOM_IND_EXIT_PENSION] = {0, 0.01, 0, 0.25, 0, 0},  /* 0.0049, 0.213: pension of the cells */
+	[STROOM_IND_PARTTIME] = {0, 0, 0, 0.005, 0.03, 0},     /* 0.0034, 0.0203: part-time by age */
+	[STROOM_NIND + STROOM_MONEY_BENEFIT] = {0.0002, 0.01, 0.001, 0.01, 0.015, 0.001}, /* share under
+	   21: 0.0001, 0.0074, 0.0005, 0.0082, 0.0099, 0.0008 */
 };
 
 typedef struct agreement {
-	double zmax[STROOM_NIND + STROOM_NMONEY];   /* largest |mean - ev| / se */
-	double rmax[STROOM_NIND + STROOM_NMONEY];   /* largest |mean - ev| / max(|ev|, 1) */
-	double need[STROOM_NIND + STROOM_NMONEY];   /* largest (|mean - ev| - 4 se) / max(|ev|, 1) */
-	double need_all[STROOM_NIND + STROOM_NMONEY]; /* largest (|mean - ev| - 4 se) / |ev of all| */
-	long fails[STROOM_NIND + STROOM_NMONEY];    /* comparisons outside the bound */
+	double zmax[NSERIES];               /* largest |mean - ev| / se */
+	int zt[NSERIES], zg[NSERIES];       /* where it is */
+	double over[NSERIES][NGCLASS];      /* largest (|mean - ev| - z se) / |ev| */
+	long fails[NSERIES];                /* comparisons outside the bound */
+	double z;                           /* the bound's quantile */
 	long n;
 } agreement;
 
-/* Compares the replicates' mean with the chain for every month, group,
- * indicator and money; prints the largest z-score and relative difference of
- * each. */
+static double series_of(const stroom_results *r, int rep, int t, int k, int T, int g)
+{
+	return k < STROOM_NIND ? (t == T ? (double)stroom_results_final_caseload(r, rep, g)
+				       : (double)stroom_results_value(r, rep, t, k, g))
+			       : (double)stroom_results_money(r, rep, t, k - STROOM_NIND, g);
+}
+
+static const char *series_name(int k)
+{
+	return k < STROOM_NIND ? stroom_indicator_name(k) : stroom_money_name(k - STROOM_NIND);
+}
+
+/* Compares the replicates' mean with the chain for every month, group and
+ * series; prints, per series, the largest z-score and the largest excess over
+ * z se by class of group. */
 static void compare(const char *label, const stroom_results *r, const stroom_ev *ev, agreement *ag)
 {
 	const int R = stroom_results_replicates(r), T = stroom_results_months(r), G = stroom_results_groups(r);
-	int t, g, k, rep;
+	const long N = (long)G * ((long)T * NSERIES + 1);
+	int t, g, k, rep, c;
 	memset(ag, 0, sizeof *ag);
 	assert_int_equal(T, stroom_ev_months(ev));
 	assert_int_equal(G, stroom_ev_groups(ev));
-	for (k = 0; k < STROOM_NIND + STROOM_NMONEY; k++)
+	assert_true(R >= 20);
+	ag->z = gsl_cdf_tdist_Qinv(ALPHA / (2.0 * (double)N), R - 1);
+	for (k = 0; k < NSERIES; k++)
 		for (t = 0; t <= T; t++)
 			for (g = 0; g < G; g++) {
-				double s1 = 0, s2 = 0, mean, var, se, ev_v, diff, tol, tol_a, scale, all, over;
+				double s1 = 0, s2 = 0, mean, var, se, ev_v, diff, scale, over;
 				if (t == T && k != STROOM_IND_CASELOAD)
 					continue;
 				for (rep = 0; rep < R; rep++) {
-					double x = k < STROOM_NIND
-							   ? (t == T ? (double)stroom_results_final_caseload(r, rep, g)
-								     : (double)stroom_results_value(r, rep, t, k, g))
-							   : (double)stroom_results_money(r, rep, t, k - STROOM_NIND, g);
+					double x = series_of(r, rep, t, k, T, g);
 					s1 += x;
 					s2 += x * x;
 				}
 				mean = s1 / R;
-				var = (s2 - s1 * mean) / (R > 1 ? R - 1 : 1);
+				var = (s2 - s1 * mean) / (R - 1);
 				se = sqrt((var > 0 ? var : 0) / R);
 				ev_v = k < STROOM_NIND ? stroom_ev_value(ev, t, k, g) : stroom_ev_money(ev, t, k - STROOM_NIND, g);
 				if (k < STROOM_NIND && se < sqrt(fabs(ev_v) / R))
 					se = sqrt(fabs(ev_v) / R); /* a rare count: its Poisson error */
 				diff = fabs(mean - ev_v);
-				scale = fabs(ev_v) > 1 ? fabs(ev_v) : 1;
-				tol = k < STROOM_NIND ? tol_ind[k] : tol_money[k - STROOM_NIND];
-				tol_a = k < STROOM_NIND ? tol_all[k] : 0.0;
-				all = fabs(k < STROOM_NIND ? stroom_ev_value(ev, t, k, 0) : stroom_ev_money(ev, t, k - STROOM_NIND, 0));
-				if (k >= STROOM_NIND)
-					scale = fabs(ev_v) > 100 ? fabs(ev_v) : 100; /* a euro */
-				over = diff - 4 * se;
-				if (over / scale > ag->need[k])
-					ag->need[k] = over / scale;
-				if (all > 0 && over / all > ag->need_all[k])
-					ag->need_all[k] = over / all;
-				if (diff > 1e-9 * scale && (se > 0 ? diff / se : INFINITY) > ag->zmax[k])
+				if (getenv("STROOM_EV_SERIES") && k == atoi(getenv("STROOM_EV_SERIES")) &&
+				    getenv("STROOM_EV_GROUP") && strcmp(getenv("STROOM_EV_GROUP"), stroom_ev_group_name(ev, g)) == 0)
+					printf("## %s t=%d mean %.2f ev %.2f se %.2f z %.1f\n", label, t, mean, ev_v, se, (mean - ev_v) / se);
+				/* a count of at least one household, a sum of at least a euro */
+				scale = k < STROOM_NIND ? (fabs(ev_v) > 1 ? fabs(ev_v) : 1) : (fabs(ev_v) > 100 ? fabs(ev_v) : 100);
+				c = gclass(g, G);
+				over = (diff - ag->z * se) / scale;
+				if (over > ag->over[k][c])
+					ag->over[k][c] = over;
+				if (diff > 1e-9 * scale && (se > 0 ? diff / se : INFINITY) > ag->zmax[k]) {
 					ag->zmax[k] = se > 0 ? diff / se : INFINITY;
-				if (diff / scale > ag->rmax[k])
-					ag->rmax[k] = diff / scale;
-				if (diff > 4 * se + tol * scale + tol_a * all + 1e-9 * scale) {
+					ag->zt[k] = t;
+					ag->zg[k] = g;
+				}
+				if (diff > ag->z * se + (tol[k][c] + 1e-9) * scale) {
 					if (ag->fails[k] < 3)
-						printf("# %s: %s t=%d %s: mean %.3f ev %.3f se %.3f\n", label,
-						       k < STROOM_NIND ? stroom_indicator_name(k)
-								       : stroom_money_name(k - STROOM_NIND),
+						printf("# %s: %s t=%d %s: mean %.3f ev %.3f se %.3f\n", label, series_name(k),
 						       t, stroom_ev_group_name(ev, g), mean, ev_v, se);
 					ag->fails[k]++;
 				}
 				ag->n++;
 			}
-	for (k = 0; k < STROOM_NIND + STROOM_NMONEY; k++)
-		printf("# %s: %-30s largest z %6.2f, relative difference %.4f, beyond 4 se: %.4f of the "
-		       "value, %.4f of all; outside %ld\n",
-		       label, k < STROOM_NIND ? stroom_indicator_name(k) : stroom_money_name(k - STROOM_NIND),
-		       ag->zmax[k], ag->rmax[k], ag->need[k], ag->need_all[k], ag->fails[k]);
+	printf("# %s: %ld comparisons, %d replicates, bound %.2f se\n", label, ag->n, R, ag->z);
+	for (k = 0; k < NSERIES; k++) {
+		printf("# %s: %-30s largest z %6.2f (t=%d %s); beyond %.2f se:", label, series_name(k), ag->zmax[k],
+		       ag->zt[k], stroom_ev_group_name(ev, ag->zg[k]), ag->z);
+		for (c = 0; c < NGCLASS; c++)
+			printf(" %s %.4f", gclass_name[c], ag->over[k][c]);
+		printf("; outside %ld\n", ag->fails[k]);
+	}
 }
 
 /* Runs both engines on p (the microsimulation with every prior at its central
@@ -147,7 +166,7 @@ static void check_agreement(const char *label, const stroom_params *p)
 	assert_int_equal(stroom_ev_new(&ev, p, pop, NULL, NULL), 0);
 	assert_int_equal(stroom_ev_run(ev, p), 0);
 	compare(label, r, ev, &ag);
-	for (k = 0; k < STROOM_NIND + STROOM_NMONEY; k++)
+	for (k = 0; k < NSERIES; k++)
 		if (getenv("STROOM_EV_MEASURE") == NULL)
 			assert_int_equal(ag.fails[k], 0);
 	stroom_ev_free(ev);
@@ -155,32 +174,75 @@ static void check_agreement(const char *label, const stroom_params *p)
 	stroom_population_free(pop);
 }
 
-static void test_small_rotterdam_agrees(void **state)
+/* Every builtin scenario (src/core/builtin.h's table, as `stroom scenarios` lists them). */
+static int n_builtins(void)
 {
-	stroom_params p = small_params_fixing(3000, 120, "2026-12", NULL);
-	(void)state;
-	tol_all[STROOM_IND_EXIT_PENSION] = 0.30;
-	check_agreement("small rotterdam", &p);
-	tol_all[STROOM_IND_EXIT_PENSION] = 0.10;
+	int n = 0;
+	while (stroom_builtins[n].name)
+		n++;
+	return n;
 }
 
-/* Every builtin scenario at its full size (tests/slow_ev.sh sets STROOM_EV_BUILTINS). */
+/* A builtin scenario at `households` households (its inflow, team FTE and
+ * enforcement controls scaled alike, so that rates and intensities are the
+ * full scenario's) over its first `months` months (0: all). */
+static stroom_params builtin_scaled(const char *name, int households, int months, int replicates)
+{
+	stroom_scenario *s = NULL;
+	stroom_params p;
+	double f;
+	int k, i;
+	assert_int_equal(stroom_scenario_load(&s, name, NULL), 0);
+	p = *stroom_scenario_params(s);
+	stroom_scenario_free(s);
+	if (households > 0 && households < p.population_households) {
+		f = (double)households / (double)p.population_households;
+		p.population_households = households;
+		if (stroom_params_scale(&p, "inflow.per_year", f) == 0) /* its prior and value, or the value */
+			p.inflow_per_year *= f;
+		for (k = 0; k < p.n_teams; k++)
+			for (i = 0; i < p.team[k].fte.n; i++)
+				p.team[k].fte.value[i] *= f;
+		for (i = 0; i < p.enforcement_controls.n; i++)
+			p.enforcement_controls.value[i] *= f;
+	}
+	if (months > 0 && p.end - p.start + 1 > months)
+		p.end = p.start + months - 1;
+	p.replicates = replicates;
+	return p;
+}
+
+/* Every builtin scenario, small (3,000 households, 48 months, 100 replicates):
+ * the ASan build runs it in seconds. */
+static void test_builtins_small_agree(void **state)
+{
+	int i;
+	(void)state;
+	assert_true(n_builtins() >= 5);
+	for (i = 0; i < n_builtins(); i++) {
+		char label[64];
+		stroom_params p = builtin_scaled(stroom_builtins[i].name, 3000, 48, 100);
+		snprintf(label, sizeof label, "small %s", stroom_builtins[i].name);
+		check_agreement(label, &p);
+	}
+}
+
+/* Every builtin scenario at its full size (tests/slow_ev.sh sets STROOM_EV_BUILTINS
+ * to the replicates). */
 static void test_builtins_agree(void **state)
 {
-	static const char *const names[] = {"rotterdam", "rotterdam-2017", "rotterdam-herijking", "aef-annex-a"};
 	const char *env = getenv("STROOM_EV_BUILTINS");
-	size_t i;
+	int i;
 	(void)state;
 	if (!env || !*env)
 		skip();
-	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-		stroom_scenario *s = NULL;
+	for (i = 0; i < n_builtins(); i++) {
+		const char *only = getenv("STROOM_EV_ONLY"), *name = stroom_builtins[i].name;
 		stroom_params p;
-		assert_int_equal(stroom_scenario_load(&s, names[i], NULL), 0);
-		p = *stroom_scenario_params(s);
-		stroom_scenario_free(s);
-		p.replicates = atoi(env) > 1 ? atoi(env) : 200;
-		check_agreement(names[i], &p);
+		if (only && *only && strcmp(only, name) != 0)
+			continue;
+		p = builtin_scaled(name, 0, 0, atoi(env) > 19 ? atoi(env) : 200);
+		check_agreement(name, &p);
 	}
 }
 
@@ -327,7 +389,7 @@ int main(void)
 		cmocka_unit_test(test_groups_and_identity),
 		cmocka_unit_test(test_no_allocation_and_reuse),
 		cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_small_rotterdam_agrees),
+		cmocka_unit_test(test_builtins_small_agree),
 		cmocka_unit_test(test_builtins_agree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,6 +17,13 @@
  *   pass B: every cell's mass moves along the events of the month with their
  *           probabilities (the competing-risk draw, the control, the drift,
  *           a band crossing) into next month's cells;
+ *   units:  the starting households who reach pension age within the run are
+ *           not in the cells but in units (class and birth month): their
+ *           classes move as the households' do, their mass by part-time state
+ *           goes through the same per-key events, and each leaves whole in its
+ *           own pension month (exact, where the histograms are not); at the
+ *           medium-to-long drift month a medium unit splits into the share
+ *           that drifts and the rest, which it carries on as two branches;
  *   then:   the flows by group, the returns from the pool of households off
  *           benefit after a non-durable exit (by birth month), the LKS paid, the
  *           new households (inflow x composition x gate x prevention).
@@ -53,6 +60,21 @@ typedef struct ages {
 	double f21[NTY][STROOM_MAX_AREAS][NU];          /* share of <27 under 21 */
 	double B[NTY][STROOM_MAX_AREAS][NU][NA];        /* the histograms' band totals (after pension) */
 } ages;
+
+/* A starting household class whose age event (pension) falls within the run:
+ * followed on its own, exactly (its classes move deterministically but for
+ * part-time and the partial drift to long distance; x: its mass by part-time
+ * state). The drift at drift.medium_to_long_months splits a medium class by
+ * drift.medium_to_long_share: from then on the unit carries two branches, x
+ * staying medium (1 - share of the mass) and y drifted to long distance (share,
+ * in stream stroom_model_drift_stream(s), key kl); both age alike. */
+typedef struct unit {
+	double x[2], y[2];
+	int32_t birth;
+	int32_t c;                   /* month index of its event */
+	int32_t k, kl;               /* the hazard keys (part-time 0) of x and y this month */
+	uint8_t a, dist, d, s, ty, ar, split;
+} unit;
 
 /* The classes of a hazard key (looked up, not divided out, in the monthly loops). */
 typedef struct keycls {
@@ -97,6 +119,11 @@ struct stroom_ev {
 	stroom_params par;            /* the run's parameters, priors at their central values */
 	double v[STROOM_DRAW_MAX];
 	ages *agp;
+	unit *u0, *u;                 /* [nu]: the starting households' units (start, running) */
+	size_t nu;
+	size_t *nlive;                /* [t], t = 0..T: units whose event is in month t or later
+					 (they come first: sorted by event month, latest first) */
+	double *SU;                   /* [key]: the units' stock on the 1st */
 };
 
 static inline int dur_band(int d)
@@ -176,6 +203,32 @@ static int check_shape(const stroom_ev *e, const stroom_params *q)
 	return 0;
 }
 
+/* Units of the same class and birth month are one. */
+static int cmp_unit(const void *x, const void *y)
+{
+	const unit *p = x, *q = y;
+	if (p->birth != q->birth)
+		return p->birth < q->birth ? -1 : 1;
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	if (p->dist != q->dist)
+		return p->dist < q->dist ? -1 : 1;
+	if (p->d != q->d)
+		return p->d < q->d ? -1 : 1;
+	if (p->s != q->s)
+		return p->s < q->s ? -1 : 1;
+	if (p->ty != q->ty)
+		return p->ty < q->ty ? -1 : 1;
+	return p->ar < q->ar ? -1 : p->ar > q->ar;
+}
+
+/* Latest event month first. */
+static int cmp_unit_event(const void *x, const void *y)
+{
+	const unit *p = x, *q = y;
+	return p->c > q->c ? -1 : p->c < q->c;
+}
+
 void stroom_ev_free(stroom_ev *e)
 {
 	const stroom_allocator *al;
@@ -195,6 +248,9 @@ void stroom_ev_free(stroom_ev *e)
 	stroom_free(al, e->val);
 	stroom_free(al, e->mon);
 	stroom_free(al, e->agp);
+	stroom_free(al, e->u0);
+	stroom_free(al, e->SU);
+	stroom_free(al, e->nlive);
 	stroom_free(al, e);
 }
 
@@ -348,19 +404,69 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 	}
 	if ((err = stroom_sim_benefit_tables(rules, p, e->T, e->ben, e->norm)) != 0)
 		goto fail;
-	/* the starting households */
+	/* the starting households: those whose age event falls within the run as
+	 * units (one per class and birth month), the others into the cells */
+	e->SU = stroom_calloc(al, e->nkey, sizeof(double));
+	e->u0 = stroom_malloc(al, 2 * (h0->n ? h0->n : 1) * sizeof(unit)); /* at the start and running */
+	e->nlive = stroom_calloc(al, (size_t)e->T + 2, sizeof(size_t));
+	if (!e->SU || !e->u0 || !e->nlive) {
+		err = STROOM_ENOMEM;
+		goto fail;
+	}
 	for (i = 0; i < h0->n; i++) {
-		int32_t d = p->start - h0->spell_start[i];
-		int ty = h0->type[i], ar = h0->area[i];
+		static const int32_t top[NA - 1] = {27 * 12, 40 * 12, 55 * 12};
+		int32_t d = p->start - h0->spell_start[i], b = h0->birth_month[i], tc;
+		int ty = h0->type[i], ar = h0->area[i], a = age_band_of(p->start - b), pt = h0->parttime[i] ? 1 : 0;
 		if (d < 0)
 			d = 0;
 		if (d > e->D)
 			d = e->D;
-		e->cell0[cell_of(e, age_band_of(p->start - h0->birth_month[i]), h0->distance[i], d, h0->stream[i],
-				 ty, ar, h0->parttime[i] ? 1 : 0)] += 1.0;
+		tc = a == NA - 1 ? b + stroom_rules_pension_age_months(rules, b) - p->start
+				 : b + top[a] - 1 - p->start;
+		if (tc < 0)
+			tc = 0;
+		if (a == NA - 1 && tc < e->T) {
+			unit un;
+			memset(&un, 0, sizeof un);
+			un.x[pt] = 1.0;
+			un.birth = b;
+			un.c = tc;
+			un.a = (uint8_t)a;
+			un.dist = h0->distance[i];
+			un.d = (uint8_t)d;
+			un.s = h0->stream[i];
+			un.ty = (uint8_t)ty;
+			un.ar = (uint8_t)ar;
+			un.k = (int32_t)key_of(e, a, un.dist, dur_band(d), un.s, ty, ar, 0);
+			un.kl = -1;
+			e->u0[e->nu++] = un;
+			continue;
+		}
+		e->cell0[cell_of(e, a, h0->distance[i], d, h0->stream[i], ty, ar, pt)] += 1.0;
 		e->H0[(((size_t)ty * (size_t)e->na + (size_t)ar) * NU + (size_t)dur_band(d)) * (size_t)e->nb +
-		      (size_t)(h0->birth_month[i] - bmin)] += 1.0;
+		      (size_t)(b - bmin)] += 1.0;
 	}
+	if (e->nu > 0) { /* one unit per class and birth month */
+		size_t j, n = 0;
+		qsort(e->u0, e->nu, sizeof(unit), cmp_unit);
+		for (j = 0; j < e->nu; j++) {
+			if (n > 0 && cmp_unit(&e->u0[n - 1], &e->u0[j]) == 0) {
+				e->u0[n - 1].x[0] += e->u0[j].x[0];
+				e->u0[n - 1].x[1] += e->u0[j].x[1];
+			} else {
+				e->u0[n++] = e->u0[j];
+			}
+		}
+		e->nu = n;
+		qsort(e->u0, e->nu, sizeof(unit), cmp_unit_event);
+	}
+	for (k = 0; k <= e->T; k++) {
+		size_t j = 0;
+		while (j < e->nu && e->u0[j].c >= k)
+			j++;
+		e->nlive[k] = j;
+	}
+	e->u = e->u0 + e->nu;
 	e->n0 = (double)h0->n;
 	stroom_rules_free(own);
 	*out = e;
@@ -506,6 +612,8 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 	lam = stroom_model_return_hazard(p);
 	memcpy(e->cur, e->cell0, e->ncell * sizeof(double));
 	memcpy(e->H, e->H0, nh * sizeof(double));
+	if (e->nu > 0)
+		memcpy(e->u, e->u0, e->nu * sizeof(unit));
 	memset(e->P, 0, 2 * (size_t)NTY * (size_t)na * (size_t)nb * sizeof(double));
 	memset(e->lks_dur, 0, (2 * (size_t)(e->L > 0 ? e->L : 1) * nsmall + BEN_DISREGARD_MONTHS * nsmall +
 			       (size_t)(e->SM + 1)) * sizeof(double));
@@ -524,6 +632,8 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 		double team_mult[STROOM_MAX_TEAMS], clients[STROOM_MAX_TEAMS + 1];
 		double bk[NTY][STROOM_MAX_AREAS][NU][NA][2];
 		stroom_month blo[NA], bhi[NA];
+		double dcut[BEN_CELLS], delta[NTY][STROOM_MAX_AREAS][NA];
+		const int64_t *bn = e->ben + (size_t)t * BEN_CELLS;
 		double stock = 0, tw, tnd, nd, control_p, cut_ts, month_factor, sigma;
 		int a, dist, d, u, s, ty, ar, pt, k;
 
@@ -544,12 +654,27 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 							sl[i] += c[i];
 					}
 				}
+		/* the units' stock by hazard key */
+		memset(e->SU, 0, e->nkey * sizeof(double));
+		for (i = 0; i < e->nlive[t]; i++) {
+			const unit *un = &e->u[i];
+			size_t kk;
+			kk = (size_t)un->k;
+			e->SU[kk] += un->x[0];
+			e->SU[kk + HB] += un->x[1];
+			if (un->split) {
+				kk = (size_t)un->kl;
+				e->SU[kk] += un->y[0];
+				e->SU[kk + HB] += un->y[1];
+			}
+		}
 		memset(e->F, 0, (STROOM_NIND + STROOM_NMONEY) * e->ngc * sizeof(double));
 		for (i = 0; i < e->nkey; i++) {
-			e->F[STROOM_IND_CASELOAD * e->ngc + (size_t)e->key_gc[i]] += S[i];
+			const double x = S[i] + e->SU[i];
+			e->F[STROOM_IND_CASELOAD * e->ngc + (size_t)e->key_gc[i]] += x;
 			if (e->kc[i].pt)
-				e->F[STROOM_IND_PARTTIME * e->ngc + (size_t)e->key_gc[i]] += S[i];
-			stock += S[i];
+				e->F[STROOM_IND_PARTTIME * e->ngc + (size_t)e->key_gc[i]] += x;
+			stock += x;
 		}
 		if (t == T) {
 			for (a = 0; a < NA; a++)
@@ -598,7 +723,8 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 											break;
 										}
 									e->teamtab[gc_of(e, a, dist, u, ty, ar) * NS + (size_t)s] = tm;
-									clients[tm] += S[kk] + S[kk + HB];
+									clients[tm] += S[kk] + S[kk + HB] + e->SU[kk] +
+										       e->SU[kk + HB];
 								}
 			for (k = 0; k < p->n_teams; k++) {
 				double nk = floor(clients[k + 1] + 0.5);
@@ -629,6 +755,10 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 								for (pt = 0; pt < 2; pt++) {
 									size_t kk = key_of(e, a, dist, u, s, ty, ar, pt);
 									double *pe = e->pev + 5 * kk, h[3], th[5], fp, c, keep, flip;
+									/* an empty key: its cells are 0 (its shares
+									 * from an earlier month, finite, multiply 0) */
+									if (S[kk] == 0 && e->SU[kk] == 0)
+										continue;
 									stroom_model_cell_hazards(p, month_factor, dist, a, u,
 												  stroom_model_work_band(p, m, u),
 												  ty, ar, pt, h);
@@ -659,8 +789,8 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 		 * duration and age band and part-time state (the disregard months and
 		 * sanctions as shares of the class) */
 		{
-			const int64_t *bn = e->ben + (size_t)t * BEN_CELLS, *nr = e->norm + (size_t)t * BEN_CELLS;
-			double sanctioned = 0, dcut[BEN_CELLS], delta[NTY][STROOM_MAX_AREAS][NA];
+			const int64_t *nr = e->norm + (size_t)t * BEN_CELLS;
+			double sanctioned = 0;
 			for (k = 0; k < e->SM; k++)
 				sanctioned += e->sanc[k];
 			sigma = stock > 0 ? sanctioned / stock : 0.0;
@@ -670,7 +800,7 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 			for (i = 0; i < e->nkey; i++) {
 				const keycls c = e->kc[i];
 				if (c.pt)
-					ptmass[c.ty][c.ar][c.a] += S[i];
+					ptmass[c.ty][c.ar][c.a] += S[i] + e->SU[i];
 			}
 			for (ty = 0; ty < NTY; ty++)
 				for (ar = 0; ar < na; ar++)
@@ -708,10 +838,10 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 						}
 			for (i = 0; i < e->nkey; i++) {
 				size_t gg = (size_t)e->key_gc[i];
-				if (S[i] == 0)
+				if (S[i] == 0 && e->SU[i] == 0)
 					continue;
 				e->FM[STROOM_MONEY_BENEFIT * e->ngc + gg] +=
-					S[i] * bk[e->kc[i].ty][e->kc[i].ar][e->kc[i].u][e->kc[i].a][e->kc[i].pt];
+					(S[i] + e->SU[i]) * bk[e->kc[i].ty][e->kc[i].ar][e->kc[i].u][e->kc[i].a][e->kc[i].pt];
 			}
 		}
 
@@ -780,6 +910,18 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 
 		/* the month's flows by group cell, and by type, area (duration) and age
 		 * band for the histograms, the pool, the LKS and the disregard months */
+		/* the units reaching pension age: counted and paid, then out */
+		for (i = e->nlive[t + 1]; i < e->nlive[t]; i++) {
+			const unit *un = &e->u[i];
+			e->F[STROOM_IND_EXIT_PENSION * e->ngc + (size_t)e->key_gc[un->k]] += un->x[0] + un->x[1];
+			e->SU[un->k] -= un->x[0];
+			e->SU[(size_t)un->k + HB] -= un->x[1];
+			if (un->split) {
+				e->F[STROOM_IND_EXIT_PENSION * e->ngc + (size_t)e->key_gc[un->kl]] += un->y[0] + un->y[1];
+				e->SU[un->kl] -= un->y[0];
+				e->SU[(size_t)un->kl + HB] -= un->y[1];
+			}
+		}
 		memset(survU, 0, sizeof survU);
 		memset(moveU, 0, sizeof moveU);
 		memset(ndexit, 0, sizeof ndexit);
@@ -791,15 +933,16 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 			for (i = 0; i < e->nkey; i++) {
 				const double x = S[i], *pe = e->pev + 5 * i;
 				const size_t gg = (size_t)e->key_gc[i];
-				double fp, xo, stay, found, kept;
-				if (x == 0)
+				double fp, xm, xo, stay, found, kept;
+				if (x == 0 && e->SU[i] == 0)
 					continue;
 				ty = e->kc[i].ty;
 				ar = e->kc[i].ar;
 				a = e->kc[i].a;
 				u = e->kc[i].u;
 				fp = a == NA - 1 ? g->fpen[ty][ar][u] : 0.0;
-				xo = x * (1 - fp);
+				xm = x * (1 - fp);
+				xo = xm + e->SU[i]; /* the cells' and the units' (their pension is out) */
 				e->F[STROOM_IND_EXIT_PENSION * e->ngc + gg] += x * fp;
 				e->F[STROOM_IND_EXIT_WORK * e->ngc + gg] += xo * pe[0];
 				e->F[STROOM_IND_EXIT_LKS * e->ngc + gg] += xo * pe[1];
@@ -813,12 +956,12 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 				e->FM[STROOM_MONEY_RECOVERIES * e->ngc + gg] +=
 					found * (double)p->enforcement_recovery_eurocent;
 				kept = stay * (1 - cut_ts);
-				survU[ty][ar][u][a] += kept;
+				survU[ty][ar][u][a] += xm * (1 - pe[0] - pe[1] - pe[2] - pe[3]) * (1 - cut_ts);
 				if (SL[i] > 0)
 					moveU[ty][ar][u][a] += SL[i] * (1 - fp) * (1 - pe[0] - pe[1] - pe[2] - pe[3]) *
 							       (1 - cut_ts);
 				surv_all += kept;
-				ndexit[ty][ar][u][a] += xo * (pe[0] + pe[1]) * nd;
+				ndexit[ty][ar][u][a] += xm * (pe[0] + pe[1]) * nd;
 				lksexit[ty][ar][a] += xo * pe[1];
 				if (e->kc[i].pt)
 					ptkeep[ty][ar][a] += xo * (1 - pe[0] - pe[1] - pe[2] - pe[3] - pe[4]) * (1 - cut_ts);
@@ -826,6 +969,57 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 					pton[ty][ar][a] += xo * pe[4] * (1 - cut_ts);
 				if (e->SM > 0)
 					sanctions_new += found - stay * cut_ts;
+			}
+			/* the units that stay: their non-durable exits into the pool by
+			 * birth month, their survivors one month on, drifted */
+			for (i = 0; i < e->nlive[t + 1]; i++) {
+				unit *un = &e->u[i];
+				const double *p0 = e->pev + 5 * (size_t)un->k, *p1 = p0 + 5 * HB;
+				const double x0 = un->x[0], x1 = un->x[1];
+				double *pl = e->P + ((size_t)un->ty * (size_t)na + (size_t)un->ar) * (size_t)nb +
+					     (size_t)(un->birth - e->bmin);
+				int d1, dist1, s1, dc;
+				*pl += (x0 * (p0[0] + p0[1]) + x1 * (p1[0] + p1[1])) * nd;
+				un->x[0] = (x0 * (1 - p0[0] - p0[1] - p0[2] - p0[3] - p0[4]) + x1 * p1[4]) * (1 - cut_ts);
+				un->x[1] = (x1 * (1 - p1[0] - p1[1] - p1[2] - p1[3] - p1[4]) + x0 * p0[4]) * (1 - cut_ts);
+				if (un->split) { /* the branch drifted to long distance */
+					const double *q0 = e->pev + 5 * (size_t)un->kl, *q1 = q0 + 5 * HB;
+					const double y0 = un->y[0], y1 = un->y[1];
+					*pl += (y0 * (q0[0] + q0[1]) + y1 * (q1[0] + q1[1])) * nd;
+					un->y[0] = (y0 * (1 - q0[0] - q0[1] - q0[2] - q0[3] - q0[4]) + y1 * q1[4]) * (1 - cut_ts);
+					un->y[1] = (y1 * (1 - q1[0] - q1[1] - q1[2] - q1[3] - q1[4]) + y0 * q0[4]) * (1 - cut_ts);
+				}
+				d1 = un->d < D ? un->d + 1 : D;
+				dc = stroom_model_clock_months(p, un->d, t); /* approach_clock */
+				dist1 = un->dist;
+				s1 = un->s;
+				if (un->dist == STROOM_DIST_SHORT && dc + 1 == p->drift_short_months) {
+					dist1 = STROOM_DIST_MEDIUM;
+				} else if (un->dist == STROOM_DIST_MEDIUM && !un->split &&
+					   dc + 1 == p->drift_medium_months) {
+					/* drift.medium_to_long_share of it drifts (sim.c's draw) */
+					const double sh = clamp01(p->drift_long_share);
+					if (sh >= 1.0) {
+						dist1 = STROOM_DIST_LONG;
+						s1 = stroom_model_drift_stream(s1, dist1);
+					} else if (sh > 0.0) {
+						un->split = 1;
+						un->y[0] = un->x[0] * sh;
+						un->y[1] = un->x[1] * sh;
+						un->x[0] *= 1.0 - sh;
+						un->x[1] *= 1.0 - sh;
+					}
+				}
+				if (d1 != un->d || dist1 != un->dist || (un->split && un->kl < 0)) {
+					un->d = (uint8_t)d1;
+					un->dist = (uint8_t)dist1;
+					un->s = (uint8_t)s1;
+					un->k = (int32_t)key_of(e, NA - 1, dist1, dur_band(d1), s1, un->ty, un->ar, 0);
+					if (un->split)
+						un->kl = (int32_t)key_of(e, NA - 1, STROOM_DIST_LONG, dur_band(d1),
+									 stroom_model_drift_stream(s1, STROOM_DIST_LONG),
+									 un->ty, un->ar, 0);
+				}
 			}
 			/* sanctions run on for those still on benefit: the stock's survival */
 			if (e->SM > 0) {
