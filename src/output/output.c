@@ -1006,7 +1006,7 @@ int stroom_output_budget_compute(stroom_budget_run **out, const stroom_results *
 		return stroom_error_set(STROOM_ENOMEM, "out of memory");
 	}
 	/* the mechanism's path starts from the table's budget of the year before */
-	if (p->budget_path_from > 0) {
+	if (p->budget_path_from > 0 && br->nyears > 0 && br->year[br->nyears - 1] >= p->budget_path_from) {
 		const stroom_budget_year *row;
 		if (stroom_budget_lookup(b, p->budget_path_from - 1, &row) != 0) {
 			stroom_output_budget_free(br);
@@ -1031,7 +1031,7 @@ int stroom_output_budget_compute(stroom_budget_run **out, const stroom_results *
 		int64_t base_price = 0, fte_cost = fte_cost_of(p, rep);
 		int base_year = p->budget_base_year ? p->budget_base_year : (br->nyears ? br->year[0] : 0);
 		int pass, npath = 0;
-		if (p->budget_path_from > 0 && br->nyears > 0) {
+		if (path_base > 0) {
 			/* the share's trend: one draw per replicate from its normal prior */
 			double trend = p->budget_share_trend;
 			if (p->budget_share_trend_sd > 0) {
@@ -1045,6 +1045,11 @@ int stroom_output_budget_compute(stroom_budget_run **out, const stroom_results *
 							  stroom_prior_key_id("budget.share_trend"));
 			}
 			npath = br->year[br->nyears - 1] - p->budget_path_from + 1;
+			if (npath > 64) {
+				err = stroom_error_set(STROOM_EINVAL, "budget.path_from %d: at most 64 "
+						       "years of path", p->budget_path_from);
+				break;
+			}
 			if (npath > 0 && (err = stroom_budget_project(path_base, npath, national, indexation,
 								   trend, path)) != 0)
 				break;
