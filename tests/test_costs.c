@@ -27,6 +27,14 @@ static stroom_params small(void)
 	stroom_scenario_free(s);
 	stroom_params_fix(&p, NULL);
 	p.replicates = 2;
+	/* no costs, no path, no spending outside the engine: each test sets its own */
+	p.cost_fte_eur = p.cost_fte_spread = p.cost_control_eur = 0;
+	p.cost_prevention_eur = p.cost_gate_eur = 0;
+	p.budget_path_from = 0;
+	p.budget_share_trend = p.budget_share_trend_sd = 0;
+	p.budget_national.n = p.budget_indexation.n = 0;
+	p.budget_other_ratio = 0;
+	p.budget_other_spending.n = 0;
 	return p;
 }
 
