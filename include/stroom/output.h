@@ -43,7 +43,9 @@ STROOM_API void stroom_output_stats(const stroom_results *r, int t, int indicato
 /* Writes series.csv to f: every indicator for every group, then per team
  * team_clients and team_caseload (clients per FTE) and per instrument
  * instrument_starts and instrument_participants (group = the team's or the
- * instrument's name). Returns 0, STROOM_ENOMEM or STROOM_EIO (it stops at the
+ * instrument's name), then the execution costs in eurocent: cost_LEVER_eurocent
+ * and execution_cost_eurocent (group all), team_cost_eurocent and
+ * instrument_cost_eurocent (group = the name). Returns 0, STROOM_ENOMEM or STROOM_EIO (it stops at the
  * first failed write; the detail and errno give the reason). */
 STROOM_API int stroom_output_series_csv(const stroom_results *r, const stroom_params *p, FILE *f);
 
