@@ -26,7 +26,7 @@ done
 for ind in spending_benefit_eurocent spending_lks_eurocent; do
 	check "money indicator $ind" grep -q "^2025-06,$ind,zuid," run1/series.csv
 done
-check "24 months x 17 indicators x 17 groups rows" test "$(grep -cvE '^month,|,(team|instrument)_' run1/series.csv)" -eq $((24 * 17 * 17))
+check "24 months x 17 indicators x 17 groups rows" test "$(grep -cvE '^month,|,(team|instrument)_|,(cost_|execution_cost)' run1/series.csv)" -eq $((24 * 17 * 17))
 check "benefits are paid: 1517 households at 2024-01 cost EUR 1.5-2.5 million" awk -F, '$1=="2024-01" && $2=="spending_benefit_eurocent" && $3=="all" {exit !($4 > 150000000 && $4 < 250000000)}' run1/series.csv
 check "areas split the benefit spending" awk -F, '$1=="2024-06" && $2=="spending_benefit_eurocent" {v[$3]=$4} END {d = v["zuid"] + v["noord"] - v["all"]; exit !(d < 1 && d > -1)}' run1/series.csv
 check "summary reports money" grep -q "Money per year" out1.txt
@@ -51,6 +51,14 @@ done
 check "volume and price parts add up to the result (means)" awk -F, '$1=="2025" {v[$2]=$3} END {d = v["volume_part"] + v["price_part"] - v["result"]; exit !(d < 0.02 && d > -0.02)}' run1/budget.csv
 check "summary has the budget probabilities" grep -q "P(def>7.5%)" out1.txt
 check "manifest lists budget.csv" grep -q '"budget.csv"' run1/manifest.json
+# execution costs beside the BUIG: small's 9.3718 FTE at EUR 97,000 +-15% a year, no
+# other lever in use; the parts add up to the total (means), and the months of
+# series.csv add up to the year
+check "execution cost of the teams within the FTE prior" awk -F, '$1=="2024" && $2=="execution_cost_teams" {exit !($3 >= 9.3718 * 82450 && $3 <= 9.3718 * 111550)}' run1/budget.csv
+check "execution costs add up per lever" awk -F, '$1=="2025" && $2 ~ /^execution_cost/ {if ($2 == "execution_cost") t = $3; else s += $3} END {d = s - t; exit !(t > 0 && d < 0.05 && d > -0.05)}' run1/budget.csv
+check "series.csv months of team cost add up to the year" awk -F, 'FNR==NR {if ($1 ~ /^2024-/ && $2=="cost_teams_eurocent") m += $4; next} $1=="2024" && $2=="execution_cost_teams" {d = m / 100 - $3; exit !(d < 1 && d > -1)}' run1/series.csv run1/budget.csv
+check "summary prints the execution costs" grep -q "Execution costs per year, not in the BUIG result" out1.txt
+
 
 # --- threads do not change results; the seed does
 "$STROOM" run small.yaml --out run2 --threads 2 --quiet > out2.txt

@@ -214,6 +214,47 @@ typedef struct stroom_budget_result {
 STROOM_API int stroom_budget_compute(const stroom_budget_input *in,
 				     const stroom_safety_net_rule *rule, stroom_budget_result *out);
 
+/* ---- the budget path's mechanism (docs/budget.md section 5) ------------------ */
+
+/*
+ * The BUIG budget of the years after a known year, built the way it is made: the
+ * national macro budget moves with the national caseload forecast and the
+ * indexation of the norms, and the municipality's share moves by share_trend a
+ * year. With B0 the budget of the known year (from_year - 1), year i of the path
+ * (from_year + i) is
+ *   budget_i = B0 x prod_{j<=i} (national[j+1] / national[j]) x (1 + indexation[j])
+ *                            x (1 + share_trend)
+ * rounded once to the nearest cent (halves away from zero), not from the rounded
+ * year before. national holds nyears + 1 index values (the known year first),
+ * indexation nyears. Pure, no allocation. Returns 0, or STROOM_EINVAL ("budget
+ * path: national caseload index 0 for 2027: expected above 0", a budget out of
+ * range).
+ */
+STROOM_API int stroom_budget_project(int64_t base_budget_eurocent, int nyears, const double *national,
+				     const double *indexation, double share_trend,
+				  int64_t *budget_eurocent);
+
+/* ---- execution costs (docs/policy.md "Costs") --------------------------------- */
+
+/* The execution costs of the levers, paid from the municipality's own means
+ * (gemeentefonds), not from the BUIG: they never enter stroom_budget_compute. */
+enum {
+	STROOM_COST_TEAMS,       /* FTE x cost per FTE-year / 12 a month */
+	STROOM_COST_INSTRUMENTS, /* participants x cost per participant-month */
+	STROOM_COST_ENFORCEMENT, /* extra controls x cost per control */
+	STROOM_COST_PREVENTION,  /* applicants reached x cost per applicant */
+	STROOM_COST_GATE,        /* applicants given the search period x cost */
+	STROOM_NCOST
+};
+/* "teams", "instruments", "enforcement", "prevention", "gate"; NULL otherwise. */
+STROOM_API const char *stroom_cost_name(int lever);
+
+/* The cost of a team over some months, eurocent: fte_months (the FTE of each
+ * month added up) x cost per FTE-year / 12, rounded once to the nearest cent
+ * (halves away from zero). 10 FTE for 12 months cost exactly 10 x the cost per
+ * FTE-year. 0 when either is 0 or less. */
+STROOM_API int64_t stroom_cost_team(double fte_months, int64_t fte_year_eurocent);
+
 /* ---- many municipalities (seed 003 ch. 3, annex E) --------------------------- */
 
 typedef struct stroom_budget_panel stroom_budget_panel;

@@ -43,7 +43,9 @@ STROOM_API void stroom_output_stats(const stroom_results *r, int t, int indicato
 /* Writes series.csv to f: every indicator for every group, then per team
  * team_clients and team_caseload (clients per FTE) and per instrument
  * instrument_starts and instrument_participants (group = the team's or the
- * instrument's name). Returns 0, STROOM_ENOMEM or STROOM_EIO (it stops at the
+ * instrument's name), then the execution costs in eurocent: cost_LEVER_eurocent
+ * and execution_cost_eurocent (group all), team_cost_eurocent and
+ * instrument_cost_eurocent (group = the name). Returns 0, STROOM_ENOMEM or STROOM_EIO (it stops at the
  * first failed write; the detail and errno give the reason). */
 STROOM_API int stroom_output_series_csv(const stroom_results *r, const stroom_params *p, FILE *f);
 
@@ -65,9 +67,15 @@ STROOM_API void stroom_output_budget_free(stroom_budget_run *br);
 STROOM_API int stroom_output_budget_years(const stroom_budget_run *br);
 STROOM_API const stroom_budget_result *stroom_output_budget_result(const stroom_budget_run *br,
 								   int rep, int y);
+/* The execution costs of replicate rep in year index y, eurocent: lever
+ * STROOM_COST_* (budget.h), or any other value for their total. They are paid from
+ * the municipality's own means and never enter the BUIG result. */
+STROOM_API int64_t stroom_output_budget_cost(const stroom_budget_run *br, int rep, int y, int lever);
 /* budget.csv: year,indicator,mean,p05,p25,p50,p75,p95 with indicators budget,
  * spending, net_spending, result, safety_net, own_risk, volume_part, price_part
- * (EUR) and result_pct (% of the budget). Returns 0, STROOM_ENOMEM or STROOM_EIO
+ * (EUR) and result_pct (% of the budget), then, after every year's BUIG rows, the
+ * execution costs execution_cost_LEVER (teams, instruments, enforcement,
+ * prevention, gate) and execution_cost (their total), EUR. Returns 0, STROOM_ENOMEM or STROOM_EIO
  * (as stroom_output_series_csv). */
 STROOM_API int stroom_output_budget_csv(const stroom_budget_run *br, FILE *f);
 

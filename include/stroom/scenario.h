@@ -231,6 +231,20 @@ typedef struct stroom_params {
 	double budget_start_eur;             /* budget.start_eur: the table's path scaled to this start-year budget; 0 = as is */
 	stroom_series budget_other_spending; /* budget.other_spending_eur: BUIG spending outside
 						the model, EUR a year, by month (empty = 0) */
+	/* the budget path's mechanism and the execution costs (docs/budget.md section 5,
+	 * docs/policy.md "Costs"); every default leaves a run as it was */
+	int budget_path_from;                /* budget.path_from: first year built by the mechanism; 0 = the table */
+	stroom_series budget_national;       /* budget.national_caseload: national caseload index by year (empty = 1) */
+	stroom_series budget_indexation;     /* budget.indexation: norm indexation of the macro budget by year (empty = 0) */
+	double budget_share_trend;           /* budget.share_trend: yearly relative change of the share (prior mean) */
+	double budget_share_trend_sd;        /* budget.share_trend_sd: its prior standard deviation */
+	double budget_other_ratio;           /* budget.other_ratio: households outside the engine per household on benefit */
+	stroom_series budget_other_price;    /* budget.other_price_eur: their price, EUR per household-year, by month */
+	double cost_fte_eur;                 /* costs.fte_eur: a team FTE, EUR a year (salary, charges, overhead) */
+	double cost_fte_spread;              /* costs.fte_spread: half-width of its uniform prior, share */
+	double cost_control_eur;             /* costs.control_eur: one extra control or re-examination, EUR */
+	double cost_prevention_eur;          /* costs.prevention_eur: one applicant reached by prevention, EUR */
+	double cost_gate_eur;                /* costs.gate_eur: one applicant given the search period, EUR */
 
 	/* policy levers (docs/policy.md) */
 	int n_teams;                         /* teams: records, in file order; a household is */

@@ -1084,3 +1084,50 @@ int stroom_budget_scale(stroom_budget *b, int base_year, int64_t budget_eurocent
 	}
 	return 0;
 }
+
+/* ---- the budget path's mechanism and the execution costs --------------------- */
+
+int stroom_budget_project(int64_t base_budget_eurocent, int nyears, const double *national,
+		       const double *indexation, double share_trend, int64_t *budget_eurocent)
+{
+	double f = 1.0;
+	int i;
+	if (base_budget_eurocent <= 0 || base_budget_eurocent > STROOM_BUDGET_MAX_EUROCENT)
+		return stroom_error_set(STROOM_EINVAL, "budget path: a base budget of %.2f: expected "
+				       "an amount above 0 and at most EUR 10 billion",
+				       (double)base_budget_eurocent / 100.0);
+	if (!(share_trend > -1.0 && share_trend < 1.0))
+		return stroom_error_set(STROOM_EINVAL, "budget path: share trend %g: expected "
+				       "between -1 and 1", share_trend);
+	for (i = 0; i < nyears; i++) {
+		double b;
+		if (!(national[i] > 0.0) || !(national[i + 1] > 0.0) || !isfinite(national[i + 1]))
+			return stroom_error_set(STROOM_EINVAL, "budget path: national caseload index "
+					       "%g in year %d of the path: expected above 0",
+					       national[i] > 0.0 ? national[i + 1] : national[i], i);
+		if (!(indexation[i] > -1.0) || !isfinite(indexation[i]))
+			return stroom_error_set(STROOM_EINVAL, "budget path: indexation %g in year "
+					       "%d of the path: expected above -1", indexation[i], i);
+		f *= national[i + 1] / national[i] * (1.0 + indexation[i]) * (1.0 + share_trend);
+		b = (double)base_budget_eurocent * f;
+		if (!(b > 0.0) || b > (double)STROOM_BUDGET_MAX_EUROCENT)
+			return stroom_error_set(STROOM_EINVAL, "budget path: the budget of year %d of "
+					       "the path (%.2f) is out of range", i, b / 100.0);
+		budget_eurocent[i] = (int64_t)llround(b);
+	}
+	return 0;
+}
+
+const char *stroom_cost_name(int lever)
+{
+	static const char *const names[STROOM_NCOST] = {"teams", "instruments", "enforcement",
+							 "prevention", "gate"};
+	return lever >= 0 && lever < STROOM_NCOST ? names[lever] : NULL;
+}
+
+int64_t stroom_cost_team(double fte_months, int64_t fte_year_eurocent)
+{
+	if (!(fte_months > 0.0) || fte_year_eurocent <= 0)
+		return 0;
+	return (int64_t)llround(fte_months * (double)fte_year_eurocent / 12.0);
+}

@@ -576,6 +576,12 @@ int stroom_cli_init(int argc, char **argv)
 		    fte0 * f, BASE, fte0, grouped((double)households, a, sizeof a),
 		    grouped((double)g->population_households, b, sizeof b), tm->norm);
 	}
+	/* execution costs: prices, held (the FTE above carry the scale) */
+	put(&t, "\ncosts:  # %s's prices, held: a FTE, a control or an intake costs the same in a "
+		"smaller municipality (docs/policy.md, Costs)\n  fte_eur: %.2f\n  fte_spread: %.4g\n"
+		"  control_eur: %.2f\n  prevention_eur: %.2f\n  gate_eur: %.2f\n", BASE,
+	    g->cost_fte_eur, g->cost_fte_spread, g->cost_control_eur, g->cost_prevention_eur,
+	    g->cost_gate_eur);
 	if (t.failed) {
 		fprintf(stderr, "stroom: init: out of memory\n");
 		code = EXIT_FAILED;

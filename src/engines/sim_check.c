@@ -117,6 +117,9 @@ static double replicate_bounds(const stroom_params *q, size_t n0, const int64_t 
 				     (double)q->enforcement_recovery_eurocent;
 			spend += 100.0 * stroom_series_at(&q->budget_other_spending,
 							  stroom_month_make(y, 1), 0.0);
+			/* spending outside the engine: ratio x caseload x price */
+			spend += 100.0 * q->budget_other_ratio * hh *
+				 stroom_series_at(&q->budget_other_price, stroom_month_make(y, 1), 0.0);
 			if (spend > b->spending_eurocent) {
 				b->spending_eurocent = spend;
 				b->spending_year = y;

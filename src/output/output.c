@@ -137,6 +137,90 @@ static void extra_stats(const stroom_results *r, const stroom_params *p, int t, 
 		quant[q] = gsl_stats_quantile_from_sorted_data(buf, 1, (size_t)R, quantile_probs[q]);
 }
 
+/* ---- execution costs (docs/policy.md "Costs") ---------------------------------- */
+
+/* Share of the new applicants that prevention.target selects: the product over the
+ * classes of the inflow's shares in the selected classes (the classes drawn
+ * independently, as the engine draws them); new applicants are in their first
+ * year; the stream is not selected on. */
+static double prevention_target_share(const stroom_params *p)
+{
+	const stroom_selector *s = &p->prevention_target;
+	double share = 1.0, x;
+	int i;
+#define SEL_SHARE(mask, arr, n)                                           \
+	if (mask) {                                                       \
+		for (x = 0, i = 0; i < (n); i++)                          \
+			if ((mask) & (1u << i))                           \
+				x += (arr)[i];                            \
+		share *= x;                                               \
+	}
+	SEL_SHARE(s->distance, p->inflow_distance, STROOM_NDIST)
+	SEL_SHARE(s->age, p->inflow_age, STROOM_NAGE)
+	SEL_SHARE(s->type, p->inflow_type, STROOM_NTYPE)
+	SEL_SHARE(s->area, p->inflow_area, p->n_areas)
+#undef SEL_SHARE
+	if (s->duration && !(s->duration & (1u << STROOM_DUR_LT1)))
+		share = 0.0;
+	return share;
+}
+
+/* The cost of a team FTE-year in replicate rep, eurocent: costs.fte_eur, or with
+ * costs.fte_spread a uniform draw within +- that share of it. */
+static int64_t fte_cost_of(const stroom_params *p, int rep)
+{
+	double c = p->cost_fte_eur;
+	if (p->cost_fte_spread > 0 && c > 0) {
+		stroom_prior u = {0};
+		u.dist = STROOM_PRIOR_UNIFORM;
+		u.a = c * (1.0 - p->cost_fte_spread);
+		u.b = c * (1.0 + p->cost_fte_spread);
+		u.lo = 0;
+		u.hi = 2e6;
+		c = stroom_prior_draw(&u, p->seed, (uint32_t)rep, stroom_prior_key_id("costs.fte_eur"));
+	}
+	return (int64_t)llround(c * 100.0);
+}
+
+/*
+ * Execution costs of month t in replicate rep, eurocent (unrounded), by lever
+ * (STROOM_COST_*), and the FTE of all teams (the teams' cost is made from the FTE-
+ * months, so a year's cost is exact). team (NULL or n_teams) gets each team's FTE,
+ * instr (NULL or n_instruments) each instrument's cost.
+ */
+static void month_costs(const stroom_results *r, const stroom_params *p, int rep, int t,
+			int64_t fte_cost, double c[STROOM_NCOST], double *fte, double *team,
+			double *instr)
+{
+	stroom_month m = stroom_results_start(r) + t;
+	double applicants, young, reached;
+	int k;
+	*fte = 0;
+	for (k = 0; k < p->n_teams; k++) {
+		double f = stroom_series_at(&p->team[k].fte, m, 0.0);
+		*fte += f;
+		if (team)
+			team[k] = f * (double)fte_cost / 12.0;
+	}
+	c[STROOM_COST_TEAMS] = *fte * (double)fte_cost / 12.0;
+	c[STROOM_COST_INSTRUMENTS] =
+		(double)stroom_results_money(r, rep, t, STROOM_MONEY_INSTRUMENTS, 0);
+	for (k = 0; instr && k < p->n_instruments; k++)
+		instr[k] = (double)stroom_results_instrument_participants(r, rep, t, k) *
+			   (double)p->instrument[k].cost_eurocent;
+	c[STROOM_COST_ENFORCEMENT] = stroom_series_at(&p->enforcement_controls, m, 0.0) / 12.0 *
+				     p->cost_control_eur * 100.0;
+	/* applicants at the door: new households, those deterred at the gate and
+	 * those prevention kept out */
+	reached = (double)stroom_results_value(r, rep, t, STROOM_IND_INFLOW_NEW, 0) +
+		  (double)stroom_results_value(r, rep, t, STROOM_IND_INFLOW_PREVENTED, 0);
+	applicants = reached + (double)stroom_results_value(r, rep, t, STROOM_IND_GATE_DETERRED, 0);
+	young = applicants * p->inflow_age[STROOM_AGE_LT27];
+	c[STROOM_COST_GATE] = young * p->gate_search_share * p->cost_gate_eur * 100.0;
+	c[STROOM_COST_PREVENTION] = reached * stroom_series_at(&p->prevention_reach, m, 0.0) *
+				    prevention_target_share(p) * p->cost_prevention_eur * 100.0;
+}
+
 /*
  * The end of a CSV writer: frees buf; 0, or STROOM_EIO with the reason of the
  * failed write, errno left as the write set it (the caller may name the path).
@@ -154,10 +238,68 @@ static int write_result(FILE *f, double *buf, const char *what)
 	return STROOM_EIO;
 }
 
+/* Mean and quantiles of buf (R values, sorted in place) as one series.csv row. */
+static void series_row(FILE *f, const char *mb, const char *ind, const char *group, double *buf, int R)
+{
+	double q[STROOM_NQUANT];
+	int k;
+	double mean = gsl_stats_mean(buf, 1, (size_t)R);
+	gsl_sort(buf, 1, (size_t)R);
+	for (k = 0; k < STROOM_NQUANT; k++)
+		q[k] = gsl_stats_quantile_from_sorted_data(buf, 1, (size_t)R, quantile_probs[k]);
+	fprintf(f, "%s,%s,%s,%.2f", mb, ind, group, mean);
+	for (k = 0; k < STROOM_NQUANT; k++)
+		fprintf(f, ",%.1f", q[k]);
+	fputc('\n', f);
+}
+
+/* The execution-cost rows of month t: cost_LEVER_eurocent and execution_cost_eurocent
+ * (group all), team_cost_eurocent (group = team), instrument_cost_eurocent (group =
+ * instrument). */
+static int cost_rows(FILE *f, const stroom_results *r, const stroom_params *p, int t,
+		     const char *mb, double *buf)
+{
+	int R = stroom_results_replicates(r), rep, c, k;
+	size_t nv = (size_t)R * (size_t)(STROOM_NCOST + 1 + p->n_teams + p->n_instruments);
+	double *v = malloc(nv * sizeof(double));
+	char name[64];
+	if (!v)
+		return stroom_error_set(STROOM_ENOMEM, "out of memory");
+	for (rep = 0; rep < R; rep++) {
+		double cc[STROOM_NCOST], fte, *row = v + (size_t)rep * (nv / (size_t)R);
+		month_costs(r, p, rep, t, fte_cost_of(p, rep), cc, &fte, row + STROOM_NCOST + 1,
+			    row + STROOM_NCOST + 1 + p->n_teams);
+		row[STROOM_NCOST] = 0;
+		for (c = 0; c < STROOM_NCOST; c++) {
+			row[c] = cc[c];
+			row[STROOM_NCOST] += cc[c];
+		}
+	}
+	for (c = 0; c < STROOM_NCOST + 1 + p->n_teams + p->n_instruments; c++) {
+		const char *group = "all";
+		for (rep = 0; rep < R; rep++)
+			buf[rep] = v[(size_t)rep * (nv / (size_t)R) + (size_t)c];
+		if (c < STROOM_NCOST)
+			snprintf(name, sizeof name, "cost_%s_eurocent", stroom_cost_name(c));
+		else if (c == STROOM_NCOST)
+			snprintf(name, sizeof name, "execution_cost_eurocent");
+		else if ((k = c - STROOM_NCOST - 1) < p->n_teams) {
+			snprintf(name, sizeof name, "team_cost_eurocent");
+			group = p->team[k].name;
+		} else {
+			snprintf(name, sizeof name, "instrument_cost_eurocent");
+			group = p->instrument[k - p->n_teams].name;
+		}
+		series_row(f, mb, name, group, buf, R);
+	}
+	free(v);
+	return 0;
+}
+
 int stroom_output_series_csv(const stroom_results *r, const stroom_params *p, FILE *f)
 {
 	int T = stroom_results_months(r), G = stroom_results_groups(r), R = stroom_results_replicates(r);
-	int t, ind, g, k, kind;
+	int t, ind, g, k, kind, err = 0;
 	double *buf = malloc((size_t)R * sizeof(double));
 	char mb[16];
 	if (!buf)
@@ -189,6 +331,13 @@ int stroom_output_series_csv(const stroom_results *r, const stroom_params *p, FI
 				fputc('\n', f);
 			}
 		}
+		/* execution costs (not BUIG): per lever, their total, per team, per instrument */
+		if ((err = cost_rows(f, r, p, t, mb, buf)) != 0)
+			break;
+	}
+	if (err) {
+		free(buf);
+		return err;
 	}
 	return write_result(f, buf, "series.csv");
 }
@@ -213,6 +362,8 @@ static const char *thousands(double v, char *out, size_t size)
 }
 
 static void budget_summary(const stroom_budget_run *br, stroom_sbuf *b);
+static void cost_stats(const stroom_budget_run *br, int y, int lever, double *buf, double *mean,
+		       double q[STROOM_NQUANT]);
 
 /* The month index of the interval split: the target date when it is within the
  * horizon, else the last month. */
@@ -799,7 +950,15 @@ struct stroom_budget_run {
 	int replicates, nyears;
 	int year[64];
 	stroom_budget_result *res; /* [rep][year index] */
+	int64_t *cost;             /* [rep][year index][STROOM_NCOST]: execution costs,
+				    * eurocent (not in the BUIG result) */
 };
+
+/* The execution costs of replicate rep in year index y (STROOM_NCOST values). */
+static int64_t *run_cost(const stroom_budget_run *br, int rep, int y)
+{
+	return br->cost + ((size_t)rep * (size_t)br->nyears + (size_t)y) * STROOM_NCOST;
+}
 
 static double budget_value(const stroom_budget_result *x, int ind)
 {
@@ -824,6 +983,8 @@ int stroom_output_budget_compute(stroom_budget_run **out, const stroom_results *
 	int first = stroom_month_year(start + (stroom_month_of_year(start) == 1 ? 0 : 12 - stroom_month_of_year(start) + 1));
 	int last = stroom_month_year(start + T) - 1; /* the last year with all 12 months */
 	stroom_budget_run *br;
+	int64_t path_base = 0, path[64];
+	double national[65], indexation[64];
 	*out = NULL;
 	br = calloc(1, sizeof *br);
 	if (!br)
@@ -831,18 +992,68 @@ int stroom_output_budget_compute(stroom_budget_run **out, const stroom_results *
 	br->replicates = R;
 	for (y = first; y <= last && br->nyears < 64; y++) {
 		const stroom_budget_year *row;
-		if (stroom_budget_lookup(b, y, &row) == 0)
+		if (stroom_budget_lookup(b, y, &row) == 0 ||
+		    (p->budget_path_from > 0 && y >= p->budget_path_from))
 			br->year[br->nyears++] = y;
 	}
 	br->res = calloc((size_t)R * (size_t)(br->nyears ? br->nyears : 1), sizeof *br->res);
-	if (!br->res) {
+	br->cost = calloc((size_t)R * (size_t)(br->nyears ? br->nyears : 1) * STROOM_NCOST,
+			  sizeof *br->cost);
+	if (!br->res || !br->cost) {
+		free(br->res);
+		free(br->cost);
 		free(br);
 		return stroom_error_set(STROOM_ENOMEM, "out of memory");
 	}
+	/* the mechanism's path starts from the table's budget of the year before */
+	if (p->budget_path_from > 0 && br->nyears > 0 && br->year[br->nyears - 1] >= p->budget_path_from) {
+		const stroom_budget_year *row;
+		if (stroom_budget_lookup(b, p->budget_path_from - 1, &row) != 0) {
+			stroom_output_budget_free(br);
+			return stroom_error_set(STROOM_EINVAL, "budget.path_from %d: %s has no row for %d "
+					       "to start the path from", p->budget_path_from,
+					       stroom_budget_path(b), p->budget_path_from - 1);
+		}
+		path_base = row->budget_eurocent;
+	}
+	/* the national caseload index and the indexation of the path's years */
+	if (p->budget_path_from > 0) {
+		int i;
+		national[0] = stroom_series_at(&p->budget_national,
+					       stroom_month_make(p->budget_path_from - 1, 1), 1.0);
+		for (i = 0; i < 64; i++) {
+			stroom_month jan = stroom_month_make(p->budget_path_from + i, 1);
+			national[i + 1] = stroom_series_at(&p->budget_national, jan, 1.0);
+			indexation[i] = stroom_series_at(&p->budget_indexation, jan, 0.0);
+		}
+	}
 	for (rep = 0; rep < R && !err; rep++) {
-		int64_t base_price = 0;
+		int64_t base_price = 0, fte_cost = fte_cost_of(p, rep);
 		int base_year = p->budget_base_year ? p->budget_base_year : (br->nyears ? br->year[0] : 0);
-		int pass;
+		int pass, npath = 0;
+		if (path_base > 0) {
+			/* the share's trend: one draw per replicate from its normal prior */
+			double trend = p->budget_share_trend;
+			if (p->budget_share_trend_sd > 0) {
+				stroom_prior pr = {0};
+				pr.dist = STROOM_PRIOR_NORMAL;
+				pr.a = trend;
+				pr.b = p->budget_share_trend_sd;
+				pr.lo = -0.5;
+				pr.hi = 0.5;
+				trend = stroom_prior_draw(&pr, p->seed, (uint32_t)rep,
+							  stroom_prior_key_id("budget.share_trend"));
+			}
+			npath = br->year[br->nyears - 1] - p->budget_path_from + 1;
+			if (npath > 64) {
+				err = stroom_error_set(STROOM_EINVAL, "budget.path_from %d: at most 64 "
+						       "years of path", p->budget_path_from);
+				break;
+			}
+			if (npath > 0 && (err = stroom_budget_project(path_base, npath, national, indexation,
+								   trend, path)) != 0)
+				break;
+		}
 		/* two passes: the base year's price first, then every year with it */
 		for (pass = 0; pass < 2 && !err; pass++)
 			for (y = 0; y < br->nyears && !err; y++) {
@@ -850,29 +1061,45 @@ int stroom_output_budget_compute(stroom_budget_run **out, const stroom_results *
 				const stroom_safety_net_rule *rule;
 				stroom_budget_input in = STROOM_BUDGET_INPUT_INIT;
 				stroom_budget_result *res = &br->res[(size_t)rep * (size_t)br->nyears + (size_t)y];
-				int64_t spend = 0, recov = 0;
-				double households = 0;
+				int64_t spend = 0, recov = 0, *cost = run_cost(br, rep, y);
+				double households = 0, cm[STROOM_NCOST] = {0}, fte_months = 0;
+				stroom_month jan = stroom_month_make(br->year[y], 1);
 				int k;
 				if (pass == 0 && br->year[y] != base_year)
 					continue;
-				stroom_budget_lookup(b, br->year[y], &row);
+				if (stroom_budget_lookup(b, br->year[y], &row) != 0)
+					row = NULL; /* a year the mechanism builds beyond the table */
 				if ((err = stroom_budget_rule(b, br->year[y], &rule)) != 0)
 					break;
 				for (t = 0; t < T; t++) {
+					double c[STROOM_NCOST], fte;
 					if (stroom_month_year(start + t) != br->year[y])
 						continue;
 					spend += stroom_results_money(r, rep, t, STROOM_MONEY_BENEFIT, 0) +
 						 stroom_results_money(r, rep, t, STROOM_MONEY_LKS, 0);
 					recov += stroom_results_money(r, rep, t, STROOM_MONEY_RECOVERIES, 0);
 					households += stroom_results_value(r, rep, t, STROOM_IND_CASELOAD, 0) / 12.0;
+					month_costs(r, p, rep, t, fte_cost, c, &fte, NULL, NULL);
+					fte_months += fte;
+					for (k = 0; k < STROOM_NCOST; k++)
+						cm[k] += c[k];
 				}
-				spend += (int64_t)llround(100.0 * stroom_series_at(&p->budget_other_spending,
-								stroom_month_make(br->year[y], 1), 0.0));
+				/* execution costs: never part of the BUIG result */
+				for (k = 0; k < STROOM_NCOST; k++)
+					cost[k] = (int64_t)llround(cm[k]);
+				cost[STROOM_COST_TEAMS] = stroom_cost_team(fte_months, fte_cost);
+				spend += (int64_t)llround(100.0 * stroom_series_at(&p->budget_other_spending, jan, 0.0));
+				/* spending outside the engine: a volume that moves with the caseload
+				 * times a price per household */
+				spend += (int64_t)llround(100.0 * p->budget_other_ratio * households *
+							  stroom_series_at(&p->budget_other_price, jan, 0.0));
 				in.year = br->year[y];
-				in.budget_eurocent = row->budget_eurocent;
+				in.budget_eurocent = p->budget_path_from > 0 && br->year[y] >= p->budget_path_from
+							     ? path[br->year[y] - p->budget_path_from]
+							     : row->budget_eurocent;
 				in.spending_eurocent = spend;
-				in.recoveries_eurocent = recov + row->recoveries_eurocent;
-				in.other_income_eurocent = row->other_income_eurocent;
+				in.recoveries_eurocent = recov + (row ? row->recoveries_eurocent : 0);
+				in.other_income_eurocent = row ? row->other_income_eurocent : 0;
 				in.households = households;
 				in.base_price_eurocent = base_price;
 				for (k = 0; k < 2 && y - 1 - k >= 0; k++)
@@ -898,6 +1125,7 @@ void stroom_output_budget_free(stroom_budget_run *br)
 	if (!br)
 		return;
 	free(br->res);
+	free(br->cost);
 	free(br);
 }
 
@@ -921,6 +1149,31 @@ static void budget_stats(const stroom_budget_run *br, int y, int ind, double *bu
 		q[k] = gsl_stats_quantile_from_sorted_data(buf, 1, (size_t)br->replicates, quantile_probs[k]);
 }
 
+int64_t stroom_output_budget_cost(const stroom_budget_run *br, int rep, int y, int lever)
+{
+	const int64_t *c = run_cost(br, rep, y);
+	int64_t sum = 0;
+	int k;
+	if (lever >= 0 && lever < STROOM_NCOST)
+		return c[lever];
+	for (k = 0; k < STROOM_NCOST; k++)
+		sum += c[k];
+	return sum;
+}
+
+/* Mean and quantiles, in euro, of execution cost lever (STROOM_NCOST = the total). */
+static void cost_stats(const stroom_budget_run *br, int y, int lever, double *buf, double *mean,
+		       double q[STROOM_NQUANT])
+{
+	int rep, k;
+	for (rep = 0; rep < br->replicates; rep++)
+		buf[rep] = (double)stroom_output_budget_cost(br, rep, y, lever) / 100.0;
+	*mean = gsl_stats_mean(buf, 1, (size_t)br->replicates);
+	gsl_sort(buf, 1, (size_t)br->replicates);
+	for (k = 0; k < STROOM_NQUANT; k++)
+		q[k] = gsl_stats_quantile_from_sorted_data(buf, 1, (size_t)br->replicates, quantile_probs[k]);
+}
+
 int stroom_output_budget_csv(const stroom_budget_run *br, FILE *f)
 {
 	double *buf = malloc((size_t)br->replicates * sizeof(double));
@@ -933,6 +1186,22 @@ int stroom_output_budget_csv(const stroom_budget_run *br, FILE *f)
 			double mean, q[STROOM_NQUANT];
 			budget_stats(br, y, ind, buf, &mean, q);
 			fprintf(f, "%d,%s,%.2f", br->year[y], budget_ind_names[ind], mean);
+			for (k = 0; k < STROOM_NQUANT; k++)
+				fprintf(f, ",%.2f", q[k]);
+			fputc('\n', f);
+		}
+	/* execution costs (paid from the municipality's own means, not the BUIG): per
+	 * lever, then their total */
+	for (y = 0; y < br->nyears && !ferror(f); y++)
+		for (ind = 0; ind <= STROOM_NCOST; ind++) {
+			double mean, q[STROOM_NQUANT];
+			char name[64];
+			cost_stats(br, y, ind, buf, &mean, q);
+			if (ind < STROOM_NCOST)
+				snprintf(name, sizeof name, "execution_cost_%s", stroom_cost_name(ind));
+			else
+				snprintf(name, sizeof name, "execution_cost");
+			fprintf(f, "%d,%s,%.2f", br->year[y], name, mean);
 			for (k = 0; k < STROOM_NQUANT; k++)
 				fprintf(f, ",%.2f", q[k]);
 			fputc('\n', f);
@@ -952,7 +1221,7 @@ static void budget_summary(const stroom_budget_run *br, stroom_sbuf *b)
 	stroom_sbuf_printf(b, "  year   budget        result                 result %%     P(def>7.5%%) "
 			      "P(def>12.5%%) P(surplus)  E[safety net]\n");
 	for (y = 0; y < br->nyears; y++) {
-		double mean, q[STROOM_NQUANT], qp[STROOM_NQUANT], qn[STROOM_NQUANT], net_mean;
+		double mean, q[STROOM_NQUANT], qp[STROOM_NQUANT], qn[STROOM_NQUANT], qb[STROOM_NQUANT], net_mean;
 		int d75 = 0, d125 = 0, surplus = 0;
 		for (rep = 0; rep < br->replicates; rep++) {
 			const stroom_budget_result *x = stroom_output_budget_result(br, rep, y);
@@ -960,15 +1229,33 @@ static void budget_summary(const stroom_budget_run *br, stroom_sbuf *b)
 			d125 += x->result_pct < -12.5;
 			surplus += x->result_eurocent > 0;
 		}
+		budget_stats(br, y, BI_BUDGET, buf, &mean, qb);
 		budget_stats(br, y, BI_RESULT, buf, &mean, q);
 		budget_stats(br, y, BI_SAFETY_NET, buf, &net_mean, qn);
 		budget_stats(br, y, BI_RESULT_PCT, buf, &mean, qp);
 		stroom_sbuf_printf(b, "  %d  %7.1f  %+7.1f [%+7.1f to %+7.1f]  %+6.1f%%  %10.3f  %11.3f  %9.3f  %11.1f\n",
 				   br->year[y],
-				   budget_value(stroom_output_budget_result(br, 0, y), BI_BUDGET) / 1e6,
-				   q[2] / 1e6, q[0] / 1e6, q[4] / 1e6, qp[2],
+				   qb[2] / 1e6, q[2] / 1e6, q[0] / 1e6, q[4] / 1e6, qp[2],
 				   (double)d75 / br->replicates, (double)d125 / br->replicates,
 				   (double)surplus / br->replicates, net_mean / 1e6);
+	}
+	for (y = 0; y < br->nyears; y++)
+		for (rep = 0; rep < br->replicates; rep++)
+			if (stroom_output_budget_cost(br, rep, y, -1) != 0)
+				goto costs;
+	free(buf);
+	return;
+costs:
+	stroom_sbuf_printf(b, "\nExecution costs per year, not in the BUIG result (EUR million; mean)\n");
+	stroom_sbuf_printf(b, "  year   teams  instruments  enforcement  prevention    gate     total  [90%% interval]\n");
+	for (y = 0; y < br->nyears; y++) {
+		double m[STROOM_NCOST + 1], q[STROOM_NQUANT];
+		int c;
+		for (c = 0; c <= STROOM_NCOST; c++)
+			cost_stats(br, y, c, buf, &m[c], q);
+		stroom_sbuf_printf(b, "  %d  %6.2f  %11.2f  %11.2f  %10.2f  %6.2f  %8.2f  [%.2f to %.2f]\n",
+				   br->year[y], m[0] / 1e6, m[1] / 1e6, m[2] / 1e6, m[3] / 1e6, m[4] / 1e6,
+				   m[5] / 1e6, q[0] / 1e6, q[4] / 1e6);
 	}
 	free(buf);
 }
@@ -1010,25 +1297,29 @@ int stroom_output_budget_add(stroom_budget_run *dst, const stroom_budget_run *sr
 						   : 0.0;
 		d->budgeted_households = 0.0; /* a national total has no single base price */
 	}
+	for (i = 0; i < n * STROOM_NCOST; i++)
+		dst->cost[i] += src->cost[i];
 	return 0;
 }
 
 size_t stroom_output_budget_pack(const stroom_budget_run *br, void *buf, size_t size)
 {
 	size_t nres = (size_t)br->replicates * (size_t)br->nyears * sizeof *br->res;
-	size_t need = sizeof *br + nres;
+	size_t ncost = (size_t)br->replicates * (size_t)br->nyears * STROOM_NCOST * sizeof *br->cost;
+	size_t need = sizeof *br + nres + ncost;
 	unsigned char *p = buf;
 	if (!buf || size < need)
 		return need;
 	memcpy(p, br, sizeof *br);
 	memcpy(p + sizeof *br, br->res, nres);
+	memcpy(p + sizeof *br + nres, br->cost, ncost);
 	return need;
 }
 
 int stroom_output_budget_unpack(stroom_budget_run **out, const void *buf, size_t size)
 {
 	stroom_budget_run h, *br;
-	size_t nres;
+	size_t nres, ncost;
 	*out = NULL;
 	if (size < sizeof h)
 		return stroom_error_set(STROOM_EINVAL, "budget pack: %zu bytes is too short", size);
@@ -1036,19 +1327,24 @@ int stroom_output_budget_unpack(stroom_budget_run **out, const void *buf, size_t
 	if (h.replicates < 1 || h.nyears < 0 || h.nyears > 64)
 		return stroom_error_set(STROOM_EINVAL, "budget pack: not a pack of a budget run");
 	nres = (size_t)h.replicates * (size_t)h.nyears * sizeof *h.res;
-	if (size != sizeof h + nres)
+	ncost = (size_t)h.replicates * (size_t)h.nyears * STROOM_NCOST * sizeof *h.cost;
+	if (size != sizeof h + nres + ncost)
 		return stroom_error_set(STROOM_EINVAL, "budget pack: expected %zu bytes, got %zu",
-					sizeof h + nres, size);
+					sizeof h + nres + ncost, size);
 	br = calloc(1, sizeof *br);
 	if (!br)
 		return stroom_error_set(STROOM_ENOMEM, "out of memory");
 	*br = h;
 	br->res = calloc(nres ? nres : 1, 1);
-	if (!br->res) {
+	br->cost = calloc(ncost ? ncost : 1, 1);
+	if (!br->res || !br->cost) {
+		free(br->res);
+		free(br->cost);
 		free(br);
 		return stroom_error_set(STROOM_ENOMEM, "out of memory");
 	}
 	memcpy(br->res, (const unsigned char *)buf + sizeof h, nres);
+	memcpy(br->cost, (const unsigned char *)buf + sizeof h + nres, ncost);
 	*out = br;
 	return 0;
 }

@@ -174,7 +174,10 @@ int stroom_plausible_check(const stroom_params *p, const stroom_households *h,
 		stroom_error_clear();
 	}
 	{
-		double other = stroom_series_at(&p->budget_other_spending, p->start, 0.0);
+		/* the fixed sum per household plus ratio x price (budget.other_ratio) */
+		double other = stroom_series_at(&p->budget_other_spending, p->start, 0.0) +
+			       p->budget_other_ratio * households *
+				       stroom_series_at(&p->budget_other_price, p->start, 0.0);
 		double per = other / households;
 		if (per < r.low[OTHER_PER_HH] || per > r.high[OTHER_PER_HH])
 			warn(out, max, &n, "budget.other_spending_eur, population.households",

@@ -302,6 +302,58 @@ const scenario_key scenario_keys[] = {
 	 .max = 1e11, .unit = "EUR a year",
 	 .doc = "spending the BUIG pays that the engine does not simulate (IOAW, IOAZ, Bbz, "
 		"LKS placements from before the start), by month; added to each year's spending"},
+	/* ---- the budget path's mechanism and the execution costs (issue 13; docs/budget.md
+	 * section 5, docs/policy.md "Costs") ---- */
+	{.path = "budget.path_from", .type = KEY_INT, F(budget_path_from), .min = 0, .max = 2200,
+	 .def = "0", .unit = "year",
+	 .doc = "first year whose BUIG budget the mechanism builds from the year before in the "
+		"table: macro budget x national_caseload ratio x (1 + indexation), times the share "
+		"x (1 + share_trend); 0 = every year from the table"},
+	{.path = "budget.national_caseload", .type = KEY_SERIES, F(budget_national), .min = 0.01,
+	 .max = 100, .def = "{}", .empty_value = 1.0, .unit = "index",
+	 .doc = "national caseload forecast by month (its January value counts for the year), "
+		"as an index: the macro budget moves with its ratio to the year before"},
+	{.path = "budget.indexation", LEVER_SERIES, F(budget_indexation), .min = -0.5, .max = 1,
+	 .unit = "share a year",
+	 .doc = "indexation of the norms in the macro budget by month (January counts for the "
+		"year; 0 = constant prices, as the engine's amounts after their last table row)"},
+	{.path = "budget.share_trend", .type = KEY_DOUBLE, F(budget_share_trend), .min = -0.5,
+	 .max = 0.5, .def = "0", .unit = "share a year", .flags = KEY_NO_PRIOR,
+	 .doc = "yearly relative change of the municipality's share of the macro budget (the "
+		"mean of its prior, drawn once per replicate)"},
+	{.path = "budget.share_trend_sd", .type = KEY_DOUBLE, F(budget_share_trend_sd), .min = 0,
+	 .max = 0.5, .def = "0", .unit = "share a year", .flags = KEY_NO_PRIOR,
+	 .doc = "standard deviation of the normal prior of budget.share_trend; 0 = fixed"},
+	{.path = "budget.other_ratio", .type = KEY_DOUBLE, F(budget_other_ratio), .min = 0,
+	 .max = 10, .def = "0", .unit = "per household", .flags = KEY_NO_PRIOR,
+	 .doc = "households the BUIG pays that the engine does not simulate (IOAW, IOAZ, Bbz, "
+		"LKS from before the start) per household on benefit: each year's spending gains "
+		"ratio x the year's average caseload x budget.other_price_eur (added to "
+		"budget.other_spending_eur); 0 = none"},
+	{.path = "budget.other_price_eur", LEVER_SERIES, F(budget_other_price), .min = 0,
+	 .max = 1e6, .unit = "EUR a household-year",
+	 .doc = "spending per household-year outside the engine, by month (January counts for "
+		"the year)"},
+	{.path = "costs.fte_eur", .type = KEY_DOUBLE, F(cost_fte_eur), .min = 0, .max = 1e6,
+	 .def = "0", .unit = "EUR per FTE-year", .flags = KEY_NO_PRIOR,
+	 .doc = "execution cost of one team FTE a year: salary, employer charges and overhead "
+		"(paid from the municipality's own means, not the BUIG); 0 = not counted"},
+	{.path = "costs.fte_spread", .type = KEY_DOUBLE, F(cost_fte_spread), .min = 0, .max = 0.9,
+	 .def = "0", .unit = "share", .flags = KEY_NO_PRIOR,
+	 .doc = "prior of costs.fte_eur: uniform within +- this share of it, drawn once per "
+		"replicate; 0 = fixed"},
+	{.path = "costs.control_eur", .type = KEY_DOUBLE, F(cost_control_eur), .min = 0,
+	 .max = 1e6, .def = "0", .unit = "EUR per control", .flags = KEY_NO_PRIOR,
+	 .doc = "execution cost of one extra control or re-examination (enforcement.controls)"},
+	{.path = "costs.prevention_eur", .type = KEY_DOUBLE, F(cost_prevention_eur), .min = 0,
+	 .max = 1e6, .def = "0", .unit = "EUR per household reached", .flags = KEY_NO_PRIOR,
+	 .doc = "execution cost of one applicant reached by prevention (prevention.reach of the "
+		"targeted applicants)"},
+	{.path = "costs.gate_eur", .type = KEY_DOUBLE, F(cost_gate_eur), .min = 0, .max = 1e6,
+	 .def = "0", .unit = "EUR per applicant", .flags = KEY_NO_PRIOR,
+	 .doc = "execution cost of one applicant under 27 given the search period "
+		"(gate.search_share): intake, follow-up of the search"},
+	/* ---- end of the issue 13 block ---- */
 
 	{.path = "teams", .type = KEY_RECORDS, SPAN(n_teams, team), .record = &team_record,
 	 .def = "{}", .unit = "",
