@@ -1,6 +1,7 @@
 /*
  * calib_fixture.h: what the calibration tests share (tests/test_calibrate.c,
- * tests/test_recovery.c). Include after <cmocka.h> and "calib_fit.h".
+ * tests/test_recovery.c, tests/test_backtest.c). Include after <cmocka.h> and
+ * "calib_fit.h".
  */
 #ifndef STROOM_TEST_CALIB_FIXTURE_H
 #define STROOM_TEST_CALIB_FIXTURE_H
@@ -24,5 +25,77 @@ static stroom_obs_row obs_row(stroom_month m, int months, int ind, const char *g
 	r.line = line;
 	return r;
 }
+
+/*
+ * With CALIB_FIXTURE_TOY defined before the include (tests/test_calibrate.c,
+ * tests/test_backtest.c): a toy model, one stock with one exit hazard
+ * (hazard.other.base) and a constant inflow (inflow.per_year), 48 months from the
+ * scenario's start; groups "all" and "short" (a tenth of everything); toy_keys
+ * the two parameters it reads.
+ */
+#ifdef CALIB_FIXTURE_TOY
+#include <stdlib.h>
+
+typedef struct toy {
+	int months;
+	double s0;
+	double stock[200], inflow[200], exits[200];
+} toy;
+
+static int toy_group(void *ctx, const char *name)
+{
+	(void)ctx;
+	return !strcmp(name, "all") ? 0 : !strcmp(name, "short") ? 1 : -1;
+}
+static void *toy_new(void *ctx)
+{
+	toy *t = malloc(sizeof *t);
+	*t = *(const toy *)ctx;
+	return t;
+}
+static void toy_free(void *ctx, void *ws) { (void)ctx, free(ws); }
+static int toy_run(void *ws, const stroom_params *q)
+{
+	toy *t = ws;
+	int m;
+	t->stock[0] = t->s0;
+	for (m = 0; m < t->months; m++) {
+		t->inflow[m] = q->inflow_per_year / 12;
+		t->exits[m] = t->stock[m] * q->other_base;
+		t->stock[m + 1] = t->stock[m] + t->inflow[m] - t->exits[m];
+	}
+	return 0;
+}
+static double toy_value(const void *ws, int t, int ind, int group)
+{
+	const toy *w = ws;
+	double f = group == 1 ? 0.1 : 1.0;
+	switch (ind) {
+	case STROOM_IND_CASELOAD: return f * w->stock[t];
+	case STROOM_IND_INFLOW_NEW: return f * w->inflow[t];
+	case STROOM_IND_EXIT_OTHER: return f * w->exits[t];
+	default: return 0;
+	}
+}
+
+static toy toy_proto;
+static calib_model toy_model(const stroom_params *p)
+{
+	calib_model m;
+	toy_proto.months = 48;
+	toy_proto.s0 = p->population_households;
+	m.ctx = &toy_proto;
+	m.start = p->start;
+	m.months = 48;
+	m.group_index = toy_group;
+	m.ws_new = toy_new;
+	m.ws_free = toy_free;
+	m.run = toy_run;
+	m.value = toy_value;
+	return m;
+}
+
+static const char *const toy_keys[] = {"inflow.per_year", "hazard.other"};
+#endif
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * test_backtest.c: the backtest (src/calibrate/backtest.c) over a toy model (a
- * stock with one exit hazard and a constant inflow, as in test_calibrate.c).
+ * stock with one exit hazard and a constant inflow: tests/calib_fixture.h).
  * The line baseline against closed forms; a straight-line record: the line
  * baseline's error is 0 and no change's is the known value; a record made by
  * the model itself at known parameters: the refitted model forecasts it, its 90%
@@ -19,86 +19,13 @@
 
 #include "backtest_int.h"
 #include "calib_fit.h"
+#define CALIB_FIXTURE_TOY
+#include "calib_fixture.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_fit.h>
 
-/* ---- the toy model ---- */
-
-typedef struct toy {
-	int months;
-	double s0;
-	double stock[200], inflow[200], exits[200];
-} toy;
-
-static int toy_group(void *ctx, const char *name)
-{
-	(void)ctx;
-	return !strcmp(name, "all") ? 0 : -1;
-}
-static void *toy_new(void *ctx)
-{
-	toy *t = malloc(sizeof *t);
-	*t = *(const toy *)ctx;
-	return t;
-}
-static void toy_free(void *ctx, void *ws) { (void)ctx, free(ws); }
-static int toy_run(void *ws, const stroom_params *q)
-{
-	toy *t = ws;
-	int m;
-	t->stock[0] = t->s0;
-	for (m = 0; m < t->months; m++) {
-		t->inflow[m] = q->inflow_per_year / 12;
-		t->exits[m] = t->stock[m] * q->other_base;
-		t->stock[m + 1] = t->stock[m] + t->inflow[m] - t->exits[m];
-	}
-	return 0;
-}
-static double toy_value(const void *ws, int t, int ind, int group)
-{
-	const toy *w = ws;
-	(void)group;
-	switch (ind) {
-	case STROOM_IND_CASELOAD: return w->stock[t];
-	case STROOM_IND_INFLOW_NEW: return w->inflow[t];
-	case STROOM_IND_EXIT_OTHER: return w->exits[t];
-	default: return 0;
-	}
-}
-
-static toy toy_proto;
-static calib_model toy_model(const stroom_params *p)
-{
-	calib_model m;
-	toy_proto.months = 48;
-	toy_proto.s0 = p->population_households;
-	m.ctx = &toy_proto;
-	m.start = p->start;
-	m.months = 48;
-	m.group_index = toy_group;
-	m.ws_new = toy_new;
-	m.ws_free = toy_free;
-	m.run = toy_run;
-	m.value = toy_value;
-	return m;
-}
-
-static stroom_obs_row row(stroom_month m, int months, int ind, double v, int line)
-{
-	stroom_obs_row r;
-	memset(&r, 0, sizeof r);
-	r.month = m;
-	r.months = months;
-	r.indicator = ind;
-	snprintf(r.group, sizeof r.group, "all");
-	r.value = v;
-	r.unit = STROOM_OBS_UNIT_HOUSEHOLDS;
-	r.line = line;
-	return r;
-}
-
-static const char *const toy_keys[] = {"inflow.per_year", "hazard.other"};
+/* ---- the toy model (tests/calib_fixture.h) ---- */
 
 static void toy_options(stroom_backtest_options *o, const stroom_month *origins, int n)
 {
@@ -170,7 +97,8 @@ static void test_straight_line(void **state)
 	s0 = p->population_households;
 	/* monthly stocks on a line rising 50 a month */
 	for (t = 0; t <= 48; t++)
-		rows[n] = row(p->start + t, 0, STROOM_IND_CASELOAD, s0 + 50.0 * t, n + 2), n++;
+		rows[n] = obs_row(p->start + t, 0, STROOM_IND_CASELOAD, "all", s0 + 50.0 * t,
+				  STROOM_OBS_UNIT_HOUSEHOLDS, n + 2), n++;
 	origin = p->start + 24;
 	toy_options(&o, &origin, 1);
 	assert_int_equal(backtest_run_model(&b, p, &m, rows, (size_t)n, &o, 0), 0);
@@ -236,12 +164,14 @@ static int make_rows(const stroom_params *p, double inflow, double h, stroom_obs
 	q.other_base = h;
 	toy_run(&w, &q);
 	for (t = 0; t <= 48; t += 3)
-		rows[n] = row(p->start + t, 0, STROOM_IND_CASELOAD, w.stock[t], n + 2), n++;
+		rows[n] = obs_row(p->start + t, 0, STROOM_IND_CASELOAD, "all", w.stock[t],
+				  STROOM_OBS_UNIT_HOUSEHOLDS, n + 2), n++;
 	for (y = 0; y < 4; y++) {
 		double e = 0;
 		for (t = 12 * y; t < 12 * y + 12; t++)
 			e += w.exits[t];
-		rows[n] = row(p->start + 12 * y, 12, STROOM_IND_EXIT_OTHER, floor(e + 0.5), n + 2), n++;
+		rows[n] = obs_row(p->start + 12 * y, 12, STROOM_IND_EXIT_OTHER, "all", floor(e + 0.5),
+				  STROOM_OBS_UNIT_HOUSEHOLDS, n + 2), n++;
 	}
 	return n;
 }

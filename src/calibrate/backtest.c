@@ -24,9 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #define BT_SKIP_TEXTS 200
 
@@ -787,56 +785,13 @@ size_t stroom_backtest_csv(const stroom_backtest *b, char *buf, size_t size)
 
 /* ---- the output directory ---- */
 
-static void json_string(stroom_sbuf *b, const char *s)
-{
-	stroom_sbuf_printf(b, "\"");
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			stroom_sbuf_printf(b, "\\%c", ch);
-		else if (ch < 0x20)
-			stroom_sbuf_printf(b, "\\u%04x", ch);
-		else
-			stroom_sbuf_printf(b, "%c", ch);
-	}
-	stroom_sbuf_printf(b, "\"");
-}
-
-static void json_num(stroom_sbuf *b, double v)
-{
-	if (isfinite(v))
-		stroom_sbuf_printf(b, "%.6g", v);
-	else
-		stroom_sbuf_printf(b, "null");
-}
-
 static size_t manifest(const stroom_backtest *b, const stroom_backtest_write *w, const char *sha,
 		       char *buf, size_t size)
 {
 	stroom_sbuf sb = {buf, size, 0};
-	char when[32];
-	time_t now = time(NULL);
-	struct tm tmv;
-	size_t i, n;
 	int k, h;
-	gmtime_r(&now, &tmv);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
-	stroom_sbuf_printf(&sb, "{\n  \"stroom_version\": ");
-	json_string(&sb, stroom_version());
-	stroom_sbuf_printf(&sb, ",\n  \"created_utc\": \"%s\",\n  \"command\": \"backtest\",\n  "
-			   "\"scenario_name\": ", when);
-	json_string(&sb, b->name);
-	stroom_sbuf_printf(&sb, ",\n  \"inputs\": [");
-	n = w && w->scenario ? stroom_scenario_input_count(w->scenario) : 0;
-	for (i = 0; i < n; i++) {
-		stroom_sbuf_printf(&sb, "%s\n    {\"path\": ", i ? "," : "");
-		json_string(&sb, stroom_scenario_input_path(w->scenario, i));
-		stroom_sbuf_printf(&sb, ", \"sha256\": \"%s\"}", stroom_scenario_input_sha256(w->scenario, i));
-	}
-	stroom_sbuf_printf(&sb, "%s],\n  \"observed\": {\"path\": ", n ? "\n  " : "");
-	json_string(&sb, w && w->observed_path ? w->observed_path : "");
-	stroom_sbuf_printf(&sb, ", \"sha256\": ");
-	json_string(&sb, sha ? sha : "");
+	stroom_manifest_head(&sb, "backtest", b->name, w ? w->scenario : NULL,
+			     w && w->observed_path ? w->observed_path : "", sha ? sha : "");
 	stroom_sbuf_printf(&sb, "},\n  \"settings\": {\"chains\": %d, \"iterations\": %d, \"seed\": %llu, "
 			   "\"draws\": %d, \"line_months\": %d, \"horizons\": [", b->chains,
 			   b->iterations, (unsigned long long)b->seed, b->draws, b->line_months);
@@ -849,9 +804,9 @@ static size_t manifest(const stroom_backtest *b, const stroom_backtest_write *w,
 		stroom_sbuf_printf(&sb, "%s\n    {\"origin\": \"%s\", \"fitted\": %zu, \"converged\": %s, "
 				   "\"worst\": ", k ? "," : "", os, b->fitted[k],
 				   b->converged[k] ? "true" : "false");
-		json_string(&sb, b->worst[k]);
+		stroom_json_string(&sb, b->worst[k]);
 		stroom_sbuf_printf(&sb, ", \"worst_rhat\": ");
-		json_num(&sb, b->worst_rhat[k]);
+		stroom_json_num(&sb, b->worst_rhat[k]);
 		stroom_sbuf_printf(&sb, "}");
 	}
 	stroom_sbuf_printf(&sb, "\n  ],\n  \"scores_all_origins\": [");
@@ -860,19 +815,19 @@ static size_t manifest(const stroom_backtest *b, const stroom_backtest_write *w,
 		stroom_backtest_scores(b, -1, h, &s);
 		stroom_sbuf_printf(&sb, "%s\n    {\"horizon\": %d, \"n\": %d, \"mape_model\": ", h ? "," : "",
 				   b->horizons[h], s.n);
-		json_num(&sb, s.mape_model);
+		stroom_json_num(&sb, s.mape_model);
 		stroom_sbuf_printf(&sb, ", \"mape_nochange\": ");
-		json_num(&sb, s.mape_nochange);
+		stroom_json_num(&sb, s.mape_nochange);
 		stroom_sbuf_printf(&sb, ", \"mape_line\": ");
-		json_num(&sb, s.mape_line);
+		stroom_json_num(&sb, s.mape_line);
 		stroom_sbuf_printf(&sb, ", \"cover_model\": ");
-		json_num(&sb, s.cover_model);
+		stroom_json_num(&sb, s.cover_model);
 		stroom_sbuf_printf(&sb, ", \"cover_line\": ");
-		json_num(&sb, s.cover_line);
+		stroom_json_num(&sb, s.cover_line);
 		stroom_sbuf_printf(&sb, "}");
 	}
 	stroom_sbuf_printf(&sb, "\n  ],\n  \"seconds\": ");
-	json_num(&sb, w && w->seconds > 0 ? w->seconds : b->seconds);
+	stroom_json_num(&sb, w && w->seconds > 0 ? w->seconds : b->seconds);
 	stroom_sbuf_printf(&sb, ",\n  \"files\": [\"backtest.csv\", \"summary.txt\", \"manifest.json\"]\n}\n");
 	if (size > 0 && sb.len >= size)
 		buf[size - 1] = '\0';
@@ -881,27 +836,12 @@ static size_t manifest(const stroom_backtest *b, const stroom_backtest_write *w,
 
 void stroom_backtest_default_dir(const char *name, char *buf, size_t size)
 {
-	char when[32];
-	time_t now = time(NULL);
-	struct tm tmv;
-	gmtime_r(&now, &tmv);
-	strftime(when, sizeof when, "%Y%m%dT%H%M%SZ", &tmv);
-	snprintf(buf, size, "runs/%s-%s-backtest", when, name);
+	stroom_out_dir(NULL, name, "-backtest", buf, size);
 }
 
 static const char *const files[] = {"backtest.csv", "summary.txt", "manifest.json"};
 
-static void remove_tmp(const char *tmp)
-{
-	char path[8400];
-	size_t i;
-	for (i = 0; i < STROOM_ARRAY_LEN(files); i++) {
-		snprintf(path, sizeof path, "%s/%s", tmp, files[i]);
-		unlink(path);
-	}
-	rmdir(tmp);
-}
-
+/* The text of file k (malloc'd, caller frees), its length in *len. */
 static char *file_text(const stroom_backtest *b, const stroom_backtest_write *w, const char *sha, int k,
 		       size_t *len)
 {
@@ -921,91 +861,46 @@ static char *file_text(const stroom_backtest *b, const stroom_backtest_write *w,
 	return t;
 }
 
+/* A file of the directory: a the backtest and what it records, b the file's index. */
+typedef struct bt_job {
+	const stroom_backtest *b;
+	const stroom_backtest_write *w;
+	const char *sha;
+} bt_job;
+
+static int bt_writer(FILE *f, const void *a, const void *b)
+{
+	const bt_job *j = a;
+	size_t len;
+	char *text = file_text(j->b, j->w, j->sha, *(const int *)b, &len);
+	int ok;
+	if (!text)
+		return stroom_error_set(STROOM_ENOMEM, "out of memory");
+	errno = 0;
+	ok = fwrite(text, 1, len, f) == len;
+	free(text);
+	return ok ? 0 : STROOM_EIO;
+}
+
 int stroom_backtest_write_dir(const stroom_backtest *b, const stroom_backtest_write *w, const char *out,
 			      char *path_out, size_t path_size)
 {
-	char final[4096], tmp[4200], parent[4096], sha[65] = "";
-	const char *base;
-	stroom_made_dirs made;
-	struct stat st;
-	int err = 0, have_tmp = 0, k;
-	size_t len;
+	static const int index[] = {0, 1, 2};
+	char final[4096], sha[65] = "";
+	bt_job job = {b, w, sha};
+	stroom_dir_file df[STROOM_ARRAY_LEN(files)];
+	size_t k;
+	int err;
 
-	made.n = 0;
 	if (w && w->observed_path && (err = stroom_hash_file(w->observed_path, STROOM_INPUT_OBSERVED, "",
 							    sha)) != 0)
 		return err;
-	if (out && *out) {
-		snprintf(final, sizeof final, "%s", out);
-		len = strlen(final);
-		while (len > 1 && final[len - 1] == '/')
-			final[--len] = '\0';
-	} else {
-		stroom_backtest_default_dir(b->name, final, sizeof final);
-	}
-	if (lstat(final, &st) == 0)
-		return stroom_error_set(STROOM_EIO, "'%s' already exists; remove it or choose another --out",
-					final);
-	stroom_path_split(final, parent, sizeof parent, &base);
-	if (stroom_mkdirs(&made, parent) != 0) {
-		err = stroom_error_set(STROOM_EIO, "cannot create '%s': %s", made.path, strerror(errno));
-		goto cleanup;
-	}
-	snprintf(tmp, sizeof tmp, "%s/.%s.tmp-%ld", parent, base, (long)getpid());
-	if (mkdir(tmp, 0777) != 0) {
-		err = stroom_error_set(STROOM_EIO, "cannot create '%s': %s", tmp, strerror(errno));
-		goto cleanup;
-	}
-	have_tmp = 1;
-	for (k = 0; k < (int)STROOM_ARRAY_LEN(files); k++) {
-		char *text, path[8400];
-		FILE *f;
-		int e = 0;
-		if (w && w->cancelled && w->cancelled(files[k], w->payload))
-			goto interrupted;
-		if (!(text = file_text(b, w, sha, k, &len))) {
-			err = stroom_error_set(STROOM_ENOMEM, "out of memory");
-			goto cleanup;
-		}
-		snprintf(path, sizeof path, "%s/%s", tmp, files[k]);
-		f = fopen(path, "w");
-		if (!f) {
-			free(text);
-			err = stroom_error_set(STROOM_EIO, "cannot write '%s/%s': %s", final, files[k],
-					       strerror(errno));
-			goto cleanup;
-		}
-		errno = 0;
-		if (fwrite(text, 1, len, f) != len)
-			e = errno ? errno : EIO;
-		free(text);
-		if ((e = stroom_close_checked(f, e)) != 0) {
-			err = stroom_error_set(STROOM_EIO, "cannot write '%s/%s': %s", final, files[k],
-					       strerror(e));
-			goto cleanup;
-		}
-	}
-	if (w && w->cancelled && w->cancelled(NULL, w->payload))
-		goto interrupted;
-	if (stroom_rename_noreplace(tmp, final) != 0) {
-		if (errno == EEXIST || errno == ENOTEMPTY)
-			err = stroom_error_set(STROOM_EIO, "'%s' already exists (made while this backtest "
-					       "was written); it is left as it was", final);
-		else
-			err = stroom_error_set(STROOM_EIO, "cannot rename '%s' to '%s': %s", tmp, final,
-					       strerror(errno));
-		goto cleanup;
-	}
-	if (path_out && path_size)
+	stroom_out_dir(out, b->name, "-backtest", final, sizeof final);
+	for (k = 0; k < STROOM_ARRAY_LEN(files); k++)
+		df[k] = (stroom_dir_file){files[k], bt_writer, &job, &index[k], NULL, 0};
+	err = stroom_write_dir(final, "this backtest was written", df, STROOM_ARRAY_LEN(files),
+			       w ? w->cancelled : NULL, w ? w->payload : NULL);
+	if (!err && path_out && path_size)
 		snprintf(path_out, path_size, "%s", final);
-	goto cleanup;
-interrupted:
-	err = stroom_error_set(STROOM_EINTR, "interrupted while writing '%s'; nothing written", final);
-cleanup:
-	if (err) {
-		if (have_tmp)
-			remove_tmp(tmp);
-		stroom_made_dirs_remove(&made);
-	}
 	return err;
 }

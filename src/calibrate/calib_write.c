@@ -269,41 +269,15 @@ size_t stroom_calibration_report(const stroom_calibration *c, char *buf, size_t 
 	return b.len;
 }
 
-static void json_num(stroom_sbuf *b, double v)
-{
-	if (isfinite(v))
-		stroom_sbuf_printf(b, "%.6g", v);
-	else
-		stroom_sbuf_printf(b, "null");
-}
+static void json_num(stroom_sbuf *b, double v) { stroom_json_num(b, v); }
 
 static size_t manifest(const stroom_calibration *c, const stroom_calibrate_write *w, char *buf,
 		       size_t size)
 {
 	stroom_sbuf b = {buf, size, 0};
-	char when[32];
-	time_t now = time(NULL);
-	struct tm tmv;
-	size_t i, n;
 	int j;
-	gmtime_r(&now, &tmv);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
-	stroom_sbuf_printf(&b, "{\n  \"stroom_version\": ");
-	stroom_json_string(&b, stroom_version());
-	stroom_sbuf_printf(&b, ",\n  \"created_utc\": \"%s\",\n  \"command\": \"calibrate\",\n  \"scenario_name\": ",
-			   when);
-	stroom_json_string(&b, c->name);
-	stroom_sbuf_printf(&b, ",\n  \"inputs\": [");
-	n = w && w->scenario ? stroom_scenario_input_count(w->scenario) : 0;
-	for (i = 0; i < n; i++) {
-		stroom_sbuf_printf(&b, "%s\n    {\"path\": ", i ? "," : "");
-		stroom_json_string(&b, stroom_scenario_input_path(w->scenario, i));
-		stroom_sbuf_printf(&b, ", \"sha256\": \"%s\"}", stroom_scenario_input_sha256(w->scenario, i));
-	}
-	stroom_sbuf_printf(&b, "%s],\n  \"observed\": {\"path\": ", n ? "\n  " : "");
-	stroom_json_string(&b, w && w->observed_path ? w->observed_path : "");
-	stroom_sbuf_printf(&b, ", \"sha256\": ");
-	stroom_json_string(&b, w && w->observed_sha256 ? w->observed_sha256 : "");
+	stroom_manifest_head(&b, "calibrate", c->name, w ? w->scenario : NULL,
+			     w ? w->observed_path : NULL, w ? w->observed_sha256 : NULL);
 	stroom_sbuf_printf(&b, ", \"rows\": %zu, \"fitted\": %zu, \"not_fitted\": %zu},\n", c->nrows,
 			   c->nitems, c->nskips);
 	stroom_sbuf_printf(&b, "  \"settings\": {\"chains\": %d, \"warmup\": %d, \"iterations\": %d, "

@@ -11,13 +11,13 @@
  * SIGHUP stop it and leave nothing (128 + N).
  */
 #include "cli.h"
+#include "cli_fit.h"
 
 #include <stroom/backtest.h>
 #include <stroom/check.h>
 #include <stroom/observed.h>
 #include <stroom/output.h>
 
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,36 +30,6 @@ static int cancelled(int done, int total, void *payload)
 	(void)total;
 	(void)payload;
 	return stroom_cli_interrupted() != 0;
-}
-
-static int write_cancelled(const char *step, void *payload)
-{
-	(void)step;
-	(void)payload;
-	return stroom_cli_interrupted() != 0;
-}
-
-static int exit_for(int err)
-{
-	return err == STROOM_EPARSE || err == STROOM_EINVAL || err == STROOM_ENOTFOUND ? EXIT_BADINPUT
-											: EXIT_FAILED;
-}
-
-static int parse_long(const char *opt, const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	long v;
-	errno = 0;
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
-		return stroom_cli_bad(opt, "a whole number", s ? s : "");
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < lo || v > hi) {
-		char what[80];
-		snprintf(what, sizeof what, "a whole number from %ld to %ld", lo, hi);
-		return stroom_cli_bad(opt, what, s);
-	}
-	*out = v;
-	return 0;
 }
 
 /* "2018-01,2019-01" into months (at most max). */
@@ -105,7 +75,7 @@ static int parse_horizons(const char *s, int *out, int *n)
 			return stroom_cli_bad("--horizons", "1 to 8 months separated by commas", s);
 		memcpy(item, p, len);
 		item[len] = '\0';
-		if (parse_long("--horizons", item, 1, 120, &v))
+		if (stroom_cli_whole("--horizons", item, 1, 120, &v))
 			return EXIT_BADINPUT;
 		if (*n > 0 && v <= out[*n - 1])
 			return stroom_cli_bad("--horizons", "ascending distinct months", item);
@@ -138,8 +108,9 @@ static const char usage[] =
 
 int stroom_cli_backtest(int argc, char **argv)
 {
-	const char *scen = NULL, *obs_path = NULL, *out = NULL, *keys[STROOM_CALIBRATE_MAX_KEYS];
-	int i, err, code = EXIT_OK, quiet = 0, k, n_keys = 0, horizons[STROOM_BACKTEST_MAX_HORIZONS];
+	const char *scen = NULL, *obs_path, *out;
+	stroom_cli_fit_args f = {NULL, NULL, {NULL}, 0};
+	int i, err, code = EXIT_OK, quiet = 0, k, horizons[STROOM_BACKTEST_MAX_HORIZONS];
 	stroom_month origins[STROOM_BACKTEST_MAX_ORIGINS];
 	long v;
 	stroom_backtest_options o = STROOM_BACKTEST_OPTIONS_INIT;
@@ -150,7 +121,7 @@ int stroom_cli_backtest(int argc, char **argv)
 	stroom_backtest *b = NULL;
 	const stroom_params *p;
 	char final[4096], dir[4096];
-	size_t n_rows = 0, r;
+	size_t n_rows = 0;
 	double t0;
 
 	for (i = 0; i < argc; i++) {
@@ -162,14 +133,18 @@ int stroom_cli_backtest(int argc, char **argv)
 	}
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
+		int r;
 		if (!strcmp(a, "--quiet")) {
 			quiet = 1;
 			continue;
 		}
 		if (a[0] == '-' && a[1]) {
-			if (strcmp(a, "--observed") && strcmp(a, "--origins") && strcmp(a, "--horizons") &&
-			    strcmp(a, "--param") && strcmp(a, "--out") && strcmp(a, "--chains") && strcmp(a, "--iterations") &&
-			    strcmp(a, "--seed") && strcmp(a, "--threads") && strcmp(a, "--draws")) {
+			if ((r = stroom_cli_fit_option("backtest", argc, argv, &i, &f, &o.calibrate)) != 0) {
+				if (r < 0)
+					return EXIT_BADINPUT;
+				continue;
+			}
+			if (strcmp(a, "--origins") && strcmp(a, "--horizons") && strcmp(a, "--draws")) {
 				fprintf(stderr, "stroom: backtest: unknown option '%s' (see 'stroom backtest "
 					"--help')\n", stroom_cli_printable(a).s);
 				return EXIT_BADINPUT;
@@ -179,20 +154,7 @@ int stroom_cli_backtest(int argc, char **argv)
 				return EXIT_BADINPUT;
 			}
 			i++;
-			if (!strcmp(a, "--observed"))
-				obs_path = argv[i];
-			else if (!strcmp(a, "--out"))
-				out = argv[i];
-			else if (!strcmp(a, "--param")) {
-				if (n_keys == STROOM_CALIBRATE_MAX_KEYS) {
-					fprintf(stderr, "stroom: backtest: at most %d --param keys\n",
-						STROOM_CALIBRATE_MAX_KEYS);
-					return EXIT_BADINPUT;
-				}
-				if (!argv[i][0])
-					return stroom_cli_bad("--param", "a scenario key", argv[i]);
-				keys[n_keys++] = argv[i];
-			} else if (!strcmp(a, "--origins")) {
+			if (!strcmp(a, "--origins")) {
 				if (parse_origins(argv[i], origins, &o.n_origins))
 					return EXIT_BADINPUT;
 				o.origins = origins;
@@ -200,31 +162,10 @@ int stroom_cli_backtest(int argc, char **argv)
 				if (parse_horizons(argv[i], horizons, &o.n_horizons))
 					return EXIT_BADINPUT;
 				o.horizons = horizons;
-			} else if (!strcmp(a, "--chains")) {
-				if (parse_long(a, argv[i], 2, 64, &v))
-					return EXIT_BADINPUT;
-				o.calibrate.chains = (int)v;
-			} else if (!strcmp(a, "--iterations")) {
-				if (parse_long(a, argv[i], 20, 10000000, &v))
-					return EXIT_BADINPUT;
-				o.calibrate.iterations = (int)v;
-			} else if (!strcmp(a, "--threads")) {
-				if (parse_long(a, argv[i], 1, 1024, &v))
-					return EXIT_BADINPUT;
-				o.calibrate.threads = (int)v;
-			} else if (!strcmp(a, "--draws")) {
-				if (parse_long(a, argv[i], 20, 100000, &v))
+			} else {
+				if (stroom_cli_whole(a, argv[i], 20, 100000, &v))
 					return EXIT_BADINPUT;
 				o.draws = (int)v;
-			} else {
-				char *end;
-				unsigned long long s;
-				errno = 0;
-				s = strtoull(argv[i], &end, 10);
-				if (!argv[i][0] || argv[i][0] == '-' || errno || *end)
-					return stroom_cli_bad("--seed", "a whole number from 0 to 2^64 - 1",
-							      argv[i]);
-				o.calibrate.seed = s;
 			}
 		} else if (!scen) {
 			scen = a;
@@ -237,12 +178,14 @@ int stroom_cli_backtest(int argc, char **argv)
 		fprintf(stderr, "stroom: backtest needs a scenario (see 'stroom backtest --help')\n");
 		return EXIT_BADINPUT;
 	}
+	obs_path = f.observed;
+	out = f.out;
 	if (!obs_path) {
 		fprintf(stderr, "stroom: backtest needs --observed FILE (docs/observed.md)\n");
 		return EXIT_BADINPUT;
 	}
-	o.calibrate.keys = keys;
-	o.calibrate.n_keys = n_keys;
+	o.calibrate.keys = f.keys;
+	o.calibrate.n_keys = f.n_keys;
 	if (o.n_origins == 0) {
 		fprintf(stderr, "stroom: backtest needs --origins YYYY-MM[,...] (the months to forecast from)\n");
 		return EXIT_BADINPUT;
@@ -252,7 +195,7 @@ int stroom_cli_backtest(int argc, char **argv)
 	co.fixed_parameters = 1;
 	if ((err = stroom_check_run(&in, scen, &co)) != 0) {
 		fprintf(stderr, "stroom: %s\n", stroom_error_last());
-		return exit_for(err);
+		return stroom_cli_exit_for(err);
 	}
 	p = stroom_run_inputs_params(in);
 	o.calibrate.rules = stroom_run_inputs_rules(in);
@@ -264,18 +207,11 @@ int stroom_cli_backtest(int argc, char **argv)
 	}
 	if ((err = stroom_observed_load(&obs, obs_path, NULL)) != 0) {
 		fprintf(stderr, "stroom: %s\n", stroom_error_last());
-		code = exit_for(err);
+		code = stroom_cli_exit_for(err);
 		goto cleanup;
 	}
-	n_rows = stroom_observed_count(obs);
-	rows = calloc(n_rows + 1, sizeof *rows);
-	if (!rows) {
-		fprintf(stderr, "stroom: out of memory\n");
-		code = EXIT_FAILED;
+	if ((code = stroom_cli_observed_rows(obs, &rows, &n_rows)) != 0)
 		goto cleanup;
-	}
-	for (r = 0; r < n_rows; r++)
-		rows[r] = *stroom_observed_row(obs, r);
 	if (out) {
 		if (!*out) {
 			code = stroom_cli_bad("--out", "a directory", out);
@@ -284,13 +220,13 @@ int stroom_cli_backtest(int argc, char **argv)
 		snprintf(final, sizeof final, "%s", out);
 		if ((err = stroom_output_check_dir(final)) != 0) {
 			fprintf(stderr, "stroom: %s\n", stroom_error_last());
-			code = exit_for(err);
+			code = stroom_cli_exit_for(err);
 			goto cleanup;
 		}
 	}
 	if ((err = stroom_backtest_check(p, stroom_run_inputs_population(in), rows, n_rows, &o)) != 0) {
 		fprintf(stderr, "stroom: %s: %s\n", stroom_cli_printable(obs_path).s, stroom_error_last());
-		code = exit_for(err);
+		code = stroom_cli_exit_for(err);
 		goto cleanup;
 	}
 
@@ -305,7 +241,7 @@ int stroom_cli_backtest(int argc, char **argv)
 	}
 	if (err) {
 		fprintf(stderr, "stroom: %s\n", stroom_error_last());
-		code = exit_for(err);
+		code = stroom_cli_exit_for(err);
 		goto cleanup;
 	}
 	for (k = 0; k < stroom_backtest_origin_count(b); k++) {
@@ -325,14 +261,14 @@ int stroom_cli_backtest(int argc, char **argv)
 		w.scenario = stroom_run_inputs_scenario(in);
 		w.observed_path = obs_path;
 		w.seconds = stroom_cli_now() - t0;
-		w.cancelled = write_cancelled;
+		w.cancelled = stroom_cli_write_cancelled;
 		if ((err = stroom_backtest_write_dir(b, &w, final, dir, sizeof dir)) != 0) {
 			if (err == STROOM_EINTR) {
 				fprintf(stderr, "stroom: interrupted; nothing written\n");
 				code = 128 + (stroom_cli_interrupted() ? (int)stroom_cli_interrupted() : SIGINT);
 			} else {
 				fprintf(stderr, "stroom: %s\n", stroom_error_last());
-				code = exit_for(err);
+				code = stroom_cli_exit_for(err);
 			}
 			goto cleanup;
 		}

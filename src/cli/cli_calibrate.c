@@ -11,6 +11,7 @@
  * worst parameter. SIGINT, SIGTERM and SIGHUP stop it and leave nothing (128 + N).
  */
 #include "cli.h"
+#include "cli_fit.h"
 
 #include <stroom/calibrate.h>
 #include <stroom/check.h>
@@ -50,40 +51,10 @@ static int progress(int done, int total, void *payload)
 	return 0;
 }
 
-static int write_cancelled(const char *step, void *payload)
-{
-	(void)step;
-	(void)payload;
-	return stroom_cli_interrupted() != 0;
-}
-
-static int exit_for(int err)
-{
-	return err == STROOM_EPARSE || err == STROOM_EINVAL || err == STROOM_ENOTFOUND ? EXIT_BADINPUT
-											: EXIT_FAILED;
-}
-
 static int fail(int err)
 {
 	fprintf(stderr, "stroom: %s\n", stroom_error_last());
-	return exit_for(err);
-}
-
-static int parse_int(const char *opt, const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	long v;
-	errno = 0;
-	if (!s || !*s || *s == '-' || *s == '+')
-		return stroom_cli_bad(opt, "a whole number", s ? s : "");
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < lo || v > hi) {
-		char what[80];
-		snprintf(what, sizeof what, "a whole number from %ld to %ld", lo, hi);
-		return stroom_cli_bad(opt, what, s);
-	}
-	*out = v;
-	return 0;
+	return stroom_cli_exit_for(err);
 }
 
 static const char usage[] =
@@ -99,9 +70,9 @@ static const char usage[] =
 
 int stroom_cli_calibrate(int argc, char **argv)
 {
-	const char *scen = NULL, *obs_path = NULL, *out = NULL, *keys[STROOM_CALIBRATE_MAX_KEYS];
-	int i, err, code = EXIT_OK, quiet = 0, n_keys = 0;
-	long v;
+	const char *scen = NULL, *obs_path, *out;
+	stroom_cli_fit_args f = {NULL, NULL, {NULL}, 0};
+	int i, err, code = EXIT_OK, quiet = 0;
 	stroom_calibrate_options o = STROOM_CALIBRATE_OPTIONS_INIT;
 	stroom_check_options co = STROOM_CHECK_OPTIONS_INIT;
 	stroom_run_inputs *in = NULL;
@@ -116,7 +87,6 @@ int stroom_cli_calibrate(int argc, char **argv)
 
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
-		int has_value = i + 1 < argc;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(usage, stdout);
 			return EXIT_OK;
@@ -126,52 +96,13 @@ int stroom_cli_calibrate(int argc, char **argv)
 			continue;
 		}
 		if (a[0] == '-' && a[1]) {
-			if (strcmp(a, "--observed") && strcmp(a, "--param") && strcmp(a, "--out") &&
-			    strcmp(a, "--chains") && strcmp(a, "--iterations") && strcmp(a, "--seed") &&
-			    strcmp(a, "--threads")) {
+			int r = stroom_cli_fit_option("calibrate", argc, argv, &i, &f, &o);
+			if (r < 0)
+				return EXIT_BADINPUT;
+			if (!r) {
 				fprintf(stderr, "stroom: calibrate: unknown option '%s' (see 'stroom calibrate "
 					"--help')\n", stroom_cli_printable(a).s);
 				return EXIT_BADINPUT;
-			}
-			if (!has_value) {
-				fprintf(stderr, "stroom: calibrate: %s needs a value\n", a);
-				return EXIT_BADINPUT;
-			}
-			i++;
-			if (!strcmp(a, "--observed"))
-				obs_path = argv[i];
-			else if (!strcmp(a, "--out"))
-				out = argv[i];
-			else if (!strcmp(a, "--param")) {
-				if (n_keys == STROOM_CALIBRATE_MAX_KEYS) {
-					fprintf(stderr, "stroom: calibrate: at most %d --param keys\n",
-						STROOM_CALIBRATE_MAX_KEYS);
-					return EXIT_BADINPUT;
-				}
-				if (!argv[i][0])
-					return stroom_cli_bad("--param", "a scenario key", argv[i]);
-				keys[n_keys++] = argv[i];
-			} else if (!strcmp(a, "--chains")) {
-				if (parse_int(a, argv[i], 2, 64, &v))
-					return EXIT_BADINPUT;
-				o.chains = (int)v;
-			} else if (!strcmp(a, "--iterations")) {
-				if (parse_int(a, argv[i], 20, 10000000, &v))
-					return EXIT_BADINPUT;
-				o.iterations = (int)v;
-			} else if (!strcmp(a, "--threads")) {
-				if (parse_int(a, argv[i], 1, 1024, &v))
-					return EXIT_BADINPUT;
-				o.threads = (int)v;
-			} else {
-				char *end;
-				unsigned long long s;
-				errno = 0;
-				s = strtoull(argv[i], &end, 10);
-				if (!argv[i][0] || argv[i][0] == '-' || errno || *end)
-					return stroom_cli_bad("--seed", "a whole number from 0 to 2^64 - 1",
-							      argv[i]);
-				o.seed = s;
 			}
 		} else if (!scen) {
 			scen = a;
@@ -184,12 +115,14 @@ int stroom_cli_calibrate(int argc, char **argv)
 		fprintf(stderr, "stroom: calibrate needs a scenario (see 'stroom calibrate --help')\n");
 		return EXIT_BADINPUT;
 	}
+	obs_path = f.observed;
+	out = f.out;
 	if (!obs_path) {
 		fprintf(stderr, "stroom: calibrate needs --observed FILE (docs/observed.md)\n");
 		return EXIT_BADINPUT;
 	}
-	o.keys = keys;
-	o.n_keys = n_keys;
+	o.keys = f.keys;
+	o.n_keys = f.n_keys;
 
 	/* everything loaded and checked before any work */
 	co.fixed_parameters = 1;
@@ -207,15 +140,8 @@ int stroom_cli_calibrate(int argc, char **argv)
 		code = fail(err);
 		goto cleanup;
 	}
-	n_rows = stroom_observed_count(obs);
-	rows = calloc(n_rows + 1, sizeof *rows);
-	if (!rows) {
-		fprintf(stderr, "stroom: out of memory\n");
-		code = EXIT_FAILED;
+	if ((code = stroom_cli_observed_rows(obs, &rows, &n_rows)) != 0)
 		goto cleanup;
-	}
-	for (k = 0; k < n_rows; k++)
-		rows[k] = *stroom_observed_row(obs, k);
 	if (out && *out)
 		snprintf(final, sizeof final, "%s", out);
 	else
@@ -226,7 +152,7 @@ int stroom_cli_calibrate(int argc, char **argv)
 	}
 	if ((err = stroom_calibrate_check(p, stroom_run_inputs_population(in), rows, n_rows, &o)) != 0) {
 		fprintf(stderr, "stroom: %s: %s\n", stroom_cli_printable(obs_path).s, stroom_error_last());
-		code = exit_for(err);
+		code = stroom_cli_exit_for(err);
 		goto cleanup;
 	}
 
@@ -257,7 +183,7 @@ int stroom_cli_calibrate(int argc, char **argv)
 		w.scenario = stroom_run_inputs_scenario(in);
 		w.observed_path = obs_path;
 		w.seconds = stroom_cli_now() - t0;
-		w.cancelled = write_cancelled;
+		w.cancelled = stroom_cli_write_cancelled;
 		if ((err = stroom_calibration_write_dir(c, &w, final, dir, sizeof dir)) != 0) {
 			if (err == STROOM_EINTR) {
 				fprintf(stderr, "stroom: interrupted; nothing written\n");

@@ -1,11 +1,15 @@
 /*
- * cli_util.c: small output helpers shared by the CLI sub-commands.
+ * cli_util.c: small helpers shared by the CLI sub-commands: output, and the options
+ * and observed rows of calibrate and backtest (cli_fit.h).
  */
 #include "cli.h"
+#include "cli_fit.h"
 #include "utf8.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -61,4 +65,104 @@ stroom_cli_text stroom_cli_printable(const char *s)
 	stroom_cli_text t;
 	stroom_utf8_escape(t.s, sizeof t.s, s ? s : "", 0);
 	return t;
+}
+
+int stroom_cli_whole(const char *opt, const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+	errno = 0;
+	if (!s || !*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
+		return stroom_cli_bad(opt, "a whole number", s ? s : "");
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi) {
+		char what[80];
+		snprintf(what, sizeof what, "a whole number from %ld to %ld", lo, hi);
+		return stroom_cli_bad(opt, what, s);
+	}
+	*out = v;
+	return 0;
+}
+
+int stroom_cli_fit_option(const char *cmd, int argc, char **argv, int *i, stroom_cli_fit_args *f,
+			  stroom_calibrate_options *o)
+{
+	static const char *const opts[] = {"--observed", "--out", "--param", "--chains", "--iterations",
+					   "--seed", "--threads"};
+	const char *a = argv[*i], *val;
+	size_t k;
+	long v;
+	for (k = 0; k < sizeof opts / sizeof opts[0] && strcmp(a, opts[k]); k++)
+		;
+	if (k == sizeof opts / sizeof opts[0])
+		return 0;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "stroom: %s: %s needs a value\n", cmd, a);
+		return -1;
+	}
+	val = argv[++*i];
+	if (!strcmp(a, "--observed")) {
+		f->observed = val;
+	} else if (!strcmp(a, "--out")) {
+		f->out = val;
+	} else if (!strcmp(a, "--param")) {
+		if (f->n_keys == STROOM_CALIBRATE_MAX_KEYS) {
+			fprintf(stderr, "stroom: %s: at most %d --param keys\n", cmd, STROOM_CALIBRATE_MAX_KEYS);
+			return -1;
+		}
+		if (!val[0])
+			return stroom_cli_bad("--param", "a scenario key", val), -1;
+		f->keys[f->n_keys++] = val;
+		o->keys = f->keys;
+		o->n_keys = f->n_keys;
+	} else if (!strcmp(a, "--seed")) {
+		char *end;
+		unsigned long long s;
+		errno = 0;
+		s = strtoull(val, &end, 10);
+		if (!val[0] || val[0] == '-' || errno || *end)
+			return stroom_cli_bad("--seed", "a whole number from 0 to 2^64 - 1", val), -1;
+		o->seed = s;
+	} else if (!strcmp(a, "--chains")) {
+		if (stroom_cli_whole(a, val, 2, 64, &v))
+			return -1;
+		o->chains = (int)v;
+	} else if (!strcmp(a, "--iterations")) {
+		if (stroom_cli_whole(a, val, 20, 10000000, &v))
+			return -1;
+		o->iterations = (int)v;
+	} else {
+		if (stroom_cli_whole(a, val, 1, 1024, &v))
+			return -1;
+		o->threads = (int)v;
+	}
+	return 1;
+}
+
+int stroom_cli_exit_for(int err)
+{
+	return err == STROOM_EPARSE || err == STROOM_EINVAL || err == STROOM_ENOTFOUND ? EXIT_BADINPUT
+											: EXIT_FAILED;
+}
+
+int stroom_cli_observed_rows(const stroom_observed *obs, stroom_obs_row **rows, size_t *n_rows)
+{
+	size_t r, n = stroom_observed_count(obs);
+	*rows = calloc(n + 1, sizeof **rows);
+	*n_rows = 0;
+	if (!*rows) {
+		fprintf(stderr, "stroom: out of memory\n");
+		return EXIT_FAILED;
+	}
+	for (r = 0; r < n; r++)
+		(*rows)[r] = *stroom_observed_row(obs, r);
+	*n_rows = n;
+	return 0;
+}
+
+int stroom_cli_write_cancelled(const char *step, void *payload)
+{
+	(void)step;
+	(void)payload;
+	return stroom_cli_interrupted() != 0;
 }

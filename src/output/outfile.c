@@ -9,7 +9,10 @@
 #include "outfile.h"
 #include "internal.h"
 
+#include <stroom/scenario.h>
+
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -257,4 +260,39 @@ void stroom_json_string(stroom_sbuf *b, const char *s)
 			stroom_sbuf_printf(b, "%c", ch);
 	}
 	stroom_sbuf_printf(b, "\"");
+}
+
+void stroom_json_num(stroom_sbuf *b, double v)
+{
+	if (isfinite(v))
+		stroom_sbuf_printf(b, "%.6g", v);
+	else
+		stroom_sbuf_printf(b, "null");
+}
+
+void stroom_manifest_head(stroom_sbuf *b, const char *command, const char *name,
+			  const stroom_scenario *scenario, const char *observed_path,
+			  const char *observed_sha256)
+{
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tmv;
+	size_t i, n = scenario ? stroom_scenario_input_count(scenario) : 0;
+	gmtime_r(&now, &tmv);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+	stroom_sbuf_printf(b, "{\n  \"stroom_version\": ");
+	stroom_json_string(b, stroom_version());
+	stroom_sbuf_printf(b, ",\n  \"created_utc\": \"%s\",\n  \"command\": \"%s\",\n  "
+			   "\"scenario_name\": ", when, command);
+	stroom_json_string(b, name);
+	stroom_sbuf_printf(b, ",\n  \"inputs\": [");
+	for (i = 0; i < n; i++) {
+		stroom_sbuf_printf(b, "%s\n    {\"path\": ", i ? "," : "");
+		stroom_json_string(b, stroom_scenario_input_path(scenario, i));
+		stroom_sbuf_printf(b, ", \"sha256\": \"%s\"}", stroom_scenario_input_sha256(scenario, i));
+	}
+	stroom_sbuf_printf(b, "%s],\n  \"observed\": {\"path\": ", n ? "\n  " : "");
+	stroom_json_string(b, observed_path ? observed_path : "");
+	stroom_sbuf_printf(b, ", \"sha256\": ");
+	stroom_json_string(b, observed_sha256 ? observed_sha256 : "");
 }

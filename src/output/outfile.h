@@ -75,5 +75,19 @@ int stroom_write_dir(const char *dir, const char *what, const stroom_dir_file *f
  * as \u00XX (the manifests of a run and a fit). */
 struct stroom_sbuf;
 void stroom_json_string(struct stroom_sbuf *b, const char *s);
+/* v as a JSON number (%.6g), or null when it is not finite. */
+void stroom_json_num(struct stroom_sbuf *b, double v);
+
+/*
+ * The opening lines of a fit's manifest.json (`stroom calibrate`, `stroom backtest`):
+ * the stroom version, the UTC time, the command, the scenario's name, every input
+ * file of the scenario with its sha256 (none when scenario is NULL), and the
+ * observed file's path and sha256, leaving that "observed" object open for the
+ * caller's fields: ... "observed": {"path": "...", "sha256": "..."
+ */
+struct stroom_scenario;
+void stroom_manifest_head(struct stroom_sbuf *b, const char *command, const char *name,
+			  const struct stroom_scenario *scenario, const char *observed_path,
+			  const char *observed_sha256);
 
 #endif
