@@ -38,6 +38,7 @@ typedef struct cmp_row {
 	char period[12];
 	char indicator[72];
 	double a, b, mean, se, q05, q50, q95;
+	double hy_off, spend; /* the net cost's parts (not in compare.csv) */
 } cmp_row;
 
 typedef struct cmp {
@@ -89,6 +90,7 @@ static int add_row(cmp *c, const char *period, const char *ind, double scale)
 		sb += c->vb[k] / scale;
 		sd += c->d[k];
 	}
+	r->hy_off = r->spend = NAN;
 	r->a = sa / c->R;
 	r->b = sb / c->R;
 	r->mean = sd / c->R;
@@ -106,7 +108,8 @@ static int add_row(cmp *c, const char *period, const char *ind, double scale)
 }
 
 /* A row without an interval (a ratio of means). */
-static int add_plain(cmp *c, const char *period, const char *ind, double a, double b, double mean)
+static int add_plain(cmp *c, const char *period, const char *ind, double hy_off, double spend,
+		     double mean)
 {
 	cmp_row *r;
 	if (c->n == c->cap) {
@@ -120,8 +123,9 @@ static int add_plain(cmp *c, const char *period, const char *ind, double a, doub
 	r = &c->row[c->n++];
 	snprintf(r->period, sizeof r->period, "%s", period);
 	snprintf(r->indicator, sizeof r->indicator, "%s", ind);
-	r->a = a;
-	r->b = b;
+	r->a = r->b = NAN;
+	r->hy_off = hy_off;
+	r->spend = spend;
 	r->mean = mean;
 	r->se = NAN;
 	r->q05 = r->q50 = r->q95 = NAN;
@@ -411,13 +415,15 @@ static size_t summary_text(const cmp *c, const stroom_params *pa, const stroom_p
 						   c->row[j].mean / 1e6, c->row[j].q05 / 1e6,
 						   c->row[j].q95 / 1e6);
 	}
-	stroom_sbuf_printf(&b, "\nnet cost per household-year off benefit, EUR (%s)\n", SPENDING_BASIS);
+	stroom_sbuf_printf(&b, "\nnet cost per household-year off benefit, EUR: the mean spending difference "
+			       "over the mean\nhousehold-years off benefit (negative: a saving); %s\n",
+			   SPENDING_BASIS);
 	for (i = 0; i < c->n; i++) {
 		const cmp_row *r = &c->row[i];
 		if (strcmp(r->indicator, "net_cost_per_household_year_off_eur"))
 			continue;
 		stroom_sbuf_printf(&b, "  %-4s  spending %+.2f m over %+.1f household-years off: ", r->period,
-				   r->b / 1e6, r->a);
+				   r->spend / 1e6, r->hy_off);
 		if (isfinite(r->mean))
 			stroom_sbuf_printf(&b, "%+.0f\n", r->mean);
 		else
