@@ -45,7 +45,9 @@ static int stop_requested(int done, int total, void *payload)
 
 static void print_setting(const stroom_target_lever *lv, double v)
 {
-	if (lv->step >= 1)
+	if (!strcmp(lv->unit, "FTE"))
+		printf("%.1f FTE", v);
+	else if (lv->step >= 1)
 		printf("%.0f %s", v, lv->unit);
 	else
 		printf("%.2f (%s)", v, lv->unit);
@@ -59,7 +61,9 @@ static void print_answer(const stroom_target_result *r, const stroom_target_answ
 		printf("  not reachable: no setting within the schema's bounds reaches P %.2f; at the bound ",
 		       o->probability);
 		print_setting(lv, lv->bound);
-		printf(" P = %.3f (short by %.3f)\n", a->p_ev, o->probability - a->p_ev);
+		printf(" P = %.3f (short by %.3f), the mean caseload %.0f (%+.0f from %d)\n", a->p_ev,
+		       o->probability - a->p_ev, a->caseload_ev, a->caseload_ev - o->households,
+		       o->households);
 	} else if (a->setting[i] == lv->current) {
 		printf("  already met at the current setting: P = %.3f\n", a->p_ev);
 	} else {
@@ -73,9 +77,10 @@ static void print_answer(const stroom_target_result *r, const stroom_target_answ
 	}
 	printf("  mean caseload on the date: %.0f (expected-value engine)\n", a->caseload_ev);
 	if (a->sim_replicates)
-		printf("  checked by the microsimulation (%d replicates): P = %.3f +- %.3f (Monte Carlo "
+		printf("  checked%s by the microsimulation (%d replicates): P = %.3f +- %.3f (Monte Carlo "
 		       "standard error), mean caseload %.0f\n",
-		       a->sim_replicates, a->p_sim, a->p_sim_se, a->caseload_sim);
+		       a->reached ? "" : " at the bound", a->sim_replicates, a->p_sim, a->p_sim_se,
+		       a->caseload_sim);
 	printf("  that is %+.1f exits and %+.1f entries a month against the current setting\n",
 	       a->more_exits_per_month, -a->fewer_entries_per_month);
 	printf("  cost a year: not in these results (execution costs per lever: docs/compare.md)\n");

@@ -17,7 +17,7 @@
 #include <string.h>
 
 /* What a lever is in the parameters. */
-enum { LV_TEAM_FTE, LV_SERIES, LV_DOUBLE, LV_PRIOR };
+enum { LV_TEAM_FTE, LV_TEAMS_SCALE, LV_SERIES, LV_DOUBLE, LV_PRIOR };
 
 typedef struct lever_kind {
 	const char *key;   /* NULL for teams.NAME.fte */
@@ -32,6 +32,7 @@ typedef struct lever_kind {
 
 #define OFF(f) offsetof(stroom_params, f)
 static const lever_kind kinds[] = {
+	{"teams.all.fte", LV_TEAMS_SCALE, 0, 1.0, 0, 100, 0.01, +1, "x every team's FTE"},
 	{"prevention.reach", LV_SERIES, OFF(prevention_reach), 0.0, 0, 1, 0.01, +1, "share"},
 	{"enforcement.controls", LV_SERIES, OFF(enforcement_controls), 0.0, 0, 10000000, 1, +1,
 	 "controls a year"},
@@ -44,6 +45,7 @@ static const lever_kind team_fte = {NULL, LV_TEAM_FTE, 0, 0.0, 0, 100000, 1, +1,
 
 static const char lever_help[] =
 	"teams.NAME.fte        FTE of a team (step 1, up to 100000)\n"
+	"teams.all.fte         every team's FTE times a factor (step 0.01, up to 100)\n"
 	"prevention.reach      share of the targeted inflow prevention reaches (step 0.01, up to 1)\n"
 	"enforcement.controls  extra controls a year (step 1, up to 10000000)\n"
 	"gate.search_share     share of applicants under 27 given the search period (step 0.01, up to 1)\n"
@@ -114,7 +116,7 @@ int stroom_target_lever_resolve(stroom_target_lever *out, const stroom_params *p
 		char teams[600];
 		team_list(p, teams, sizeof teams);
 		return stroom_error_set(STROOM_ENOTFOUND, "%s: expected a lever: teams.NAME.fte (teams: "
-				        "%s), prevention.reach, enforcement.controls, gate.search_share, "
+				        "%s), teams.all.fte, prevention.reach, enforcement.controls, gate.search_share, "
 				        "gate.selection, inflow.shock or hazard.work.shock", key, teams);
 	}
 	if (from < p->start || from > p->end) {
@@ -129,7 +131,12 @@ int stroom_target_lever_resolve(stroom_target_lever *out, const stroom_params *p
 	out->step = k->step;
 	out->direction = k->direction;
 	out->bound = k->direction > 0 ? k->hi : k->lo;
+	if (k->kind == LV_TEAMS_SCALE && !p->n_teams)
+		return stroom_error_set(STROOM_EINVAL, "%s: the scenario has no teams", key);
 	switch (k->kind) {
+	case LV_TEAMS_SCALE:
+		out->current = 1.0;
+		break;
 	case LV_TEAM_FTE:
 	case LV_SERIES:
 		out->current = stroom_series_at(k->kind == LV_TEAM_FTE
@@ -149,6 +156,21 @@ int stroom_target_lever_resolve(stroom_target_lever *out, const stroom_params *p
 	return 0;
 }
 
+/* The series s takes value from lv's month on (its earlier months stay). */
+static int set_from(stroom_series *s, const stroom_target_lever *lv, double value)
+{
+	int n = 0;
+	while (n < s->n && s->month[n] < lv->from)
+		n++;
+	if (n >= STROOM_MAX_SERIES)
+		return stroom_error_set(STROOM_EINVAL, "%s: the series has no room for another month",
+				        lv->key);
+	s->month[n] = lv->from;
+	s->value[n] = value;
+	s->n = n + 1;
+	return 0;
+}
+
 int stroom_target_lever_apply(const stroom_target_lever *lv, stroom_params *q, double value)
 {
 	int team;
@@ -157,18 +179,22 @@ int stroom_target_lever_apply(const stroom_target_lever *lv, stroom_params *q, d
 		return stroom_error_set(STROOM_EINVAL, "%s: expected a setting from %g to %g, got %g",
 				        lv->key, k ? k->lo : 0.0, k ? k->hi : 0.0, value);
 	switch (k->kind) {
+	case LV_TEAMS_SCALE: {
+		int t;
+		for (t = 0; t < q->n_teams; t++) {
+			stroom_series *s = &q->team[t].fte;
+			double x = stroom_series_at(s, lv->from, 0.0) * value;
+			int err = set_from(s, lv, x > team_fte.hi ? team_fte.hi : x);
+			if (err)
+				return err;
+		}
+		break;
+	}
 	case LV_TEAM_FTE:
 	case LV_SERIES: {
-		stroom_series *s = series_of(q, k, team);
-		int n = 0;
-		while (n < s->n && s->month[n] < lv->from)
-			n++;
-		if (n >= STROOM_MAX_SERIES)
-			return stroom_error_set(STROOM_EINVAL, "%s: the series has no room for another month",
-					        lv->key);
-		s->month[n] = lv->from;
-		s->value[n] = value;
-		s->n = n + 1;
+		int err = set_from(series_of(q, k, team), lv, value);
+		if (err)
+			return err;
 		break;
 	}
 	case LV_DOUBLE:
