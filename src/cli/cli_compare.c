@@ -368,11 +368,11 @@ static size_t summary_text(const cmp *c, const stroom_params *pa, const stroom_p
 		{"exit_lks", "exits with LKS", 1},
 		{"exit_other", "other exits", 1},
 		{"exit_enforcement", "enforcement exits", 1},
-		{"spending_benefit_eur", "benefits (EUR m)", 1e6},
-		{"spending_lks_eur", "LKS (EUR m)", 1e6},
-		{"budget_result_eur", "BUIG result (EUR m)", 1e6},
-		{"budget_safety_net_eur", "safety net (EUR m)", 1e6},
-		{"p_caseload_1jan_le_target", "P(caseload on 1 January <= target)", 1},
+		{"spending_benefit_eur", "benefits (EUR 1,000)", 1e3},
+		{"spending_lks_eur", "LKS (EUR 1,000)", 1e3},
+		{"budget_result_eur", "BUIG result (EUR 1,000)", 1e3},
+		{"budget_safety_net_eur", "safety net (EUR 1,000)", 1e3},
+		{"p_caseload_1jan_le_target", "P(caseload on 1 January <= target), percentage points", 0.01},
 	};
 	stroom_sbuf b = {buf, size, 0};
 	size_t k, i;
@@ -389,7 +389,7 @@ static size_t summary_text(const cmp *c, const stroom_params *pa, const stroom_p
 				continue;
 			if (!any++)
 				stroom_sbuf_printf(&b, "\n%s\n", show[k].label);
-			stroom_sbuf_printf(&b, "  %s  %+12.2f  [%+12.2f to %+12.2f]   (%s %.2f, %s %.2f)\n",
+			stroom_sbuf_printf(&b, "  %s  %+12.1f  [%+12.1f to %+12.1f]   (%s %.1f, %s %.1f)\n",
 					   r->period, r->mean / s, r->q05 / s, r->q95 / s, pa->name,
 					   r->a / s, pb->name, r->b / s);
 		}
@@ -408,12 +408,12 @@ static size_t summary_text(const cmp *c, const stroom_params *pa, const stroom_p
 			shown |= !strcmp(c->row[j].indicator, r->indicator);
 		if (shown)
 			continue;
-		stroom_sbuf_printf(&b, "\n%s (EUR m)\n", r->indicator);
+		stroom_sbuf_printf(&b, "\n%s (EUR 1,000)\n", r->indicator);
 		for (j = i; j < c->n; j++)
 			if (!strcmp(c->row[j].indicator, r->indicator) && strlen(c->row[j].period) == 4)
-				stroom_sbuf_printf(&b, "  %s  %+12.2f  [%+12.2f to %+12.2f]\n", c->row[j].period,
-						   c->row[j].mean / 1e6, c->row[j].q05 / 1e6,
-						   c->row[j].q95 / 1e6);
+				stroom_sbuf_printf(&b, "  %s  %+12.1f  [%+12.1f to %+12.1f]\n", c->row[j].period,
+						   c->row[j].mean / 1e3, c->row[j].q05 / 1e3,
+						   c->row[j].q95 / 1e3);
 	}
 	stroom_sbuf_printf(&b, "\nnet cost per household-year off benefit, EUR: the mean spending difference "
 			       "over the mean\nhousehold-years off benefit (negative: a saving); %s\n",
@@ -422,8 +422,8 @@ static size_t summary_text(const cmp *c, const stroom_params *pa, const stroom_p
 		const cmp_row *r = &c->row[i];
 		if (strcmp(r->indicator, "net_cost_per_household_year_off_eur"))
 			continue;
-		stroom_sbuf_printf(&b, "  %-4s  spending %+.2f m over %+.1f household-years off: ", r->period,
-				   r->spend / 1e6, r->hy_off);
+		stroom_sbuf_printf(&b, "  %s: spending EUR %+.0f over %+.1f household-years off: ", r->period,
+				   r->spend, r->hy_off);
 		if (isfinite(r->mean))
 			stroom_sbuf_printf(&b, "%+.0f\n", r->mean);
 		else
@@ -475,7 +475,7 @@ static int fail(int err)
 
 static int interrupted(void)
 {
-	fprintf(stderr, "stroom: interrupted; nothing written\n");
+	fprintf(stderr, "stroom: interrupted; no comparison printed\n");
 	return 128 + (stroom_cli_interrupted() ? stroom_cli_interrupted() : SIGINT);
 }
 
