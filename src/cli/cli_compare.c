@@ -389,6 +389,12 @@ static size_t summary_text(const cmp *c, const stroom_params *pa, const stroom_p
 				continue;
 			if (!any++)
 				stroom_sbuf_printf(&b, "\n%s\n", show[k].label);
+			if (!strncmp(r->indicator, "p_", 2)) { /* a share: its standard error */
+				stroom_sbuf_printf(&b, "  %s  %+12.1f  (standard error %.1f)   (%s %.1f, %s %.1f)\n",
+						   r->period, r->mean / s, r->se / s, pa->name, r->a / s,
+						   pb->name, r->b / s);
+				continue;
+			}
 			stroom_sbuf_printf(&b, "  %s  %+12.1f  [%+12.1f to %+12.1f]   (%s %.1f, %s %.1f)\n",
 					   r->period, r->mean / s, r->q05 / s, r->q95 / s, pa->name,
 					   r->a / s, pb->name, r->b / s);
