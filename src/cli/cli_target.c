@@ -69,8 +69,8 @@ static void print_answer(const stroom_target_result *r, const stroom_target_answ
 	} else {
 		printf("  answer: ");
 		print_setting(lv, a->setting[i]);
-		printf(" (%+g from the current): P = %.3f (standard error over the draws %.3f)", a->setting[i] - lv->current,
-		       a->p_ev, a->p_ev_se);
+		printf(" (%+g from the current): P = %.3f (standard error over the draws %.3f)",
+		       a->setting[i] - lv->current, a->p_ev, a->p_ev_se);
 		if (isfinite(a->p_ev_less))
 			printf("; one step less: P = %.3f", a->p_ev_less);
 		printf("\n");
@@ -335,7 +335,7 @@ int stroom_cli_target(int argc, char **argv)
 				printf("  none: %s alone does not reach P\n", r->lever[0].key);
 			for (i = 0; i < r->ncombo; i++) {
 				const stroom_target_answer *a = &r->combo[i];
-				printf("  %s %.2f + %s %.2f: P = %.3f", r->lever[0].key, a->setting[0],
+				printf("  %s %g + %s %g: P = %.3f", r->lever[0].key, a->setting[0],
 				       r->lever[1].key, a->setting[1], a->p_ev);
 				if (a->sim_replicates)
 					printf(", checked %.3f +- %.3f", a->p_sim, a->p_sim_se);

@@ -315,9 +315,6 @@ static double step_value(const stroom_target_lever *lv, double base, long k)
 	double v = base + lv->direction * (double)k * lv->step;
 	if ((lv->direction > 0 && v > lv->bound) || (lv->direction < 0 && v < lv->bound))
 		v = lv->bound;
-	/* a count lever stays whole */
-	if (lv->step >= 1)
-		v = floor(v + 0.5);
 	return v;
 }
 
@@ -510,12 +507,16 @@ int stroom_target_search(stroom_target_result *out, const stroom_params *p,
 		const stroom_target_lever *l0 = &out->lever[0];
 		long k0 = (long)floor((out->alone[0].setting[0] - current[0]) * l0->direction /
 					  l0->step + 0.5);
+		long last = -1;
 		for (i = 0; i < 4; i++) {
 			double base[STROOM_TARGET_MAX_LEVERS];
 			stroom_target_answer *a = &out->combo[out->ncombo];
+			if (k0 * i / 4 == last)
+				continue; /* fewer than 4 steps: each once */
+			last = k0 * i / 4;
 			for (j = 0; j < nlevers; j++)
 				base[j] = current[j];
-			base[0] = step_value(l0, current[0], k0 * i / 4);
+			base[0] = step_value(l0, current[0], last);
 			s.evaluations = 0;
 			if ((err = search_lever(&s, base, 1, a)) != 0)
 				goto done;
