@@ -46,7 +46,7 @@ static int stop_requested(int done, int total, void *payload)
 static void print_setting(const stroom_target_lever *lv, double v)
 {
 	if (!strcmp(lv->unit, "FTE"))
-		printf("%.1f FTE", v);
+		printf("%.2f FTE", v);
 	else if (lv->step >= 1)
 		printf("%.0f %s", v, lv->unit);
 	else
