@@ -372,7 +372,8 @@ static size_t summary_text(const cmp *c, const stroom_params *pa, const stroom_p
 		{"spending_lks_eur", "LKS (EUR 1,000)", 1e3},
 		{"budget_result_eur", "BUIG result (EUR 1,000)", 1e3},
 		{"budget_safety_net_eur", "safety net (EUR 1,000)", 1e3},
-		{"p_caseload_1jan_le_target", "P(caseload on 1 January <= target), percentage points", 0.01},
+		{"p_caseload_1jan_le_target", "P(caseload on 1 January <= target), percentage points [90% "
+					      "interval: 1.645 paired standard errors]", 0.01},
 	};
 	stroom_sbuf b = {buf, size, 0};
 	size_t k, i;
@@ -389,10 +390,12 @@ static size_t summary_text(const cmp *c, const stroom_params *pa, const stroom_p
 				continue;
 			if (!any++)
 				stroom_sbuf_printf(&b, "\n%s\n", show[k].label);
-			if (!strncmp(r->indicator, "p_", 2)) { /* a share: its standard error */
-				stroom_sbuf_printf(&b, "  %s  %+12.1f  (standard error %.1f)   (%s %.1f, %s %.1f)\n",
-						   r->period, r->mean / s, r->se / s, pa->name, r->a / s,
-						   pb->name, r->b / s);
+			if (!strncmp(r->indicator, "p_", 2)) {
+				/* a difference of shares: mean +- 1.645 of its paired standard error */
+				double h = 1.6448536269514722 * (isfinite(r->se) ? r->se : 0);
+				stroom_sbuf_printf(&b, "  %s  %+12.1f  [%+12.1f to %+12.1f]   (%s %.1f, %s %.1f)\n",
+						   r->period, r->mean / s, (r->mean - h) / s, (r->mean + h) / s,
+						   pa->name, r->a / s, pb->name, r->b / s);
 				continue;
 			}
 			stroom_sbuf_printf(&b, "  %s  %+12.1f  [%+12.1f to %+12.1f]   (%s %.1f, %s %.1f)\n",
