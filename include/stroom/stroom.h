@@ -21,5 +21,6 @@
 #include <stroom/rules.h>
 #include <stroom/scenario.h>
 #include <stroom/sim.h>
+#include <stroom/target.h>
 
 #endif

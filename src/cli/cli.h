@@ -29,6 +29,10 @@ int stroom_cli_calibrate(int argc, char **argv);
 /* `stroom backtest ...`: forecasts from past origins scored against the record
  * (src/cli/cli_backtest.c). */
 int stroom_cli_backtest(int argc, char **argv);
+/* `stroom compare A B ...`: two scenarios paired by replicate (src/cli/cli_compare.c). */
+int stroom_cli_compare(int argc, char **argv);
+/* `stroom target SCENARIO ...`: the goal-seek (src/cli/cli_target.c). */
+int stroom_cli_target(int argc, char **argv);
 /* `stroom conditions ...`: the AEF conditions catalogue (src/cli/cli_conditions.c). */
 int stroom_cli_conditions(int argc, char **argv);
 /* `stroom init NAME --households N ...`: a starting scenario scaled from generic

@@ -77,9 +77,11 @@ static const char usage[] =
 	"      --mpi             under mpirun: split the replicates (or, for a scenario with\n"
 	"                        municipalities.csv, the municipalities) across the ranks;\n"
 	"                        rank 0 writes the same run directory as one process would\n"
-	"  compare A B [--replicates N] [--threads N] [--seed N]\n"
+	"  compare A B [--replicates N] [--threads N] [--seed N] [--out DIR] [--json]\n"
 	"                        run two scenarios with the same random numbers and print the\n"
 	"                        difference B - A per year with intervals\n"
+	"  target SCENARIO --households N --date YYYY-MM --probability P --lever KEY\n"
+	"                        smallest lever setting reaching P (target --help)\n"
 	"  validate FILE [--replicates N] [--seed N] [--fixed-parameters]\n"
 	"                        load and check everything `run` with these options reads\n"
 	"                        and derives, without running; prints 'ok' or the first error\n"
@@ -673,98 +675,6 @@ cleanup:
 	return code;
 }
 
-/* compare's progress callback: no bar, only the signal flag. */
-static int stop_requested(int done, int total, void *payload)
-{
-	(void)done;
-	(void)total;
-	(void)payload;
-	return stroom_cli_interrupted() != 0;
-}
-
-/* Loads and checks a scenario and everything its run reads (as validate does)
- * and runs it; prints errors. 0 or an exit code. */
-static int load_and_run(const char *scen, int replicates, int threads, int have_seed, uint64_t seed,
-			stroom_run_inputs **in, stroom_params *p, stroom_results **res)
-{
-	stroom_check_options co = STROOM_CHECK_OPTIONS_INIT;
-	stroom_sim_options so = STROOM_SIM_OPTIONS_INIT;
-	int err;
-	co.replicates = replicates;
-	co.have_seed = have_seed;
-	co.seed = seed;
-	if ((err = stroom_check_run(in, scen, &co)) != 0)
-		return fail(err);
-	*p = *stroom_run_inputs_params(*in);
-	if (!stroom_run_inputs_population(*in)) {
-		fprintf(stderr, "stroom: %s: compare takes one-municipality scenarios (this one has "
-				"municipalities.csv)\n", scen);
-		return EXIT_BADINPUT;
-	}
-	so.threads = threads;
-	so.rules = stroom_run_inputs_rules(*in);
-	so.posterior = stroom_run_inputs_posterior(*in);
-	so.progress = stop_requested;
-	err = stroom_sim_run(res, p, stroom_run_inputs_population(*in), &so);
-	if (err == STROOM_EINTR)
-		return interrupted_exit("no comparison printed");
-	return err ? fail(err) : EXIT_OK;
-}
-
-/* stroom compare A B: both scenarios with the same seed, differences per year. */
-static int cmd_compare(int argc, char **argv)
-{
-	const char *names[2] = {NULL, NULL};
-	int i, np = 0, code = EXIT_OK;
-	run_opts ro = {0, 0, 0, 0};
-	stroom_run_inputs *s[2] = {NULL, NULL};
-	stroom_params p[2];
-	stroom_results *r[2] = {NULL, NULL};
-	for (i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		int rc = parse_run_option(argc, argv, &i, &ro);
-		if (rc < 0)
-			return EXIT_BADINPUT;
-		if (rc > 0)
-			continue;
-		if (a[0] == '-') {
-			fprintf(stderr, "stroom: compare: unknown option '%s'\n",
-				stroom_cli_printable(a).s);
-			return EXIT_BADINPUT;
-		} else if (np < 2) {
-			names[np++] = a;
-		} else {
-			return bad_arg("compare takes two scenarios");
-		}
-	}
-	if (np != 2)
-		return bad_arg("compare takes two scenarios");
-	stroom_cli_catch_signals();
-	code = load_and_run(names[0], ro.replicates, ro.threads, ro.have_seed, ro.seed, &s[0], &p[0],
-			    &r[0]);
-	if (code == EXIT_OK) {
-		/* B runs with A's seed and replicates, so replicate k of both shares its draws */
-		code = load_and_run(names[1], p[0].replicates, ro.threads, 1, p[0].seed, &s[1], &p[1],
-				    &r[1]);
-	}
-	if (code == EXIT_OK) {
-		size_t n = stroom_output_compare(r[0], &p[0], r[1], &p[1], NULL, 0);
-		char *text = n ? malloc(n + 1) : NULL;
-		if (!n || !text) {
-			code = fail(STROOM_EINVAL);
-		} else {
-			stroom_output_compare(r[0], &p[0], r[1], &p[1], text, n + 1);
-			fputs(text, stdout);
-		}
-		free(text);
-	}
-	for (i = 0; i < 2; i++) {
-		stroom_results_free(r[i]);
-		stroom_run_inputs_free(s[i]);
-	}
-	return code;
-}
-
 /* stroom validate FILE [--replicates N] [--seed N] [--fixed-parameters]: loads and
  * checks everything `stroom run` with the same options reads, and runs nothing. */
 static int cmd_validate(int argc, char **argv)
@@ -887,7 +797,9 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "population"))
 		return cmd_population(argc - 2, argv + 2);
 	if (!strcmp(cmd, "compare"))
-		return cmd_compare(argc - 2, argv + 2);
+		return stroom_cli_compare(argc - 2, argv + 2);
+	if (!strcmp(cmd, "target"))
+		return stroom_cli_target(argc - 2, argv + 2);
 	if (!strcmp(cmd, "conditions"))
 		return stroom_cli_conditions(argc - 2, argv + 2);
 	if (!strcmp(cmd, "budget"))
