@@ -40,7 +40,11 @@ for ind in household_years exit_work spending_benefit_eur spending_lks_eur budge
 done
 check "more: P(caseload <= target) on the target date" grep -qE '^2025-07,p_caseload_le_target,[0-9.]+,[0-9.]+,' more/compare.csv
 check "more: the net cost over the whole run" grep -q '^all,net_cost_per_household_year_off_eur,,,' more/compare.csv
-check "more: the summary says what the net cost counts" grep -q "benefit spending only" more/summary.txt
+check "more: the summary says what the net cost counts" grep -q "benefit spending (benefits and LKS) plus the levers' execution costs" more/summary.txt
+for lever in teams instruments enforcement prevention gate; do
+	check "more: compare.csv has the execution cost of $lever" grep -q "^2024,execution_cost_${lever}_eur," more/compare.csv
+done
+check "more: the execution costs' total is the levers' sum" awk -F, '$1 == 2025 && $2 ~ /^execution_cost_[a-z]+_eur$/ { s += $3 } $1 == 2025 && $2 == "execution_cost_eur" { t = $3 } END { d = s - t; exit !(d < 0.01 && -d < 0.01) }' more/compare.csv
 check "more: the summary has the target" grep -q "^  P(caseload <= 1400): rotterdam " more/summary.txt
 check "more: --json prints no summary" bash -c "! grep -q '^Difference' more.json"
 if command -v python3 > /dev/null; then

@@ -25,12 +25,14 @@
 
 /*
  * The money counted as the spending of the net cost per household-year off
- * benefit: BUIG benefit spending (benefits and LKS). Execution costs (teams,
- * instruments' places, controls, prevention) belong here too once the results
- * carry them: add their STROOM_MONEY_* index and change SPENDING_BASIS.
+ * benefit: BUIG benefit spending (benefits and LKS) and, when both scenarios have
+ * a budget, the levers' execution costs (teams, instruments, controls, prevention,
+ * the gate: docs/policy.md "Costs"), which are paid from the municipality's own means.
  */
 static const int spending_money[] = {STROOM_MONEY_BENEFIT, STROOM_MONEY_LKS};
-#define SPENDING_BASIS "benefit spending only (benefits and LKS; execution costs are not in these results)"
+#define SPENDING_BASIS_COSTS "benefit spending (benefits and LKS) plus the levers' execution costs"
+#define SPENDING_BASIS_NO_COSTS "benefit spending only (benefits and LKS; a scenario without a budget has no execution costs)"
+#define SPENDING_BASIS(c) ((c)->costs ? SPENDING_BASIS_COSTS : SPENDING_BASIS_NO_COSTS)
 
 /* One row of compare.csv: a period ("2026" or "2026-01"), an indicator, the
  * means of A and B and the paired difference B - A (mean, 5%, 50%, 95%). */
@@ -49,6 +51,7 @@ typedef struct cmp {
 	int target;          /* N, 0 = none */
 	stroom_month target_month;
 	int target_from;     /* 'A' or 'B': whose target */
+	int costs;           /* execution costs counted in the net cost */
 } cmp;
 
 static int cmp_double(const void *x, const void *y)
@@ -274,6 +277,26 @@ static int build(cmp *c, const stroom_results *ra, const stroom_results *rb,
 					if (add_row(c, period, bnames[b], b == 4 ? 1 : 100))
 						return -1;
 				}
+				/* the execution costs per lever and their total (lever
+				 * STROOM_NCOST), part of the net cost's spending */
+				for (b = 0; b <= STROOM_NCOST; b++) {
+					char name[72];
+					for (rep = 0; rep < R; rep++) {
+						c->va[rep] = (double)stroom_output_budget_cost(ba, rep, ia, b);
+						c->vb[rep] = (double)stroom_output_budget_cost(bb, rep, ib, b);
+					}
+					if (b < STROOM_NCOST)
+						snprintf(name, sizeof name, "execution_cost_%s_eur",
+							 stroom_cost_name(b));
+					else
+						snprintf(name, sizeof name, "execution_cost_eur");
+					if (add_row(c, period, name, 100))
+						return -1;
+					if (b == STROOM_NCOST) {
+						spend += c->row[c->n - 1].mean;
+						c->costs = 1;
+					}
+				}
 			}
 		}
 		/* the net cost per household-year off benefit: spending difference over
@@ -426,7 +449,7 @@ static size_t summary_text(const cmp *c, const stroom_params *pa, const stroom_p
 	}
 	stroom_sbuf_printf(&b, "\nnet cost per household-year off benefit, EUR: the mean spending difference "
 			       "over the mean\nhousehold-years off benefit (negative: a saving); %s\n",
-			   SPENDING_BASIS);
+			   SPENDING_BASIS(c));
 	for (i = 0; i < c->n; i++) {
 		const cmp_row *r = &c->row[i];
 		if (strcmp(r->indicator, "net_cost_per_household_year_off_eur"))
@@ -541,7 +564,7 @@ static size_t manifest_text(const cmp *c, const stroom_run_inputs *const in[2],
 	stroom_sbuf_printf(&b, "  \"paired\": \"replicate k of both runs shares its random numbers "
 			       "(same seed and replicate index)\",\n");
 	stroom_sbuf_printf(&b, "  \"net_cost_basis\": ");
-	stroom_json_string(&b, SPENDING_BASIS);
+	stroom_json_string(&b, SPENDING_BASIS(c));
 	stroom_sbuf_printf(&b, ",\n  \"target\": ");
 	if (c->target) {
 		char m[16];
@@ -591,7 +614,7 @@ static void print_json(const cmp *c, const stroom_params *p)
 	stroom_cli_json_str(p[1].name);
 	printf(", \"seed\": %llu, \"replicates\": %d, \"net_cost_basis\": ",
 	       (unsigned long long)p[0].seed, c->R);
-	stroom_cli_json_str(SPENDING_BASIS);
+	stroom_cli_json_str(SPENDING_BASIS(c));
 	if (c->target) {
 		char m[16];
 		printf(", \"target\": {\"households\": %d, \"date\": \"%s\"}", c->target,
