@@ -59,6 +59,9 @@ typedef struct calib_model {
 	void (*ws_free)(void *ctx, void *ws);
 	int (*run)(void *ws, const stroom_params *q);
 	double (*value)(const void *ws, int t, int indicator, int group);
+	/* NULL, or: workspaces made after this call need to give values for stocks
+	 * at 0..months and flows in 0..months-1 only (run may stop there) */
+	void (*limit)(void *ctx, int months);
 } calib_model;
 
 /* ---- likelihood (calib_lik.c) ---- */
