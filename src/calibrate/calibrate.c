@@ -403,6 +403,9 @@ int calib_fit(stroom_calibration **out, const stroom_params *p, const calib_mode
 	ll0 = loglik_x(w0, mu);
 	if ((err = check_units(c, mu)) != 0)
 		goto fail;
+	/* each stock's chance variation from the turnover at the central values */
+	calib_items_process_var(c->items, c->nitems, m, w0->mws);
+	ll0 = loglik_x(w0, mu);
 	if (!isfinite(ll0)) {
 		err = stroom_error_set(STROOM_EINVAL, "the model cannot produce the observed series at the "
 				       "priors' central values (the likelihood is 0)");
