@@ -92,6 +92,7 @@ static calib_model toy_model(const stroom_params *p)
 	m.ws_free = toy_free;
 	m.run = toy_run;
 	m.value = toy_value;
+	m.limit = NULL;
 	return m;
 }
 

@@ -77,6 +77,19 @@ if [ "$rc" -eq 1 ]; then
 	check "not converged: one line naming the parameter" grep -q "not converged: hazard" "$T/err"
 	check "not converged: posterior says so" grep -qx "# converged: no" "$T/fit/posterior.csv"
 fi
+# a fit far too short to converge (2 chains of 20 kept draws: the bulk ESS is at
+# most 40 log10(40) = 64, under the 400 required) is refused as not converged:
+# exit 1, one line naming the worst parameter, and the files say so
+"$STROOM" calibrate rotterdam-2017 --observed "$T/obs.csv" --param hazard.other.base \
+	--param hazard.enforcement --chains 2 --iterations 20 --seed 3 --out "$T/short" \
+	> "$T/out" 2> "$T/err"
+rc=$?
+check "short fit: exit 1" [ "$rc" -eq 1 ]
+check "short fit: one line" grep -q "^stroom: not converged: hazard\.[a-z.]* has R-hat [0-9.]* and bulk ESS [0-9]*; the fit is written but not to be trusted: run longer (--iterations)$" "$T/err"
+check "short fit: stdout says so" grep -q "converged: no" "$T/out"
+check "short fit: posterior.csv says so" grep -qx "# converged: no" "$T/short/posterior.csv"
+check "short fit: fit.txt says so" grep -q "^Converged: NO (every R-hat below 1.01 and every bulk ESS at least 400)$" "$T/short/fit.txt"
+
 # the same fit on one thread gives the same posterior
 "$STROOM" calibrate rotterdam-2017 --observed "$T/obs.csv" --param hazard.other.base \
 	--param hazard.enforcement --chains 2 --iterations 300 --seed 3 --threads 1 --out "$T/fit1" \

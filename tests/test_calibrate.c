@@ -307,6 +307,25 @@ static void test_likelihood_units(void **state)
 	}
 	for (k = 0; k < 2; k++) /* an impossible expectation has likelihood 0 */
 		assert_true(calib_item_loglik(&items[k], 0) == -HUGE_VAL);
+	/* the fit's chance variation of a stock of all: the turnover's bound
+	 * A + X - X^2 / N0 over the 12 months before it, at most the stock */
+	calib_items_process_var(items, n, &m, ws);
+	{
+		double a = 0, x = 0, n0 = toy_value(ws, 0, STROOM_IND_CASELOAD, 0), v, mu, want;
+		int t;
+		for (t = 0; t < 12; t++) {
+			a += toy_value(ws, t, STROOM_IND_INFLOW_NEW, 0);
+			x += toy_value(ws, t, STROOM_IND_EXIT_OTHER, 0);
+		}
+		v = a + x - x * x / n0;
+		mu = calib_item_expect(&items[0], &m, ws);
+		assert_true(items[0].has_pvar && fabs(items[0].pvar - v) < 1e-9 * v);
+		assert_true(v > 0 && v < 0.5 * mu);
+		want = log(gsl_ran_lognormal_pdf(32000, log(mu), sqrt(0.01 * 0.01 + v / (mu * mu))));
+		assert_true(fabs(calib_item_loglik(&items[0], mu) - want) < 1e-9);
+		assert_true(fabs(calib_item_sd(&items[0], mu) - sqrt(0.01 * 0.01 + v / (mu * mu))) < 1e-12);
+		assert_false(items[2].has_pvar); /* a flow keeps its own */
+	}
 	toy_free(NULL, ws);
 	stroom_scenario_free(s);
 }
@@ -434,6 +453,49 @@ static void test_fit_toy(void **state)
 }
 
 /* Bad input: each a clear error before any sampling. */
+/* A fit far too short to converge (2 chains of 20 kept draws: the bulk ESS is
+ * at most 40 log10(40) = 64, below the 400 required) is said to be not
+ * converged, with its worst parameter named, and posterior.csv says so. */
+static void test_fit_not_converged(void **state)
+{
+	stroom_scenario *s = NULL;
+	const stroom_params *p;
+	stroom_calibration *c = NULL;
+	stroom_calibrate_options o = STROOM_CALIBRATE_OPTIONS_INIT;
+	stroom_obs_row rows[16];
+	calib_model m;
+	double rhat, ess;
+	const char *worst;
+	size_t len;
+	char *text;
+	int n;
+	(void)state;
+	assert_int_equal(stroom_scenario_load(&s, "rotterdam", NULL), 0);
+	p = stroom_scenario_params(s);
+	m = toy_model(p);
+	n = make_toy_rows(p, 7300, 0.0095, rows);
+	o.keys = toy_keys;
+	o.n_keys = 2;
+	o.chains = 2;
+	o.iterations = 20;
+	o.warmup = 20;
+	o.seed = 7;
+	assert_int_equal(calib_fit(&c, p, &m, rows, (size_t)n, &o, 0), 0);
+	assert_false(stroom_calibration_converged(c));
+	worst = stroom_calibration_worst(c, &rhat, &ess);
+	assert_non_null(worst);
+	assert_true(!strcmp(worst, "inflow.per_year") || !strcmp(worst, "hazard.other.base"));
+	assert_true(ess < 400 || rhat >= 1.01);
+	assert_true(ess <= 40 * log10(40.0) + 1e-9);
+	len = stroom_calibration_posterior_csv(c, "scenario rotterdam", NULL, 0);
+	text = malloc(len + 1);
+	stroom_calibration_posterior_csv(c, "scenario rotterdam", text, len + 1);
+	assert_non_null(strstr(text, "# converged: no\n"));
+	free(text);
+	stroom_calibration_free(c);
+	stroom_scenario_free(s);
+}
+
 static void test_fit_errors(void **state)
 {
 	stroom_scenario *s = NULL;
@@ -486,7 +548,7 @@ int main(void)
 		cmocka_unit_test(test_prior_densities), cmocka_unit_test(test_transform_jacobian),
 		cmocka_unit_test(test_rhat_ess),        cmocka_unit_test(test_sampler_gaussian),
 		cmocka_unit_test(test_likelihood_units), cmocka_unit_test(test_fit_toy),
-		cmocka_unit_test(test_fit_errors),
+		cmocka_unit_test(test_fit_not_converged), cmocka_unit_test(test_fit_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

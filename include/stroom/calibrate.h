@@ -34,13 +34,13 @@ typedef struct stroom_calibrate_options {
 	unsigned int version;         /* STROOM_CALIBRATE_OPTIONS_VERSION */
 	int chains;                   /* 0 = 4 */
 	int iterations;               /* per chain after the warm-up; 0 = 1500 */
-	int warmup;                   /* per chain, adapting the proposals; 0 = iterations / 2 (at least 200) */
+	int warmup;                   /* per chain, adapting the proposals; 0 = iterations / 4 (at least 200) */
 	uint64_t seed;                /* of the chains' random numbers */
 	int threads;                  /* 0 = one per online CPU; the draws do not depend on it */
 	int draws;                    /* rows of posterior.csv (thinned); 0 = 1000 */
 	int n_keys;                   /* keys chosen (--param): a key or a prefix; 0 = every prior */
 	const char *const *keys;
-	double rhat_max;              /* converged when every R-hat is below; 0 = 1.02 */
+	double rhat_max;              /* converged when every R-hat is below; 0 = 1.01 */
 	double ess_min;               /* ... and every bulk ESS at least; 0 = 400 */
 	/* the likelihood (docs/model.md section 7); 0 = the stated default */
 	double sd_households;         /* stock sd on the log scale, unit households: 0.01 */

@@ -59,6 +59,9 @@ typedef struct calib_model {
 	void (*ws_free)(void *ctx, void *ws);
 	int (*run)(void *ws, const stroom_params *q);
 	double (*value)(const void *ws, int t, int indicator, int group);
+	/* NULL, or: workspaces made after this call need to give values for stocks
+	 * at 0..months and flows in 0..months-1 only (run may stop there) */
+	void (*limit)(void *ctx, int months);
 } calib_model;
 
 /* ---- likelihood (calib_lik.c) ---- */
@@ -78,6 +81,10 @@ typedef struct calib_item {
 	int share_flow;      /* a share of a flow (of the same flow of "all") */
 	double value;
 	double sd;           /* stock: sd of the log (unit part); share: sd; flow: phi */
+	/* a stock's chance variation (households squared) when has_pvar (set by
+	 * calib_items_process_var); otherwise its bound, the expected stock */
+	int has_pvar;
+	double pvar;
 } calib_item;
 
 typedef struct calib_skip {
@@ -94,6 +101,14 @@ size_t calib_items_build(const stroom_obs_row *rows, size_t n, const calib_model
 			 size_t *n_skips);
 /* The model's expectation of an item (a count, or a share). */
 double calib_item_expect(const calib_item *it, const calib_model *m, const void *ws);
+/*
+ * Fixes each stock item's chance variation from the model's run in ws (the fit
+ * calls it at the priors' central values): for the group "all" the bound
+ * A + X - X^2 / N0 (A the arrivals and X the exits before the stock's month, N0
+ * the starting stock), at most the expected stock; for other groups, whose
+ * households also move between groups, the expected stock.
+ */
+void calib_items_process_var(calib_item *items, size_t n, const calib_model *m, const void *ws);
 /* The log likelihood of an item's observed value given the expectation mu. */
 double calib_item_loglik(const calib_item *it, double mu);
 /* The sd of an item's observation on its scale (log for stocks) given mu, for

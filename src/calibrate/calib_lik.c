@@ -3,10 +3,18 @@
  * (docs/model.md section 7, "The likelihood").
  *
  * - A stock (households or benefits) is lognormal around the expected stock:
- *   log(observed) ~ N(log(mu), sd_unit^2 + 1/mu). sd_unit is the record's own
- *   error (1% for households, 2.5% for benefits); 1/mu is the process's chance
- *   variation (a stock of independent stays and Poisson arrivals has a variance
- *   of at most its mean), so a small scenario is not fitted as if it were exact.
+ *   log(observed) ~ N(log(mu), sd_unit^2 + v/mu^2). sd_unit is the record's own
+ *   error (1% for households, 2.5% for benefits); v is the process's chance
+ *   variation, so a small scenario is not fitted as if it were exact. The
+ *   starting households are known, so only the turnover since the start varies:
+ *   the stock is the starting households that stayed (independent stays, p_i)
+ *   plus the arrivals that stayed (Poisson), of variance sum p_i (1 - p_i) plus
+ *   the arrivals' mean, at most A + X - X^2 / N0 (A arrivals and X exits before
+ *   the stock's month, N0 the starting stock; the bound holds with every exit a
+ *   starting household's) and at most the mean mu. The fit fixes v per stock at
+ *   the priors' central values (calib_items_process_var); for a group other
+ *   than "all" (households also move between groups) v is mu. Without it (the
+ *   backtest's items) v is mu.
  * - A flow (a count over 1, 3 or 12 months: the engine's months summed) is
  *   negative binomial with mean mu and variance mu + (phi mu)^2: Poisson inflow
  *   plus the record's overdispersion phi (5% households, 10% benefits).
@@ -198,6 +206,47 @@ static double item_sum(const calib_item *it, const calib_model *m, const void *w
 	return v;
 }
 
+void calib_items_process_var(calib_item *items, size_t n, const calib_model *m, const void *ws)
+{
+	static const int in[] = {STROOM_IND_INFLOW_NEW, STROOM_IND_INFLOW_RETURN};
+	static const int out[] = {STROOM_IND_EXIT_WORK, STROOM_IND_EXIT_LKS, STROOM_IND_EXIT_OTHER,
+				  STROOM_IND_EXIT_ENFORCEMENT, STROOM_IND_EXIT_PENSION};
+	size_t i;
+	for (i = 0; i < n; i++) {
+		calib_item *it = &items[i];
+		double a = 0, x = 0, n0, l, mu, v;
+		int t, k;
+		if (it->kind != CALIB_STOCK)
+			continue;
+		mu = m->value(ws, it->t, it->ind[0], it->group);
+		if (it->group != it->all || it->ind[0] != STROOM_IND_CASELOAD) {
+			it->has_pvar = 0;
+			continue;
+		}
+		n0 = m->value(ws, 0, STROOM_IND_CASELOAD, it->all);
+		for (t = 0; t < it->t; t++) {
+			for (k = 0; k < 2; k++)
+				a += m->value(ws, t, in[k], it->all);
+			for (k = 0; k < 5; k++)
+				x += m->value(ws, t, out[k], it->all);
+		}
+		l = x < n0 ? x : n0; /* the starting households' exits, at most */
+		v = n0 > 0 ? a - x + 2 * l - l * l / n0 : mu;
+		if (!(v >= 0) || !isfinite(v))
+			v = 0;
+		it->pvar = mu > 0 && v > mu ? mu : v;
+		it->has_pvar = 1;
+	}
+}
+
+/* The chance variation of a stock on the log scale at mean mu. */
+static double stock_pvar_log(const calib_item *it, double mu)
+{
+	if (!(mu > 0))
+		return 0.0;
+	return it->has_pvar ? it->pvar / (mu * mu) : 1.0 / mu;
+}
+
 double calib_item_expect(const calib_item *it, const calib_model *m, const void *ws)
 {
 	double num = item_sum(it, m, ws, it->group), den;
@@ -213,7 +262,7 @@ double calib_item_expect(const calib_item *it, const calib_model *m, const void 
 double calib_item_sd(const calib_item *it, double mu)
 {
 	switch (it->kind) {
-	case CALIB_STOCK: return sqrt(it->sd * it->sd + (mu > 0 ? 1.0 / mu : 0.0));
+	case CALIB_STOCK: return sqrt(it->sd * it->sd + stock_pvar_log(it, mu));
 	case CALIB_FLOW: return sqrt(mu + it->sd * it->sd * mu * mu);
 	default: return it->sd;
 	}
@@ -228,7 +277,7 @@ double calib_item_loglik(const calib_item *it, double mu)
 	case CALIB_STOCK:
 		if (!(mu > 0))
 			return -HUGE_VAL;
-		v = it->sd * it->sd + 1.0 / mu;
+		v = it->sd * it->sd + stock_pvar_log(it, mu);
 		z = log(y) - log(mu);
 		return -0.5 * z * z / v - 0.5 * log(2 * M_PI * v) - log(y);
 	case CALIB_FLOW:

@@ -268,11 +268,11 @@ static void settings_from(calib_settings *s, const stroom_calibrate_options *o)
 {
 	s->chains = o && o->chains > 0 ? o->chains : 4;
 	s->iterations = o && o->iterations > 0 ? o->iterations : 1500;
-	s->warmup = o && o->warmup > 0 ? o->warmup : (s->iterations / 2 > 200 ? s->iterations / 2 : 200);
+	s->warmup = o && o->warmup > 0 ? o->warmup : (s->iterations / 4 > 200 ? s->iterations / 4 : 200);
 	s->seed = o ? o->seed : 0;
 	s->threads = o ? o->threads : 0;
 	s->draws = o && o->draws > 0 ? o->draws : 1000;
-	s->rhat_max = o && o->rhat_max > 0 ? o->rhat_max : 1.02;
+	s->rhat_max = o && o->rhat_max > 0 ? o->rhat_max : 1.01;
 	s->ess_min = o && o->ess_min > 0 ? o->ess_min : 400;
 	calib_lik_settings_from(&s->lik, o);
 }
@@ -384,6 +384,15 @@ int calib_fit(stroom_calibration **out, const stroom_params *p, const calib_mode
 	fc.x0 = c->x0;
 	fc.items = c->items;
 	fc.nitems = c->nitems;
+	/* the engine runs only as far as the last month a fitted row reads */
+	if (m->limit) {
+		int need = 1;
+		for (i = 0; i < c->nitems; i++) {
+			int last = c->items[i].t + c->items[i].months;
+			need = last > need ? last : need;
+		}
+		m->limit(m->ctx, need);
+	}
 	mu = calloc(c->nitems, sizeof *mu);
 	if (!mu || !(w0 = fit_ws_new(&fc))) {
 		err = mu ? (stroom_error_last()[0] ? STROOM_ENOMEM : STROOM_ENOMEM) : STROOM_ENOMEM;
@@ -394,6 +403,9 @@ int calib_fit(stroom_calibration **out, const stroom_params *p, const calib_mode
 	ll0 = loglik_x(w0, mu);
 	if ((err = check_units(c, mu)) != 0)
 		goto fail;
+	/* each stock's chance variation from the turnover at the central values */
+	calib_items_process_var(c->items, c->nitems, m, w0->mws);
+	ll0 = loglik_x(w0, mu);
 	if (!isfinite(ll0)) {
 		err = stroom_error_set(STROOM_EINVAL, "the model cannot produce the observed series at the "
 				       "priors' central values (the likelihood is 0)");

@@ -64,7 +64,7 @@ static const char usage[] =
 	"  --param: a key or a prefix such as hazard.work.distance) to the observed series\n"
 	"  (docs/observed.md) and writes posterior.csv, fit.txt, fit.csv and manifest.json\n"
 	"  into DIR (default runs/<UTC time>-<scenario>-calibrate; it must not exist).\n"
-	"  --chains N (4), --iterations N kept per chain after half as many warm-up (1500),\n"
+	"  --chains N (4), --iterations N kept per chain after a quarter as many warm-up (1500),\n"
 	"  --seed N (0), --threads N (one per CPU; the draws do not depend on it).\n"
 	"  Exit 0 converged, 1 not converged (still written) or failed, 2 bad input.\n";
 
