@@ -100,22 +100,34 @@ static void emit(steady_ctx *c, int t, int r, int32_t a, int32_t d, int state, i
 	c->last_state = state, c->last_prev = prev;
 }
 
-/* One type and area's stock in the order of the sample: age (months) first,
- * then the duration, state and new spells before returns, so that the sample
- * holds every age's expected count within one (the pension exits by year
- * follow) and the rest nearly so. */
+/* One type and area's stock in the order of the sample: distance, duration
+ * band, age (months), duration, stream, part-time, new spells before returns.
+ * Systematic sampling holds the expected count of any run of this order within
+ * one, so every distance x duration band class is exact to one household and
+ * within it the ages (and so the pension exits by year) nearly so. */
 static void emit_stock(steady_ctx *c, int t, int r)
 {
-	int32_t a, d;
-	int s, k;
-	for (a = MONTHS_18Y; a <= c->aow; a++)
-		for (d = 0; d <= a - MONTHS_18Y; d++) {
-			size_t cell = tri(c, a - d, d) * NSTATE;
-			for (s = 0; s < NSTATE; s++)
-				for (k = 0; k < 2; k++)
-					if (c->stock[k][cell + (size_t)s] > 0.0)
-						emit(c, t, r, a, d, s, k, c->stock[k][cell + (size_t)s]);
-		}
+	static const int32_t dur_lo[STROOM_NDUR] = {0, 12, 24, 60};
+	int32_t a, d, top;
+	int dist, u, str, pt, k;
+	for (dist = 0; dist < STROOM_NDIST; dist++)
+		for (u = 0; u < STROOM_NDUR; u++)
+			for (a = MONTHS_18Y + dur_lo[u]; a <= c->aow; a++) {
+				top = u + 1 < STROOM_NDUR ? dur_lo[u + 1] - 1 : a - MONTHS_18Y;
+				if (top > a - MONTHS_18Y)
+					top = a - MONTHS_18Y;
+				for (d = dur_lo[u]; d <= top; d++) {
+					size_t cell = tri(c, a - d, d) * NSTATE;
+					for (str = 0; str < STROOM_NSTREAM; str++)
+						for (pt = 0; pt < 2; pt++)
+							for (k = 0; k < 2; k++) {
+								int s = STATE(dist, str, pt);
+								double m = c->stock[k][cell + (size_t)s];
+								if (m > 0.0)
+									emit(c, t, r, a, d, s, k, m);
+							}
+				}
+			}
 }
 
 /* One cohort of this type and area that entered the stock at age a0 (months) with
