@@ -473,8 +473,9 @@ int stroom_cli_init(int argc, char **argv)
 
 	put(&t, "# %s: a starting scenario written by `stroom init` from the builtin '%s'\n",
 	    name, BASE);
-	put(&t, "# (data/scenarios/%s.yaml: one area, teams by distance, national composition,\n"
-		"# the hazards of rotterdam.yaml). Scaled from %s's %s households to %s: the\n"
+	put(&t, "# (data/scenarios/%s.yaml: one area, teams by distance, the hazards of the\n"
+		"# Rotterdam refit, its starting households the steady state of its own inflow\n"
+		"# and hazards). Scaled from %s's %s households to %s: the\n"
 		"# caseload per FTE and the money per household stay %s's (docs/init.md).\n",
 	    BASE, BASE, grouped((double)g->population_households, a, sizeof a),
 	    grouped((double)households, b, sizeof b), BASE);
@@ -523,6 +524,10 @@ int stroom_cli_init(int argc, char **argv)
 						       : "; the other bands generic's shares "
 							 "rescaled to the rest");
 		}
+	if (have_obs && (os.have[0] || os.have[1] || os.have[2]))
+		put(&t, "  start: given                     # the observed composition above (with "
+			"%s's other shares), not %s's steady state (docs/population.md)\n",
+		    BASE, BASE);
 
 	/* inflow: the rate per household held */
 	{
@@ -537,6 +542,20 @@ int stroom_cli_init(int argc, char **argv)
 		    grouped((double)g->population_households, b, sizeof b),
 		    grouped((double)households, c3, sizeof c3),
 		    grouped((double)g->population_households, b, sizeof b));
+		/* generic's shock (the returns of households that left before the start,
+		 * docs/population.md) moved to this scenario's start */
+		if (g->inflow_shock.n > 0) {
+			put(&t, "  shock: {");
+			for (k = 0; k < g->inflow_shock.n; k++)
+				put(&t, "%s%s: %.6g", k ? ", " : "",
+				    stroom_month_format(g->inflow_shock.month[k] - g->start + start, m,
+							sizeof m),
+				    g->inflow_shock.value[k]);
+			put(&t, "}  # %s's inflow.shock from %s moved to the start %s (the returns "
+				"of households that left for work before the start, docs/population.md)\n",
+			    BASE, stroom_month_format(g->start, a, sizeof a),
+			    stroom_month_format(start, b, sizeof b));
+		}
 	}
 
 	/* budget */
