@@ -39,7 +39,7 @@ static const char init_usage[] =
 	"                   [--budget EUR] [--out FILE.yaml]\n"
 	"\n"
 	"Writes a starting scenario for a municipality of N households on benefit: it\n"
-	"extends the builtin 'generic' (one area, teams by distance, national composition)\n"
+	"extends the builtin 'generic' (one area, teams by distance, a steady caseload)\n"
 	"and scales generic's teams' FTE, BUIG budget, other spending and inflow from its\n"
 	"1,000 households to N, so that the caseload per FTE and the money per household\n"
 	"stay generic's. Every scaled value carries a comment saying how it was scaled.\n"
