@@ -38,6 +38,7 @@
 /* A state of a cohort: distance x stream x part-time. */
 #define NSTATE (STROOM_NDIST * STROOM_NSTREAM * 2)
 #define STATE(d, s, pt) (((d) * STROOM_NSTREAM + (s)) * 2 + (pt))
+#define NSUB (STROOM_NSTREAM * 2) /* the states of one distance */
 
 typedef struct {
 	const stroom_params *p; /* own: the scenario's parameters without inflow.shock
@@ -49,9 +50,12 @@ typedef struct {
 	/* per type x area: th[dist][age band][duration band][pt][5] (stroom_model_risks) */
 	double th[STROOM_NDIST][STROOM_NAGE][STROOM_NDUR][2][5];
 	double *exits; /* [aow + 1]: exits to work or with LKS by age (months), this type x area */
-	/* this type x area's stock on the 1st by (entry age, duration) and state, new
-	 * spells and returns apart: [tri(a0, d) * NSTATE + state] */
+	/* pass 1 sums the stock; pass 2 keeps this type x area's stock on the 1st by
+	 * distance, (age, duration) and stream x part-time, new spells and returns
+	 * apart: [(dist * ntri + tri(a, d)) * NSUB + stream * 2 + pt] */
 	double *stock[2];
+	int32_t *last[2]; /* [a0 - 18 years]: the last duration written of that cohort
+			     (-1 none): the cells after it hold nothing */
 	size_t ntri;
 	/* emission */
 	int sample;        /* 0: sum the stock; 1: sample households */
@@ -78,21 +82,24 @@ static void put_household(steady_ctx *c, int t, int r, int32_t a, int32_t d, int
 	h->prev_spells[i] = (uint8_t)prev;
 }
 
-/* The cell of entry age a0 and duration d in the triangle a0 + d <= aow. */
-static size_t tri(const steady_ctx *c, int32_t a0, int32_t d)
+/* The cell of age a and duration d in the triangle d <= a - 18 years, by age:
+ * rows of 1, 2, ... cells. */
+static size_t tri(int32_t a, int32_t d)
 {
-	size_t i = (size_t)(a0 - MONTHS_18Y), n = (size_t)(c->aow - MONTHS_18Y + 1);
-	return i * n - i * (i - 1) / 2 + (size_t)d; /* rows of n, n - 1, ... cells */
+	size_t i = (size_t)(a - MONTHS_18Y);
+	return i * (i + 1) / 2 + (size_t)d;
 }
 
-/* The stock's mass m of one unit: summed, or sampled at the points u0, u0 + 1,
- * ... (in units of the step) that fall within it. */
+/* The slot of state s of cell (a, d). */
+static size_t slot(const steady_ctx *c, int32_t a, int32_t d, int s)
+{
+	return ((size_t)(s / NSUB) * c->ntri + tri(a, d)) * NSUB + (size_t)(s % NSUB);
+}
+
+/* The stock's mass m of one unit, sampled at the points u0, u0 + 1, ... (in
+ * units of the step) that fall within it. */
 static void emit(steady_ctx *c, int t, int r, int32_t a, int32_t d, int state, int prev, double m)
 {
-	if (!c->sample) {
-		c->total += m;
-		return;
-	}
 	c->cum += m;
 	while (c->n_out < c->n_target && (c->u0 + (double)c->n_out) * c->step < c->cum)
 		put_household(c, t, r, a, d, state, prev);
@@ -117,14 +124,16 @@ static void emit_stock(steady_ctx *c, int t, int r)
 				if (top > a - MONTHS_18Y)
 					top = a - MONTHS_18Y;
 				for (d = dur_lo[u]; d <= top; d++) {
-					size_t cell = tri(c, a - d, d) * NSTATE;
+					size_t at = slot(c, a, d, STATE(dist, 0, 0));
 					for (str = 0; str < STROOM_NSTREAM; str++)
 						for (pt = 0; pt < 2; pt++)
 							for (k = 0; k < 2; k++) {
-								int s = STATE(dist, str, pt);
-								double m = c->stock[k][cell + (size_t)s];
+								double m;
+								if (d > c->last[k][a - d - MONTHS_18Y])
+									continue;
+								m = c->stock[k][at + (size_t)(str * 2 + pt)];
 								if (m > 0.0)
-									emit(c, t, r, a, d, s, k, m);
+									emit(c, t, r, a, d, STATE(dist, str, pt), k, m);
 							}
 				}
 			}
@@ -146,11 +155,16 @@ static void follow(steady_ctx *c, int32_t a0, double *x, int prev)
 	for (d = 0, a = a0; a <= c->aow; d++, a++) {
 		int ab, u, dist, str, pt;
 		tot = 0.0;
-		for (s = 0; s < NSTATE; s++)
-			if (x[s] > 0.0) {
-				c->stock[prev][tri(c, a0, d) * NSTATE + (size_t)s] = x[s];
+		for (s = 0; s < NSTATE; s++) {
+			if (c->sample)
+				c->stock[prev][slot(c, a, d, s)] = x[s];
+			if (x[s] > 0.0)
 				tot += x[s];
-			}
+		}
+		if (c->sample)
+			c->last[prev][a0 - MONTHS_18Y] = d;
+		if (!c->sample)
+			c->total += tot;
 		if (a >= c->aow || tot < STEADY_NEGLIGIBLE * in)
 			break; /* pension (step 3), or nothing left */
 		ab = stroom_model_age_band(0, a);
@@ -214,8 +228,9 @@ static void walk(steady_ctx *c)
 									   c->th[dist][ab][u][pt]);
 						}
 			memset(c->exits, 0, (size_t)(c->aow + 1) * sizeof *c->exits);
-			memset(c->stock[0], 0, c->ntri * NSTATE * sizeof *c->stock[0]);
-			memset(c->stock[1], 0, c->ntri * NSTATE * sizeof *c->stock[1]);
+			if (c->sample)
+				for (a0 = MONTHS_18Y; a0 <= c->aow; a0++)
+					c->last[0][a0 - MONTHS_18Y] = c->last[1][a0 - MONTHS_18Y] = -1;
 			for (a0 = MONTHS_18Y; a0 <= c->aow; a0++) {
 				double x[NSTATE];
 				/* new households (step 9): in the stock from the month after
@@ -248,7 +263,8 @@ static void walk(steady_ctx *c)
 					c->returns += c->q * c->lam * ret_sum;
 				follow(c, a0, x, 1);
 			}
-			emit_stock(c, t, r);
+			if (c->sample)
+				emit_stock(c, t, r);
 		}
 }
 
@@ -282,7 +298,10 @@ static void steady_release(steady_ctx *c, const stroom_allocator *alloc)
 	stroom_free(alloc, c->exits);
 	stroom_free(alloc, c->stock[0]);
 	stroom_free(alloc, c->stock[1]);
+	stroom_free(alloc, c->last[0]);
+	stroom_free(alloc, c->last[1]);
 	c->exits = c->stock[0] = c->stock[1] = NULL;
+	c->last[0] = c->last[1] = NULL;
 }
 
 /* Runs the chain once: c->total, the stock per new household a month. */
@@ -301,11 +320,8 @@ static int steady_total(steady_ctx *c, const stroom_params *p, int32_t aow,
 	c->aow = aow;
 	c->q = stroom_model_nondurable(p, 1.0, 1.0, 1.0);
 	c->lam = stroom_model_return_hazard(p);
-	c->ntri = (size_t)(aow - MONTHS_18Y + 1) * (size_t)(aow - MONTHS_18Y + 2) / 2;
 	c->exits = stroom_calloc(alloc, (size_t)aow + 1, sizeof *c->exits);
-	c->stock[0] = stroom_calloc(alloc, c->ntri * NSTATE, sizeof *c->stock[0]);
-	c->stock[1] = stroom_calloc(alloc, c->ntri * NSTATE, sizeof *c->stock[1]);
-	if (!c->exits || !c->stock[0] || !c->stock[1]) {
+	if (!c->exits) {
 		steady_release(c, alloc);
 		return STROOM_ENOMEM;
 	}
@@ -340,7 +356,17 @@ int population_synthesise_steady(stroom_population **out, const stroom_params *p
 	if ((rc = population_new(&pop, (size_t)p->population_households, alloc)) < 0)
 		goto cleanup;
 
-	/* pass 2: the same chain, sampled at N equally spaced points from a keyed start */
+	/* pass 2: the same chain, its stock kept and sampled at N equally spaced
+	 * points from a keyed start */
+	c->ntri = (size_t)(aow - MONTHS_18Y + 1) * (size_t)(aow - MONTHS_18Y + 2) / 2;
+	c->stock[0] = stroom_malloc(alloc, c->ntri * NSTATE * sizeof *c->stock[0]);
+	c->stock[1] = stroom_malloc(alloc, c->ntri * NSTATE * sizeof *c->stock[1]);
+	c->last[0] = stroom_malloc(alloc, (size_t)(aow - MONTHS_18Y + 1) * sizeof *c->last[0]);
+	c->last[1] = stroom_malloc(alloc, (size_t)(aow - MONTHS_18Y + 1) * sizeof *c->last[1]);
+	if (!c->stock[0] || !c->stock[1] || !c->last[0] || !c->last[1]) {
+		rc = STROOM_ENOMEM;
+		goto cleanup;
+	}
 	stroom_rng_draw(stroom_rng_key(p->seed), 0, 0, 0, STROOM_PURPOSE_SYNTH_CELL, 0, u);
 	c->sample = 1;
 	c->n_target = (size_t)p->population_households;
