@@ -14,9 +14,10 @@
  * the head is under pension age, so the cohorts are taken in increasing entry
  * age and each one's returns are known from the exits of the younger ones. The
  * stock is then sampled to population.households by systematic sampling in the
- * chain's order (each (type, area, age, duration, distance, stream, part-time)
- * gets its expected count, within one), from one keyed random start. Nothing
- * else is random: the same scenario gives the same households.
+ * order type, area, distance, duration band, age, duration, stream, part-time
+ * (every run of that order gets its expected count within one), from one keyed
+ * random start. Nothing else is random: the same scenario gives the same
+ * households.
  *
  * What the steady state leaves out: the levers (teams are taken at their
  * reference caseload, so the team multiplier is 1; no instrument, target, gate,
