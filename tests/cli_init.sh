@@ -25,7 +25,7 @@ near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d
 # generic's own figures per household (1,000 households)
 "$STROOM" run generic --dump-defaults > "$T/generic.yaml"
 g_short=$(grep -A4 '^  short:' "$T/generic.yaml" | value /dev/stdin 'fte:')
-check "generic: short team FTE 2.52 ($g_short)" near "$g_short" 2.52 1e-9
+check "generic: short team FTE 0.96 ($g_short)" near "$g_short" 0.96 1e-9
 
 # init at three sizes: FTE / households, budget / households and other spending /
 # households are generic's; every scaled value says how it was scaled
@@ -36,7 +36,7 @@ for n in 50 10800 40000; do
 	f="$T/m$n.yaml"
 	check "init $n: extends generic" grep -qx "extends: generic" "$f"
 	check "init $n: households" grep -qE "^  households: $n +#" "$f"
-	for team in short:2.52 medium:3.08 long:2.09; do
+	for team in short:0.96 medium:5.4 long:1.733; do
 		name=${team%%:*} g=${team#*:}
 		fte=$(grep -A1 "^  $name:" "$f" | value /dev/stdin 'fte:')
 		check "init $n: $name FTE per household held ($fte)" near "$(awk -v x="$fte" -v n=$n 'BEGIN{print x / n}')" "$(awk -v g=$g 'BEGIN{print g / 1000}')" 1e-5
@@ -49,7 +49,8 @@ for n in 50 10800 40000; do
 	check "init $n: other spending per household held ($o)" near "$(awk -v x="$o" -v n=$n 'BEGIN{print x / n}')" 2850 1e-6
 	check "init $n: other spending commented" grep -q "other_spending_eur: .* # each value generic's x" "$f"
 	i=$(value "$f" 'per_year:')
-	check "init $n: inflow per household held ($i)" near "$(awk -v x="$i" -v n=$n 'BEGIN{print x / n}')" 0.21 1e-6
+	check "init $n: generic's steady start inherited" sh -c "! grep -q '^  start:' '$f'"
+	check "init $n: inflow per household held ($i)" near "$(awk -v x="$i" -v n=$n 'BEGIN{print x / n}')" 0.241 1e-6
 	"$STROOM" validate "$f" > "$T/v$n.out" 2> "$T/v$n.err"
 	check "init $n: the file validates" test $? -eq 0
 	check "init $n: no warnings ($(cat "$T/v$n.err"))" test ! -s "$T/v$n.err"
@@ -87,6 +88,8 @@ check "init --observed: type normalised" grep -q "^  type: \[0.5000, 0.3000, 0.2
 # >5y observed 0.5; the other bands generic's (0.18, 0.12, 0.24 of 0.54) rescaled to 0.5
 check "init --observed: duration blended" grep -q "^  duration: \[0.1667, 0.1111, 0.2222, 0.5000\]  # .*>5y observed on 2022-01; the other bands generic's shares rescaled" "$T/o.yaml"
 check "init --observed: FTE from the start" grep -qE "^    fte: \{2022-01: " "$T/o.yaml"
+check "init --observed: the observed composition, not the steady state" grep -qE "^  start: given +# the observed composition" "$T/o.yaml"
+check "init --observed: generic's shock moved to the start" grep -qE "^  shock: \{2022-01: 1.038, 2023-01: 1.0075, 2024-01: 1\}  # generic's inflow.shock from 2024-01 moved to the start 2022-01" "$T/o.yaml"
 check "init --observed: budget of 2022" grep -q "x EUR 15,054 (generic's 2022 budget per household" "$T/o.yaml"
 "$STROOM" validate "$T/o.yaml" > /dev/null 2> "$T/o.verr"
 check "init --observed: validates without warnings ($(cat "$T/o.verr"))" test ! -s "$T/o.verr"

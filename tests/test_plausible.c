@@ -120,9 +120,9 @@ static void test_generic_scaled(void **state)
 	(void)state;
 	assert_int_equal(text_warnings("extends: generic\nname: u\npopulation:\n  households: 10800\n"
 				       "budget:\n  start_eur: 198185400\n  other_spending_eur: "
-				       "{2024-01: 30780000}\nteams:\n  short: {fte: {2024-01: 27.216}}\n"
-				       "  medium: {fte: {2024-01: 33.264}}\n"
-				       "  long: {fte: {2024-01: 22.572}}\n", w, 16), 0);
+				       "{2024-01: 30780000}\nteams:\n  short: {fte: {2024-01: 10.368}}\n"
+				       "  medium: {fte: {2024-01: 58.32}}\n"
+				       "  long: {fte: {2024-01: 18.7164}}\n", w, 16), 0);
 	n = text_warnings("extends: generic\nname: u\npopulation:\n  households: 10800\n", w, 16);
 	assert_int_equal(n, 5);
 	assert_non_null(find(w, n, "teams.short.fte, population.households"));
@@ -136,7 +136,7 @@ static void test_generic_scaled(void **state)
 	n = text_warnings("extends: generic\nname: u\nteams:\n  medium: {fte: {2024-01: 1.5}}\n", w,
 			  16);
 	assert_int_equal(n, 1);
-	assert_true(has(&w[0], "164.0 households per FTE"));
+	assert_true(has(&w[0], "288.0 households per FTE"));
 }
 
 static void test_bad_arguments(void **state)

@@ -71,6 +71,22 @@ STROOM_API int stroom_population_write_csv_ext(const stroom_population *pop, con
 					       int (*cancelled)(const char *step, void *payload),
 					       void *payload);
 
+/* The flows of population.start: steady (docs/population.md, "The steady state"). */
+typedef struct stroom_steady_flows {
+	double inflow_per_year;  /* the inflow.per_year whose steady state holds
+				    population.households on benefit (the level that keeps
+				    a steady start flat) */
+	double returns_per_year; /* returns after exits to work or LKS a year in that state */
+	double return_hazard;    /* their monthly hazard (returns.*) */
+} stroom_steady_flows;
+/*
+ * The steady state's flows for p at the start month's labour-market index and
+ * pension age, without shocks (rules NULL = the builtin rules), its priors at
+ * their central values. Returns 0, STROOM_EINVAL or STROOM_ENOMEM.
+ */
+STROOM_API int stroom_population_steady_flows(const stroom_params *p, const stroom_rules *rules,
+					      stroom_steady_flows *out,
+					      const stroom_allocator *alloc);
 /* The households (borrowed). */
 STROOM_API const stroom_households *stroom_population_households(const stroom_population *pop);
 

@@ -136,6 +136,11 @@ enum { STROOM_PRIORITY_GAIN, STROOM_PRIORITY_DURATION, STROOM_PRIORITY_FIRST_COM
  * begins with the run). */
 enum { STROOM_CLOCK_SPELL, STROOM_CLOCK_START };
 
+/* population.start: the starting households from the population.* shares
+ * (given), or the composition the scenario's own inflow and hazards settle at
+ * (steady; docs/population.md, "The steady state"). */
+enum { STROOM_POP_GIVEN, STROOM_POP_STEADY };
+
 /* A re-integration instrument (issue 5). */
 #define STROOM_MAX_INSTRUMENTS 12
 typedef struct stroom_instrument {
@@ -187,6 +192,7 @@ typedef struct stroom_params {
 	double pop_parttime;                 /* population.parttime: share with part-time earnings */
 	double pop_age_x_duration_long;      /* population.older_long_duration: odds multiplier
 					        linking age 55+ with > 5 years (IPF seed) */
+	int pop_start;                       /* population.start: STROOM_POP_* */
 
 	/* inflow of new households (first spells and re-applications after non-work exits) */
 	double inflow_per_year;              /* inflow.per_year at labour-market index 1 */

@@ -14,11 +14,13 @@
  */
 #include "cli.h"
 #include "internal.h"
+#include "model.h"
 #include "outfile.h"
 
 #include <stroom/check.h>
 #include <stroom/observed.h>
 #include <stroom/plausible.h>
+#include <stroom/population.h>
 #include <stroom/scenario.h>
 #include <stroom/sim.h>
 
@@ -37,7 +39,7 @@ static const char init_usage[] =
 	"                   [--budget EUR] [--out FILE.yaml]\n"
 	"\n"
 	"Writes a starting scenario for a municipality of N households on benefit: it\n"
-	"extends the builtin 'generic' (one area, teams by distance, national composition)\n"
+	"extends the builtin 'generic' (one area, teams by distance, a steady caseload)\n"
 	"and scales generic's teams' FTE, BUIG budget, other spending and inflow from its\n"
 	"1,000 households to N, so that the caseload per FTE and the money per household\n"
 	"stay generic's. Every scaled value carries a comment saying how it was scaled.\n"
@@ -351,6 +353,37 @@ static void put_scaled_series(text *t, const stroom_series *s, stroom_month star
 	put(t, "}");
 }
 
+/* Each team's clients on the start date in the households synthesised from pc's
+ * given shares (the first active team that selects a household, as the engines
+ * assign them). 0 or a negative STROOM_E* code. */
+static int given_clients(stroom_params *pc, long households, stroom_month start,
+			 int clients[STROOM_MAX_TEAMS])
+{
+	stroom_population *pop = NULL;
+	const stroom_households *h;
+	size_t i;
+	int k, rc;
+	pc->population_households = (int)households;
+	pc->start = start;
+	pc->pop_start = STROOM_POP_GIVEN;
+	memset(clients, 0, STROOM_MAX_TEAMS * sizeof clients[0]);
+	if ((rc = stroom_population_synthesise(&pop, pc, NULL, NULL)) < 0)
+		return rc;
+	h = stroom_population_households(pop);
+	for (i = 0; i < h->n; i++)
+		for (k = 0; k < pc->n_teams; k++)
+			if (stroom_series_at(&pc->team[k].fte, start, 0.0) > 0 &&
+			    stroom_model_selects(&pc->team[k].serves, h->distance[i],
+						 stroom_model_duration_band(h->spell_start[i], start),
+						 stroom_model_age_band(h->birth_month[i], start),
+						 h->type[i], h->area[i], h->stream[i])) {
+				clients[k]++;
+				break;
+			}
+	stroom_population_free(pop);
+	return 0;
+}
+
 static const stroom_uncertain *uncertain_of(const stroom_params *p, const char *key)
 {
 	int i;
@@ -366,7 +399,9 @@ int stroom_cli_init(int argc, char **argv)
 	char outbuf[512], obs_text[512], a[32], b[32], c3[32], m[16];
 	long households = 0;
 	double budget = 0, f;
-	int first = 0, i, code, have_obs = 0, k, cl;
+	int first = 0, i, code, have_obs = 0, k, cl, have_clients = 0;
+	int clients[STROOM_MAX_TEAMS];
+	stroom_params *own = NULL; /* generic with the observed composition */
 	observed_start os;
 	stroom_scenario *gs = NULL;
 	const stroom_params *g;
@@ -414,6 +449,7 @@ int stroom_cli_init(int argc, char **argv)
 			name = arg;
 		}
 	}
+	memset(&os, 0, sizeof os);
 	if (!name)
 		return stroom_cli_bad("init", "a scenario NAME (stroom init --help)", "");
 	if (!valid_name(name))
@@ -451,11 +487,18 @@ int stroom_cli_init(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	g = stroom_scenario_params(gs);
+	if (!(own = malloc(sizeof *own))) {
+		fprintf(stderr, "stroom: init: out of memory\n");
+		stroom_scenario_free(gs);
+		return EXIT_FAILED;
+	}
+	*own = *g;
 	start = have_obs ? os.month : g->start;
 	if (start > g->end) {
 		fprintf(stderr, "stroom: --observed: expected a stock before %s's end (%s), got one "
 				"on %s\n", BASE, stroom_month_format(g->end, a, sizeof a),
 			stroom_month_format(start, b, sizeof b));
+		free(own);
 		stroom_scenario_free(gs);
 		return EXIT_BADINPUT;
 	}
@@ -466,6 +509,7 @@ int stroom_cli_init(int argc, char **argv)
 			BASE, g->budget_table, gb ? stroom_budget_first_year(gb) : 0,
 			gb ? stroom_budget_last_year(gb) : 0, stroom_month_year(start));
 		stroom_budget_free(gb);
+		free(own);
 		stroom_scenario_free(gs);
 		return EXIT_BADINPUT;
 	}
@@ -473,8 +517,9 @@ int stroom_cli_init(int argc, char **argv)
 
 	put(&t, "# %s: a starting scenario written by `stroom init` from the builtin '%s'\n",
 	    name, BASE);
-	put(&t, "# (data/scenarios/%s.yaml: one area, teams by distance, national composition,\n"
-		"# the hazards of rotterdam.yaml). Scaled from %s's %s households to %s: the\n"
+	put(&t, "# (data/scenarios/%s.yaml: one area, teams by distance, the hazards of the\n"
+		"# Rotterdam refit, its starting households the steady state of its own inflow\n"
+		"# and hazards). Scaled from %s's %s households to %s: the\n"
 		"# caseload per FTE and the money per household stay %s's (docs/init.md).\n",
 	    BASE, BASE, grouped((double)g->population_households, a, sizeof a),
 	    grouped((double)households, b, sizeof b), BASE);
@@ -511,6 +556,8 @@ int stroom_cli_init(int argc, char **argv)
 				code = EXIT_BADINPUT;
 				goto done;
 			}
+			memcpy(cl == 0 ? own->pop_age : cl == 1 ? own->pop_duration : own->pop_type, v,
+			       (size_t)class_n[cl] * sizeof v[0]);
 			put(&t, "  %s: [", class_key[cl]);
 			for (k = 0; k < class_n[cl]; k++)
 				put(&t, "%s%.4f", k ? ", " : "", v[k]);
@@ -523,6 +570,17 @@ int stroom_cli_init(int argc, char **argv)
 						       : "; the other bands generic's shares "
 							 "rescaled to the rest");
 		}
+	if (have_obs && (os.have[0] || os.have[1] || os.have[2])) {
+		put(&t, "  start: given                     # the observed composition above (with "
+			"%s's other shares), not %s's steady state (docs/population.md)\n",
+		    BASE, BASE);
+		if (given_clients(own, households, start, clients) != 0) {
+			fprintf(stderr, "stroom: init: %s\n", stroom_error_last());
+			code = EXIT_FAILED;
+			goto done;
+		}
+		have_clients = 1;
+	}
 
 	/* inflow: the rate per household held */
 	{
@@ -537,6 +595,20 @@ int stroom_cli_init(int argc, char **argv)
 		    grouped((double)g->population_households, b, sizeof b),
 		    grouped((double)households, c3, sizeof c3),
 		    grouped((double)g->population_households, b, sizeof b));
+		/* generic's shock (the returns of households that left before the start,
+		 * docs/population.md) moved to this scenario's start */
+		if (g->inflow_shock.n > 0) {
+			put(&t, "  shock: {");
+			for (k = 0; k < g->inflow_shock.n; k++)
+				put(&t, "%s%s: %.6g", k ? ", " : "",
+				    stroom_month_format(g->inflow_shock.month[k] - g->start + start, m,
+							sizeof m),
+				    g->inflow_shock.value[k]);
+			put(&t, "}  # %s's inflow.shock from %s moved to the start %s (the returns "
+				"of households that left for work before the start, docs/population.md)\n",
+			    BASE, stroom_month_format(g->start, a, sizeof a),
+			    stroom_month_format(start, b, sizeof b));
+		}
 	}
 
 	/* budget */
@@ -570,6 +642,15 @@ int stroom_cli_init(int argc, char **argv)
 		double fte0 = tm->fte.n > 0 && tm->fte.month[0] > start ? tm->fte.value[0]
 									 : stroom_series_at(&tm->fte, start, 0.0);
 		put(&t, "  %s:\n    fte: ", tm->name);
+		if (have_clients) {
+			/* the observed composition: the team at its norm on the start date */
+			put(&t, "{%s: %.6g}", stroom_month_format(start, m, sizeof m),
+			    clients[k] / tm->norm);
+			put(&t, "  # derived: its %d clients in the starting population of the observed "
+				"composition / its norm 1:%.4g (at its norm on the start date, as %s's)\n",
+			    clients[k], tm->norm, BASE);
+			continue;
+		}
 		put_scaled_series(&t, &tm->fte, start, f, 0);
 		put(&t, "  # %.4g FTE = %s's %.4g FTE x %s / %s households (its caseload per FTE "
 			"held; norm 1:%.4g)\n",
@@ -592,6 +673,7 @@ int stroom_cli_init(int argc, char **argv)
 		printf("%s\n", out);
 done:
 	free(t.s);
+	free(own);
 	stroom_budget_free(gb);
 	stroom_scenario_free(gs);
 	return code;

@@ -15,6 +15,7 @@
  */
 #include "internal.h"
 #include "ipf.h"
+#include "population_int.h"
 #include "outfile.h"
 #include "rng_int.h"
 
@@ -38,7 +39,7 @@ struct stroom_population {
  * One allocation for the handle and all arrays: capacity households. h.n starts
  * at capacity; the CSV loader lowers it to the rows it read.
  */
-static int population_new(stroom_population **out, size_t capacity, const stroom_allocator *alloc)
+int population_new(stroom_population **out, size_t capacity, const stroom_allocator *alloc)
 {
 	const size_t per_household = 2 * sizeof(int32_t) + 6 * sizeof(uint8_t);
 	size_t head = (sizeof(stroom_population) + 7u) & ~(size_t)7u;
@@ -406,6 +407,10 @@ int stroom_population_synthesise(stroom_population **out, const stroom_params *p
 	}
 	/* the age at which people reach pension age on the start date */
 	aow = stroom_rules_pension_age_in_month(rules, p->start);
+	if (p->pop_start == STROOM_POP_STEADY) {
+		rc = population_synthesise_steady(out, p, rules, aow, alloc);
+		goto cleanup;
+	}
 	if ((rc = check_params(p, aow)) < 0)
 		goto cleanup;
 

@@ -55,6 +55,12 @@ static const char *priority_name(int i)
 	return i >= 0 && i < (int)STROOM_ARRAY_LEN(names) ? names[i] : NULL;
 }
 
+static const char *pop_start_name(int i)
+{
+	static const char *const names[] = {"given", "steady"};
+	return i >= 0 && i < (int)STROOM_ARRAY_LEN(names) ? names[i] : NULL;
+}
+
 static const char *clock_name(int i)
 {
 	static const char *const names[] = {"spell", "start"};
@@ -217,6 +223,14 @@ const scenario_key scenario_keys[] = {
 	{.path = "population.older_long_duration", .type = KEY_DOUBLE,
 	 F(pop_age_x_duration_long), .min = 0, .max = 100, .unit = "multiplier",
 	 .flags = KEY_NO_PRIOR, .doc = "odds multiplier linking heads aged 55+ with spells over 5 years (IPF seed)"},
+	{.path = "population.start", .type = KEY_ENUM, F(pop_start), .length = 2,
+	 .label = pop_start_name, .def = "given", .unit = "",
+	 .doc = "the synthesised households' composition: given = the population.* shares above; "
+		"steady = the one the scenario's own inflow and hazards reach in the long run, at "
+		"the start month's labour market and without levers (a municipality whose flows "
+		"have been stable for years): age, duration, type, area, distance, stream and "
+		"part-time work; population.households stays the total and the other population.* "
+		"keys are not used (docs/population.md, \"The steady state\")"},
 
 	{.path = "inflow.per_year", .type = KEY_DOUBLE, F(inflow_per_year), .min = 0,
 	 .max = 10000000, .unit = "households per year", .flags = KEY_COUNT,
