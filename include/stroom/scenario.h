@@ -184,6 +184,7 @@ typedef struct stroom_params {
 	int population_households;           /* population.households */
 	int n_areas;                         /* from areas: list of area names */
 	char area_name[STROOM_MAX_AREAS][STROOM_NAME_LEN]; /* areas */
+	int pop_start;                       /* population.start: STROOM_POP_* (here: no padding) */
 	double pop_age[STROOM_NAGE];         /* population.age: shares by age band */
 	double pop_duration[STROOM_NDUR];    /* population.duration */
 	double pop_type[STROOM_NTYPE];       /* population.type */
@@ -192,7 +193,6 @@ typedef struct stroom_params {
 	double pop_parttime;                 /* population.parttime: share with part-time earnings */
 	double pop_age_x_duration_long;      /* population.older_long_duration: odds multiplier
 					        linking age 55+ with > 5 years (IPF seed) */
-	int pop_start;                       /* population.start: STROOM_POP_* */
 
 	/* inflow of new households (first spells and re-applications after non-work exits) */
 	double inflow_per_year;              /* inflow.per_year at labour-market index 1 */
@@ -239,7 +239,6 @@ typedef struct stroom_params {
 						the model, EUR a year, by month (empty = 0) */
 	/* the budget path's mechanism and the execution costs (docs/budget.md section 5,
 	 * docs/policy.md "Costs"); every default leaves a run as it was */
-	int budget_path_from;                /* budget.path_from: first year built by the mechanism; 0 = the table */
 	stroom_series budget_national;       /* budget.national_caseload: national caseload index by year (empty = 1) */
 	stroom_series budget_indexation;     /* budget.indexation: norm indexation of the macro budget by year (empty = 0) */
 	double budget_share_trend;           /* budget.share_trend: yearly relative change of the share (prior mean) */
@@ -251,6 +250,7 @@ typedef struct stroom_params {
 	double cost_control_eur;             /* costs.control_eur: one extra control or re-examination, EUR */
 	double cost_prevention_eur;          /* costs.prevention_eur: one applicant reached by prevention, EUR */
 	double cost_gate_eur;                /* costs.gate_eur: one applicant given the search period, EUR */
+	int budget_path_from;                /* budget.path_from: first year built by the mechanism; 0 = the table (beside n_teams: no padding) */
 
 	/* policy levers (docs/policy.md) */
 	int n_teams;                         /* teams: records, in file order; a household is */
