@@ -70,23 +70,32 @@ static double quantile_sorted(const double *x, int n, double p)
 	return x[i] + (h - i) * (x[i + 1] - x[i]);
 }
 
-/* Adds a row from the replicates' va and vb (scaled by scale). */
-static int add_row(cmp *c, const char *period, const char *ind, double scale)
+/* Appends a row named (period, ind) and returns it, or NULL when out of memory. */
+static cmp_row *new_row(cmp *c, const char *period, const char *ind)
 {
 	cmp_row *r;
-	double sa = 0, sb = 0, sd = 0;
-	int k;
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? 2 * c->cap : 256;
 		cmp_row *nr = realloc(c->row, cap * sizeof *nr);
 		if (!nr)
-			return -1;
+			return NULL;
 		c->row = nr;
 		c->cap = cap;
 	}
 	r = &c->row[c->n++];
 	snprintf(r->period, sizeof r->period, "%s", period);
 	snprintf(r->indicator, sizeof r->indicator, "%s", ind);
+	return r;
+}
+
+/* Adds a row from the replicates' va and vb (scaled by scale). */
+static int add_row(cmp *c, const char *period, const char *ind, double scale)
+{
+	cmp_row *r;
+	double sa = 0, sb = 0, sd = 0;
+	int k;
+	if (!(r = new_row(c, period, ind)))
+		return -1;
 	for (k = 0; k < c->R; k++) {
 		c->d[k] = (c->vb[k] - c->va[k]) / scale;
 		sa += c->va[k] / scale;
@@ -115,17 +124,8 @@ static int add_plain(cmp *c, const char *period, const char *ind, double hy_off,
 		     double mean)
 {
 	cmp_row *r;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 256;
-		cmp_row *nr = realloc(c->row, cap * sizeof *nr);
-		if (!nr)
-			return -1;
-		c->row = nr;
-		c->cap = cap;
-	}
-	r = &c->row[c->n++];
-	snprintf(r->period, sizeof r->period, "%s", period);
-	snprintf(r->indicator, sizeof r->indicator, "%s", ind);
+	if (!(r = new_row(c, period, ind)))
+		return -1;
 	r->a = r->b = NAN;
 	r->hy_off = hy_off;
 	r->spend = spend;

@@ -174,9 +174,8 @@ static int check_shares(const char *key, const double *share, size_t n)
 	return 0;
 }
 
-static int check_params(const stroom_params *p, int32_t aow)
+int population_check_size(const stroom_params *p)
 {
-	int rc;
 	if (p->n_areas < 1 || p->n_areas > STROOM_MAX_AREAS)
 		return stroom_error_set(STROOM_EINVAL, "areas: expected 1 to %d area names, got %d",
 					STROOM_MAX_AREAS, p->n_areas);
@@ -184,6 +183,14 @@ static int check_params(const stroom_params *p, int32_t aow)
 		return stroom_error_set(STROOM_EINVAL,
 					"population.households: expected at least 1, got %d",
 					p->population_households);
+	return 0;
+}
+
+static int check_params(const stroom_params *p, int32_t aow)
+{
+	int rc;
+	if ((rc = population_check_size(p)) < 0)
+		return rc;
 	if ((rc = check_shares(dim_key[DIM_AGE], p->pop_age, STROOM_NAGE)) < 0 ||
 	    (rc = check_shares(dim_key[DIM_DUR], p->pop_duration, STROOM_NDUR)) < 0 ||
 	    (rc = check_shares(dim_key[DIM_TYPE], p->pop_type, STROOM_NTYPE)) < 0 ||

@@ -13,6 +13,10 @@
  * (population.c). */
 int population_new(stroom_population **out, size_t capacity, const stroom_allocator *alloc);
 
+/* Checks the areas' count and population.households (population.c): 0 or
+ * STROOM_EINVAL with the key. */
+int population_check_size(const stroom_params *p);
+
 /* population.start: steady (steady.c): p->population_households households in
  * the composition the scenario's inflow and hazards reach in the long run, aow
  * the pension age in months on p->start. */

@@ -272,18 +272,14 @@ static void walk(steady_ctx *c)
 /* Checks what the chain reads. */
 static int check_steady(const stroom_params *p, int32_t aow)
 {
+	int rc;
 	if (p->approach_clock != STROOM_CLOCK_SPELL)
 		return stroom_error_set(STROOM_EINVAL,
 					"population.start: steady needs approach_clock: spell (with "
 					"start the stock's time in the approach begins at the start, "
 					"which no steady state has)");
-	if (p->n_areas < 1 || p->n_areas > STROOM_MAX_AREAS)
-		return stroom_error_set(STROOM_EINVAL, "areas: expected 1 to %d area names, got %d",
-					STROOM_MAX_AREAS, p->n_areas);
-	if (p->population_households < 1)
-		return stroom_error_set(STROOM_EINVAL,
-					"population.households: expected at least 1, got %d",
-					p->population_households);
+	if ((rc = population_check_size(p)) < 0)
+		return rc;
 	if (aow <= MONTHS_18Y || aow > 100 * 12)
 		return stroom_error_set(STROOM_EINVAL,
 					"population.start: steady: the pension age on the start (%d "
