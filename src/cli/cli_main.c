@@ -780,14 +780,93 @@ static int cmd_schema(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* Commands whose own parser has a full --help; the others get their block of usage. */
+static const char *const own_help[] = {"target", "conditions", "budget", "benefit", "calibrate",
+				       "backtest", "import", "init"};
+
+static int has_own_help(const char *cmd)
+{
+	size_t i;
+	for (i = 0; i < sizeof own_help / sizeof *own_help; i++)
+		if (!strcmp(own_help[i], cmd))
+			return 1;
+	return 0;
+}
+
+/* Prints the block of usage that documents cmd (its line, the lines indented
+ * under it, and the exit codes); returns 0, or -1 when usage has no such command. */
+static int command_usage(const char *cmd)
+{
+	size_t n = strlen(cmd);
+	const char *line = usage, *start = NULL, *end = NULL;
+	while (*line) {
+		const char *next = strchr(line, '\n');
+		next = next ? next + 1 : line + strlen(line);
+		if (!start && line[0] == ' ' && line[1] == ' ' && !strncmp(line + 2, cmd, n) &&
+		    (line[2 + n] == ' ' || line[2 + n] == '\n'))
+			start = line;
+		else if (start && !end &&
+			 (line[0] == '\n' || (line[2] != ' ' && strncmp(line + 2, cmd, n) != 0)))
+			end = line;
+		line = next;
+	}
+	if (!start)
+		return -1;
+	if (!end)
+		end = line;
+	printf("usage: stroom %.*s\n%s", (int)(end - start - 2), start + 2,
+	       strstr(usage, "\nexit codes:") + 1);
+	return 0;
+}
+
+/* `stroom CMD --help`, `stroom CMD -h` for a command without its own help. */
+static int asks_help(int argc, char **argv)
+{
+	int i;
+	for (i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return 1;
+	return 0;
+}
+
+static int dispatch(int argc, char **argv);
+
+/* `stroom help [CMD]`: the usage, or CMD's help (as `stroom CMD --help`). */
+static int cmd_help(int argc, char **argv)
+{
+	if (argc < 1) {
+		fputs(usage, stdout);
+		return EXIT_OK;
+	}
+	if (has_own_help(argv[0])) {
+		char prog[] = "stroom", help_arg[] = "--help";
+		char *sub[] = {prog, argv[0], help_arg, NULL};
+		return dispatch(3, sub);
+	}
+	if (command_usage(argv[0]) < 0) {
+		fprintf(stderr, "stroom: help: unknown command '%s' (see 'stroom help')\n",
+			stroom_cli_printable(argv[0]).s);
+		return EXIT_BADINPUT;
+	}
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
-	const char *cmd;
 	if (argc < 2) {
 		fputs(usage, stderr);
 		return EXIT_BADINPUT;
 	}
-	cmd = argv[1];
+	return dispatch(argc, argv);
+}
+
+static int dispatch(int argc, char **argv)
+{
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "help"))
+		return cmd_help(argc - 2, argv + 2);
+	if (!has_own_help(cmd) && asks_help(argc, argv) && command_usage(cmd) == 0)
+		return EXIT_OK;
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 2, argv + 2);
 	if (!strcmp(cmd, "validate"))
@@ -820,7 +899,7 @@ int main(int argc, char **argv)
 		printf("stroom %s\n", stroom_version());
 		return EXIT_OK;
 	}
-	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
 		fputs(usage, stdout);
 		return EXIT_OK;
 	}
