@@ -376,7 +376,8 @@ int stroom_cli_target(int argc, char **argv)
 					printf(", checked %.3f +- %.3f", a->p_sim, a->p_sim_se);
 				printf("; cost a year: ");
 				print_cost(a);
-				if (r->combo_ranked && i == 0)
+				if (r->combo_ranked &&
+				    a->cost_per_year_eurocent == r->combo[0].cost_per_year_eurocent)
 					printf("  <- least cost");
 				printf("\n");
 			}
