@@ -32,12 +32,31 @@ assert d['p_current'] < 0.5
 for lv in d['levers']:
     a = lv['answer']
     assert a['reached'] and a['p_ev'] >= 0.5 and a['p_ev_one_step_less'] < 0.5, lv
-    assert a['check'] is None and a['cost_per_year_eur'] is None
+    assert a['check'] is None and a['cost_per_year_eur'] is None and a['not_purchase'] is True
 assert d['levers'][0]['answer']['setting']['inflow.shock'] < 1
 assert d['levers'][1]['answer']['setting']['hazard.work.shock'] > 1
 assert len(d['combinations']) >= 3
 for c in d['combinations']:
-    assert c['p_ev'] >= 0.5
+    assert c['p_ev'] >= 0.5 and c['not_purchase'] is True
+assert d['combinations_ranked_by_cost'] is False
+"
+fi
+check "found: a shock lever is no purchase" grep -q "^  cost a year: no execution cost (not a purchase: a change of circumstances)$" found.txt
+
+# --- the cost a year of an FTE answer: the added FTE x costs.fte_eur (generic: EUR 97,000)
+"$STROOM" target generic --households 1000 --date 2025-07 --probability 0.5 --lever teams.medium.fte --draws 4 --no-check > fte.txt
+check "fte: exit 0" test $? -eq 0
+added=$(sed -nE 's/^  answer: [0-9.]+ FTE \(\+([0-9]+) from the current\).*/\1/p' fte.txt)
+check "fte: an answer in whole FTE (got '$added')" test -n "$added"
+check "fte: cost a year = $added x EUR 97000" grep -q "^  cost a year: EUR $((added * 97000)).00 of execution costs against the current setting$" fte.txt
+"$STROOM" target generic --households 1000 --date 2025-07 --probability 0.5 --lever teams.medium.fte --draws 4 --no-check --json > fte.json
+if command -v python3 > /dev/null; then
+	check "fte --json: cost_per_year_eur" python3 -c "
+import json
+a = json.load(open('fte.json'))['levers'][0]['answer']
+added = a['setting']['teams.medium.fte'] - 5.4
+assert a['reached'] and a['not_purchase'] is False
+assert abs(a['cost_per_year_eur'] - round(added) * 97000) < 0.005, a
 "
 fi
 

@@ -85,6 +85,10 @@ static void check_smallest(fixture *f, const char *lever)
 	assert_true(f->res.alone[0].p_ev_less < 0.5);
 	assert_true(f->res.alone[0].caseload_ev < base_caseload);
 	assert_int_equal(f->res.alone[0].sim_replicates, 8);
+	/* a shock lever is no purchase: no execution cost */
+	assert_int_equal(f->res.alone[0].not_purchase, 1);
+	assert_int_equal(f->res.alone[0].purchased, 0);
+	assert_true(f->res.alone[0].cost_per_year_eurocent == 0);
 	assert_true(f->res.alone[0].p_sim >= 0 && f->res.alone[0].p_sim <= 1);
 	assert_true(f->res.alone[0].caseload_sim < base_caseload);
 	found = f->res.alone[0].setting[0];
@@ -220,6 +224,91 @@ static void test_two_levers(void **state)
 	/* more of the first lever needs less of the second */
 	for (i = 1; i < f->res.ncombo; i++)
 		assert_true(f->res.combo[i].setting[1] >= f->res.combo[i - 1].setting[1]);
+	/* shock levers are no purchase: the combinations are not ranked by cost */
+	assert_int_equal(f->res.combo_ranked, 0);
+	for (i = 0; i < f->res.ncombo; i++)
+		assert_true(f->res.combo[i].not_purchase >= 1 && f->res.combo[i].purchased == 0);
+}
+
+/* generic (1,000 households, teams by distance, costs.fte_eur) to 2025-06: its
+ * teams' FTE moves the caseload. */
+static void use_generic(fixture *f)
+{
+	stroom_scenario *sc = NULL;
+	assert_int_equal(stroom_scenario_load(&sc, "generic", NULL), 0);
+	f->p = *stroom_scenario_params(sc);
+	stroom_scenario_free(sc);
+	f->p.replicates = 4;
+	assert_int_equal(stroom_month_parse(&f->p.end, "2025-06"), 0);
+	stroom_population_free(f->pop);
+	f->pop = NULL;
+	assert_int_equal(stroom_population_synthesise(&f->pop, &f->p, NULL, NULL), 0);
+}
+
+/* Options for generic with P halfway between the current setting's and the
+ * bound's (more FTE moves its caseload by a few households only). */
+static stroom_target_options generic_options(fixture *f, const char *lever)
+{
+	stroom_target_options o = options(1, 0.5);
+	double p0;
+	o.draws = 4;
+	assert_int_equal(search(f, &f->p, lever, &o), 0);
+	o = options((int)f->res.caseload_current - 3, 0.99);
+	o.draws = 4;
+	assert_int_equal(search(f, &f->p, lever, &o), 0);
+	assert_int_equal(f->res.alone[0].reached, 0);
+	p0 = f->res.p_current;
+	assert_true(f->res.alone[0].p_ev > p0 + 0.02);
+	o.probability = (p0 + f->res.alone[0].p_ev) / 2;
+	return o;
+}
+
+/* An FTE answer costs the added FTE x costs.fte_eur a year, to the cent. */
+static void test_cost_fte(void **state)
+{
+	fixture *f = *state;
+	stroom_target_options o;
+	const stroom_target_answer *a;
+	double added;
+	use_generic(f);
+	f->p.cost_fte_eur = 97123.45;
+	o = generic_options(f, "teams.medium.fte");
+	assert_int_equal(search(f, &f->p, "teams.medium.fte", &o), 0);
+	a = &f->res.alone[0];
+	assert_int_equal(a->reached, 1);
+	added = a->setting[0] - f->res.lever[0].current;
+	assert_true(added >= 1);
+	assert_int_equal(a->purchased, 1);
+	assert_int_equal(a->not_purchase, 0);
+	/* whole FTE steps: exactly added x 9712345 eurocent */
+	assert_true(a->cost_per_year_eurocent == (int64_t)llround(added) * 9712345);
+	assert_true(a->cost_per_year_eurocent == stroom_cost_team(added * 12, 9712345));
+}
+
+/* Two purchased levers: the combinations ranked by cost a year, cheapest first;
+ * two teams share one cost category, so each costs its added FTE in total. */
+static void test_cost_ranking(void **state)
+{
+	fixture *f = *state;
+	stroom_target_options o;
+	const char *levers[2] = {"teams.medium.fte", "teams.long.fte"};
+	int i;
+	use_generic(f);
+	f->p.cost_fte_eur = 90000;
+	o = generic_options(f, levers[0]);
+	assert_int_equal(stroom_target_search(&f->res, &f->p, f->pop, levers, 2, &o), 0);
+	assert_int_equal(f->res.alone[0].reached, 1);
+	assert_true(f->res.ncombo >= 2);
+	assert_int_equal(f->res.combo_ranked, 1);
+	for (i = 0; i < f->res.ncombo; i++) {
+		const stroom_target_answer *a = &f->res.combo[i];
+		double added = a->setting[0] - f->res.lever[0].current + a->setting[1] -
+			       f->res.lever[1].current;
+		assert_int_equal(a->not_purchase, 0);
+		assert_true(a->cost_per_year_eurocent == (int64_t)llround(added) * 9000000);
+		if (i)
+			assert_true(a->cost_per_year_eurocent >= f->res.combo[i - 1].cost_per_year_eurocent);
+	}
 }
 
 int main(void)
@@ -231,6 +320,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unreachable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_levers_and_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_levers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cost_fte, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cost_ranking, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -97,6 +97,20 @@ typedef struct stroom_target_answer {
 	double p_sim_se;     /* sqrt(p (1 - p) / R) */
 	double caseload_sim; /* the replicates' mean caseload on the date */
 	int evaluations;     /* expected-value settings tried */
+	/* The execution cost a year of the setting against the current one, eurocent
+	 * (docs/policy.md "Costs"; paid by the municipality, not from the BUIG): the
+	 * added FTE x costs.fte_eur (exact), the added controls x costs.control_eur,
+	 * and for prevention and the gate the added expected applicants reached or
+	 * given the search period (expected-value engine at the central parameters,
+	 * the 12 months from `from`, counted as the microsimulation's costs count
+	 * them) x costs.prevention_eur or costs.gate_eur. A lever's cost category is
+	 * counted once when two levers share it. */
+	int64_t cost_per_year_eurocent;
+	/* Changed levers that are no purchase (inflow.shock, hazard.work.shock: a
+	 * change of circumstances): they add nothing to the cost above. */
+	int not_purchase;
+	/* Changed levers that are a purchase. */
+	int purchased;
 } stroom_target_answer;
 
 typedef struct stroom_target_result {
@@ -113,6 +127,10 @@ typedef struct stroom_target_result {
 	 * does not reach P. */
 	int ncombo;
 	stroom_target_answer combo[4];
+	/* 1: every combination's changed levers are purchases, and combo[] is sorted
+	 * by cost_per_year_eurocent, cheapest first (combo[0] is the least-cost
+	 * point of the curve); 0: combo[] in the order above. */
+	int combo_ranked;
 } stroom_target_result;
 
 /*

@@ -53,6 +53,27 @@ static void print_setting(const stroom_target_lever *lv, double v)
 		printf("%.2f (%s)", v, lv->unit);
 }
 
+/* Eurocent as "EUR 1234567.89" (exact: integer arithmetic). */
+static void print_eur(int64_t c)
+{
+	uint64_t u = c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c;
+	printf("%sEUR %llu.%02llu", c < 0 ? "-" : "", (unsigned long long)(u / 100),
+	       (unsigned long long)(u % 100));
+}
+
+/* The cost line's words after "cost a year: ". */
+static void print_cost(const stroom_target_answer *a)
+{
+	if (a->not_purchase && !a->purchased) {
+		printf("no execution cost (not a purchase: a change of circumstances)");
+		return;
+	}
+	print_eur(a->cost_per_year_eurocent);
+	printf(" of execution costs against the current setting");
+	if (a->not_purchase)
+		printf(" (the shock lever adds none: not a purchase)");
+}
+
 static void print_answer(const stroom_target_result *r, const stroom_target_answer *a, int i,
 			 const stroom_target_options *o)
 {
@@ -83,7 +104,11 @@ static void print_answer(const stroom_target_result *r, const stroom_target_answ
 		       a->caseload_sim);
 	printf("  that is %+.1f exits and %+.1f entries a month against the current setting\n",
 	       a->more_exits_per_month, -a->fewer_entries_per_month);
-	printf("  cost a year: not in these results (execution costs per lever: docs/compare.md)\n");
+	if (a->reached) {
+		printf("  cost a year: ");
+		print_cost(a);
+		printf("\n");
+	}
 }
 
 static void json_answer(const stroom_target_result *r, const stroom_target_answer *a)
@@ -107,7 +132,15 @@ static void json_answer(const stroom_target_result *r, const stroom_target_answe
 		       a->sim_replicates, a->p_sim, a->p_sim_se, a->caseload_sim);
 	else
 		printf(", \"check\": null");
-	printf(", \"cost_per_year_eur\": null}");
+	if (a->reached && (a->purchased || !a->not_purchase)) {
+		int64_t c = a->cost_per_year_eurocent;
+		uint64_t u = c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c;
+		printf(", \"cost_per_year_eur\": %s%llu.%02llu", c < 0 ? "-" : "",
+		       (unsigned long long)(u / 100), (unsigned long long)(u % 100));
+	} else {
+		printf(", \"cost_per_year_eur\": null");
+	}
+	printf(", \"not_purchase\": %s}", a->not_purchase ? "true" : "false");
 }
 
 static int parse_int(const char *opt, const char *s, long lo, long hi, long *out)
@@ -312,7 +345,8 @@ int stroom_cli_target(int argc, char **argv)
 				printf("%s\n  ", i ? "," : "");
 				json_answer(r, &r->combo[i]);
 			}
-			printf("\n]}\n");
+			printf("\n], \"combinations_ranked_by_cost\": %s}\n",
+			       r->combo_ranked ? "true" : "false");
 			goto cleanup;
 		}
 		printf("Goal-seek on %s: P(caseload <= %d on %s) >= %.2f, levers changed from %s\n", p->name,
@@ -330,7 +364,8 @@ int stroom_cli_target(int argc, char **argv)
 		}
 		if (r->nlevers >= 2) {
 			printf("\nCombinations of %s and %s that reach P (the first at 0, 1/4, 1/2, 3/4 of its "
-			       "own answer):\n", r->lever[0].key, r->lever[1].key);
+			       "own answer)%s:\n", r->lever[0].key, r->lever[1].key,
+			       r->combo_ranked ? ", cheapest first" : "");
 			if (!r->ncombo)
 				printf("  none: %s alone does not reach P\n", r->lever[0].key);
 			for (i = 0; i < r->ncombo; i++) {
@@ -339,9 +374,15 @@ int stroom_cli_target(int argc, char **argv)
 				       r->lever[1].key, a->setting[1], a->p_ev);
 				if (a->sim_replicates)
 					printf(", checked %.3f +- %.3f", a->p_sim, a->p_sim_se);
+				printf("; cost a year: ");
+				print_cost(a);
+				if (r->combo_ranked &&
+				    a->cost_per_year_eurocent == r->combo[0].cost_per_year_eurocent)
+					printf("  <- least cost");
 				printf("\n");
 			}
-			printf("  (the least-cost combination needs execution costs per lever: docs/compare.md)\n");
+			if (r->ncombo && !r->combo_ranked)
+				printf("  (not ranked by cost: a shock lever is no purchase)\n");
 		}
 	}
 cleanup:

@@ -4,6 +4,7 @@
  * P(caseload <= N on a date) for a lever setting; a bisection over the lever's
  * steps finds the smallest setting that reaches P; a microsimulation run checks it.
  */
+#include <stroom/budget.h>
 #include <stroom/ev.h>
 #include <stroom/sim.h>
 #include <stroom/target.h>
@@ -280,9 +281,97 @@ static int prob_at(search *s, const double *setting, double *pr, double *se, dou
 	return 0;
 }
 
-/* Mean monthly exits and entries from `from` to the date at the central values. */
+/* ---- execution costs (docs/policy.md "Costs"; as src/output/output.c counts them) */
+
+/* The cost category (STROOM_COST_*) of a lever, or -1: no purchase. */
+static int cost_category(const char *key)
+{
+	if (!strncmp(key, "teams.", 6))
+		return STROOM_COST_TEAMS;
+	if (!strcmp(key, "enforcement.controls"))
+		return STROOM_COST_ENFORCEMENT;
+	if (!strcmp(key, "prevention.reach"))
+		return STROOM_COST_PREVENTION;
+	if (!strncmp(key, "gate.", 5))
+		return STROOM_COST_GATE;
+	return -1; /* inflow.shock, hazard.work.shock: a change of circumstances */
+}
+
+/* Share of the new applicants prevention.target selects (as src/output/output.c's
+ * prevention_target_share: the classes drawn independently; new applicants are
+ * in their first year). */
+static double prevention_share(const stroom_params *p)
+{
+	const stroom_selector *sel = &p->prevention_target;
+	double share = 1.0, x;
+	int i;
+#define SEL_SHARE(mask, arr, n)                                           \
+	if (mask) {                                                       \
+		for (x = 0, i = 0; i < (n); i++)                          \
+			if ((mask) & (1u << i))                           \
+				x += (arr)[i];                            \
+		share *= x;                                               \
+	}
+	SEL_SHARE(sel->distance, p->inflow_distance, STROOM_NDIST)
+	SEL_SHARE(sel->age, p->inflow_age, STROOM_NAGE)
+	SEL_SHARE(sel->type, p->inflow_type, STROOM_NTYPE)
+	SEL_SHARE(sel->area, p->inflow_area, p->n_areas)
+#undef SEL_SHARE
+	if (sel->duration && !(sel->duration & (1u << STROOM_DUR_LT1)))
+		share = 0.0;
+	return share;
+}
+
+/*
+ * Execution costs of the 12 months from `from` (those within the run, scaled to a
+ * year) with the levers of s->q and the expected-value run just made: c[] by
+ * STROOM_COST_* in eurocent (unrounded; instruments 0: no lever moves them),
+ * fte_months the teams' FTE-months of that year.
+ */
+static void year_costs(const search *s, stroom_month from, double c[STROOM_NCOST],
+		       double *fte_months)
+{
+	const stroom_params *q = s->q;
+	int T = stroom_ev_months(s->ev), t0 = from - q->start, t, n = 0, k;
+	double prev_share = prevention_share(q);
+	for (k = 0; k < STROOM_NCOST; k++)
+		c[k] = 0;
+	*fte_months = 0;
+	for (t = t0; t < t0 + 12 && t < T; t++, n++) {
+		stroom_month m = q->start + t;
+		double reached, applicants;
+		for (k = 0; k < q->n_teams; k++)
+			*fte_months += stroom_series_at(&q->team[k].fte, m, 0.0);
+		c[STROOM_COST_ENFORCEMENT] += stroom_series_at(&q->enforcement_controls, m, 0.0) /
+					      12.0 * q->cost_control_eur * 100.0;
+		reached = stroom_ev_value(s->ev, t, STROOM_IND_INFLOW_NEW, 0) +
+			  stroom_ev_value(s->ev, t, STROOM_IND_INFLOW_PREVENTED, 0);
+		applicants = reached + stroom_ev_value(s->ev, t, STROOM_IND_GATE_DETERRED, 0);
+		c[STROOM_COST_GATE] += applicants * q->inflow_age[STROOM_AGE_LT27] *
+				       q->gate_search_share * q->cost_gate_eur * 100.0;
+		c[STROOM_COST_PREVENTION] += reached * stroom_series_at(&q->prevention_reach, m, 0.0) *
+					     prev_share * q->cost_prevention_eur * 100.0;
+	}
+	if (n && n < 12) {
+		for (k = 0; k < STROOM_NCOST; k++)
+			c[k] *= 12.0 / n;
+		*fte_months *= 12.0 / n;
+	}
+	c[STROOM_COST_TEAMS] = 0; /* from fte_months, exactly: see answer_cost */
+}
+
+/* The team cost of a change in FTE-months, eurocent (stroom_cost_team, signed). */
+static int64_t team_cost(double dfte_months, const stroom_params *p)
+{
+	int64_t price = (int64_t)llround(p->cost_fte_eur * 100.0);
+	return dfte_months < 0 ? -stroom_cost_team(-dfte_months, price)
+			       : stroom_cost_team(dfte_months, price);
+}
+
+/* Mean monthly exits and entries from `from` to the date at the central values,
+ * and the year's execution costs (year_costs). */
 static int flows_at(search *s, const double *setting, stroom_month from, double *exits,
-		    double *entries)
+		    double *entries, double cost[STROOM_NCOST], double *fte_months)
 {
 	int err, t, t0 = from - s->p->start, n = 0;
 	*exits = *entries = 0;
@@ -306,7 +395,53 @@ static int flows_at(search *s, const double *setting, stroom_month from, double 
 		*exits /= n;
 		*entries /= n;
 	}
+	year_costs(s, from, cost, fte_months);
 	return 0;
+}
+
+/* a's cost a year against the current setting: each changed lever's category
+ * once (a shock lever: not a purchase). */
+static void answer_cost(search *s, const double *current, stroom_target_answer *a,
+			const double c0[STROOM_NCOST], double f0, const double c1[STROOM_NCOST],
+			double f1)
+{
+	int used[STROOM_NCOST] = {0}, i, k;
+	double sum = 0;
+	a->cost_per_year_eurocent = 0;
+	a->not_purchase = a->purchased = 0;
+	for (i = 0; i < s->res->nlevers; i++) {
+		if (a->setting[i] == current[i])
+			continue;
+		k = cost_category(s->res->lever[i].key);
+		if (k < 0) {
+			a->not_purchase++;
+			continue;
+		}
+		a->purchased++;
+		if (used[k]++)
+			continue;
+		if (k == STROOM_COST_TEAMS)
+			a->cost_per_year_eurocent += team_cost(f1 - f0, s->p);
+		else
+			sum += c1[k] - c0[k];
+	}
+	a->cost_per_year_eurocent += (int64_t)llround(sum);
+}
+
+/* combo[] by cost a year, cheapest first (a stable insertion sort). */
+static void rank_combos(stroom_target_result *r)
+{
+	int i, j;
+	for (i = 0; i < r->ncombo; i++)
+		if (r->combo[i].not_purchase)
+			return;
+	for (i = 1; i < r->ncombo; i++) {
+		stroom_target_answer x = r->combo[i];
+		for (j = i; j > 0 && r->combo[j - 1].cost_per_year_eurocent > x.cost_per_year_eurocent; j--)
+			r->combo[j] = r->combo[j - 1];
+		r->combo[j] = x;
+	}
+	r->combo_ranked = r->ncombo > 0;
 }
 
 /* The setting of lever i after k steps from base (clamped at the bound). */
@@ -396,12 +531,13 @@ found:
 /* The plain question and the microsimulation check of answer a. */
 static int finish(search *s, const double *current, stroom_target_answer *a)
 {
-	double e0, n0, e1, n1;
+	double e0, n0, e1, n1, c0[STROOM_NCOST], c1[STROOM_NCOST], f0, f1;
 	int err;
 	a->evaluations = s->evaluations;
-	if ((err = flows_at(s, current, s->res->lever[0].from, &e0, &n0)) != 0 ||
-	    (err = flows_at(s, a->setting, s->res->lever[0].from, &e1, &n1)) != 0)
+	if ((err = flows_at(s, current, s->res->lever[0].from, &e0, &n0, c0, &f0)) != 0 ||
+	    (err = flows_at(s, a->setting, s->res->lever[0].from, &e1, &n1, c1, &f1)) != 0)
 		return err;
+	answer_cost(s, current, a, c0, f0, c1, f1);
 	a->more_exits_per_month = e1 - e0;
 	a->fewer_entries_per_month = n0 - n1;
 	if (s->o->replicates >= 0) {
@@ -526,6 +662,7 @@ int stroom_target_search(stroom_target_result *out, const stroom_params *p,
 				goto done;
 			out->ncombo++;
 		}
+		rank_combos(out);
 	}
 done:
 	stroom_ev_free(s.ev);
