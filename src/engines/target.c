@@ -10,6 +10,7 @@
 #include <stroom/target.h>
 
 #include "internal.h"
+#include "model.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -297,31 +298,6 @@ static int cost_category(const char *key)
 	return -1; /* inflow.shock, hazard.work.shock: a change of circumstances */
 }
 
-/* Share of the new applicants prevention.target selects (as src/output/output.c's
- * prevention_target_share: the classes drawn independently; new applicants are
- * in their first year). */
-static double prevention_share(const stroom_params *p)
-{
-	const stroom_selector *sel = &p->prevention_target;
-	double share = 1.0, x;
-	int i;
-#define SEL_SHARE(mask, arr, n)                                           \
-	if (mask) {                                                       \
-		for (x = 0, i = 0; i < (n); i++)                          \
-			if ((mask) & (1u << i))                           \
-				x += (arr)[i];                            \
-		share *= x;                                               \
-	}
-	SEL_SHARE(sel->distance, p->inflow_distance, STROOM_NDIST)
-	SEL_SHARE(sel->age, p->inflow_age, STROOM_NAGE)
-	SEL_SHARE(sel->type, p->inflow_type, STROOM_NTYPE)
-	SEL_SHARE(sel->area, p->inflow_area, p->n_areas)
-#undef SEL_SHARE
-	if (sel->duration && !(sel->duration & (1u << STROOM_DUR_LT1)))
-		share = 0.0;
-	return share;
-}
-
 /*
  * Execution costs of the 12 months from `from` (those within the run, scaled to a
  * year) with the levers of s->q and the expected-value run just made: c[] by
@@ -333,7 +309,7 @@ static void year_costs(const search *s, stroom_month from, double c[STROOM_NCOST
 {
 	const stroom_params *q = s->q;
 	int T = stroom_ev_months(s->ev), t0 = from - q->start, t, n = 0, k;
-	double prev_share = prevention_share(q);
+	double prev_share = stroom_model_prevention_share(q);
 	for (k = 0; k < STROOM_NCOST; k++)
 		c[k] = 0;
 	*fte_months = 0;

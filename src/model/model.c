@@ -136,3 +136,29 @@ double stroom_model_aftercare_cover(int after_exit, int32_t slots, int prev_exit
 		return slots >= prev_exits ? 1.0 : (double)slots / prev_exits;
 	return slots > 0 ? 1.0 : 0.0;
 }
+
+/* Share of the new applicants that prevention.target selects: the product over the
+ * classes of the inflow's shares in the selected classes (the classes drawn
+ * independently, as the engine draws them); new applicants are in their first
+ * year; the stream is not selected on. */
+double stroom_model_prevention_share(const stroom_params *p)
+{
+	const stroom_selector *s = &p->prevention_target;
+	double share = 1.0, x;
+	int i;
+#define SEL_SHARE(mask, arr, n)                                           \
+	if (mask) {                                                       \
+		for (x = 0, i = 0; i < (n); i++)                          \
+			if ((mask) & (1u << i))                           \
+				x += (arr)[i];                            \
+		share *= x;                                               \
+	}
+	SEL_SHARE(s->distance, p->inflow_distance, STROOM_NDIST)
+	SEL_SHARE(s->age, p->inflow_age, STROOM_NAGE)
+	SEL_SHARE(s->type, p->inflow_type, STROOM_NTYPE)
+	SEL_SHARE(s->area, p->inflow_area, p->n_areas)
+#undef SEL_SHARE
+	if (s->duration && !(s->duration & (1u << STROOM_DUR_LT1)))
+		share = 0.0;
+	return share;
+}

@@ -328,4 +328,8 @@ static inline int32_t stroom_model_lks_end(const stroom_params *p, stroom_month 
 	return m + 1 + p->lks_duration_months;
 }
 
+/* Share of the new applicants prevention.target selects, from the inflow's class
+ * shares (the execution cost of prevention: src/output/output.c, src/engines/target.c). */
+double stroom_model_prevention_share(const stroom_params *p);
+
 #endif

@@ -5,6 +5,7 @@
  * stroom_write_dir (outfile.c).
  */
 #include "internal.h"
+#include "model.h"
 #include "outfile.h"
 
 #include <stroom/conditions.h>
@@ -139,32 +140,6 @@ static void extra_stats(const stroom_results *r, const stroom_params *p, int t, 
 
 /* ---- execution costs (docs/policy.md "Costs") ---------------------------------- */
 
-/* Share of the new applicants that prevention.target selects: the product over the
- * classes of the inflow's shares in the selected classes (the classes drawn
- * independently, as the engine draws them); new applicants are in their first
- * year; the stream is not selected on. */
-static double prevention_target_share(const stroom_params *p)
-{
-	const stroom_selector *s = &p->prevention_target;
-	double share = 1.0, x;
-	int i;
-#define SEL_SHARE(mask, arr, n)                                           \
-	if (mask) {                                                       \
-		for (x = 0, i = 0; i < (n); i++)                          \
-			if ((mask) & (1u << i))                           \
-				x += (arr)[i];                            \
-		share *= x;                                               \
-	}
-	SEL_SHARE(s->distance, p->inflow_distance, STROOM_NDIST)
-	SEL_SHARE(s->age, p->inflow_age, STROOM_NAGE)
-	SEL_SHARE(s->type, p->inflow_type, STROOM_NTYPE)
-	SEL_SHARE(s->area, p->inflow_area, p->n_areas)
-#undef SEL_SHARE
-	if (s->duration && !(s->duration & (1u << STROOM_DUR_LT1)))
-		share = 0.0;
-	return share;
-}
-
 /* The cost of a team FTE-year in replicate rep, eurocent: costs.fte_eur, or with
  * costs.fte_spread a uniform draw within +- that share of it. */
 static int64_t fte_cost_of(const stroom_params *p, int rep)
@@ -218,7 +193,7 @@ static void month_costs(const stroom_results *r, const stroom_params *p, int rep
 	young = applicants * p->inflow_age[STROOM_AGE_LT27];
 	c[STROOM_COST_GATE] = young * p->gate_search_share * p->cost_gate_eur * 100.0;
 	c[STROOM_COST_PREVENTION] = reached * stroom_series_at(&p->prevention_reach, m, 0.0) *
-				    prevention_target_share(p) * p->cost_prevention_eur * 100.0;
+				    stroom_model_prevention_share(p) * p->cost_prevention_eur * 100.0;
 }
 
 /*
