@@ -15,6 +15,13 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_BADINPUT = 2 };
  * (src/cli/cli_util.c). */
 int stroom_cli_bad(const char *opt, const char *expected, const char *got);
 
+/* The exit code for a library error: 2 for bad input (STROOM_EPARSE, STROOM_EINVAL,
+ * STROOM_ENOTFOUND), else 1. */
+int stroom_cli_exit_for(int err);
+/* Prints "stroom: " and the library's last error detail on stderr and returns
+ * stroom_cli_exit_for(err). */
+int stroom_cli_fail(int err);
+
 /* `stroom benefit ...`: the benefit of one household at a date (src/cli/cli_benefit.c). */
 int stroom_cli_benefit(int argc, char **argv);
 

@@ -43,19 +43,6 @@ static const char budget_usage[] =
 	"  --json              one JSON object\n";
 
 
-static int exit_for(int err)
-{
-	return err == STROOM_EPARSE || err == STROOM_EINVAL || err == STROOM_ENOTFOUND
-		       ? EXIT_BADINPUT
-		       : EXIT_FAILED;
-}
-
-static int fail(int err)
-{
-	fprintf(stderr, "stroom: %s\n", stroom_error_last());
-	return exit_for(err);
-}
-
 /* Signed euro with at most 2 decimals into eurocent; the library checks the range. */
 static int parse_eur(const char *opt, const char *s, int64_t *out)
 {
@@ -174,7 +161,7 @@ static int one_year(const stroom_budget *b, const stroom_budget_input *in, int j
 	int err;
 	if ((err = stroom_budget_rule(b, in->year, &rule)) != 0 ||
 	    (err = stroom_budget_compute(in, rule, &r)) != 0)
-		return fail(err);
+		return stroom_cli_fail(err);
 	if (json) {
 		printf("{\n  \"year\": %d,\n  \"budget_eur\": %s,\n", r.year,
 		       eur(v, sizeof v, r.budget_eurocent));
@@ -561,10 +548,10 @@ int stroom_cli_budget(int argc, char **argv)
 		return EXIT_BADINPUT;
 	}
 	if ((err = stroom_budget_load_ext(&b, &bo, NULL)) != 0)
-		return fail(err);
+		return stroom_cli_fail(err);
 	if (table) {
 		if ((err = stroom_budget_panel_load(&p, table, b, NULL)) != 0) {
-			code = fail(err);
+			code = stroom_cli_fail(err);
 			goto cleanup;
 		}
 		if (json)

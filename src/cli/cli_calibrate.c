@@ -51,12 +51,6 @@ static int progress(int done, int total, void *payload)
 	return 0;
 }
 
-static int fail(int err)
-{
-	fprintf(stderr, "stroom: %s\n", stroom_error_last());
-	return stroom_cli_exit_for(err);
-}
-
 static const char usage[] =
 	"usage: stroom calibrate SCENARIO --observed FILE [--param KEY ...] [--out DIR]\n"
 	"                        [--chains N] [--iterations N] [--seed N] [--threads N] [--quiet]\n"
@@ -127,7 +121,7 @@ int stroom_cli_calibrate(int argc, char **argv)
 	/* everything loaded and checked before any work */
 	co.fixed_parameters = 1;
 	if ((err = stroom_check_run(&in, scen, &co)) != 0)
-		return fail(err);
+		return stroom_cli_fail(err);
 	p = stroom_run_inputs_params(in);
 	o.rules = stroom_run_inputs_rules(in);
 	if (!stroom_run_inputs_population(in)) {
@@ -137,7 +131,7 @@ int stroom_cli_calibrate(int argc, char **argv)
 		goto cleanup;
 	}
 	if ((err = stroom_observed_load(&obs, obs_path, NULL)) != 0) {
-		code = fail(err);
+		code = stroom_cli_fail(err);
 		goto cleanup;
 	}
 	if ((code = stroom_cli_observed_rows(obs, &rows, &n_rows)) != 0)
@@ -147,7 +141,7 @@ int stroom_cli_calibrate(int argc, char **argv)
 	else
 		stroom_calibrate_default_dir(p->name, final, sizeof final);
 	if ((err = stroom_output_check_dir(final)) != 0) {
-		code = fail(err);
+		code = stroom_cli_fail(err);
 		goto cleanup;
 	}
 	if ((err = stroom_calibrate_check(p, stroom_run_inputs_population(in), rows, n_rows, &o)) != 0) {
@@ -171,7 +165,7 @@ int stroom_cli_calibrate(int argc, char **argv)
 		goto cleanup;
 	}
 	if (err) {
-		code = fail(err);
+		code = stroom_cli_fail(err);
 		goto cleanup;
 	}
 	for (k = 0; k < stroom_calibration_skipped_count(c); k++)
@@ -189,7 +183,7 @@ int stroom_cli_calibrate(int argc, char **argv)
 				fprintf(stderr, "stroom: interrupted; nothing written\n");
 				code = 128 + (stroom_cli_interrupted() ? (int)stroom_cli_interrupted() : SIGINT);
 			} else {
-				code = fail(err);
+				code = stroom_cli_fail(err);
 			}
 			goto cleanup;
 		}

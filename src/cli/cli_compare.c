@@ -493,18 +493,6 @@ static int stop_requested(int done, int total, void *payload)
 	return stroom_cli_interrupted() != 0;
 }
 
-static int exit_for(int err)
-{
-	return err == STROOM_EPARSE || err == STROOM_EINVAL || err == STROOM_ENOTFOUND ? EXIT_BADINPUT
-											: EXIT_FAILED;
-}
-
-static int fail(int err)
-{
-	fprintf(stderr, "stroom: %s\n", stroom_error_last());
-	return exit_for(err);
-}
-
 static int interrupted(void)
 {
 	fprintf(stderr, "stroom: interrupted; no comparison printed\n");
@@ -524,7 +512,7 @@ static int load_and_run(const char *scen, int replicates, int threads, int have_
 	co.have_seed = have_seed;
 	co.seed = seed;
 	if ((err = stroom_check_run(in, scen, &co)) != 0)
-		return fail(err);
+		return stroom_cli_fail(err);
 	*p = *stroom_run_inputs_params(*in);
 	if (!stroom_run_inputs_population(*in)) {
 		fprintf(stderr, "stroom: %s: compare takes one-municipality scenarios (this one has "
@@ -539,10 +527,10 @@ static int load_and_run(const char *scen, int replicates, int threads, int have_
 	if (err == STROOM_EINTR)
 		return interrupted();
 	if (err)
-		return fail(err);
+		return stroom_cli_fail(err);
 	if (stroom_run_inputs_budget(*in) &&
 	    (err = stroom_output_budget_compute(br, *res, p, stroom_run_inputs_budget(*in))) != 0)
-		return fail(err);
+		return stroom_cli_fail(err);
 	return EXIT_OK;
 }
 
@@ -711,7 +699,7 @@ int stroom_cli_compare(int argc, char **argv)
 	if (out) {
 		int err = stroom_output_check_dir(out);
 		if (err)
-			return fail(err);
+			return stroom_cli_fail(err);
 	}
 	stroom_cli_catch_signals();
 	code = load_and_run(names[0], replicates, threads, have_seed, seed, &s[0], &p[0], &r[0], &br[0]);
@@ -776,7 +764,7 @@ int stroom_cli_compare(int argc, char **argv)
 			goto cleanup;
 		}
 		if (err) {
-			code = fail(err);
+			code = stroom_cli_fail(err);
 			goto cleanup;
 		}
 	}

@@ -32,10 +32,6 @@ int stroom_cli_fit_option(const char *cmd, int argc, char **argv, int *i, stroom
  * EXIT_BADINPUT after "stroom: OPT: expected a whole number ..., got 'S'". */
 int stroom_cli_whole(const char *opt, const char *s, long lo, long hi, long *out);
 
-/* The exit code for a library error: 2 for bad input (STROOM_EPARSE, STROOM_EINVAL,
- * STROOM_ENOTFOUND), else 1. */
-int stroom_cli_exit_for(int err);
-
 /* A writer's cancel callback (stroom_calibrate_write, stroom_backtest_write):
  * nonzero once a signal came (stroom_cli_interrupted). */
 int stroom_cli_write_cancelled(const char *step, void *payload);

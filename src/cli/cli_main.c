@@ -119,19 +119,6 @@ static const char usage[] =
 	"(Ctrl-C 130, SIGTERM 143, SIGHUP 129: run, compare and population then write\n"
 	"nothing; a run directory or population file appears complete or not at all)\n";
 
-/* Exit code for a library error: input errors are 2, the rest 1. */
-static int exit_for(int err)
-{
-	return err == STROOM_EPARSE || err == STROOM_EINVAL || err == STROOM_ENOTFOUND ? EXIT_BADINPUT
-											: EXIT_FAILED;
-}
-
-static int fail(int err)
-{
-	fprintf(stderr, "stroom: %s\n", stroom_error_last());
-	return exit_for(err);
-}
-
 /* Bad arguments: one line on stderr, exit 2. */
 static int bad_arg(const char *what)
 {
@@ -248,7 +235,7 @@ static int run_code(int err, const progress_state *ps)
 	if (err == STROOM_EINTR)
 		return interrupted_exit("no run directory written");
 	fprintf(stderr, "stroom: %s\n", stroom_error_last());
-	return exit_for(err);
+	return stroom_cli_exit_for(err);
 }
 
 /*
@@ -281,7 +268,7 @@ static int gather_replicates(int rank, const void *buf, size_t n, void *payload)
 	if (!err)
 		err = stroom_results_copy_replicates(g->into, got, first, count);
 	stroom_results_free(got);
-	return err ? fail(err) : EXIT_OK;
+	return err ? stroom_cli_fail(err) : EXIT_OK;
 }
 
 /*
@@ -384,7 +371,7 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 		size_t n;
 		char *text;
 		if ((err = stroom_scenario_load(&ds, scen, NULL)) != 0)
-			return fail(err);
+			return stroom_cli_fail(err);
 		p = *stroom_scenario_params(ds);
 		if (ro.replicates)
 			p.replicates = ro.replicates;
@@ -410,14 +397,14 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	co.seed = ro.seed;
 	co.fixed_parameters = fixed;
 	if ((err = stroom_check_run(&in, scen, &co)) != 0)
-		code = fail(err);
+		code = stroom_cli_fail(err);
 	else
 		stroom_cli_warn_plausible(in);
 	if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK)
 		goto cleanup;
 	/* an existing or unwritable --out is refused before the run, not after it */
 	if (m->rank == 0 && (err = stroom_output_check_dir(out)) != 0)
-		code = fail(err);
+		code = stroom_cli_fail(err);
 	if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK)
 		goto cleanup;
 	s = stroom_run_inputs_scenario(in);
@@ -465,7 +452,7 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 		goto cleanup; /* rank 0 writes */
 	if (stroom_run_inputs_budget(in) &&
 	    (err = stroom_output_budget_compute(&br, res, &p, stroom_run_inputs_budget(in))) != 0) {
-		code = fail(err);
+		code = stroom_cli_fail(err);
 		goto cleanup;
 	}
 	{
@@ -533,7 +520,7 @@ static int gather_national(int rank, const void *buf, size_t n, void *payload)
 	if (!err)
 		err = stroom_national_run_add(into, got);
 	stroom_national_run_free(got);
-	return err ? fail(err) : EXIT_OK;
+	return err ? stroom_cli_fail(err) : EXIT_OK;
 }
 
 /*
@@ -705,7 +692,7 @@ static int cmd_validate(int argc, char **argv)
 	co.have_seed = ro.have_seed;
 	co.seed = ro.seed;
 	if ((err = stroom_check_run(&in, scen, &co)) != 0)
-		return fail(err);
+		return stroom_cli_fail(err);
 	stroom_cli_warn_plausible(in);
 	printf("%s: ok (scenario '%s')\n", scen, stroom_run_inputs_params(in)->name);
 	stroom_run_inputs_free(in);
@@ -742,7 +729,7 @@ static int cmd_population(int argc, char **argv)
 		return EXIT_BADINPUT;
 	stroom_cli_catch_signals();
 	if ((err = stroom_scenario_load(&s, scen, NULL)) != 0)
-		return fail(err);
+		return stroom_cli_fail(err);
 	p = stroom_scenario_params(s);
 	err = p->population_csv[0] ? stroom_population_load_csv(&pop, p->population_csv, p, NULL)
 				   : stroom_population_synthesise(&pop, p, NULL, NULL);
@@ -753,7 +740,7 @@ static int cmd_population(int argc, char **argv)
 		snprintf(what, sizeof what, "'%s' not written", out);
 		code = interrupted_exit(what);
 	} else if (err) {
-		code = fail(err);
+		code = stroom_cli_fail(err);
 	}
 	stroom_population_free(pop);
 	stroom_scenario_free(s);

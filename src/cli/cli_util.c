@@ -145,6 +145,12 @@ int stroom_cli_exit_for(int err)
 											: EXIT_FAILED;
 }
 
+int stroom_cli_fail(int err)
+{
+	fprintf(stderr, "stroom: %s\n", stroom_error_last());
+	return stroom_cli_exit_for(err);
+}
+
 int stroom_cli_observed_rows(const stroom_observed *obs, stroom_obs_row **rows, size_t *n_rows)
 {
 	size_t r, n = stroom_observed_count(obs);
