@@ -22,6 +22,9 @@
 #include <unistd.h>
 #include "failing_alloc.h"
 
+#define TEST_DIR_PREFIX "test_budget"
+#include "test_util.h"
+
 #define SRC STROOM_SOURCE_DIR "/"
 
 /* EUR 817,350,000.00: the budget of most worked examples. */
@@ -431,20 +434,10 @@ static void test_builtin_data(void **state)
 
 /* ---- load errors ------------------------------------------------------------------ */
 
-static char tmpdir[64];
-
+/* The file name in the test directory, holding text. */
 static const char *write_tmp(const char *name, const char *text)
 {
-	static char path[2][256];
-	static int k;
-	FILE *f;
-	k = !k;
-	snprintf(path[k], sizeof path[k], "%s/%s", tmpdir, name);
-	f = fopen(path[k], "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	return path[k];
+	return test_write(in_dir(name), text, strlen(text));
 }
 
 #define TABLE_HEADER                                                                               \
@@ -831,21 +824,6 @@ static void test_enomem(void **state)
 	}
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/test_budget.XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -863,5 +841,5 @@ int main(void)
 		cmocka_unit_test(test_panel_errors),
 		cmocka_unit_test(test_enomem),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);
 }

@@ -25,41 +25,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-/* A fresh temporary directory for the file tests, removed by teardown. */
-static char dir[64];
+#define TEST_DIR_PREFIX "test_common"
+#include "test_util.h"
 
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/test_common.XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *in_dir(const char *name)
-{
-	static char path[128];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	return path;
-}
-
-static void write_file(const char *path, const char *text, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(text, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-/* WRITE(name, LITERAL): the file name in dir holds the literal's bytes. */
-#define WRITE(name, text) write_file(in_dir(name), text, sizeof text - 1)
+/* WRITE(name, LITERAL): the file name in test_dir holds the literal's bytes. */
+#define WRITE(name, text) test_write(in_dir(name), text, sizeof text - 1)
 
 static size_t decode(const char *s, size_t n)
 {
@@ -205,7 +175,7 @@ static void test_read_file(void **state)
 					  &text, &len),
 			 STROOM_ENOTFOUND);
 
-	assert_int_equal(stroom_read_file(NULL, dir, STROOM_INPUT_SCENARIO, "ctx: ", &text, &len),
+	assert_int_equal(stroom_read_file(NULL, test_dir, STROOM_INPUT_SCENARIO, "ctx: ", &text, &len),
 			 STROOM_EINVAL);
 	assert_non_null(strstr(stroom_error_last(), "' is not a regular file (a directory)"));
 	assert_int_equal(
@@ -347,5 +317,5 @@ int main(void)
 		cmocka_unit_test(test_read_file_nomem),
 		cmocka_unit_test(test_hash_file),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, test_dir_setup, test_dir_teardown);
 }

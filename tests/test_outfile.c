@@ -21,31 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char dir[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/test_outfile.XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *in_dir(const char *name)
-{
-	static char path[4][256];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(path[k], sizeof path[k], "%s/%s", dir, name);
-	return path[k];
-}
+#define TEST_DIR_PREFIX "test_outfile"
+#include "test_util.h"
 
 /* The entries of d other than . and .. */
 static int entries(const char *d)
@@ -118,13 +95,13 @@ static void test_failure_midway(void **state)
 			 STROOM_ENOMEM);
 	assert_string_equal(stroom_error_last(), "out of memory");
 	assert_int_not_equal(lstat(in_dir("p"), &st), 0);
-	assert_int_equal(entries(dir), 0);
+	assert_int_equal(entries(test_dir), 0);
 
 	assert_int_equal(stroom_write_dir(in_dir("out"), "this test wrote", open_fails, 2, NULL, NULL),
 			 STROOM_EIO);
 	snprintf(want, sizeof want, "cannot write '%s/no/such': No such file or directory", in_dir("out"));
 	assert_string_equal(stroom_error_last(), want);
-	assert_int_equal(entries(dir), 0);
+	assert_int_equal(entries(test_dir), 0);
 }
 
 static int cancel_at(const char *step, void *payload)
@@ -144,7 +121,7 @@ static void test_cancel(void **state)
 			 STROOM_EINTR);
 	snprintf(want, sizeof want, "interrupted while writing '%s'; nothing written", in_dir("n/out"));
 	assert_string_equal(stroom_error_last(), want);
-	assert_int_equal(entries(dir), 0);
+	assert_int_equal(entries(test_dir), 0);
 }
 
 /* An existing target is never replaced: one there before the write, and one made
@@ -190,7 +167,7 @@ static void test_existing_target(void **state)
 	assert_string_equal(stroom_error_last(), want);
 	assert_int_equal(entries(target), 1);
 	assert_file(in_dir("race/theirs"), "theirs\n");
-	assert_int_equal(entries(dir), 2); /* old and race: no temporary directory */
+	assert_int_equal(entries(test_dir), 2); /* old and race: no temporary directory */
 }
 
 static void test_out_dir(void **state)
@@ -209,10 +186,10 @@ static void test_out_dir(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_writes_all, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failure_midway, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_existing_target, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writes_all, test_dir_setup, test_dir_teardown),
+		cmocka_unit_test_setup_teardown(test_failure_midway, test_dir_setup, test_dir_teardown),
+		cmocka_unit_test_setup_teardown(test_cancel, test_dir_setup, test_dir_teardown),
+		cmocka_unit_test_setup_teardown(test_existing_target, test_dir_setup, test_dir_teardown),
 		cmocka_unit_test(test_out_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
