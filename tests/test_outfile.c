@@ -4,7 +4,8 @@
  * as bytes or by a writer; a failure midway (a writer out of memory, a file that
  * cannot be opened) and a cancel leave nothing, not even the parents it made; an
  * existing target, before the write or made while it was written, is never
- * replaced.
+ * replaced. The single-file write (stroom_write_file): its check, an existing
+ * file kept, a missing parent.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -170,6 +171,37 @@ static void test_existing_target(void **state)
 	assert_int_equal(entries(test_dir), 2); /* old and race: no temporary directory */
 }
 
+/* stroom_write_file's check: refuses when payload is nonzero, after the file is complete. */
+static int check_file(const char *tmp, void *payload)
+{
+	assert_file(tmp, "one\n");
+	return *(const int *)payload ? STROOM_EINVAL : 0;
+}
+
+static void test_write_file(void **state)
+{
+	char want[512];
+	int refuse = 1;
+	(void)state;
+	/* a check that refuses: nothing written, its code returned */
+	assert_int_equal(stroom_write_file(in_dir("a.txt"), "one\n", 4, check_file, &refuse),
+			 STROOM_EINVAL);
+	assert_int_equal(entries(test_dir), 0);
+	refuse = 0;
+	assert_int_equal(stroom_write_file(in_dir("a.txt"), "one\n", 4, check_file, &refuse), 0);
+	assert_file(in_dir("a.txt"), "one\n");
+	/* an existing file is never replaced */
+	assert_int_equal(stroom_write_file(in_dir("a.txt"), "two\n", 4, NULL, NULL), STROOM_EINVAL);
+	snprintf(want, sizeof want, "cannot write '%s': File exists", in_dir("a.txt"));
+	assert_string_equal(stroom_error_last(), want);
+	assert_file(in_dir("a.txt"), "one\n");
+	/* a missing parent: no parents are made */
+	assert_int_equal(stroom_write_file(in_dir("no/b.txt"), "x", 1, NULL, NULL), STROOM_EIO);
+	snprintf(want, sizeof want, "cannot write '%s': No such file or directory", in_dir("no/b.txt"));
+	assert_string_equal(stroom_error_last(), want);
+	assert_int_equal(entries(test_dir), 1);
+}
+
 static void test_out_dir(void **state)
 {
 	char buf[128];
@@ -190,6 +222,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failure_midway, test_dir_setup, test_dir_teardown),
 		cmocka_unit_test_setup_teardown(test_cancel, test_dir_setup, test_dir_teardown),
 		cmocka_unit_test_setup_teardown(test_existing_target, test_dir_setup, test_dir_teardown),
+		cmocka_unit_test_setup_teardown(test_write_file, test_dir_setup, test_dir_teardown),
 		cmocka_unit_test(test_out_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -513,37 +513,6 @@ static int lookup_region(const char *regions, const char *name, char *code, size
 
 /* ---- writing ---- */
 
-/* Writes text to path through a temporary file in its directory and a rename that
- * never replaces. Returns 0 or an exit code after one line. */
-static int write_new(const char *path, const char *text, size_t len)
-{
-	char dir[4096], tmp[4200];
-	const char *base;
-	FILE *f;
-	int fd, err;
-	stroom_path_split(path, dir, sizeof dir, &base);
-	snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, base);
-	fd = mkstemp(tmp);
-	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
-		fprintf(stderr, "stroom: cannot write '%s': %s\n", stroom_cli_printable(path).s, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		return EXIT_FAILED;
-	}
-	err = fwrite(text, 1, len, f) == len ? 0 : errno ? errno : EIO;
-	err = stroom_close_checked(f, err);
-	if (!err && stroom_rename_noreplace(tmp, path) != 0)
-		err = errno;
-	if (err) {
-		unlink(tmp);
-		fprintf(stderr, "stroom: cannot write '%s': %s\n", stroom_cli_printable(path).s, strerror(err));
-		return err == EEXIST ? EXIT_BADINPUT : EXIT_FAILED;
-	}
-	return 0;
-}
-
 typedef struct outbuf {
 	char *s;
 	size_t len, cap;
@@ -754,7 +723,8 @@ static int import_cbs(const import_opts *o)
 			goto done;
 		}
 	}
-	code_ret = write_new(o->out, b.s, b.len);
+	err = stroom_write_file(o->out, b.s, b.len, NULL, NULL);
+	code_ret = err ? stroom_cli_fail(err) : 0;
 	if (!code_ret)
 		fprintf(stderr, "stroom: wrote %zu rows for %s to %s\n", rows_out, code, o->out);
 done:

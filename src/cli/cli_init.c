@@ -172,53 +172,23 @@ static int parse_eur(const char *s, double *out)
 	return 0;
 }
 
-/* Writes text to path through a temporary file beside it, checked as `stroom
- * validate` checks a scenario, and a rename that never replaces. 0 or an exit code
- * after one line. */
-static int write_checked(const char *path, const char *s, size_t len)
+/* stroom_write_file's check of the written scenario: it must load and pass every
+ * check of a run, as `stroom validate` checks it. On failure, one line and the exit
+ * code in *payload. */
+static int check_written(const char *tmp, void *payload)
 {
-	char dir[4096], tmp[4200];
-	const char *base;
 	stroom_check_options co = STROOM_CHECK_OPTIONS_INIT;
 	stroom_run_inputs *in = NULL;
-	FILE *f;
-	int fd, err;
-	stroom_path_split(path, dir, sizeof dir, &base);
-	snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, base);
-	fd = mkstemp(tmp);
-	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
-		fprintf(stderr, "stroom: cannot write '%s': %s\n", stroom_cli_printable(path).s,
-			strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		return EXIT_FAILED;
-	}
-	err = fwrite(s, 1, len, f) == len ? 0 : errno ? errno : EIO;
-	err = stroom_close_checked(f, err);
+	int *code = payload;
+	int err = stroom_check_run(&in, tmp, &co);
 	if (err) {
-		unlink(tmp);
-		fprintf(stderr, "stroom: cannot write '%s': %s\n", stroom_cli_printable(path).s,
-			strerror(err));
-		return EXIT_FAILED;
-	}
-	/* what is written must load and pass every check of a run */
-	if ((err = stroom_check_run(&in, tmp, &co)) != 0) {
 		/* e.g. a size whose money exceeds what the budget computation takes */
 		fprintf(stderr, "stroom: init: the scenario would not pass validate (nothing "
 				"written): %s\n", stroom_error_last());
-		unlink(tmp);
-		return err == STROOM_ENOMEM || err == STROOM_EIO ? EXIT_FAILED : EXIT_BADINPUT;
+		*code = err == STROOM_ENOMEM || err == STROOM_EIO ? EXIT_FAILED : EXIT_BADINPUT;
+		return err;
 	}
 	stroom_run_inputs_free(in);
-	if (stroom_rename_noreplace(tmp, path) != 0) {
-		err = errno;
-		unlink(tmp);
-		fprintf(stderr, "stroom: cannot write '%s': %s\n", stroom_cli_printable(path).s,
-			strerror(err));
-		return err == EEXIST ? EXIT_BADINPUT : EXIT_FAILED;
-	}
 	return 0;
 }
 
@@ -399,7 +369,7 @@ int stroom_cli_init(int argc, char **argv)
 	char outbuf[512], obs_text[512], a[32], b[32], c3[32], m[16];
 	long households = 0;
 	double budget = 0, f;
-	int first = 0, i, code, have_obs = 0, k, cl, have_clients = 0;
+	int first = 0, i, code, err, have_obs = 0, k, cl, have_clients = 0;
 	int clients[STROOM_MAX_TEAMS];
 	stroom_params *own = NULL; /* generic with the observed composition */
 	observed_start os;
@@ -668,8 +638,11 @@ int stroom_cli_init(int argc, char **argv)
 		code = EXIT_FAILED;
 		goto done;
 	}
-	code = write_checked(out, t.s, t.len);
-	if (code == 0)
+	code = 0; /* check_written sets it when the scenario fails its check */
+	err = stroom_write_file(out, t.s, t.len, check_written, &code);
+	if (err && !code)
+		code = stroom_cli_fail(err);
+	if (!err)
 		printf("%s\n", out);
 done:
 	free(t.s);

@@ -1,7 +1,8 @@
 /*
  * outfile.c: the pieces the writers of outputs share (outfile.h): parents created
  * for an output and removed again, a rename that does not replace, and closing a
- * written file with its errors checked, and the all-or-nothing directory write.
+ * written file with its errors checked, and the all-or-nothing writes of a
+ * directory and of a single file.
  */
 #if defined(__linux__) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE /* renameat2 */
@@ -15,6 +16,7 @@
 #include <math.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -245,6 +247,42 @@ cleanup:
 		remove_tmp(tmp, files, i);
 	stroom_made_dirs_remove(&made);
 	return err;
+}
+
+int stroom_write_file(const char *path, const char *data, size_t len,
+		      int (*check)(const char *tmp, void *payload), void *payload)
+{
+	char dir[4096], tmp[4200];
+	const char *base;
+	FILE *f;
+	int fd, err;
+	stroom_path_split(path, dir, sizeof dir, &base);
+	snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, base);
+	fd = mkstemp(tmp);
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+		err = errno;
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		return stroom_error_set(STROOM_EIO, "cannot write '%s': %s", path, strerror(err));
+	}
+	err = fwrite(data, 1, len, f) == len ? 0 : errno ? errno : EIO;
+	if ((err = stroom_close_checked(f, err)) != 0) {
+		unlink(tmp);
+		return stroom_error_set(STROOM_EIO, "cannot write '%s': %s", path, strerror(err));
+	}
+	if (check && (err = check(tmp, payload)) != 0) {
+		unlink(tmp);
+		return err;
+	}
+	if (stroom_rename_noreplace(tmp, path) != 0) {
+		err = errno;
+		unlink(tmp);
+		return stroom_error_set(err == EEXIST ? STROOM_EINVAL : STROOM_EIO,
+					"cannot write '%s': %s", path, strerror(err));
+	}
+	return 0;
 }
 
 void stroom_json_string(stroom_sbuf *b, const char *s)

@@ -3,7 +3,7 @@
  * API): the parent directories created for an output, recorded so that a failed
  * write removes exactly those; a rename that never replaces an existing path;
  * closing a written file with every error checked; a directory of files written
- * all or nothing (stroom_write_dir).
+ * all or nothing (stroom_write_dir), and a single file (stroom_write_file).
  */
 #ifndef STROOM_OUTFILE_H
 #define STROOM_OUTFILE_H
@@ -70,6 +70,19 @@ typedef struct stroom_dir_file {
  */
 int stroom_write_dir(const char *dir, const char *what, const stroom_dir_file *files, size_t n,
 		     int (*cancelled)(const char *step, void *payload), void *payload);
+
+/*
+ * Writes the len bytes at data to path, a new file, all or nothing: into a
+ * temporary file beside it (.NAME.XXXXXX), closed with every error checked; then,
+ * when check is not NULL, check(temporary path, payload), whose nonzero return
+ * stops the write and is returned as it is (its detail is the caller's); then a
+ * rename that never replaces. On any failure the temporary file is removed, so
+ * path is never half written and never replaced. Returns 0; STROOM_EINVAL when
+ * path exists ("cannot write 'PATH': File exists"), or STROOM_EIO with the reason
+ * ("cannot write 'PATH': No space left on device"). No parents are created.
+ */
+int stroom_write_file(const char *path, const char *data, size_t len,
+		      int (*check)(const char *tmp, void *payload), void *payload);
 
 /* s as a JSON string: quoted, a quote and a backslash escaped, control characters
  * as \u00XX (the manifests of a run and a fit). */
