@@ -16,15 +16,13 @@
 
 #include <stroom/stroom.h>
 
+#include "sim_fixture.h"
+
 /* tests/data/small.yaml (a small rotterdam, 2024-01 to 2025-12), 2 replicates,
  * every prior fixed so the fields set here are the values the run uses. */
 static stroom_params small(void)
 {
-	stroom_scenario *s = NULL;
-	stroom_params p;
-	assert_int_equal(stroom_scenario_load(&s, STROOM_SOURCE_DIR "/tests/data/small.yaml", NULL), 0);
-	p = *stroom_scenario_params(s);
-	stroom_scenario_free(s);
+	stroom_params p = scenario_params(STROOM_SOURCE_DIR "/tests/data/small.yaml");
 	stroom_params_fix(&p, NULL);
 	p.replicates = 2;
 	/* no costs, no path, no spending outside the engine: each test sets its own */
@@ -36,16 +34,6 @@ static stroom_params small(void)
 	p.budget_other_ratio = 0;
 	p.budget_other_spending.n = 0;
 	return p;
-}
-
-static stroom_results *run(const stroom_params *p)
-{
-	stroom_population *pop = NULL;
-	stroom_results *r = NULL;
-	assert_int_equal(stroom_population_synthesise(&pop, p, NULL, NULL), 0);
-	assert_int_equal(stroom_sim_run(&r, p, pop, NULL), 0);
-	stroom_population_free(pop);
-	return r;
 }
 
 static stroom_budget_run *budget_of(const stroom_results *r, const stroom_params *p)
@@ -91,8 +79,8 @@ static void test_ten_fte_added(void **state)
 	b = a;
 	for (k = 0; k < b.team[1].fte.n; k++)
 		b.team[1].fte.value[k] += 10.0;
-	ra = run(&a);
-	rb = run(&b);
+	ra = run_sim(&a, 0);
+	rb = run_sim(&b, 0);
 	ba = budget_of(ra, &a);
 	bb = budget_of(rb, &b);
 	assert_int_equal(stroom_output_budget_years(ba), 2); /* 2024 and 2025 */
@@ -139,7 +127,7 @@ static void test_costs_not_in_buig(void **state)
 	b.cost_control_eur = 350;
 	b.cost_prevention_eur = 250;
 	b.cost_gate_eur = 175;
-	r = run(&a);
+	r = run_sim(&a, 0);
 	ba = budget_of(r, &a);
 	bb = budget_of(r, &b);
 	for (y = 0; y < stroom_output_budget_years(ba); y++)
@@ -217,7 +205,7 @@ static void test_path_in_run(void **state)
 	(void)state;
 	a.budget_other_spending.n = 0;
 	a.budget_other_ratio = 0;
-	r = run(&a);
+	r = run_sim(&a, 0);
 	b = a;
 	b.budget_path_from = 2025;
 	b.budget_share_trend = -0.01;

@@ -188,13 +188,10 @@ static int n_builtins(void)
  * full scenario's) over its first `months` months (0: all). */
 static stroom_params builtin_scaled(const char *name, int households, int months, int replicates)
 {
-	stroom_scenario *s = NULL;
 	stroom_params p;
 	double f;
 	int k, i;
-	assert_int_equal(stroom_scenario_load(&s, name, NULL), 0);
-	p = *stroom_scenario_params(s);
-	stroom_scenario_free(s);
+	p = scenario_params(name);
 	if (households > 0 && households < p.population_households) {
 		f = (double)households / (double)p.population_households;
 		p.population_households = households;

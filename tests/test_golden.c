@@ -14,6 +14,8 @@
 
 #include <stroom/stroom.h>
 
+#include "sim_fixture.h"
+
 /* rotterdam with 617 households, 3 replicates, 2024-01 to 2024-06, seed 4242 */
 /* per replicate and month: the STROOM_NIND counts, then the STROOM_NMONEY amounts */
 static const int64_t expected[3][6][STROOM_NIND + STROOM_NMONEY] = {
@@ -22,15 +24,12 @@ static const int64_t expected[3][6][STROOM_NIND + STROOM_NMONEY] = {
 
 static void test_golden(void **state)
 {
-	stroom_scenario *s = NULL;
 	stroom_population *pop = NULL;
 	stroom_results *r = NULL;
 	stroom_params p;
 	int rep, t, ind, print = getenv("STROOM_PRINT_GOLDEN") != NULL;
 	(void)state;
-	assert_int_equal(stroom_scenario_load(&s, "rotterdam", NULL), 0);
-	p = *stroom_scenario_params(s);
-	stroom_scenario_free(s);
+	p = scenario_params("rotterdam");
 	p.population_households = 617;
 	p.inflow_per_year = 131.7;
 	/* the engine as before uncertain parameters existed: only the policy priors drawn */

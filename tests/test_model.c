@@ -13,6 +13,7 @@
 #include <stroom/stroom.h>
 
 #include "model.h"
+#include "sim_fixture.h"
 
 /* a and b within eps (cmocka's float assertion works in single precision) */
 #define assert_near(a, b, eps) near_(a, b, eps, __FILE__, __LINE__)
@@ -26,11 +27,7 @@ static void near_(double a, double b, double eps, const char *file, int line)
 
 static stroom_params rotterdam(void)
 {
-	stroom_scenario *s = NULL;
-	stroom_params p;
-	assert_int_equal(stroom_scenario_load(&s, "rotterdam", NULL), 0);
-	p = *stroom_scenario_params(s);
-	stroom_scenario_free(s);
+	stroom_params p = scenario_params("rotterdam");
 	stroom_params_fix(&p, NULL);
 	return p;
 }

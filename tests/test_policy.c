@@ -15,13 +15,11 @@
 
 #include <stroom/stroom.h>
 
+#include "sim_fixture.h"
+
 static stroom_params base(const char *scenario, int households, int replicates, const char *end)
 {
-	stroom_scenario *s = NULL;
-	stroom_params p;
-	assert_int_equal(stroom_scenario_load(&s, scenario, NULL), 0);
-	p = *stroom_scenario_params(s);
-	stroom_scenario_free(s);
+	stroom_params p = scenario_params(scenario);
 	if (households) {
 		int k;
 		p.inflow_per_year = p.inflow_per_year * households / p.population_households;
@@ -36,18 +34,6 @@ static stroom_params base(const char *scenario, int households, int replicates, 
 	p.replicates = replicates;
 	assert_int_equal(stroom_month_parse(&p.end, end), 0);
 	return p;
-}
-
-static stroom_results *run(const stroom_params *p)
-{
-	stroom_population *pop = NULL;
-	stroom_results *r = NULL;
-	stroom_sim_options o = STROOM_SIM_OPTIONS_INIT;
-	o.threads = 2;
-	assert_int_equal(stroom_population_synthesise(&pop, p, NULL, NULL), 0);
-	assert_int_equal(stroom_sim_run(&r, p, pop, &o), 0);
-	stroom_population_free(pop);
-	return r;
 }
 
 static double total(const stroom_results *r, int ind, int g)
@@ -98,8 +84,8 @@ static void test_sanctions_money_not_volume(void **state)
 	q.enforcement_sanction_pct = 30;
 	q.enforcement_sanction_months = 1;
 	q.enforcement_recovery_eurocent = 73150;
-	a = run(&p);
-	b = run(&q);
+	a = run_sim(&p, 2);
+	b = run_sim(&q, 2);
 	for (rep = 0; rep < 6; rep++)
 		for (t = 0; t < stroom_results_months(a); t++)
 			assert_int_equal(stroom_results_value(a, rep, t, STROOM_IND_CASELOAD, 0),
@@ -127,8 +113,8 @@ static void test_terminations_volume(void **state)
 	q.enforcement_controls.value[0] = 1200.0;
 	q.enforcement_detection = fixed(0.5, 0, 1);
 	q.enforcement_termination_share = 0.4;
-	a = run(&p);
-	b = run(&q);
+	a = run_sim(&p, 2);
+	b = run_sim(&q, 2);
 	assert_true(total(b, STROOM_IND_TERMINATIONS, 0) > 0);
 	assert_true(total(b, STROOM_IND_EXIT_ENFORCEMENT, 0) > total(a, STROOM_IND_EXIT_ENFORCEMENT, 0));
 	assert_true(stroom_results_final_caseload(b, 0, 0) < stroom_results_final_caseload(a, 0, 0));
@@ -157,7 +143,7 @@ static void test_slots_never_exceeded(void **state)
 	ins->durability = fixed(1, 0, 10);
 	ins->priority = STROOM_PRIORITY_GAIN;
 	p.n_instruments = 1;
-	r = run(&p);
+	r = run_sim(&p, 2);
 	for (rep = 0; rep < 5; rep++) {
 		int sum = 0;
 		for (t = 0; t < stroom_results_months(r); t++) {
@@ -186,8 +172,8 @@ static void test_double_fte_halves_caseload(void **state)
 	q = p;
 	for (j = 0; j < q.team[1].fte.n; j++)
 		q.team[1].fte.value[j] *= 2;
-	a = run(&p);
-	b = run(&q);
+	a = run_sim(&p, 2);
+	b = run_sim(&q, 2);
 	for (rep = 0; rep < 4; rep++)
 		for (t = 0; t < stroom_results_months(a); t++) {
 			double fa = stroom_series_at(&p.team[1].fte, p.start + t, 0);
@@ -203,8 +189,8 @@ static void test_double_fte_halves_caseload(void **state)
 	/* with a positive elasticity, more FTE means more exits to work */
 	p.capacity_elasticity = fixed(0.8, 0, 3);
 	q.capacity_elasticity = p.capacity_elasticity;
-	a = run(&p);
-	b = run(&q);
+	a = run_sim(&p, 2);
+	b = run_sim(&q, 2);
 	assert_true(total(b, STROOM_IND_EXIT_WORK, 0) > total(a, STROOM_IND_EXIT_WORK, 0));
 	stroom_results_free(a);
 	stroom_results_free(b);
@@ -224,8 +210,8 @@ static void test_gate_and_prevention(void **state)
 	q.prevention_reach.month[0] = p.start;
 	q.prevention_reach.value[0] = 0.6;
 	q.prevention_effect = fixed(0.5, 0, 1);
-	a = run(&p);
-	b = run(&q);
+	a = run_sim(&p, 2);
+	b = run_sim(&q, 2);
 	assert_true(total(b, STROOM_IND_INFLOW_NEW, 0) < total(a, STROOM_IND_INFLOW_NEW, 0));
 	assert_true(total(b, STROOM_IND_GATE_DETERRED, 0) > 0);
 	assert_true(total(b, STROOM_IND_INFLOW_PREVENTED, 0) > 0);
@@ -252,8 +238,8 @@ static void test_target_pressure(void **state)
 	q.targets_pressure.value[0] = 1.0;
 	q.targets_work = fixed(1.3, 0, 10);
 	q.targets_nondurable = fixed(1.6, 0, 10);
-	a = run(&p);
-	b = run(&q);
+	a = run_sim(&p, 2);
+	b = run_sim(&q, 2);
 	assert_true(total(b, STROOM_IND_EXIT_WORK, 0) > 1.15 * total(a, STROOM_IND_EXIT_WORK, 0));
 	assert_true(total(b, STROOM_IND_INFLOW_RETURN, 0) / total(b, STROOM_IND_EXIT_WORK, 0) >
 		    total(a, STROOM_IND_INFLOW_RETURN, 0) / total(a, STROOM_IND_EXIT_WORK, 0));
@@ -278,7 +264,7 @@ static void test_priors_in_support(void **state)
 	p.targets_work.dist = STROOM_PRIOR_NORMAL; /* truncated to its bounds */
 	p.targets_work.a = 0.2;
 	p.targets_work.b = 1.0;
-	r = run(&p);
+	r = run_sim(&p, 2);
 	for (i = 0; i < stroom_results_drawn_count(r); i++)
 		if (!strcmp(stroom_results_drawn_name(r, i), "capacity.elasticity"))
 			found = i;
@@ -357,7 +343,7 @@ static double median_caseload(const stroom_results *r, int t, int g)
 static void test_annex_a_timing(void **state)
 {
 	stroom_params p = base("aef-annex-a", 0, 20, "2030-12");
-	stroom_results *r = run(&p);
+	stroom_results *r = run_sim(&p, 2);
 	int gs = stroom_results_group_index(r, "short"), gm = stroom_results_group_index(r, "medium");
 	int gl = stroom_results_group_index(r, "long"), k, kmin = 0;
 	double c[7], share[7], aef[7], im = p.inflow_per_year * p.inflow_distance[STROOM_DIST_MEDIUM];

@@ -25,28 +25,10 @@ static stroom_params small_params(int households, int replicates, const char *en
 	return small_params_fixing(households, replicates, end, "inflow.per_year");
 }
 
-static stroom_results *run(const stroom_params *p, int threads)
-{
-	stroom_population *pop = NULL;
-	stroom_results *r = NULL;
-	stroom_sim_options o = STROOM_SIM_OPTIONS_INIT;
-	o.threads = threads;
-	assert_int_equal(stroom_population_synthesise(&pop, p, NULL, NULL), 0);
-	assert_int_equal(stroom_sim_run(&r, p, pop, &o), 0);
-	stroom_population_free(pop);
-	return r;
-}
-
-static int32_t stock(const stroom_results *r, int rep, int t, int g)
-{
-	return t < stroom_results_months(r) ? stroom_results_value(r, rep, t, STROOM_IND_CASELOAD, g)
-					     : stroom_results_final_caseload(r, rep, g);
-}
-
 static void test_conservation(void **state)
 {
 	stroom_params p = small_params(2817, 6, "2026-11") /* 35 months: an odd count */;
-	stroom_results *r = run(&p, 2);
+	stroom_results *r = run_sim(&p, 2);
 	int rep, t, a, T = stroom_results_months(r);
 	(void)state;
 	assert_int_equal(stock(r, 0, 0, 0), 2817);
@@ -88,7 +70,7 @@ static void test_conservation(void **state)
 static void test_odd_swaps(void **state)
 {
 	stroom_params p = small_params(900, 3, "2026-11");
-	stroom_results *r = run(&p, 1);
+	stroom_results *r = run_sim(&p, 1);
 	(void)state;
 	assert_int_equal(stroom_results_months(r), 35);
 	stroom_results_free(r);
@@ -115,7 +97,7 @@ static int same_results(const stroom_results *a, const stroom_results *b)
 static void test_threads_identical(void **state)
 {
 	stroom_params p = small_params(1931, 7, "2025-06");
-	stroom_results *r1 = run(&p, 1), *r2 = run(&p, 2), *r3 = run(&p, 3);
+	stroom_results *r1 = run_sim(&p, 1), *r2 = run_sim(&p, 2), *r3 = run_sim(&p, 3);
 	int i, rep;
 	(void)state;
 	/* rotterdam's uncertain parameters are drawn, and identically */
@@ -173,7 +155,7 @@ static int same_money_and_draws(const stroom_results *a, const stroom_results *b
 static void test_blocks(void **state)
 {
 	stroom_params p = small_params(1931, 7, "2025-06");
-	stroom_results *whole = run(&p, 1), *b0 = run_block(&p, 0, 3, 0), *b1 = run_block(&p, 3, 0, 0);
+	stroom_results *whole = run_sim(&p, 1), *b0 = run_block(&p, 0, 3, 0), *b1 = run_block(&p, 3, 0, 0);
 	stroom_results *joined = NULL, *s5 = NULL, *sum = NULL, *bad = NULL;
 	stroom_population *pop = NULL;
 	stroom_sim_options o = STROOM_SIM_OPTIONS_INIT;
@@ -224,14 +206,14 @@ static void test_blocks(void **state)
 static void test_seed(void **state)
 {
 	stroom_params p = small_params(1500, 3, "2024-12");
-	stroom_results *a = run(&p, 2), *b;
+	stroom_results *a = run_sim(&p, 2), *b;
 	(void)state;
 	p.seed += 1;
-	b = run(&p, 2);
+	b = run_sim(&p, 2);
 	assert_false(same_results(a, b));
 	stroom_results_free(b);
 	p.seed -= 1;
-	b = run(&p, 1);
+	b = run_sim(&p, 1);
 	assert_true(same_results(a, b));
 	stroom_results_free(a);
 	stroom_results_free(b);
@@ -352,7 +334,7 @@ static void test_hazards_by_band_k_sigma(void **state)
 	p.inflow_age[STROOM_AGE_40_54] += p.inflow_age[STROOM_AGE_55P];
 	p.inflow_age[STROOM_AGE_55P] = 0;
 	p.pop_age_x_duration_long = 1.0;
-	r = run(&p, 2);
+	r = run_sim(&p, 2);
 	T = stroom_results_months(r);
 	for (rep = 0; rep < 24; rep++)
 		for (t = 0; t < T; t++) {
@@ -409,7 +391,7 @@ static void test_returns_k_sigma(void **state)
 		p.inflow_age[k] = k == STROOM_AGE_27_39 ? 1.0 : 0.0;
 	p.pop_age_x_duration_long = 1.0;
 	lambda = 1.0 - pow(1.0 - p12 / q, 1.0 / 12.0);
-	r = run(&p, 2);
+	r = run_sim(&p, 2);
 	T = stroom_results_months(r);
 	for (rep = 0; rep < 30; rep++)
 		for (t = 0; t < T; t++) {

@@ -93,12 +93,6 @@ static void test_has_nonfinite(void **state)
 	assert_true(has_nonfinite("-NaN"));
 }
 
-static int32_t stock(const stroom_results *r, int rep, int t, int g)
-{
-	return t < stroom_results_months(r) ? stroom_results_value(r, rep, t, STROOM_IND_CASELOAD, g)
-					     : stroom_results_final_caseload(r, rep, g);
-}
-
 /* Runs p and checks what every run must satisfy, whatever its parameters. */
 static void run_and_check(const stroom_params *p)
 {

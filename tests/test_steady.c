@@ -19,17 +19,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim_fixture.h"
+
 /* The builtin generic at `households` households: the inflow and the teams' FTE
  * scaled as stroom init scales them, every prior at its central value. */
 static stroom_params generic_at(int households, int pop_start)
 {
-	stroom_scenario *s = NULL;
 	stroom_params p;
 	double f;
 	int k, i;
-	assert_int_equal(stroom_scenario_load(&s, "generic", NULL), 0);
-	p = *stroom_scenario_params(s);
-	stroom_scenario_free(s);
+	p = scenario_params("generic");
 	assert_int_equal(p.pop_start, STROOM_POP_STEADY);
 	f = households / (double)p.population_households;
 	p.population_households = households;
