@@ -31,9 +31,11 @@ static stroom_obs_row obs_row(stroom_month m, int months, int ind, const char *g
  * tests/test_backtest.c): a toy model, one stock with one exit hazard
  * (hazard.other.base) and a constant inflow (inflow.per_year), 48 months from the
  * scenario's start; groups "all" and "short" (a tenth of everything); toy_keys
- * the two parameters it reads.
+ * the two parameters it reads; its record at given values and the rows of its
+ * yearly exits.
  */
 #ifdef CALIB_FIXTURE_TOY
+#include <math.h>
 #include <stdlib.h>
 
 typedef struct toy {
@@ -97,6 +99,31 @@ static calib_model toy_model(const stroom_params *p)
 }
 
 static const char *const toy_keys[] = {"inflow.per_year", "hazard.other"};
+
+/* The toy model's record (after toy_model(p)) at the inflow and the hazard h. */
+static void toy_record(const stroom_params *p, double inflow, double h, toy *w)
+{
+	stroom_params q = *p;
+	*w = toy_proto;
+	q.inflow_per_year = inflow;
+	q.other_base = h;
+	toy_run(w, &q);
+}
+
+/* Appends to rows (n of them so far) the other exits of each of the record's four
+ * years, rounded, as rows of lines n + 2 on; returns the new count. */
+static int toy_exit_rows(const stroom_params *p, const toy *w, stroom_obs_row *rows, int n)
+{
+	int y, t;
+	for (y = 0; y < 4; y++) {
+		double e = 0;
+		for (t = 12 * y; t < 12 * y + 12; t++)
+			e += w->exits[t];
+		rows[n] = obs_row(p->start + 12 * y, 12, STROOM_IND_EXIT_OTHER, "all", floor(e + 0.5),
+				  STROOM_OBS_UNIT_HOUSEHOLDS, n + 2), n++;
+	}
+	return n;
+}
 #endif
 
 #endif

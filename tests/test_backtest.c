@@ -157,23 +157,13 @@ static void test_straight_line(void **state)
 
 static int make_rows(const stroom_params *p, double inflow, double h, stroom_obs_row *rows)
 {
-	stroom_params q = *p;
-	toy w = toy_proto;
-	int n = 0, t, y;
-	q.inflow_per_year = inflow;
-	q.other_base = h;
-	toy_run(&w, &q);
+	toy w;
+	int n = 0, t;
+	toy_record(p, inflow, h, &w);
 	for (t = 0; t <= 48; t += 3)
 		rows[n] = obs_row(p->start + t, 0, STROOM_IND_CASELOAD, "all", w.stock[t],
 				  STROOM_OBS_UNIT_HOUSEHOLDS, n + 2), n++;
-	for (y = 0; y < 4; y++) {
-		double e = 0;
-		for (t = 12 * y; t < 12 * y + 12; t++)
-			e += w.exits[t];
-		rows[n] = obs_row(p->start + 12 * y, 12, STROOM_IND_EXIT_OTHER, "all", floor(e + 0.5),
-				  STROOM_OBS_UNIT_HOUSEHOLDS, n + 2), n++;
-	}
-	return n;
+	return toy_exit_rows(p, &w, rows, n);
 }
 
 static void test_model_record(void **state)

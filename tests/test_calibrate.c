@@ -333,23 +333,13 @@ static void test_likelihood_units(void **state)
 /* Data from the toy model at known values; the fit recovers them. */
 static int make_toy_rows(const stroom_params *p, double inflow, double h, stroom_obs_row *rows)
 {
-	stroom_params q = *p;
-	toy w = toy_proto;
+	toy w;
 	int n = 0, y;
-	q.inflow_per_year = inflow;
-	q.other_base = h;
-	toy_run(&w, &q);
+	toy_record(p, inflow, h, &w);
 	for (y = 1; y <= 4; y++)
 		rows[n] = obs_row(p->start + 12 * y, 0, STROOM_IND_CASELOAD, "all", w.stock[12 * y],
 			      STROOM_OBS_UNIT_HOUSEHOLDS, n + 2), n++;
-	for (y = 0; y < 4; y++) {
-		double e = 0;
-		int t;
-		for (t = 12 * y; t < 12 * y + 12; t++)
-			e += w.exits[t];
-		rows[n] = obs_row(p->start + 12 * y, 12, STROOM_IND_EXIT_OTHER, "all", floor(e + 0.5),
-			      STROOM_OBS_UNIT_HOUSEHOLDS, n + 2), n++;
-	}
+	n = toy_exit_rows(p, &w, rows, n);
 	rows[n] = obs_row(p->start, 12, STROOM_OBS_IND_APPLICATIONS, "all", 17000, STROOM_OBS_UNIT_HOUSEHOLDS,
 		      n + 2), n++;
 	return n;
