@@ -97,4 +97,15 @@ check "2_400 is 2400 in the dump" bash -c "'$STROOM' run grouped.yaml --dump-def
 # municipalities, each load and check every input
 check "validate rotterdam" "$STROOM" validate rotterdam
 check "validate the national example" "$STROOM" validate "$SRC/examples/national/national.yaml"
+
+# a name that is the total's group: an area, team or instrument called 'all'
+printf 'extends: generic\nname: t\nareas: [all]\n' >area_all.yaml
+refused "an area named all" area_all.yaml "^stroom: .*area_all.yaml:3:9: areas\[0\]: expected an area name other than 'all': the name 'all' is the total's group$"
+scenario "teams:
+  all: {fte: {2024-01: 1}}" team_all.yaml
+refused "a team named all" team_all.yaml "team_all.yaml:4:3: teams.all: expected a team name other than 'all': the name 'all' is the total's group"
+scenario "instruments:
+  all: {slots: {2024-01: 10}}" instr_all.yaml
+refused "an instrument named all" instr_all.yaml "instr_all.yaml:4:3: instruments.all: expected an instrument name other than 'all': the name 'all' is the total's group"
+
 finish

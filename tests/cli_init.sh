@@ -166,7 +166,10 @@ done
 check "generic runs ($(cat "$T/g.err"))" test $? -eq 0
 g2030=$(awk '$1 == 2030 && NF >= 6 { gsub(",", "", $2); print $2; exit }' "$T/g/summary.txt")
 check "generic: 2030 caseload within 15% of 1,000 ($g2030)" near "$g2030" 1000 0.15
-check "generic: one area" grep -qx "areas: \[all\]" "$T/generic.yaml"
+check "generic: one area" grep -qx "areas: \[gemeente\]" "$T/generic.yaml"
+check "generic: one caseload row of group all a month (the area is not called all)" \
+	test "$(grep -c '^2024-01,caseload,all,' "$T/g/series.csv")" -eq 1
+check "generic: its area's caseload" grep -q '^2024-01,caseload,gemeente,' "$T/g/series.csv"
 check "generic: no Rotterdam names" sh -c "! grep -qiE 'zuid|noord|prestatie010:|jongeren|werk_' '$T/generic.yaml'"
 
 finish

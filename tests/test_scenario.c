@@ -453,6 +453,16 @@ static void test_out_of_bounds(void **state)
 	expect_text_error("extends: rotterdam\nareas: [zuid, zuid]\n", STROOM_EINVAL,
 			  "inline.yaml:2:15: areas[1]: expected a name not used before, got 'zuid' "
 			  "again");
+	/* 'all' is the total's group in the results: no area, team or instrument has it */
+	expect_text_error("extends: rotterdam\nareas: [zuid, all]\n", STROOM_EINVAL,
+			  "inline.yaml:2:15: areas[1]: expected an area name other than 'all': the "
+			  "name 'all' is the total's group");
+	expect_text_error("extends: generic\nteams:\n  all: {fte: {2024-01: 1}}\n", STROOM_EINVAL,
+			  "inline.yaml:3:3: teams.all: expected a team name other than 'all': the "
+			  "name 'all' is the total's group");
+	expect_text_error("extends: rotterdam\ninstruments:\n  all: ~\n", STROOM_EINVAL,
+			  "inline.yaml:3:3: instruments.all: expected an instrument name other than "
+			  "'all': the name 'all' is the total's group");
 	expect_text_error("extends: rotterdam\nname: mijn scenario\n", STROOM_EINVAL,
 			  "inline.yaml:2:7: name: expected a name of A-Z, a-z, 0-9, '_', '-' and '.' "
 			  "starting with a letter or digit, got 'mijn scenario'");

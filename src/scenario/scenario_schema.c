@@ -186,7 +186,8 @@ const scenario_key scenario_keys[] = {
 		"end + 1 when target.households > 0)"},
 
 	{.path = "areas", .type = KEY_AREAS, F(area_name), .min = 1, .max = STROOM_MAX_AREAS,
-	 .unit = "names", .doc = "area names ([a-z0-9_-], starting with a letter or digit); "
+	 .unit = "names", .doc = "area names ([a-z0-9_-], starting with a letter or digit; not 'all', the "
+				 "total's group); "
 				 "keys marked 'one per area' list one value per area, in this order"},
 
 	{.path = "municipalities.csv", .type = KEY_STRING, F(municipalities_csv), .min = 0,
@@ -371,7 +372,7 @@ const scenario_key scenario_keys[] = {
 
 	{.path = "teams", .type = KEY_RECORDS, SPAN(n_teams, team), .record = &team_record,
 	 .def = "{}", .unit = "",
-	 .doc = "teams of coaches by name, each with the fields below; a household on benefit is "
+	 .doc = "teams of coaches by name (not 'all'), each with the fields below; a household on benefit is "
 		"served by the first team (in file order) that selects it"},
 	{.path = "capacity.elasticity", .type = KEY_PRIOR, F(capacity_elasticity), .min = 0,
 	 .max = 3, .def = "0", .unit = "elasticity",
@@ -383,7 +384,7 @@ const scenario_key scenario_keys[] = {
 
 	{.path = "instruments", .type = KEY_RECORDS, SPAN(n_instruments, instrument),
 	 .record = &instrument_record, .def = "{}", .unit = "",
-	 .doc = "re-integration instruments by name, each with the fields below"},
+	 .doc = "re-integration instruments by name (not 'all'), each with the fields below"},
 
 	{.path = "gate.search_share", .type = KEY_DOUBLE, F(gate_search_share), SHARE,
 	 .def = "0", .doc = "share of applicants under 27 given the four-week search period "
@@ -1169,6 +1170,10 @@ static int set_areas(const slot *s, stroom_params *p, yaml_document_t *doc, yaml
 			return fail(STROOM_EINVAL, node_where(file, e),
 				    "%s: expected a name of a-z, 0-9, '_' and '-' starting with a "
 				    "letter or digit, got '%s'", label, names[n]);
+		if (strcmp(names[n], "all") == 0)
+			return fail(STROOM_EINVAL, node_where(file, e),
+				    "%s: expected an area name other than 'all': the name 'all' is the "
+				    "total's group", label);
 		for (i = 0; i < n; i++)
 			if (strcmp(names[i], names[n]) == 0)
 				return fail(STROOM_EINVAL, node_where(file, e),
@@ -1867,6 +1872,10 @@ static int set_records(const slot *s, stroom_params *p, yaml_document_t *doc, ya
 				    "a letter or digit, got %s",
 				    s->path, article(r->what), r->what,
 				    got_text(kn, got, sizeof got));
+		if (strcmp(name, "all") == 0)
+			return fail(STROOM_EINVAL, node_where(file, kn),
+				    "%s.all: expected %s %s name other than 'all': the name 'all' is "
+				    "the total's group", s->path, article(r->what), r->what);
 		if ((rc = check_once(s->path, doc, node, pair, file)) != 0)
 			return rc;
 	}
