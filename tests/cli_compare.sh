@@ -44,6 +44,12 @@ check "more: the summary says what the net cost counts" grep -q "benefit spendin
 for lever in teams instruments enforcement prevention gate; do
 	check "more: compare.csv has the execution cost of $lever" grep -q "^2024,execution_cost_${lever}_eur," more/compare.csv
 done
+check "more: the summary shows the teams' execution cost (not zero)" grep -q "^execution_cost_teams_eur (EUR 1,000)$" more/summary.txt
+check "more: and the total" grep -q "^execution_cost_eur (EUR 1,000)$" more/summary.txt
+for lever in instruments enforcement prevention gate; do
+	check "more: compare.csv's $lever cost is 0 in both" grep -q "^2024,execution_cost_${lever}_eur,0,0," more/compare.csv
+	check "more: the summary omits $lever, zero in both" bash -c "! grep -q '^execution_cost_${lever}_eur' more/summary.txt"
+done
 check "more: the execution costs' total is the levers' sum" awk -F, '$1 == 2025 && $2 ~ /^execution_cost_[a-z]+_eur$/ { s += $3 } $1 == 2025 && $2 == "execution_cost_eur" { t = $3 } END { d = s - t; exit !(d < 0.01 && -d < 0.01) }' more/compare.csv
 check "more: the summary has the target" grep -q "^  P(caseload <= 1400): rotterdam " more/summary.txt
 check "more: --json prints no summary" bash -c "! grep -q '^Difference' more.json"

@@ -438,6 +438,16 @@ static size_t summary_text(const cmp *c, const stroom_params *pa, const stroom_p
 			shown |= !strcmp(show[k].ind, r->indicator);
 		for (j = 0; j < i; j++)
 			shown |= !strcmp(c->row[j].indicator, r->indicator);
+		/* a lever that costs nothing in either scenario in any year: not shown
+		 * (compare.csv keeps it); the total always is */
+		if (!shown && !strncmp(r->indicator, "execution_cost_", 15) &&
+		    strcmp(r->indicator, "execution_cost_eur")) {
+			shown = 1;
+			for (j = i; j < c->n; j++)
+				if (!strcmp(c->row[j].indicator, r->indicator) &&
+				    (c->row[j].a != 0 || c->row[j].b != 0))
+					shown = 0;
+		}
 		if (shown)
 			continue;
 		stroom_sbuf_printf(&b, "\n%s (EUR 1,000)\n", r->indicator);
