@@ -43,12 +43,12 @@ assert d['combinations_ranked_by_cost'] is False
 fi
 check "found: a shock lever is no purchase" grep -q "^  cost a year: no execution cost (not a purchase: a change of circumstances)$" found.txt
 
-# --- the cost a year of an FTE answer: the added FTE x costs.fte_eur (generic: EUR 97,000)
+# --- the cost a year of an FTE answer: the added FTE x costs.fte_eur (generic: EUR 128,700)
 "$STROOM" target generic --households 1000 --date 2025-07 --probability 0.5 --lever teams.medium.fte --draws 4 --no-check > fte.txt
 check "fte: exit 0" test $? -eq 0
 added=$(sed -nE 's/^  answer: [0-9.]+ FTE \(\+([0-9]+) from the current\).*/\1/p' fte.txt)
 check "fte: an answer in whole FTE (got '$added')" test -n "$added"
-check "fte: cost a year = $added x EUR 97000" grep -q "^  cost a year: EUR $((added * 97000)).00 of execution costs against the current setting$" fte.txt
+check "fte: cost a year = $added x EUR 128700" grep -q "^  cost a year: EUR $((added * 128700)).00 of execution costs against the current setting$" fte.txt
 "$STROOM" target generic --households 1000 --date 2025-07 --probability 0.5 --lever teams.medium.fte --draws 4 --no-check --json > fte.json
 if command -v python3 > /dev/null; then
 	check "fte --json: cost_per_year_eur" python3 -c "
@@ -56,7 +56,7 @@ import json
 a = json.load(open('fte.json'))['levers'][0]['answer']
 added = a['setting']['teams.medium.fte'] - 5.4
 assert a['reached'] and a['not_purchase'] is False
-assert abs(a['cost_per_year_eur'] - round(added) * 97000) < 0.005, a
+assert abs(a['cost_per_year_eur'] - round(added) * 128700) < 0.005, a
 "
 fi
 
