@@ -27,8 +27,9 @@ near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d
 g_short=$(grep -A4 '^  short:' "$T/generic.yaml" | value /dev/stdin 'fte:')
 check "generic: short team FTE 0.96 ($g_short)" near "$g_short" 0.96 1e-9
 
-# init at three sizes: FTE / households, budget / households and other spending /
-# households are generic's; every scaled value says how it was scaled
+# init at three sizes: FTE / households and budget / households are generic's
+# (other spending is a ratio to the caseload, so it needs no scaling); every
+# scaled value says how it was scaled
 for n in 50 10800 40000; do
 	"$STROOM" init "m$n" --households $n --out "$T/m$n.yaml" > "$T/m$n.out" 2> "$T/m$n.err"
 	check "init $n: exit 0 ($(cat "$T/m$n.err"))" test $? -eq 0
@@ -45,9 +46,9 @@ for n in 50 10800 40000; do
 	b=$(value "$f" 'start_eur:')
 	check "init $n: budget per household held ($b)" near "$(awk -v x="$b" -v n=$n 'BEGIN{print x / n}')" 18350.5 1e-6
 	check "init $n: budget commented" grep -q "start_eur: .* # EUR .* households x EUR 18,350 (generic's 2024 budget per household" "$f"
-	o=$(value "$f" 'other_spending_eur:')
-	check "init $n: other spending per household held ($o)" near "$(awk -v x="$o" -v n=$n 'BEGIN{print x / n}')" 2850 1e-6
-	check "init $n: other spending commented" grep -q "other_spending_eur: .* # each value generic's x" "$f"
+	# other spending is generic's ratio x the caseload x a price: it scales by itself
+	check "init $n: no fixed other spending" sh -c "! grep -q 'other_spending_eur:' '$f'"
+	check "init $n: other spending commented" grep -q "^  # other spending: generic's budget.other_ratio 0.1553 x the caseload x budget.other_price_eur (EUR 18,350 a household-year in 2024)" "$f"
 	i=$(value "$f" 'per_year:')
 	check "init $n: generic's steady start inherited" sh -c "! grep -q '^  start:' '$f'"
 	check "init $n: inflow per household held ($i)" near "$(awk -v x="$i" -v n=$n 'BEGIN{print x / n}')" 0.241 1e-6

@@ -111,22 +111,33 @@ static void test_builtins_quiet(void **state)
 	}
 }
 
-/* generic scaled as stroom init scales it (FTE, budget, other spending x N / 1,000)
- * is quiet; generic at 10,800 households without scaling is not. */
+/* generic scaled as stroom init scales it (FTE and budget x N / 1,000; its other
+ * spending is a ratio to the caseload and scales by itself) is quiet; generic at
+ * 10,800 households without scaling is not: its teams and its budget. */
 static void test_generic_scaled(void **state)
 {
 	stroom_plausible_warning w[16];
 	int n;
 	(void)state;
 	assert_int_equal(text_warnings("extends: generic\nname: u\npopulation:\n  households: 10800\n"
-				       "budget:\n  start_eur: 198185400\n  other_spending_eur: "
-				       "{2024-01: 30780000}\nteams:\n  short: {fte: {2024-01: 10.368}}\n"
+				       "budget:\n  start_eur: 198185400\n"
+				       "teams:\n  short: {fte: {2024-01: 10.368}}\n"
 				       "  medium: {fte: {2024-01: 58.32}}\n"
 				       "  long: {fte: {2024-01: 18.7164}}\n", w, 16), 0);
 	n = text_warnings("extends: generic\nname: u\npopulation:\n  households: 10800\n", w, 16);
-	assert_int_equal(n, 5);
+	assert_int_equal(n, 4);
+	assert_null(find(w, n, "budget.other_spending_eur, population.households"));
 	assert_non_null(find(w, n, "teams.short.fte, population.households"));
 	assert_non_null(find(w, n, "budget.table, population.households"));
+	/* a fixed sum on top of the ratio: EUR 100m / 10,800 + 0.1553 x EUR 18,350 a
+	 * household, above EUR 8,000 */
+	n = text_warnings("extends: generic\nname: u\npopulation:\n  households: 10800\n"
+			  "budget:\n  start_eur: 198185400\n  other_spending_eur: {2024-01: 100000000}\n"
+			  "teams:\n  short: {fte: {2024-01: 10.368}}\n  medium: {fte: {2024-01: 58.32}}\n"
+			  "  long: {fte: {2024-01: 18.7164}}\n", w, 16);
+	assert_int_equal(n, 1);
+	assert_string_equal(w[0].keys, "budget.other_spending_eur, population.households");
+	assert_true(has(&w[0], "EUR 12109 a household"));
 	/* a budget given with budget.start_eur is named so */
 	n = text_warnings("extends: generic\nname: u\nbudget:\n  start_eur: 90000000\n", w, 16);
 	assert_int_equal(n, 1);

@@ -595,15 +595,24 @@ int stroom_cli_init(int argc, char **argv)
 		    grouped((double)households, b, sizeof b), grouped(per, c3, sizeof c3), BASE,
 		    gy->year, g->budget_table);
 	}
-	put(&t, "  other_spending_eur: ");
-	put_scaled_series(&t, &g->budget_other_spending, start, f, 1);
-	put(&t, "  # each value %s's x %s / %s households (EUR %s a household in %d held)\n", BASE,
-	    grouped((double)households, a, sizeof a),
-	    grouped((double)g->population_households, b, sizeof b),
-	    grouped(stroom_series_at(&g->budget_other_spending, start, 0.0) /
-			    (double)g->population_households,
-		    c3, sizeof c3),
-	    stroom_month_year(start));
+	if (g->budget_other_spending.n > 0) { /* a fixed sum a year: scaled */
+		put(&t, "  other_spending_eur: ");
+		put_scaled_series(&t, &g->budget_other_spending, start, f, 1);
+		put(&t, "  # each value %s's x %s / %s households (EUR %s a household in %d held)\n",
+		    BASE, grouped((double)households, a, sizeof a),
+		    grouped((double)g->population_households, b, sizeof b),
+		    grouped(stroom_series_at(&g->budget_other_spending, start, 0.0) /
+				    (double)g->population_households,
+			    c3, sizeof c3),
+		    stroom_month_year(start));
+	}
+	if (g->budget_other_ratio > 0) /* a price x a volume: scales by itself */
+		put(&t, "  # other spending: %s's budget.other_ratio %.4g x the caseload x "
+			"budget.other_price_eur (EUR %s a household-year in %d), held: its volume "
+			"follows the caseload (docs/budget.md)\n",
+		    BASE, g->budget_other_ratio,
+		    grouped(stroom_series_at(&g->budget_other_price, start, 0.0), c3, sizeof c3),
+		    stroom_month_year(start));
 
 	/* teams: FTE x f, so households per FTE stay generic's */
 	put(&t, "\nteams:\n");
