@@ -58,11 +58,18 @@ static int interrupted(void)
 	return 128 + (stroom_cli_interrupted() ? stroom_cli_interrupted() : SIGINT);
 }
 
-/* The share of the total a part's mean is, or NAN when the total is under half
- * a household. */
+/* The share of the total a part's mean is, or NAN when the shares would mislead:
+ * the total under half a household, or under a quarter of the sum of the parts'
+ * absolute means (parts that largely cancel). */
 static double share(const stroom_explain_result *r, double x)
 {
-	return fabs(r->total.mean) >= 0.5 ? x / r->total.mean : NAN;
+	double abs_sum = 0;
+	int i;
+	for (i = 0; i < r->nparts; i++)
+		abs_sum += fabs(r->part[i].mean);
+	if (fabs(r->total.mean) < 0.5 || fabs(r->total.mean) < 0.25 * abs_sum)
+		return NAN;
+	return x / r->total.mean;
 }
 
 static const char *label(const stroom_explain_part *pt)
@@ -110,6 +117,9 @@ static size_t summary_text(const stroom_explain_result *r, const stroom_params *
 	}
 	stroom_sbuf_printf(&b, "%-24s %+11.0f   [%+.0f to %+.0f]\n", "total", r->total.mean,
 			   r->total.p05, r->total.p95);
+	if (!isfinite(share(r, r->total.mean)))
+		stroom_sbuf_printf(&b, "(no shares: the parts largely cancel, the total is under a "
+				       "quarter of their sizes)\n");
 	stroom_sbuf_printf(&b, "\nEach figure is the mean over the replicates: the means add up to the "
 			       "total, and\neach replicate's parts add up to its own change exactly. The "
 			       "interval is the\n5%% and 95%% of the replicates' values, over the "
