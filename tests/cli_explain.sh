@@ -2,8 +2,8 @@
 # stroom explain: on the small rotterdam (tests/data/small.yaml) the table names
 # every part, the parts' means add up to the change, each replicate's parts add
 # up to its own change in replicates.csv, --out writes its four files all or
-# nothing, the Shapley parts do not move with --order, and bad dates, methods
-# and orders exit 2 with one line.
+# nothing, the Shapley parts do not move with --order, and bad dates, methods,
+# orders and instrument places exit 2 with one line.
 . "$(dirname "$0")/lib.sh" "$@"
 cd "$T" || exit 1
 cp "$SRC/tests/data/small.yaml" small.yaml
@@ -133,5 +133,11 @@ bad "order" small.yaml --order weather
 check "order: names the factors" grep -q "'weather' is not a factor of this scenario (its factors: labour_market, shocks, teams)" bad.err
 bad "option" small.yaml --frm 2024-01
 bad "no scenario" --from 2024-01
-check "bad dates: nothing written" test ! -e out2
+cat > places.yaml <<'EOF'
+extends: small.yaml
+instruments:
+  scholing: {slots: {2024-03: 50}}
+EOF
+bad "instrument places" places.yaml
+check "instrument places: names the key" grep -q "instruments.scholing.slots: the expected-value engine does not model instrument places yet" bad.err
 finish

@@ -5,7 +5,7 @@
  * all change; a factor that does not change has a part of exactly 0; a
  * labour-market shock takes most of the change; the Shapley parts do not depend
  * on the order of the factors (the sequential split does); the Shapley values of
- * a known game; bad dates and orders are refused.
+ * a known game; bad dates and orders, and instrument places, are refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -359,6 +359,17 @@ static void test_refusals(void **state)
 	o = (stroom_explain_options)STROOM_EXPLAIN_OPTIONS_INIT;
 	o.method = 7;
 	assert_int_equal(stroom_explain_run(&r, &p, pop, &o), STROOM_EINVAL);
+	/* instrument places: the expected-value engine does not model them */
+	{
+		stroom_params q = p;
+		q.instrument[0].slots.n = 1;
+		q.instrument[0].slots.month[0] = month("2024-03");
+		q.instrument[0].slots.value[0] = 100;
+		o = (stroom_explain_options)STROOM_EXPLAIN_OPTIONS_INIT;
+		assert_int_equal(stroom_explain_run(&r, &q, pop, &o), STROOM_EINVAL);
+		assert_null(r);
+		assert_non_null(strstr(stroom_error_last(), "instruments."));
+	}
 	/* twelve teams, each changing, and the labour market: 13 factors */
 	while (p.n_teams < STROOM_MAX_TEAMS) {
 		p.team[p.n_teams] = p.team[0];

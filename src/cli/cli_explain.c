@@ -15,6 +15,7 @@
 #include <stroom/output.h>
 #include <stroom/scenario.h>
 
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -372,8 +373,10 @@ int stroom_cli_explain(int argc, char **argv)
 			}
 		} else if (!strcmp(a, "--seed")) {
 			char *end;
-			unsigned long long s = strtoull(val, &end, 10);
-			if (!*val || *val == '-' || *end)
+			unsigned long long s;
+			errno = 0;
+			s = strtoull(val, &end, 10);
+			if (!*val || *val == '-' || *end || errno)
 				return stroom_cli_bad(a, "a whole number", val);
 			co.seed = s;
 			co.have_seed = 1;

@@ -493,6 +493,14 @@ int stroom_explain_run(stroom_explain_result **out, const stroom_params *p,
 		err = stroom_error_set(STROOM_ENOMEM, "out of memory");
 		goto fail;
 	}
+	/* the expected-value engine takes the scenario (instrument places: refused)
+	 * before the microsimulation runs */
+	{
+		stroom_ev *ev = NULL;
+		if ((err = stroom_ev_new(&ev, p, pop, o->rules, NULL)) != 0)
+			goto fail;
+		stroom_ev_free(ev);
+	}
 	/* the microsimulation: each replicate's change */
 	{
 		stroom_sim_options so = STROOM_SIM_OPTIONS_INIT;
