@@ -11,6 +11,7 @@
 #include <stroom/common.h>
 #include <stroom/conditions.h>
 #include <stroom/ev.h>
+#include <stroom/explain.h>
 #include <stroom/national.h>
 #include <stroom/observed.h>
 #include <stroom/output.h>

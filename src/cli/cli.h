@@ -40,6 +40,8 @@ int stroom_cli_backtest(int argc, char **argv);
 int stroom_cli_compare(int argc, char **argv);
 /* `stroom target SCENARIO ...`: the goal-seek (src/cli/cli_target.c). */
 int stroom_cli_target(int argc, char **argv);
+/* `stroom explain SCENARIO ...`: why the caseload moved (src/cli/cli_explain.c). */
+int stroom_cli_explain(int argc, char **argv);
 /* `stroom conditions ...`: the AEF conditions catalogue (src/cli/cli_conditions.c). */
 int stroom_cli_conditions(int argc, char **argv);
 /* `stroom init NAME --households N ...`: a starting scenario scaled from generic
