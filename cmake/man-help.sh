@@ -18,7 +18,8 @@ if [ "$1" = --version ]; then
 	exit 0
 fi
 # shellcheck disable=SC2086 # cmd is one word or nothing
-"$stroom" $cmd --help | awk -v cmd="$cmd" '
+text=$("$stroom" $cmd --help) # a failing stroom fails here, and help2man with it
+printf '%s\n' "$text" | awk -v cmd="$cmd" '
 	BEGIN { n = 0 }
 	# "SYN   DESC" -> syn[n] = SYN, desc[n] = DESC
 	function add(line,    i) {

@@ -60,7 +60,7 @@ string(REPLACE ";" ",\n" see_also "${see_also}")
 # help2man PAGE PROG NAME INCLUDE: one page; PROG is the shell command help2man
 # runs with --help and --version appended.
 function(page file prog name include)
-  execute_process(COMMAND ${HELP2MAN} --no-info --no-discard-stderr --section=1
+  execute_process(COMMAND ${HELP2MAN} --no-info --section=1
                           --manual=stroom "--name=${name}" --include=${include}
                           --output=${OUT}/man1/${file} "${prog}"
                   RESULT_VARIABLE rc ERROR_VARIABLE err)

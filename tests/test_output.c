@@ -150,6 +150,10 @@ static void test_version_1_has_no_hook(void **state)
 	assert_int_equal(h.calls, 0);
 	snprintf(path, sizeof path, "%s/series.csv", out);
 	unlink(path);
+	snprintf(path, sizeof path, "%s/groups.csv", out);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/indicators.csv", out);
+	unlink(path);
 	snprintf(path, sizeof path, "%s/summary.txt", out);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/manifest.json", out);
