@@ -11,7 +11,11 @@ FUZZ ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
 
-.PHONY: all deps build build-san run check check-release check-san fuzz docs bench clean
+# `make install PREFIX=DIR`: the binary, libstroom, its headers, stroom.pc, the man
+# pages and the bash completion under DIR (README, "Installing").
+PREFIX ?= /usr/local
+
+.PHONY: all deps build build-quiet build-san run install check check-release check-san fuzz docs bench clean
 
 all: build
 
@@ -26,8 +30,19 @@ build-san: deps
 	cmake -S . -B $(SAN) -DCMAKE_BUILD_TYPE=Sanitize >/dev/null
 	cmake --build $(SAN) -j $(JOBS)
 
-run: build
+# The build of `make run`: its output goes to $(BUILD)/build.log, shown only when
+# the build fails.
+build-quiet: deps
+	@mkdir -p $(BUILD)
+	@echo "building stroom in $(BUILD) (log: $(BUILD)/build.log)"
+	@{ cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release && cmake --build $(BUILD) -j $(JOBS); } \
+		> $(BUILD)/build.log 2>&1 || { cat $(BUILD)/build.log >&2; echo "build failed (log: $(BUILD)/build.log)" >&2; exit 1; }
+
+run: build-quiet
 	./$(BUILD)/stroom run
+
+install: build-quiet
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 check-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

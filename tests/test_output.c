@@ -73,41 +73,42 @@ static int is_empty(const char *dir)
 /* The cancel hook: records the steps and cancels at step number `at`. */
 typedef struct hook {
 	int calls, at;
-	char steps[8][32];
+	char steps[9][32];
 } hook;
 
 static int cancel_at(const char *step, void *payload)
 {
 	hook *h = payload;
-	if (h->calls < 8)
+	if (h->calls < 9)
 		snprintf(h->steps[h->calls], sizeof h->steps[0], "%s", step ? step : "(rename)");
 	return h->calls++ == h->at;
 }
 
 static void test_cancel_at_every_step(void **state)
 {
-	static const char *const steps[] = {"series.csv", "budget.csv", "summary.txt",
-					    "manifest.json", "extra.csv", "(rename)"};
+	static const char *const steps[] = {"series.csv", "groups.csv", "indicators.csv",
+					    "budget.csv", "summary.txt", "manifest.json",
+					    "extra.csv", "(rename)"};
 	fixture *f = *state;
 	char out[128], got[128], path[192];
 	int at, k;
 	snprintf(out, sizeof out, "%s/a/b/run", f->base);
-	for (at = 0; at <= 6; at++) {
+	for (at = 0; at <= 8; at++) {
 		hook h;
 		stroom_output_extra x = STROOM_OUTPUT_EXTRA_INIT;
 		int err;
 		memset(&h, 0, sizeof h);
-		h.at = at; /* 6: never */
+		h.at = at; /* 8: never */
 		x.file_name = "extra.csv";
 		x.file_text = "a,b\n";
 		x.file_len = 4;
 		x.cancelled = cancel_at;
 		x.payload = &h;
 		err = stroom_output_write_run_ext(f->r, f->s, &f->p, f->br, NULL, &x, out, got, sizeof got);
-		assert_int_equal(h.calls, at < 6 ? at + 1 : 6);
+		assert_int_equal(h.calls, at < 8 ? at + 1 : 8);
 		for (k = 0; k < h.calls; k++)
 			assert_string_equal(h.steps[k], steps[k]);
-		if (at < 6) {
+		if (at < 8) {
 			assert_int_equal(err, STROOM_EINTR);
 			assert_true(is_empty(f->base)); /* a/ and a/b/ were made for the run: gone */
 		} else {
@@ -120,7 +121,7 @@ static void test_cancel_at_every_step(void **state)
 								     out, NULL, 0), STROOM_EIO);
 			assert_non_null(strstr(stroom_error_last(), "already exists"));
 			assert_int_equal(stroom_output_check_dir(out), STROOM_EINVAL);
-			for (k = 0; k < 5; k++) {
+			for (k = 0; k < 7; k++) {
 				snprintf(path, sizeof path, "%s/%s", out, steps[k]);
 				assert_int_equal(unlink(path), 0);
 			}
@@ -148,6 +149,10 @@ static void test_version_1_has_no_hook(void **state)
 	assert_int_equal(stroom_output_write_run_ext(f->r, f->s, &f->p, NULL, NULL, &x, out, NULL, 0), 0);
 	assert_int_equal(h.calls, 0);
 	snprintf(path, sizeof path, "%s/series.csv", out);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/groups.csv", out);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/indicators.csv", out);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/summary.txt", out);
 	unlink(path);

@@ -4,6 +4,10 @@
  *   <dir>/manifest.json  stroom version, the scenario with every default resolved,
  *                        seed, replicates, threads, input files with SHA-256
  *   <dir>/series.csv     month,indicator,group,mean,p05,p25,p50,p75,p95
+ *   <dir>/groups.csv     group,dimension,label: what each group of series.csv is
+ *   <dir>/indicators.csv file,indicator,unit,label: each indicator of series.csv
+ *                        and budget.csv with its unit (series.csv: eurocent,
+ *                        budget.csv: EUR)
  *   <dir>/summary.txt    the text stroom run prints
  *   <dir>/budget.csv     year,indicator,mean,p05,p25,p50,p75,p95 (when the scenario
  *                        has a budget table)
@@ -48,6 +52,24 @@ STROOM_API void stroom_output_stats(const stroom_results *r, int t, int indicato
  * instrument_cost_eurocent (group = the name). Returns 0, STROOM_ENOMEM or STROOM_EIO (it stops at the
  * first failed write; the detail and errno give the reason). */
 STROOM_API int stroom_output_series_csv(const stroom_results *r, const stroom_params *p, FILE *f);
+
+/* Writes groups.csv to f: group,dimension,label, one row for each group of
+ * series.csv in the order it first appears there: all, the distances, the
+ * areas, the duration bands, the age bands and the household types
+ * (stroom_results_group_dimension), then dimension team (team_clients,
+ * team_caseload, team_cost_eurocent) and instrument (instrument_starts,
+ * instrument_participants, instrument_cost_eurocent) for the scenario's teams
+ * and instruments. label is English text ("on benefit 2 to 5 years"). A team
+ * or instrument may share its name with an area: its dimension then follows from
+ * the indicator. Returns 0 or STROOM_EIO (as stroom_output_series_csv). */
+STROOM_API int stroom_output_groups_csv(const stroom_results *r, const stroom_params *p, FILE *f);
+/* Writes indicators.csv to f: file,indicator,unit,label, one row for each
+ * indicator of series.csv (in its order) and, with has_budget, of budget.csv;
+ * unit is "households", "households per month", "eurocent per month", "EUR per
+ * year", "percent of the budget", ... Returns 0, STROOM_ERROR (an indicator
+ * without a unit: a bug) or STROOM_EIO. */
+STROOM_API int stroom_output_indicators_csv(const stroom_results *r, const stroom_params *p,
+					    int has_budget, FILE *f);
 
 /*
  * The budget of a run: for every replicate and every full simulated year with a

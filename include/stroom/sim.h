@@ -145,6 +145,9 @@ STROOM_API int stroom_results_groups(const stroom_results *r);
 /* Group names: "all", distance ("short", ...), areas, duration bands ("<1y", ...),
  * age bands ("<27", ...), household types ("single", ...). Borrowed. */
 STROOM_API const char *stroom_results_group_name(const stroom_results *r, int group);
+/* The dimension a group belongs to: "all", "distance", "area", "duration", "age"
+ * or "type" (static strings); NULL for a group out of range. */
+STROOM_API const char *stroom_results_group_dimension(const stroom_results *r, int group);
 /* Index of a group by name, or -1. */
 STROOM_API int stroom_results_group_index(const stroom_results *r, const char *name);
 /* Count for replicate rep, month index t (0 = start), indicator, group. */

@@ -55,6 +55,16 @@ const char *stroom_results_group_name(const stroom_results *r, int group)
 	return group >= 0 && group < r->ngroups ? r->group_name[group] : NULL;
 }
 
+const char *stroom_results_group_dimension(const stroom_results *r, int group)
+{
+	const group_layout gl = stroom_group_layout(r->ngroups - (STROOM_NDIST + STROOM_NDUR + STROOM_NAGE +
+								  STROOM_NTYPE + 1));
+	if (group < 0 || group >= r->ngroups)
+		return NULL;
+	return group < gl.dist ? "all" : group < gl.area ? "distance" : group < gl.dur ? "area"
+	       : group < gl.age ? "duration" : group < gl.type ? "age" : "type";
+}
+
 int stroom_results_group_index(const stroom_results *r, const char *name)
 {
 	int g;

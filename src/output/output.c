@@ -586,6 +586,11 @@ static int series_writer(FILE *f, const void *a, const void *b)
 	return stroom_output_series_csv(a, b, f);
 }
 
+static int groups_writer(FILE *f, const void *a, const void *b)
+{
+	return stroom_output_groups_csv(a, b, f);
+}
+
 static int budget_writer(FILE *f, const void *a, const void *b)
 {
 	(void)b;
@@ -685,8 +690,10 @@ static char *manifest_json(const stroom_results *r, const stroom_scenario *s, co
 			stroom_json_string(&b, stroom_scenario_input_path(s, i));
 			stroom_sbuf_printf(&b, ", \"sha256\": \"%s\"}", stroom_scenario_input_sha256(s, i));
 		}
-		stroom_sbuf_printf(&b, "%s],\n  \"files\": [\"series.csv\", \"summary.txt\"%s%s", n ? "\n  " : "",
-				   has_budget ? ", \"budget.csv\"" : "",
+		stroom_sbuf_printf(&b,
+				   "%s],\n  \"files\": [\"series.csv\", \"groups.csv\", \"indicators.csv\", "
+				   "\"summary.txt\"%s%s",
+				   n ? "\n  " : "", has_budget ? ", \"budget.csv\"" : "",
 				   extra && extra->version >= 3 && extra->posterior
 					   ? ", \"posterior_draws.csv\"" : "");
 		if (extra && extra->file_name) {
@@ -778,6 +785,13 @@ static int summary_writer(FILE *f, const void *a, const void *b)
 	return text_out(f, text, len);
 }
 
+static int indicators_writer(FILE *f, const void *a, const void *b)
+{
+	const run_job *j = a;
+	(void)b;
+	return stroom_output_indicators_csv(j->r, j->p, j->br != NULL, f);
+}
+
 static int manifest_writer(FILE *f, const void *a, const void *b)
 {
 	const run_job *j = a;
@@ -793,7 +807,7 @@ int stroom_output_write_run_ext(const stroom_results *r, const stroom_scenario *
 				size_t path_size)
 {
 	char final[4096];
-	stroom_dir_file files[6];
+	stroom_dir_file files[8];
 	run_job job = {r, central, s, p, br, extra};
 	posterior_job pjob;
 	size_t n = 0;
@@ -802,6 +816,8 @@ int stroom_output_write_run_ext(const stroom_results *r, const stroom_scenario *
 	memset(files, 0, sizeof files);
 	stroom_out_dir(dir, p->name, "", final, sizeof final);
 	files[n++] = (stroom_dir_file){"series.csv", series_writer, r, p, NULL, 0};
+	files[n++] = (stroom_dir_file){"groups.csv", groups_writer, r, p, NULL, 0};
+	files[n++] = (stroom_dir_file){"indicators.csv", indicators_writer, &job, NULL, NULL, 0};
 	if (br)
 		files[n++] = (stroom_dir_file){"budget.csv", budget_writer, br, NULL, NULL, 0};
 	if (extra && extra->version >= 3 && extra->posterior) {
