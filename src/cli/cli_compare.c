@@ -572,7 +572,16 @@ static size_t manifest_text(const cmp *c, const stroom_run_inputs *const in[2],
 			stroom_json_string(&b, stroom_scenario_input_path(sc, i));
 			stroom_sbuf_printf(&b, ", \"sha256\": \"%s\"}", stroom_scenario_input_sha256(sc, i));
 		}
-		stroom_sbuf_printf(&b, "],\n    \"scenario\": ");
+		stroom_sbuf_printf(&b, "],\n    \"scenario_sources\": ");
+		{ /* where each value comes from (stroom_scenario_sources_json) */
+			size_t ns = stroom_scenario_sources_json(sc, NULL, 0);
+			char *src = malloc(ns + 1);
+			if (src)
+				stroom_scenario_sources_json(sc, src, ns + 1);
+			stroom_sbuf_printf(&b, "%s", src ? src : "null");
+			free(src);
+		}
+		stroom_sbuf_printf(&b, ",\n    \"scenario\": ");
 		if (js) {
 			stroom_params_to_json(&p[s], js, n + 1);
 			stroom_sbuf_printf(&b, "%s", js);
