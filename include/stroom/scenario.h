@@ -377,9 +377,10 @@ STROOM_API size_t stroom_params_to_json(const stroom_params *p, char *buf, size_
 /*
  * Where each key's value comes from, as one JSON object (manifest.json's
  * "scenario_sources"): every key of the schema table, dotted ("teams" for a whole
- * record map), with its unit and, when a file set it, "file" and "line" (the
- * key's) and "comment" (that line's YAML comment, where the builtin scenarios
- * give every value's source); a key without "file" has its default. The files
+ * record map), then every field of a record a file set ("teams.NAME.fte"), with
+ * its unit and, when a file set it, "file" and "line" (the key's) and "comment"
+ * (that line's YAML comment, where the builtin scenarios give every value's
+ * source); a key without "file" has its default. The files
  * are read again for their comments (a builtin's text when its path is not on
  * disk). Same return convention as stroom_params_to_yaml.
  */

@@ -16,6 +16,7 @@
 #include <stroom/output.h>
 #include <stroom/scenario.h>
 #include <stroom/sim.h>
+#include <stroom/xlsx.h>
 
 #include <math.h>
 #include <signal.h>
@@ -649,7 +650,8 @@ static int write_cancelled(const char *step, void *payload)
 /* stroom compare A B: both scenarios with the same seed, differences per year. */
 int stroom_cli_compare(int argc, char **argv)
 {
-	const char *names[2] = {NULL, NULL}, *out = NULL;
+	const char *names[2] = {NULL, NULL}, *out = NULL, *xlsx = NULL;
+	char out_buf[4096];
 	int i, np = 0, code = EXIT_OK, json = 0, replicates = 0, threads = 0, have_seed = 0;
 	uint64_t seed = 0;
 	stroom_run_inputs *s[2] = {NULL, NULL};
@@ -688,6 +690,10 @@ int stroom_cli_compare(int argc, char **argv)
 			if (i + 1 >= argc || !argv[i + 1][0])
 				return stroom_cli_bad("--out", "a directory", i + 1 < argc ? argv[i + 1] : "");
 			out = argv[++i];
+		} else if (!strcmp(a, "--xlsx")) {
+			if (i + 1 >= argc)
+				return stroom_cli_bad("--xlsx", "a file name ending in .xlsx", "");
+			xlsx = argv[++i];
 		} else if (!strcmp(a, "--json")) {
 			json = 1;
 		} else if (a[0] == '-') {
@@ -705,8 +711,10 @@ int stroom_cli_compare(int argc, char **argv)
 		fprintf(stderr, "stroom: compare takes two scenarios (see 'stroom help')\n");
 		return EXIT_BADINPUT;
 	}
-	if (out) {
+	if (out || xlsx) { /* --xlsx without --out: the directory goes under runs/ */
 		int err = stroom_output_check_dir(out);
+		if (!err && xlsx)
+			err = stroom_xlsx_check_path(xlsx);
 		if (err)
 			return stroom_cli_fail(err);
 	}
@@ -750,6 +758,12 @@ int stroom_cli_compare(int argc, char **argv)
 	}
 	csv_text(&c, files[0].text, files[0].len + 1);
 	summary_text(&c, &p[0], &p[1], files[1].text, files[1].len + 1);
+	if (xlsx && !out) {
+		char name[2 * STROOM_NAME_LEN + 8];
+		snprintf(name, sizeof name, "%s-vs-%s", p[0].name, p[1].name);
+		stroom_out_dir(NULL, name, "", out_buf, sizeof out_buf);
+		out = out_buf;
+	}
 	if (out) {
 		const stroom_run_inputs *in2[2] = {s[0], s[1]};
 		stroom_dir_file df[3];
@@ -776,6 +790,12 @@ int stroom_cli_compare(int argc, char **argv)
 			code = stroom_cli_fail(err);
 			goto cleanup;
 		}
+		if (xlsx && (err = stroom_xlsx_from_dir(out, xlsx)) != 0) {
+			fprintf(stderr, "stroom: %s (the directory '%s' is complete)\n",
+				stroom_error_last(), out);
+			code = EXIT_FAILED;
+			goto cleanup;
+		}
 	}
 	if (json)
 		print_json(&c, p);
@@ -783,6 +803,8 @@ int stroom_cli_compare(int argc, char **argv)
 		fputs(files[1].text, stdout);
 	if (out && !json)
 		printf("\nCompare directory: %s\n", out);
+	if (xlsx && !json)
+		printf("Workbook: %s\n", xlsx);
 
 cleanup:
 	for (i = 0; i < 3; i++)

@@ -490,53 +490,74 @@ static const char *line_comment(const char *text, size_t line, size_t *len)
 	return NULL;
 }
 
+/* The text of the last file read for comments (files repeat from key to key). */
+typedef struct source_cache {
+	char path[4200];
+	char *text;
+	int owned;
+} source_cache;
+
+/* One entry of "scenario_sources": "PATH": {"unit": ..., "file": ..., "line": N,
+ * "comment": ...}, the last three when a file set it (file is NULL otherwise). */
+static void put_source(out *o, source_cache *c, const char *path, const char *unit, const char *file,
+		       size_t line, int first)
+{
+	put(o, "%s\n  ", first ? "" : ",");
+	put_quoted(o, path, SIZE_MAX);
+	put(o, ": {\"unit\": ");
+	put_quoted(o, unit ? unit : "", SIZE_MAX);
+	if (file) {
+		put(o, ", \"file\": ");
+		put_quoted(o, file, SIZE_MAX);
+		put(o, ", \"line\": %zu", line);
+		if (strcmp(c->path, file) != 0) {
+			if (c->owned)
+				stroom_free(stroom_alloc_or_default(NULL), c->text);
+			c->text = source_text(file, &c->owned);
+			snprintf(c->path, sizeof c->path, "%s", file);
+		}
+		if (c->text) {
+			size_t n;
+			const char *comment = line_comment(c->text, line, &n);
+			if (comment) {
+				put(o, ", \"comment\": ");
+				put_quoted(o, comment, n);
+			}
+		}
+	}
+	put(o, "}");
+}
+
 size_t stroom_scenario_sources_json(const stroom_scenario *s, char *buf, size_t size)
 {
 	out o = {buf, size, 0};
-	char where[4200], *cached = NULL, cached_path[4200] = "";
-	int owned = 0;
-	size_t k;
+	char where[4200];
+	source_cache cache;
+	const scenario_field_where *fw;
+	size_t k, nf;
 	if (size)
 		buf[0] = '\0';
+	memset(&cache, 0, sizeof cache);
 	put(&o, "{");
 	for (k = 0; k < scenario_nkeys; k++) {
 		const scenario_key *key = &scenario_keys[k];
 		const char *w = stroom_scenario_key_where(s, key->path, where, sizeof where);
-		put(&o, "%s\n  ", k ? "," : "");
-		put_quoted(&o, key->path, SIZE_MAX);
-		put(&o, ": {\"unit\": ");
-		put_quoted(&o, key->unit ? key->unit : "", SIZE_MAX);
-		if (w) {
-			/* FILE:LINE:COL; FILE may itself hold colons */
+		unsigned long line = 0;
+		if (w) { /* FILE:LINE:COL; FILE may itself hold colons */
 			char *c2 = strrchr(where, ':'), *c1;
-			unsigned long line;
 			*c2 = '\0';
 			c1 = strrchr(where, ':');
 			*c1 = '\0';
 			line = strtoul(c1 + 1, NULL, 10);
-			put(&o, ", \"file\": ");
-			put_quoted(&o, where, SIZE_MAX);
-			put(&o, ", \"line\": %lu", line);
-			if (strcmp(cached_path, where) != 0) {
-				if (owned)
-					stroom_free(stroom_alloc_or_default(NULL), cached);
-				cached = source_text(where, &owned);
-				snprintf(cached_path, sizeof cached_path, "%s", where);
-			}
-			if (cached) {
-				size_t n;
-				const char *c = line_comment(cached, line, &n);
-				if (c) {
-					put(&o, ", \"comment\": ");
-					put_quoted(&o, c, n);
-				}
-			}
 		}
-		put(&o, "}");
+		put_source(&o, &cache, key->path, key->unit, w ? where : NULL, line, k == 0);
 	}
+	fw = scenario_field_wheres(s, &nf);
+	for (k = 0; k < nf; k++)
+		put_source(&o, &cache, fw[k].path, fw[k].unit, fw[k].file, fw[k].line, 0);
 	put(&o, "\n}");
-	if (owned)
-		stroom_free(stroom_alloc_or_default(NULL), cached);
+	if (cache.owned)
+		stroom_free(stroom_alloc_or_default(NULL), cache.text);
 	return o.len;
 }
 
