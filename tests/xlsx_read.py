@@ -8,7 +8,8 @@ the tests of `stroom run/compare --xlsx` (tests/cli_xlsx.sh).
 
 A value is a float for a number cell, a str for a text cell (shared or inline
 string), a bool for a boolean cell; empty cells are absent. Formats are not read,
-except that xlsx_read.formats(path) gives each sheet's {(row, col): number format}.
+except that xlsx_read.formats(path[, sheet]) gives each sheet's {(row, col): number
+format}.
 
 From the shell: xlsx_read.py FILE lists the sheets; xlsx_read.py FILE SHEET prints
 the sheet as tab-separated rows (numbers as repr of the float).
@@ -79,8 +80,9 @@ def read(path):
         return book
 
 
-def formats(path):
-    """{sheet: {(row, col): number format code}} ('General' for the default)."""
+def formats(path, only=None):
+    """{sheet: {(row, col): number format code}} ('General' for the default), of
+    every sheet or of the sheet named only."""
     builtin = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 49: "@"}
     with zipfile.ZipFile(path) as z:
         st = ET.fromstring(z.read("xl/styles.xml"))
@@ -90,6 +92,8 @@ def formats(path):
         xf_fmt = [int(x.get("numFmtId", "0")) for x in xfs.findall("m:xf", NS)]
         out = {}
         for name, part in _sheets(z):
+            if only is not None and name != only:
+                continue
             cells = {}
             for c in ET.fromstring(z.read(part)).iter("{%s}c" % NS["m"]):
                 fid = xf_fmt[int(c.get("s", "0"))]
