@@ -800,25 +800,21 @@ static void run_wide(book *b, const run *r, const char *name, int s)
 	}
 }
 
-/* A long table: its key columns, a unit column, then the numbers (series, budget). */
-static void long_sheet(book *b, const table *t, const char *name, const char *(*unit)(const char *),
-		       int period_first)
+/* A long table: its key columns, a unit column (the unit of the indicator in key
+ * column ind), then the numbers (series, budget, compare). */
+static void long_sheet(book *b, const table *t, const char *name, int ind,
+		       const char *(*unit)(const char *), int period_first)
 {
 	const char *cols[3 + 1 + TAB_MAX_NUM];
 	double widths[3 + 1 + TAB_MAX_NUM];
 	lxw_worksheet *ws = sheet(b, name);
-	int i, j, n = t->nkeys + 1 + t->nnum, ind = t->nkeys - 1;
+	int i, j, n = t->nkeys + 1 + t->nnum;
 	if (!ws)
 		return;
 	for (i = 0; i < n; i++) {
 		int from = i < t->nkeys ? i : i - 1;
 		cols[i] = i == t->nkeys ? "unit" : t->cols[from];
-		widths[i] = i == 0 ? 10 : i < t->nkeys ? 30 : i == t->nkeys ? 22 : 16;
-	}
-	if (!strcmp(name, "series")) { /* month, indicator, group */
-		widths[1] = 30;
-		widths[2] = 14;
-		ind = 1;
+		widths[i] = i == 0 ? 10 : i == ind ? 30 : i < t->nkeys ? 14 : i == t->nkeys ? 22 : 16;
 	}
 	header(b, ws, cols, widths, n, t->nkeys);
 	for (i = 0; i < t->nrows; i++) {
@@ -849,9 +845,9 @@ static int run_book(book *b, const char *dir)
 		run_wide(b, &r, "series_mean", S_MEAN);
 		run_wide(b, &r, "series_p05", S_P05);
 		run_wide(b, &r, "series_p95", S_P95);
-		long_sheet(b, &r.series, "series", series_unit, 0);
+		long_sheet(b, &r.series, "series", 1, series_unit, 0);
 		if (r.has_budget)
-			long_sheet(b, &r.budget, "budget", budget_unit, 1);
+			long_sheet(b, &r.budget, "budget", 1, budget_unit, 1);
 		scenario_sheet(b, "scenario", json_object_get(r.manifest, "scenario"),
 			       json_object_get(r.manifest, "scenario_sources"));
 	}
@@ -968,7 +964,7 @@ static int compare_book(book *b, const char *dir)
 		const json_t *a = json_object_get(m, "a"), *bb = json_object_get(m, "b");
 		compare_summary(b, m, dir);
 		compare_per_year(b, &t);
-		long_sheet(b, &t, "compare", compare_unit, 1);
+		long_sheet(b, &t, "compare", 1, compare_unit, 1);
 		scenario_sheet(b, "scenario_a", json_object_get(a, "scenario"),
 			       json_object_get(a, "scenario_sources"));
 		scenario_sheet(b, "scenario_b", json_object_get(bb, "scenario"),
