@@ -374,6 +374,17 @@ STROOM_API const char *stroom_scenario_input_sha256(const stroom_scenario *s, si
 STROOM_API size_t stroom_params_to_yaml(const stroom_params *p, char *buf, size_t size);
 /* The same as one JSON object (for manifest.json). */
 STROOM_API size_t stroom_params_to_json(const stroom_params *p, char *buf, size_t size);
+/*
+ * Where each key's value comes from, as one JSON object (manifest.json's
+ * "scenario_sources"): every key of the schema table, dotted ("teams" for a whole
+ * record map), then every field of a record a file set ("teams.NAME.fte"), with
+ * its unit and, when a file set it, "file" and "line" (the key's) and "comment"
+ * (that line's YAML comment, where the builtin scenarios give every value's
+ * source); a key without "file" has its default. The files
+ * are read again for their comments (a builtin's text when its path is not on
+ * disk). Same return convention as stroom_params_to_yaml.
+ */
+STROOM_API size_t stroom_scenario_sources_json(const stroom_scenario *s, char *buf, size_t size);
 /* docs/scenario.md, generated from the schema table. Same return convention. */
 STROOM_API size_t stroom_scenario_schema_markdown(char *buf, size_t size);
 /* Every key as a tab-separated table (key, kind, min, max, entries), for tools

@@ -23,5 +23,6 @@
 #include <stroom/scenario.h>
 #include <stroom/sim.h>
 #include <stroom/target.h>
+#include <stroom/xlsx.h>
 
 #endif

@@ -16,6 +16,7 @@
 #include <stroom/output.h>
 #include <stroom/scenario.h>
 #include <stroom/sim.h>
+#include <stroom/xlsx.h>
 
 #include <math.h>
 #include <signal.h>
@@ -582,7 +583,16 @@ static size_t manifest_text(const cmp *c, const stroom_run_inputs *const in[2],
 			stroom_json_string(&b, stroom_scenario_input_path(sc, i));
 			stroom_sbuf_printf(&b, ", \"sha256\": \"%s\"}", stroom_scenario_input_sha256(sc, i));
 		}
-		stroom_sbuf_printf(&b, "],\n    \"scenario\": ");
+		stroom_sbuf_printf(&b, "],\n    \"scenario_sources\": ");
+		{ /* where each value comes from (stroom_scenario_sources_json) */
+			size_t ns = stroom_scenario_sources_json(sc, NULL, 0);
+			char *src = malloc(ns + 1);
+			if (src)
+				stroom_scenario_sources_json(sc, src, ns + 1);
+			stroom_sbuf_printf(&b, "%s", src ? src : "null");
+			free(src);
+		}
+		stroom_sbuf_printf(&b, ",\n    \"scenario\": ");
 		if (js) {
 			stroom_params_to_json(&p[s], js, n + 1);
 			stroom_sbuf_printf(&b, "%s", js);
@@ -650,7 +660,8 @@ static int write_cancelled(const char *step, void *payload)
 /* stroom compare A B: both scenarios with the same seed, differences per year. */
 int stroom_cli_compare(int argc, char **argv)
 {
-	const char *names[2] = {NULL, NULL}, *out = NULL;
+	const char *names[2] = {NULL, NULL}, *out = NULL, *xlsx = NULL;
+	char out_buf[4096];
 	int i, np = 0, code = EXIT_OK, json = 0, replicates = 0, threads = 0, have_seed = 0;
 	uint64_t seed = 0;
 	stroom_run_inputs *s[2] = {NULL, NULL};
@@ -689,6 +700,10 @@ int stroom_cli_compare(int argc, char **argv)
 			if (i + 1 >= argc || !argv[i + 1][0])
 				return stroom_cli_bad("--out", "a directory", i + 1 < argc ? argv[i + 1] : "");
 			out = argv[++i];
+		} else if (!strcmp(a, "--xlsx")) {
+			if (i + 1 >= argc)
+				return stroom_cli_bad("--xlsx", "a file name ending in .xlsx", "");
+			xlsx = argv[++i];
 		} else if (!strcmp(a, "--json")) {
 			json = 1;
 		} else if (a[0] == '-') {
@@ -706,8 +721,10 @@ int stroom_cli_compare(int argc, char **argv)
 		fprintf(stderr, "stroom: compare takes two scenarios (see 'stroom help')\n");
 		return EXIT_BADINPUT;
 	}
-	if (out) {
+	if (out || xlsx) { /* --xlsx without --out: the directory goes under runs/ */
 		int err = stroom_output_check_dir(out);
+		if (!err && xlsx)
+			err = stroom_xlsx_check_path(xlsx);
 		if (err)
 			return stroom_cli_fail(err);
 	}
@@ -751,6 +768,12 @@ int stroom_cli_compare(int argc, char **argv)
 	}
 	csv_text(&c, files[0].text, files[0].len + 1);
 	summary_text(&c, &p[0], &p[1], files[1].text, files[1].len + 1);
+	if (xlsx && !out) {
+		char name[2 * STROOM_NAME_LEN + 8];
+		snprintf(name, sizeof name, "%s-vs-%s", p[0].name, p[1].name);
+		stroom_out_dir(NULL, name, "", out_buf, sizeof out_buf);
+		out = out_buf;
+	}
 	if (out) {
 		const stroom_run_inputs *in2[2] = {s[0], s[1]};
 		stroom_dir_file df[3];
@@ -777,6 +800,12 @@ int stroom_cli_compare(int argc, char **argv)
 			code = stroom_cli_fail(err);
 			goto cleanup;
 		}
+		if (xlsx && (err = stroom_xlsx_from_dir(out, xlsx)) != 0) {
+			fprintf(stderr, "stroom: %s (the directory '%s' is complete)\n",
+				stroom_error_last(), out);
+			code = EXIT_FAILED;
+			goto cleanup;
+		}
 	}
 	if (json)
 		print_json(&c, p);
@@ -784,6 +813,8 @@ int stroom_cli_compare(int argc, char **argv)
 		fputs(files[1].text, stdout);
 	if (out && !json)
 		printf("\nCompare directory: %s\n", out);
+	if (xlsx && !json)
+		printf("Workbook: %s\n", xlsx);
 
 cleanup:
 	for (i = 0; i < 3; i++)

@@ -15,6 +15,7 @@
 #include <stroom/population.h>
 #include <stroom/scenario.h>
 #include <stroom/sim.h>
+#include <stroom/xlsx.h>
 
 #include <errno.h>
 #include <inttypes.h>
@@ -72,6 +73,8 @@ static const char usage[] =
 	"      --seed N          random seed (default: the scenario's)\n"
 	"      --out DIR         run directory, which must not exist; missing parents are\n"
 	"                        made (default: runs/<UTC time>-<scenario>)\n"
+	"      --xlsx FILE.xlsx  also write the run as an Excel workbook (must not exist;\n"
+	"                        docs/xlsx.md)\n"
 	"      --quiet           no progress bar and no summary; print only the run directory\n"
 	"      --dump-defaults   print the scenario with every value resolved, as YAML, and exit\n"
 	"      --fixed-parameters  every prior at its central value (Monte Carlo noise only);\n"
@@ -82,6 +85,7 @@ static const char usage[] =
 	"                        municipalities.csv, the municipalities) across the ranks;\n"
 	"                        rank 0 writes the same run directory as one process would\n"
 	"  compare A B [--replicates N] [--threads N] [--seed N] [--out DIR] [--json]\n"
+	"            [--xlsx FILE.xlsx]\n"
 	"                        run two scenarios with the same random numbers and print the\n"
 	"                        difference B - A per year with intervals\n"
 	"  target SCENARIO --households N --date YYYY-MM --probability P --lever KEY\n"
@@ -126,6 +130,20 @@ static const char usage[] =
 	"(Ctrl-C 130, SIGTERM 143, SIGHUP 129: run, compare and population then write\n"
 	"nothing; a run directory or population file appears complete or not at all)\n";
 #pragma GCC diagnostic pop
+
+/* --xlsx FILE: the workbook of the directory just written (stroom_xlsx_from_dir);
+ * on failure the directory stays complete and the exit code is 1. */
+static int write_xlsx(const char *dir, const char *xlsx)
+{
+	int err;
+	if (!xlsx)
+		return EXIT_OK;
+	if ((err = stroom_xlsx_from_dir(dir, xlsx)) != 0) {
+		fprintf(stderr, "stroom: %s (the directory '%s' is complete)\n", stroom_error_last(), dir);
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
 
 /* Bad arguments: one line on stderr, exit 2. */
 static int bad_arg(const char *what)
@@ -326,11 +344,11 @@ static int run_split(const stroom_cli_mpi *m, stroom_results **out, const stroom
 }
 
 static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, const stroom_params *p,
-			int threads, int quiet, int fixed, const char *out);
+			int threads, int quiet, int fixed, const char *out, const char *xlsx);
 
 static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 {
-	const char *scen = "rotterdam", *out = NULL;
+	const char *scen = "rotterdam", *out = NULL, *xlsx = NULL;
 	int quiet = 0, dump = 0, fixed = 0, i, err, code = EXIT_OK, positional = 0;
 	run_opts ro = {0, 0, 0, 0};
 	stroom_check_options co = STROOM_CHECK_OPTIONS_INIT;
@@ -357,6 +375,10 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 			if (i + 1 >= argc)
 				return bad_arg("--out needs a directory");
 			out = argv[++i];
+		} else if (!strcmp(a, "--xlsx")) {
+			if (i + 1 >= argc)
+				return bad_arg("--xlsx needs a file name ending in .xlsx");
+			xlsx = argv[++i];
 		} else if (!strcmp(a, "--quiet")) {
 			quiet = 1;
 		} else if (!strcmp(a, "--dump-defaults")) {
@@ -413,6 +435,8 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	/* an existing or unwritable --out is refused before the run, not after it */
 	if (m->rank == 0 && (err = stroom_output_check_dir(out)) != 0)
 		code = stroom_cli_fail(err);
+	else if (m->rank == 0 && xlsx && (err = stroom_xlsx_check_path(xlsx)) != 0)
+		code = stroom_cli_fail(err);
 	if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK)
 		goto cleanup;
 	s = stroom_run_inputs_scenario(in);
@@ -420,7 +444,7 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	pop = stroom_run_inputs_population(in);
 
 	if (p.municipalities_csv[0]) {
-		code = run_national(m, in, &p, ro.threads, quiet, fixed, out);
+		code = run_national(m, in, &p, ro.threads, quiet, fixed, out, xlsx);
 		goto cleanup;
 	}
 
@@ -475,6 +499,7 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 			goto cleanup;
 		}
 	}
+	code = write_xlsx(dir, xlsx);
 	if (!quiet) {
 		stroom_output_extra extra = STROOM_OUTPUT_EXTRA_INIT;
 		size_t n;
@@ -489,6 +514,8 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 			free(text);
 		}
 		printf("\nRun directory: %s\n", dir);
+		if (xlsx && code == EXIT_OK)
+			printf("Workbook: %s\n", xlsx);
 	} else {
 		printf("%s\n", dir);
 	}
@@ -565,7 +592,7 @@ static int national_block(const stroom_cli_mpi *m, const stroom_national *n, con
  * writes the run directory of the total with municipalities.csv.
  */
 static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, const stroom_params *p,
-			int threads, int quiet, int fixed, const char *out)
+			int threads, int quiet, int fixed, const char *out, const char *xlsx)
 {
 	const stroom_scenario *s = stroom_run_inputs_scenario(in);
 	const stroom_national *n = stroom_run_inputs_national(in);
@@ -637,6 +664,7 @@ static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, co
 			goto cleanup;
 		}
 	}
+	code = write_xlsx(dir, xlsx);
 	if (!quiet) {
 		stroom_output_extra extra = STROOM_OUTPUT_EXTRA_INIT;
 		size_t k;
@@ -657,6 +685,8 @@ static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, co
 		printf("\nMunicipalities: %d, each in %s/municipalities.csv\n", stroom_national_count(n),
 		       dir);
 		printf("Run directory: %s\n", dir);
+		if (xlsx && code == EXIT_OK)
+			printf("Workbook: %s\n", xlsx);
 	} else {
 		printf("%s\n", dir);
 	}

@@ -658,20 +658,43 @@ static void manifest_posterior(stroom_sbuf *b, const stroom_results *r, const st
 	stroom_sbuf_printf(b, "},\n");
 }
 
+/* manifest.json's "target": the target and the share of replicates at or below it
+ * on its date (summary.txt's P(caseload <= target)), when the date is simulated. */
+static void manifest_target(stroom_sbuf *b, const stroom_results *r, const stroom_params *p)
+{
+	int t = p->target_month - stroom_results_start(r), R = stroom_results_replicates(r), k,
+	    below = 0;
+	char mb[16];
+	if (p->target_households <= 0 || t < 0 || t >= stroom_results_months(r) || R <= 0)
+		return;
+	for (k = 0; k < R; k++)
+		below += value_at(r, k, t, STROOM_IND_CASELOAD, 0) <= p->target_households;
+	stroom_sbuf_printf(b, "  \"target\": {\"households\": %d, \"date\": \"%s-01\", "
+			      "\"replicates_at_or_below\": %d, \"p\": %.17g},\n",
+			   p->target_households, stroom_month_format(p->target_month, mb, sizeof mb),
+			   below, (double)below / R);
+}
+
 /* Builds manifest.json into a malloc'd string (caller frees), length in *len. */
 static char *manifest_json(const stroom_results *r, const stroom_scenario *s, const stroom_params *p,
 			   int has_budget, const stroom_output_extra *extra, size_t *len)
 {
 	size_t need = stroom_params_to_json(p, NULL, 0) + 1, i, n;
-	char *params_json = malloc(need), *out = NULL;
+	size_t need_src = s ? stroom_scenario_sources_json(s, NULL, 0) + 1 : 0;
+	char *params_json = malloc(need), *out = NULL, *sources = s ? malloc(need_src) : NULL;
 	stroom_sbuf b = {NULL, 0, 0};
 	char when[32];
 	time_t now = time(NULL);
 	struct tm tmv;
 	int pass;
-	if (!params_json)
+	if (!params_json || (s && !sources)) {
+		free(params_json);
+		free(sources);
 		return NULL;
+	}
 	stroom_params_to_json(p, params_json, need);
+	if (sources)
+		stroom_scenario_sources_json(s, sources, need_src);
 	gmtime_r(&now, &tmv);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
 	for (pass = 0; pass < 2; pass++) {
@@ -702,6 +725,9 @@ static char *manifest_json(const stroom_results *r, const stroom_scenario *s, co
 		}
 		stroom_sbuf_printf(&b, "],\n");
 		manifest_posterior(&b, r, p, extra);
+		manifest_target(&b, r, p);
+		if (sources)
+			stroom_sbuf_printf(&b, "  \"scenario_sources\": %s,\n", sources);
 		stroom_sbuf_printf(&b, "  \"scenario\": %s\n}\n", params_json);
 		if (pass == 0) {
 			out = malloc(b.len + 1);
@@ -713,6 +739,7 @@ static char *manifest_json(const stroom_results *r, const stroom_scenario *s, co
 		}
 	}
 	free(params_json);
+	free(sources);
 	*len = b.len;
 	return out;
 }

@@ -45,6 +45,8 @@ struct stroom_scenario {
 	scenario_input *inputs;
 	size_t n_inputs, cap_inputs;
 	scenario_where *where; /* [scenario_nkeys]: for messages about derived quantities */
+	scenario_field_where *fields; /* each record field a file set ("teams.NAME.fte") */
+	size_t n_fields;
 };
 
 /* Identity of a loaded document, for cycle detection. */
@@ -599,7 +601,58 @@ void stroom_scenario_free(stroom_scenario *s)
 		stroom_free(&a, s->inputs[i].path);
 	stroom_free(&a, s->inputs);
 	stroom_free(&a, s->where);
+	stroom_free(&a, s->fields);
 	stroom_free(&a, s);
+}
+
+/* Keeps where each record field was set (the load state is freed after the load). */
+static int keep_field_where(stroom_scenario *sc, const scenario_keystate *st)
+{
+	size_t k, f, n = 0;
+	int pass, j;
+	for (pass = 0; pass < 2; pass++) {
+		for (k = 0; k < scenario_nkeys; k++) {
+			const scenario_record *r = scenario_keys[k].record;
+			int count;
+			if (scenario_keys[k].type != KEY_RECORDS || !st[k].rec)
+				continue;
+			memcpy(&count, (const char *)&sc->params + r->count_offset, sizeof count);
+			for (j = 0; j < count && j < r->max; j++) {
+				const char *rec = (const char *)&sc->params + r->array_offset +
+						  (size_t)j * r->stride;
+				for (f = 0; f < r->nfields; f++) {
+					const scenario_keystate *fs = &st[k].rec[j].field[f];
+					scenario_field_where *w;
+					if (fs->set != 2 || !fs->file)
+						continue;
+					if (pass == 0) {
+						n++;
+						continue;
+					}
+					w = &sc->fields[sc->n_fields++];
+					snprintf(w->path, sizeof w->path, "%s.%s.%s", scenario_keys[k].path,
+						 rec + r->name_offset, r->fields[f].path);
+					w->unit = r->fields[f].unit;
+					w->file = fs->file;
+					w->line = fs->line;
+				}
+			}
+		}
+		if (pass == 0 && n > 0) {
+			sc->fields = stroom_calloc(&sc->alloc, n, sizeof *sc->fields);
+			if (!sc->fields)
+				return STROOM_ENOMEM;
+		}
+		if (n == 0)
+			break;
+	}
+	return 0;
+}
+
+const scenario_field_where *scenario_field_wheres(const stroom_scenario *s, size_t *n)
+{
+	*n = s ? s->n_fields : 0;
+	return s ? s->fields : NULL;
 }
 
 /*
@@ -680,6 +733,8 @@ static int load(stroom_scenario **out, int b, const char *path, const char *text
 				sc->where[k].col = c.st[k].col;
 			}
 	}
+	if ((rc = keep_field_where(sc, c.st)) != 0)
+		goto cleanup;
 	*out = sc;
 	sc = NULL;
 cleanup:

@@ -9,12 +9,14 @@
  * Every writer follows snprintf: it returns the length it needs (without the NUL)
  * and writes at most size bytes, always NUL-terminated when size > 0.
  */
+#include "builtin.h"
 #include "internal.h"
 #include "scenario_int.h"
 
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -430,6 +432,133 @@ size_t stroom_params_to_yaml(const stroom_params *p, char *buf, size_t size)
 size_t stroom_params_to_json(const stroom_params *p, char *buf, size_t size)
 {
 	return dump(p, buf, size, 1);
+}
+
+/* ---- where each key's value comes from (manifest.json "scenario_sources") ---- */
+
+/* The text of an input file for its comments: the file on disk, else the builtin
+ * with that path ("data/scenarios/NAME.yaml"); NULL when neither can be read. */
+static char *source_text(const char *path, int *owned)
+{
+	const stroom_builtin *b;
+	char *text = NULL;
+	size_t len;
+	*owned = 0;
+	if (stroom_read_file(stroom_alloc_or_default(NULL), path, STROOM_INPUT_SCENARIO, "", &text,
+			     &len) == 0) {
+		*owned = 1;
+		return text;
+	}
+	b = stroom_builtin_find(stroom_builtins, path);
+	return b ? (char *)b->text : NULL;
+}
+
+/* The comment at the end of line `line` (1-based) of text: after a '#' that starts
+ * the text or follows a blank, outside quotes; NULL and *len 0 when there is none. */
+static const char *line_comment(const char *text, size_t line, size_t *len)
+{
+	const char *q = text, *end;
+	char quote = 0;
+	size_t l;
+	*len = 0;
+	for (l = 1; l < line && q; l++) {
+		q = strchr(q, '\n');
+		if (q)
+			q++;
+	}
+	if (!q)
+		return NULL;
+	end = strchr(q, '\n');
+	if (!end)
+		end = q + strlen(q);
+	for (; q < end; q++) {
+		if (quote) {
+			if (*q == quote)
+				quote = 0;
+		} else if (*q == '"' || *q == '\'') {
+			quote = *q;
+		} else if (*q == '#' && (q == text || q[-1] == ' ' || q[-1] == '\t')) {
+			q++;
+			while (q < end && (*q == ' ' || *q == '\t'))
+				q++;
+			while (end > q && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+				end--;
+			*len = (size_t)(end - q);
+			return q;
+		}
+	}
+	return NULL;
+}
+
+/* The text of the last file read for comments (files repeat from key to key). */
+typedef struct source_cache {
+	char path[4200];
+	char *text;
+	int owned;
+} source_cache;
+
+/* One entry of "scenario_sources": "PATH": {"unit": ..., "file": ..., "line": N,
+ * "comment": ...}, the last three when a file set it (file is NULL otherwise). */
+static void put_source(out *o, source_cache *c, const char *path, const char *unit, const char *file,
+		       size_t line, int first)
+{
+	put(o, "%s\n  ", first ? "" : ",");
+	put_quoted(o, path, SIZE_MAX);
+	put(o, ": {\"unit\": ");
+	put_quoted(o, unit ? unit : "", SIZE_MAX);
+	if (file) {
+		put(o, ", \"file\": ");
+		put_quoted(o, file, SIZE_MAX);
+		put(o, ", \"line\": %zu", line);
+		if (strcmp(c->path, file) != 0) {
+			if (c->owned)
+				stroom_free(stroom_alloc_or_default(NULL), c->text);
+			c->text = source_text(file, &c->owned);
+			snprintf(c->path, sizeof c->path, "%s", file);
+		}
+		if (c->text) {
+			size_t n;
+			const char *comment = line_comment(c->text, line, &n);
+			if (comment) {
+				put(o, ", \"comment\": ");
+				put_quoted(o, comment, n);
+			}
+		}
+	}
+	put(o, "}");
+}
+
+size_t stroom_scenario_sources_json(const stroom_scenario *s, char *buf, size_t size)
+{
+	out o = {buf, size, 0};
+	char where[4200];
+	source_cache cache;
+	const scenario_field_where *fw;
+	size_t k, nf;
+	if (size)
+		buf[0] = '\0';
+	memset(&cache, 0, sizeof cache);
+	put(&o, "{");
+	for (k = 0; k < scenario_nkeys; k++) {
+		const scenario_key *key = &scenario_keys[k];
+		const char *w = stroom_scenario_key_where(s, key->path, where, sizeof where);
+		unsigned long line = 0;
+		if (w) { /* FILE:LINE:COL; FILE may itself hold colons */
+			char *c2 = strrchr(where, ':'), *c1;
+			*c2 = '\0';
+			c1 = strrchr(where, ':');
+			*c1 = '\0';
+			line = strtoul(c1 + 1, NULL, 10);
+		}
+		put_source(&o, &cache, key->path, key->unit, w ? where : NULL, line, k == 0);
+	}
+	fw = scenario_field_wheres(s, &nf);
+	for (k = 0; k < nf; k++)
+		put_source(&o, &cache, fw[k].path, fw[k].unit, fw[k].file, fw[k].line, 0);
+	put(&o, "\n}");
+	if (cache.owned)
+		stroom_free(stroom_alloc_or_default(NULL), cache.text);
+	return o.len;
 }
 
 /* ---- docs/scenario.md ---- */

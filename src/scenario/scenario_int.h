@@ -145,6 +145,18 @@ const stroom_prior *scenario_uncertain_at(const stroom_params *p, size_t offset)
 extern const scenario_key scenario_keys[];
 extern const size_t scenario_nkeys;
 
+/* Where a field of a record map (`teams`, `instruments`) was set by a file: its
+ * path "teams.NAME.FIELD", its unit, the file (one of the scenario's inputs) and
+ * the line of the field's key. */
+typedef struct scenario_field_where {
+	char path[160];
+	const char *unit;
+	const char *file;
+	size_t line;
+} scenario_field_where;
+/* The record fields a file set, in the order of the records (scenario.c). */
+const scenario_field_where *scenario_field_wheres(const struct stroom_scenario *s, size_t *n);
+
 /* The key with exactly this dotted path, or NULL. */
 const scenario_key *scenario_key_find(const char *path);
 /* Nonzero when path names a group of keys (a proper prefix of some key, e.g. "hazard.work"). */
