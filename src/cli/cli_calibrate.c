@@ -68,15 +68,12 @@ int stroom_cli_calibrate(int argc, char **argv)
 	stroom_cli_fit_args f = {NULL, NULL, {NULL}, 0};
 	int i, err, code = EXIT_OK, quiet = 0;
 	stroom_calibrate_options o = STROOM_CALIBRATE_OPTIONS_INIT;
-	stroom_check_options co = STROOM_CHECK_OPTIONS_INIT;
-	stroom_run_inputs *in = NULL;
-	stroom_observed *obs = NULL;
-	stroom_obs_row *rows = NULL;
+	stroom_cli_fit_inputs fi;
 	stroom_calibration *c = NULL;
 	const stroom_params *p;
 	progress_state ps;
 	char final[4096], dir[4096];
-	size_t n_rows = 0, k;
+	size_t k;
 	double t0;
 
 	for (i = 0; i < argc; i++) {
@@ -119,23 +116,9 @@ int stroom_cli_calibrate(int argc, char **argv)
 	o.n_keys = f.n_keys;
 
 	/* everything loaded and checked before any work */
-	co.fixed_parameters = 1;
-	if ((err = stroom_check_run(&in, scen, &co)) != 0)
-		return stroom_cli_fail(err);
-	p = stroom_run_inputs_params(in);
-	o.rules = stroom_run_inputs_rules(in);
-	if (!stroom_run_inputs_population(in)) {
-		fprintf(stderr, "stroom: %s: calibrate fits one municipality (this scenario has "
-			"municipalities.csv)\n", stroom_cli_printable(scen).s);
-		code = EXIT_BADINPUT;
+	if ((code = stroom_cli_fit_load("calibrate", scen, &f, &o, &fi)) != 0)
 		goto cleanup;
-	}
-	if ((err = stroom_observed_load(&obs, obs_path, NULL)) != 0) {
-		code = stroom_cli_fail(err);
-		goto cleanup;
-	}
-	if ((code = stroom_cli_observed_rows(obs, &rows, &n_rows)) != 0)
-		goto cleanup;
+	p = fi.p;
 	if (out && *out)
 		snprintf(final, sizeof final, "%s", out);
 	else
@@ -144,7 +127,8 @@ int stroom_cli_calibrate(int argc, char **argv)
 		code = stroom_cli_fail(err);
 		goto cleanup;
 	}
-	if ((err = stroom_calibrate_check(p, stroom_run_inputs_population(in), rows, n_rows, &o)) != 0) {
+	if ((err = stroom_calibrate_check(p, stroom_run_inputs_population(fi.in), fi.rows, fi.n_rows, &o)) !=
+	    0) {
 		fprintf(stderr, "stroom: %s: %s\n", stroom_cli_printable(obs_path).s, stroom_error_last());
 		code = stroom_cli_exit_for(err);
 		goto cleanup;
@@ -156,37 +140,24 @@ int stroom_cli_calibrate(int argc, char **argv)
 	ps.t0 = t0 = stroom_cli_now();
 	o.progress = progress;
 	o.payload = &ps;
-	err = stroom_calibrate_run(&c, p, stroom_run_inputs_population(in), rows, n_rows, &o);
+	err = stroom_calibrate_run(&c, p, stroom_run_inputs_population(fi.in), fi.rows, fi.n_rows, &o);
 	if (ps.shown)
 		fprintf(stderr, "\r%*s\r", 79, "");
-	if (err == STROOM_EINTR || (!err && stroom_cli_interrupted())) {
-		fprintf(stderr, "stroom: interrupted; nothing written\n");
-		code = 128 + (stroom_cli_interrupted() ? (int)stroom_cli_interrupted() : SIGINT);
+	if ((code = stroom_cli_fit_outcome(err, 1)) != 0)
 		goto cleanup;
-	}
-	if (err) {
-		code = stroom_cli_fail(err);
-		goto cleanup;
-	}
 	for (k = 0; k < stroom_calibration_skipped_count(c); k++)
 		fprintf(stderr, "stroom: warning: not fitted: %s: %s\n", stroom_cli_printable(obs_path).s,
 			stroom_calibration_skipped(c, k));
 	{
 		stroom_calibrate_write w;
 		memset(&w, 0, sizeof w);
-		w.scenario = stroom_run_inputs_scenario(in);
+		w.scenario = stroom_run_inputs_scenario(fi.in);
 		w.observed_path = obs_path;
 		w.seconds = stroom_cli_now() - t0;
 		w.cancelled = stroom_cli_write_cancelled;
-		if ((err = stroom_calibration_write_dir(c, &w, final, dir, sizeof dir)) != 0) {
-			if (err == STROOM_EINTR) {
-				fprintf(stderr, "stroom: interrupted; nothing written\n");
-				code = 128 + (stroom_cli_interrupted() ? (int)stroom_cli_interrupted() : SIGINT);
-			} else {
-				code = stroom_cli_fail(err);
-			}
+		err = stroom_calibration_write_dir(c, &w, final, dir, sizeof dir);
+		if ((code = stroom_cli_fit_outcome(err, 0)) != 0)
 			goto cleanup;
-		}
 	}
 	if (!quiet) {
 		int j, np = stroom_calibration_param_count(c);
@@ -216,8 +187,6 @@ int stroom_cli_calibrate(int argc, char **argv)
 
 cleanup:
 	stroom_calibration_free(c);
-	free(rows);
-	stroom_observed_free(obs);
-	stroom_run_inputs_free(in);
+	stroom_cli_fit_inputs_free(&fi);
 	return code;
 }
