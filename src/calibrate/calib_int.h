@@ -10,6 +10,7 @@
  *                  adaptive Metropolis chains in threads, R-hat and ESS
  *   calibrate.c    the fit: parameters chosen, the model, the chains, the summaries
  *   calib_write.c  posterior.csv, fit.txt, fit.csv, manifest.json, the directory
+ *                  (calib_write_texts: the fit's and the backtest's)
  *   calib_ev.c     the model the fit runs: the expected-value engine
  */
 #ifndef STROOM_CALIB_INT_H
@@ -170,5 +171,20 @@ void calib_chains_free(calib_chains *ch, const stroom_allocator *al);
  * 2021) and bulk ESS of x: chains x n values, chain after chain. */
 double calib_rhat(const double *x, int chains, int n);
 double calib_ess(const double *x, int chains, int n);
+
+/* ---- output directories (calib_write.c) ---- */
+/* The text of file k of an output directory into buf (snprintf convention:
+ * returns the length needed). */
+typedef size_t (*calib_text_fn)(const void *obj, int k, char *buf, size_t size);
+/*
+ * Writes the n (at most 8) files named files[k], each the text text(obj, k),
+ * into the directory out (runs/<UTC time>-<name><suffix> when NULL) all or
+ * nothing (stroom_write_dir; what: "this fit was written"); cancelled as in
+ * stroom_calibrate_write. The final path into path_out.
+ */
+int calib_write_texts(const char *out, const char *name, const char *suffix, const char *what,
+		      const char *const *files, int n, calib_text_fn text, const void *obj,
+		      int (*cancelled)(const char *step, void *payload), void *payload, char *path_out,
+		      size_t path_size);
 
 #endif

@@ -324,69 +324,76 @@ void stroom_calibrate_default_dir(const char *name, char *buf, size_t size)
 	stroom_out_dir(NULL, name, "-calibrate", buf, size);
 }
 
-static const char *const files[] = {"posterior.csv", "fit.txt", "fit.csv", "manifest.json"};
+/* A file of an output directory: a the texts, b the file's index. */
+typedef struct text_job {
+	calib_text_fn text;
+	const void *obj;
+} text_job;
 
-/* The text of file k (malloc'd, caller frees), its length in *len. */
-static char *file_text(const stroom_calibration *c, const stroom_calibrate_write *w, int k, size_t *len)
+static int text_writer(FILE *f, const void *a, const void *b)
 {
-	char prov[1200], *t;
-	size_t n = 0;
-	int pass;
-	if (k == 0) {
-		char when[32];
-		time_t now = time(NULL);
-		struct tm tmv;
-		gmtime_r(&now, &tmv);
-		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
-		snprintf(prov, sizeof prov, "stroom %s calibrate: scenario %s\nobserved: %s sha256 %s\n"
-			 "created: %s\nchains %d x %d kept draws (thinned to the rows below), seed %llu",
-			 stroom_version(), c->name, w && w->observed_path ? w->observed_path : "-",
-			 w && w->observed_sha256 ? w->observed_sha256 : "-", when, c->set.chains,
-			 c->set.iterations, (unsigned long long)c->set.seed);
-	}
-	t = NULL;
-	for (pass = 0; pass < 2; pass++) {
-		switch (k) {
-		case 0: n = stroom_calibration_posterior_csv(c, prov, t, t ? n + 1 : 0); break;
-		case 1: n = stroom_calibration_report(c, t, t ? n + 1 : 0); break;
-		case 2: n = stroom_calibration_fit_csv(c, t, t ? n + 1 : 0); break;
-		default: n = manifest(c, w, t, t ? n + 1 : 0); break;
-		}
-		if (pass == 0 && !(t = malloc(n + 1)))
-			return NULL;
-	}
-	*len = n;
-	return t;
+	const text_job *j = a;
+	int k = *(const int *)b;
+	size_t n = j->text(j->obj, k, NULL, 0), len;
+	char *t = malloc(n + 1);
+	int ok;
+	if (!t)
+		return stroom_error_set(STROOM_ENOMEM, "out of memory");
+	len = j->text(j->obj, k, t, n + 1);
+	errno = 0;
+	ok = len <= n && fwrite(t, 1, len, f) == len;
+	free(t);
+	return ok ? 0 : STROOM_EIO;
 }
 
-/* A file of the directory: a the fit and what it records, b the file's index. */
-typedef struct calib_job {
+int calib_write_texts(const char *out, const char *name, const char *suffix, const char *what,
+		      const char *const *files, int n, calib_text_fn text, const void *obj,
+		      int (*cancelled)(const char *step, void *payload), void *payload, char *path_out,
+		      size_t path_size)
+{
+	static const int index[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+	char final[4096];
+	text_job job = {text, obj};
+	stroom_dir_file df[8];
+	int k, err;
+	if (n < 1 || n > 8)
+		return stroom_error_set(STROOM_EINVAL, "an output directory of 1 to 8 files");
+	stroom_out_dir(out, name, suffix, final, sizeof final);
+	for (k = 0; k < n; k++)
+		df[k] = (stroom_dir_file){files[k], text_writer, &job, &index[k], NULL, 0};
+	err = stroom_write_dir(final, what, df, (size_t)n, cancelled, payload);
+	if (!err && path_out && path_size)
+		snprintf(path_out, path_size, "%s", final);
+	return err;
+}
+
+static const char *const files[] = {"posterior.csv", "fit.txt", "fit.csv", "manifest.json"};
+
+/* What the fit's files are made from: the fit, what it records, posterior.csv's head. */
+typedef struct calib_texts {
 	const stroom_calibration *c;
 	const stroom_calibrate_write *w;
-} calib_job;
+	char prov[1200];
+} calib_texts;
 
-static int calib_writer(FILE *f, const void *a, const void *b)
+static size_t calib_text(const void *obj, int k, char *buf, size_t size)
 {
-	const calib_job *j = a;
-	size_t len;
-	char *text = file_text(j->c, j->w, *(const int *)b, &len);
-	int ok;
-	if (!text)
-		return stroom_error_set(STROOM_ENOMEM, "out of memory");
-	errno = 0;
-	ok = fwrite(text, 1, len, f) == len;
-	free(text);
-	return ok ? 0 : STROOM_EIO;
+	const calib_texts *x = obj;
+	switch (k) {
+	case 0: return stroom_calibration_posterior_csv(x->c, x->prov, buf, size);
+	case 1: return stroom_calibration_report(x->c, buf, size);
+	case 2: return stroom_calibration_fit_csv(x->c, buf, size);
+	default: return manifest(x->c, x->w, buf, size);
+	}
 }
 
 int stroom_calibration_write_dir(const stroom_calibration *c, const stroom_calibrate_write *w,
 				 const char *out, char *path_out, size_t path_size)
 {
-	static const int index[] = {0, 1, 2, 3};
-	char final[4096];
-	calib_job job = {c, w};
-	stroom_dir_file df[STROOM_ARRAY_LEN(files)];
-	size_t k;
+	calib_texts x;
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tmv;
 	int err;
 
 	if (w && w->observed_path && !w->observed_sha256) {
@@ -397,12 +404,16 @@ int stroom_calibration_write_dir(const stroom_calibration *c, const stroom_calib
 		w2.observed_sha256 = hex;
 		return stroom_calibration_write_dir(c, &w2, out, path_out, path_size);
 	}
-	stroom_out_dir(out, c->name, "-calibrate", final, sizeof final);
-	for (k = 0; k < STROOM_ARRAY_LEN(files); k++)
-		df[k] = (stroom_dir_file){files[k], calib_writer, &job, &index[k], NULL, 0};
-	err = stroom_write_dir(final, "this fit was written", df, STROOM_ARRAY_LEN(files),
-			       w ? w->cancelled : NULL, w ? w->payload : NULL);
-	if (!err && path_out && path_size)
-		snprintf(path_out, path_size, "%s", final);
-	return err;
+	gmtime_r(&now, &tmv);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+	x.c = c;
+	x.w = w;
+	snprintf(x.prov, sizeof x.prov, "stroom %s calibrate: scenario %s\nobserved: %s sha256 %s\n"
+		 "created: %s\nchains %d x %d kept draws (thinned to the rows below), seed %llu",
+		 stroom_version(), c->name, w && w->observed_path ? w->observed_path : "-",
+		 w && w->observed_sha256 ? w->observed_sha256 : "-", when, c->set.chains, c->set.iterations,
+		 (unsigned long long)c->set.seed);
+	return calib_write_texts(out, c->name, "-calibrate", "this fit was written", files,
+				 (int)STROOM_ARRAY_LEN(files), calib_text, &x, w ? w->cancelled : NULL,
+				 w ? w->payload : NULL, path_out, path_size);
 }
