@@ -359,9 +359,13 @@ int backtest_run_model(stroom_backtest **out, const stroom_params *p, const cali
 	b->nh = nh;
 	b->line_months = L;
 	b->draws = o->draws > 0 ? o->draws : 400;
-	b->chains = o->calibrate.chains > 0 ? o->calibrate.chains : 4;
-	b->iterations = o->calibrate.iterations > 0 ? o->calibrate.iterations : 1500;
-	b->seed = o->calibrate.seed;
+	{
+		calib_settings cs;
+		calib_settings_from(&cs, &o->calibrate);
+		b->chains = cs.chains;
+		b->iterations = cs.iterations;
+		b->seed = cs.seed;
+	}
 	memcpy(b->origins, o->origins, (size_t)b->no * sizeof *b->origins);
 	memcpy(b->horizons, hz, (size_t)nh * sizeof *hz);
 	b->skips = stroom_calloc(al, BT_SKIP_TEXTS, sizeof *b->skips);
@@ -865,8 +869,10 @@ int stroom_backtest_write_dir(const stroom_backtest *b, const stroom_backtest_wr
 	bt_texts x = {b, w, sha};
 	int err;
 
-	if (w && w->observed_path && (err = stroom_hash_file(w->observed_path, STROOM_INPUT_OBSERVED, "",
-							    sha)) != 0)
+	if (w && w->observed_sha256)
+		snprintf(sha, sizeof sha, "%s", w->observed_sha256);
+	else if (w && w->observed_path &&
+		 (err = stroom_hash_file(w->observed_path, STROOM_INPUT_OBSERVED, "", sha)) != 0)
 		return err;
 	return calib_write_texts(out, b->name, "-backtest", "this backtest was written", files,
 				 (int)STROOM_ARRAY_LEN(files), bt_text, &x, w ? w->cancelled : NULL,

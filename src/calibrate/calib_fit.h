@@ -14,6 +14,9 @@ typedef struct calib_settings {
 	calib_lik_settings lik;
 } calib_settings;
 
+/* The settings of o, its zeros replaced by the defaults (include/stroom/calibrate.h). */
+void calib_settings_from(calib_settings *s, const stroom_calibrate_options *o);
+
 typedef struct calib_summary {
 	double mean, sd, q05, q50, q95;
 } calib_summary;

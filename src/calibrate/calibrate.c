@@ -264,7 +264,7 @@ void stroom_calibration_free(stroom_calibration *c)
 	stroom_free(al, c);
 }
 
-static void settings_from(calib_settings *s, const stroom_calibrate_options *o)
+void calib_settings_from(calib_settings *s, const stroom_calibrate_options *o)
 {
 	s->chains = o && o->chains > 0 ? o->chains : 4;
 	s->iterations = o && o->iterations > 0 ? o->iterations : 1500;
@@ -285,7 +285,7 @@ static int fit_prepare(stroom_calibration *c, const stroom_params *p, const cali
 	const stroom_allocator *al = c->al;
 	size_t i;
 	int err, j;
-	settings_from(&c->set, o);
+	calib_settings_from(&c->set, o);
 	snprintf(c->name, sizeof c->name, "%s", p->name);
 	c->start = m->start;
 	c->months = m->months;
