@@ -720,7 +720,7 @@ size_t stroom_backtest_summary(const stroom_backtest *b, char *buf, size_t size)
 	stroom_sbuf_printf(&sb, "; horizons:");
 	for (h = 0; h < b->nh; h++)
 		stroom_sbuf_printf(&sb, " %d", b->horizons[h]);
-	stroom_sbuf_printf(&sb, " months\nfit per origin: %d chains x %d iterations, seed %llu; forecast: "
+	stroom_sbuf_printf(&sb, " months\nfit per origin: %d chains x at most %d iterations (stopping when converged), seed %llu; forecast: "
 			   "%d posterior draws through the expected-value engine plus the\n"
 			   "likelihood's observation noise; line baseline: the %d months up to the "
 			   "origin\n\n", b->chains, b->iterations, (unsigned long long)b->seed, b->draws,

@@ -142,17 +142,31 @@ double calib_find_mode(const calib_target *t, void *ws, double *y, const double 
 int calib_laplace(const calib_target *t, void *ws, const double *y, const double *h, double *cov);
 
 typedef struct calib_mcmc_options {
-	int chains, warmup, iterations, threads;
+	int chains, warmup, iterations, threads;  /* iterations: kept per chain, at most */
 	uint64_t seed;
 	const double *start;   /* chains x d starting points */
 	const double *cov0;    /* d x d: the initial proposal covariance (unscaled) */
 	const double *center;  /* d: the independence proposal's first centre; NULL = random walk only */
+	/* the stopping rule: after every check_every kept iterations per chain (0:
+	 * none, run all), converged(y, chains, n, stride, payload) is asked about the
+	 * kept draws so far (chain c's draw i of dimension j at y[(c * stride + i) *
+	 * d + j]); nonzero stops the sampling there */
+	int check_every;
+	int (*converged)(const double *y, int chains, int n, int stride, void *payload);
+	void *check_payload;
 	stroom_progress_cb progress;
 	void *payload;
 } calib_mcmc_options;
 
+/* The warm-up's stages: from iteration CALIB_STAGE_FIRST on, every
+ * CALIB_STAGE_LEN iterations the independence proposal is refitted to the second
+ * halves of every chain's history so far (calib_mcmc.c). */
+#define CALIB_STAGE_FIRST 200
+#define CALIB_STAGE_LEN 100
+
 typedef struct calib_chains {
 	int chains, n, d;      /* n kept iterations per chain */
+	int cap;               /* the iterations asked for; n < cap: stopped at convergence */
 	size_t aux_len;
 	double *y;             /* [chain][n][d] */
 	double *lp;            /* [chain][n] */

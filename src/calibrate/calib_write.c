@@ -144,13 +144,16 @@ size_t stroom_calibration_report(const stroom_calibration *c, char *buf, size_t 
 	stroom_sbuf_printf(&b, "Converged: %s (every R-hat below %.3g and every bulk ESS at least %.0f)\n",
 			   c->converged ? "yes" : "NO", c->set.rhat_max, c->set.ess_min);
 	stroom_sbuf_printf(&b, "Sampler: adaptive Metropolis, %d chains x (%d warm-up + %d kept) "
-			   "iterations, seed %llu, %d threads; %d of %d parameters seen by the data; "
-			   "acceptance", c->set.chains, c->set.warmup, c->set.iterations,
-			   (unsigned long long)c->set.seed, c->threads, c->nseen, c->np);
+			   "iterations (%s at most %d, checked every %d), seed %llu, %d threads; %d of %d "
+			   "parameters seen by the data; acceptance", c->set.chains, c->set.warmup, c->n,
+			   c->n < c->set.iterations ? "stopped when converged;" : "the cap:",
+			   c->set.iterations, CALIB_CHECK_EVERY, (unsigned long long)c->set.seed, c->threads,
+			   c->nseen, c->np);
 	for (k = 0; k < c->set.chains; k++)
 		stroom_sbuf_printf(&b, " %.2f", c->accept[k]);
-	stroom_sbuf_printf(&b, "\nTime: %.1f s (mode %.1f s, chains %.1f s)\n", c->seconds, c->seconds_mode,
-			   c->seconds_chains);
+	stroom_sbuf_printf(&b, "\nTime: %.1f s (mode %.1f s, chains %.1f s); %ld likelihood evaluations "
+			   "(mode and covariance %ld, chains %ld)\n", c->seconds, c->seconds_mode,
+			   c->seconds_chains, c->evals, c->evals_mode, c->evals - c->evals_mode);
 	stroom_sbuf_printf(&b, "Likelihood: stocks lognormal, sd %.3g (households) / %.3g (benefits) on "
 			   "the log scale plus 1/expected; flows negative binomial, overdispersion %.3g "
 			   "(households) / %.3g (benefits); shares normal, sd %.3g (docs/model.md "
@@ -281,8 +284,9 @@ static size_t manifest(const stroom_calibration *c, const stroom_calibrate_write
 	stroom_sbuf_printf(&b, ", \"rows\": %zu, \"fitted\": %zu, \"not_fitted\": %zu},\n", c->nrows,
 			   c->nitems, c->nskips);
 	stroom_sbuf_printf(&b, "  \"settings\": {\"chains\": %d, \"warmup\": %d, \"iterations\": %d, "
+			   "\"max_iterations\": %d, \"check_every\": %d, \"likelihood_evaluations\": %ld, "
 			   "\"seed\": %llu, \"threads\": %d, \"draws\": %d, \"rhat_max\": ",
-			   c->set.chains, c->set.warmup, c->set.iterations,
+			   c->set.chains, c->set.warmup, c->n, c->set.iterations, CALIB_CHECK_EVERY, c->evals,
 			   (unsigned long long)c->set.seed, c->threads, c->set.draws);
 	json_num(&b, c->set.rhat_max);
 	stroom_sbuf_printf(&b, ", \"ess_min\": ");
@@ -411,7 +415,7 @@ int stroom_calibration_write_dir(const stroom_calibration *c, const stroom_calib
 	snprintf(x.prov, sizeof x.prov, "stroom %s calibrate: scenario %s\nobserved: %s sha256 %s\n"
 		 "created: %s\nchains %d x %d kept draws (thinned to the rows below), seed %llu",
 		 stroom_version(), c->name, w && w->observed_path ? w->observed_path : "-",
-		 w && w->observed_sha256 ? w->observed_sha256 : "-", when, c->set.chains, c->set.iterations,
+		 w && w->observed_sha256 ? w->observed_sha256 : "-", when, c->set.chains, c->n,
 		 (unsigned long long)c->set.seed);
 	return calib_write_texts(out, c->name, "-calibrate", "this fit was written", files,
 				 (int)STROOM_ARRAY_LEN(files), calib_text, &x, w ? w->cancelled : NULL,

@@ -6,7 +6,9 @@
  * run reads, the observed series, the parameters, the rows, the units, --out):
  * bad input is one line and exit 2. Then the fit (a progress bar on a terminal),
  * one warning line per row not fitted, the output directory written all or
- * nothing, and a summary. A fit whose chains did not converge is still written
+ * nothing, and a summary. The chains stop once converged (checked every 250
+ * kept iterations; --iterations is the cap). A fit whose chains did not converge
+ * by the cap is still written
  * (posterior.csv says `# converged: no`) and exits 1 with one line naming the
  * worst parameter. SIGINT, SIGTERM and SIGHUP stop it and leave nothing (128 + N).
  */
@@ -58,7 +60,9 @@ static const char usage[] =
 	"  --param: a key or a prefix such as hazard.work.distance) to the observed series\n"
 	"  (docs/observed.md) and writes posterior.csv, fit.txt, fit.csv and manifest.json\n"
 	"  into DIR (default runs/<UTC time>-<scenario>-calibrate; it must not exist).\n"
-	"  --chains N (4), --iterations N kept per chain after a quarter as many warm-up (1500),\n"
+	"  --chains N (4); --iterations N: at most N kept per chain (10000) after a warm-up\n"
+	"  of a quarter as many, at most 500; the chains stop at the first check (every 250\n"
+	"  kept iterations) where every R-hat is below 1.01 and every bulk ESS at least 400;\n"
 	"  --seed N (0), --threads N (one per CPU; the draws do not depend on it).\n"
 	"  Exit 0 converged, 1 not converged (still written) or failed, 2 bad input.\n";
 
