@@ -17,7 +17,12 @@
  * walk whose covariance is the chain's own history's, scaled by 2.38^2/d. Here
  * it adapts during the warm-up only, and a global scale is tuned towards an
  * acceptance rate of 0.234 meanwhile (Robbins-Monro); the sampling phase uses the
- * frozen proposal, so the kept draws come from a plain Metropolis chain. Each
+ * frozen proposal, so the kept draws come from a plain Metropolis chain. The
+ * warm-up runs in stages (the first CALIB_STAGE_FIRST iterations, then
+ * CALIB_STAGE_LEN each): after each the independence proposal is refitted to
+ * the pooled second halves of the chains' histories. The sampling runs in
+ * blocks of check_every kept iterations, after each of which the caller's
+ * stopping rule may end it. Stages and blocks end at fixed iterations, and each
  * iteration's random numbers come from the keyed Philox stream (seed, chain,
  * iteration), so a chain is the same whichever thread runs it.
  *
