@@ -532,6 +532,62 @@ static void test_fit_errors(void **state)
 	stroom_scenario_free(s);
 }
 
+/* The stopping rule: the chains stop at the first check (every 250 kept
+ * iterations) where every R-hat is below 1.01 and every bulk ESS at least 400,
+ * converged; on any number of threads at the same check with the same draws;
+ * a shorter cap keeps the same draws up to it (the checks do not change them). */
+static void test_fit_stops_when_converged(void **state)
+{
+	stroom_scenario *s = NULL;
+	const stroom_params *p;
+	stroom_calibration *c = NULL, *c2 = NULL, *c3 = NULL;
+	stroom_calibrate_options o = STROOM_CALIBRATE_OPTIONS_INIT;
+	stroom_obs_row rows[16];
+	calib_model m;
+	int n, j, ch;
+	double mean, sd, rhat, ess;
+	(void)state;
+	assert_int_equal(stroom_scenario_load(&s, "rotterdam", NULL), 0);
+	p = stroom_scenario_params(s);
+	m = toy_model(p);
+	n = make_toy_rows(p, 7300, 0.0095, rows);
+	o.keys = toy_keys;
+	o.n_keys = 2;
+	o.chains = 4;
+	o.warmup = 300;
+	o.iterations = 20000;
+	o.seed = 3;
+	o.threads = 1;
+	assert_int_equal(calib_fit(&c, p, &m, rows, (size_t)n, &o, 0), 0);
+	assert_true(stroom_calibration_converged(c));
+	assert_true(c->n < 20000);
+	assert_int_equal(c->n % CALIB_CHECK_EVERY, 0);
+	assert_true(c->S == (size_t)4 * (size_t)c->n);
+	for (j = 0; j < 2; j++) {
+		stroom_calibration_param_summary(c, j, &mean, &sd, &rhat, &ess);
+		assert_true(rhat < 1.01 && ess >= 400);
+	}
+	/* two threads: the same check, the same draws */
+	o.threads = 2;
+	assert_int_equal(calib_fit(&c2, p, &m, rows, (size_t)n, &o, 0), 0);
+	assert_int_equal(c2->n, c->n);
+	assert_memory_equal(c->x, c2->x, c->S * (size_t)c->np * sizeof(double));
+	/* a cap below the stopping check: each chain's draws are the first of the
+	 * longer fit's */
+	if (c->n > CALIB_CHECK_EVERY) {
+		o.iterations = c->n - CALIB_CHECK_EVERY / 2;
+		assert_int_equal(calib_fit(&c3, p, &m, rows, (size_t)n, &o, 0), 0);
+		assert_int_equal(c3->n, o.iterations);
+		for (ch = 0; ch < 4; ch++)
+			assert_memory_equal(c3->x + (size_t)ch * (size_t)c3->n * 2, c->x + (size_t)ch * (size_t)c->n * 2,
+					    (size_t)c3->n * 2 * sizeof(double));
+		stroom_calibration_free(c3);
+	}
+	stroom_calibration_free(c);
+	stroom_calibration_free(c2);
+	stroom_scenario_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -539,6 +595,7 @@ int main(void)
 		cmocka_unit_test(test_rhat_ess),        cmocka_unit_test(test_sampler_gaussian),
 		cmocka_unit_test(test_likelihood_units), cmocka_unit_test(test_fit_toy),
 		cmocka_unit_test(test_fit_not_converged), cmocka_unit_test(test_fit_errors),
+		cmocka_unit_test(test_fit_stops_when_converged),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -354,6 +354,40 @@ static void test_no_allocation_and_reuse(void **state)
 	stroom_population_free(pop);
 }
 
+/* Counts only (a calibration's runs): every count the same bit for bit, the
+ * money 0; switched back, the money again as before. */
+static void test_counts_only(void **state)
+{
+	stroom_params p = small_params_fixing(1000, 2, "2025-12", NULL);
+	stroom_population *pop = NULL;
+	stroom_ev *ev = NULL, *co = NULL;
+	int t, ind, g, money, T;
+	double benefit;
+	(void)state;
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL, NULL), 0);
+	assert_int_equal(stroom_ev_new(&ev, &p, pop, NULL, NULL), 0);
+	assert_int_equal(stroom_ev_new(&co, &p, pop, NULL, NULL), 0);
+	stroom_ev_counts_only(co, 1);
+	assert_int_equal(stroom_ev_run(ev, &p), 0);
+	assert_int_equal(stroom_ev_run(co, &p), 0);
+	T = stroom_ev_months(ev);
+	for (t = 0; t <= T; t++)
+		for (ind = 0; ind < STROOM_NIND; ind++)
+			for (g = 0; g < stroom_ev_groups(ev); g++)
+				assert_true(stroom_ev_value(ev, t, ind, g) == stroom_ev_value(co, t, ind, g));
+	for (t = 0; t < T; t++)
+		for (money = 0; money < STROOM_NMONEY; money++)
+			assert_true(stroom_ev_money(co, t, money, 0) == 0.0);
+	benefit = stroom_ev_money(ev, T - 1, STROOM_MONEY_BENEFIT, 0);
+	assert_true(benefit > 0);
+	stroom_ev_counts_only(co, 0);
+	assert_int_equal(stroom_ev_run(co, &p), 0);
+	assert_true(stroom_ev_money(co, T - 1, STROOM_MONEY_BENEFIT, 0) == benefit);
+	stroom_ev_free(ev);
+	stroom_ev_free(co);
+	stroom_population_free(pop);
+}
+
 /* Instrument places are refused with the key; a parameter set of another shape too. */
 static void test_refusals(void **state)
 {
@@ -385,6 +419,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_groups_and_identity),
 		cmocka_unit_test(test_no_allocation_and_reuse),
+		cmocka_unit_test(test_counts_only),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_builtins_small_agree),
 		cmocka_unit_test(test_builtins_agree),

@@ -127,14 +127,10 @@ STROOM_API size_t stroom_backtest_table(const stroom_backtest *b, char *buf, siz
 STROOM_API size_t stroom_backtest_summary(const stroom_backtest *b, char *buf, size_t size);
 STROOM_API size_t stroom_backtest_csv(const stroom_backtest *b, char *buf, size_t size);
 
-/* What the output directory records (as stroom_calibrate_write). */
-typedef struct stroom_backtest_write {
-	const stroom_scenario *scenario;
-	const char *observed_path;
-	double seconds;
-	int (*cancelled)(const char *step, void *payload);
-	void *payload;
-} stroom_backtest_write;
+/* What the output directory records: the fit's record (stroom_calibrate_write:
+ * the scenario, the observed file and its SHA-256, computed when NULL, the wall
+ * time, the cancel callback). */
+typedef stroom_calibrate_write stroom_backtest_write;
 
 /* Writes backtest.csv, summary.txt and manifest.json into out (all or nothing;
  * out must not exist; runs/<UTC time>-<name>-backtest when NULL). */

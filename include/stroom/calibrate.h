@@ -12,7 +12,9 @@
  * Metropolis chains (Haario et al. 2001) sample the posterior in threads, each
  * chain's random numbers keyed by (seed, chain, iteration), so the draws do not
  * depend on the number of threads. Convergence is judged by the rank-normalised
- * split R-hat and the bulk effective sample size (Vehtari et al. 2021).
+ * split R-hat and the bulk effective sample size (Vehtari et al. 2021), checked
+ * every 250 kept iterations: the chains stop at the first check that passes, or
+ * at the iterations asked for (then not converged).
  */
 #ifndef STROOM_CALIBRATE_H
 #define STROOM_CALIBRATE_H
@@ -33,8 +35,11 @@ extern "C" {
 typedef struct stroom_calibrate_options {
 	unsigned int version;         /* STROOM_CALIBRATE_OPTIONS_VERSION */
 	int chains;                   /* 0 = 4 */
-	int iterations;               /* per chain after the warm-up; 0 = 1500 */
-	int warmup;                   /* per chain, adapting the proposals; 0 = iterations / 4 (at least 200) */
+	int iterations;               /* kept per chain after the warm-up, at most; 0 = 10000. The
+					 chains stop at the first check (every 250 kept) where every
+					 fitted parameter has converged (rhat_max, ess_min) */
+	int warmup;                   /* per chain, adapting the proposals; 0 = iterations / 4,
+					 at least 200 and at most 500 */
 	uint64_t seed;                /* of the chains' random numbers */
 	int threads;                  /* 0 = one per online CPU; the draws do not depend on it */
 	int draws;                    /* rows of posterior.csv (thinned); 0 = 1000 */

@@ -40,6 +40,11 @@ STROOM_API void stroom_ev_free(stroom_ev *ev);
  * its central value. No allocation; thread-safe across distinct workspaces.
  * Returns 0 or STROOM_EINVAL. */
 STROOM_API int stroom_ev_run(stroom_ev *ev, const stroom_params *q);
+/* on = 1: the runs from now on compute the counts only, not the money (the
+ * benefits, the LKS and the disregard months they need): stroom_ev_money gives
+ * 0; the counts are the same, bit for bit. A calibration's workspaces run so,
+ * as its likelihood reads counts. on = 0 (the default): both. */
+STROOM_API void stroom_ev_counts_only(stroom_ev *ev, int on);
 STROOM_API int stroom_ev_months(const stroom_ev *ev);               /* as stroom_results_months */
 STROOM_API int stroom_ev_groups(const stroom_ev *ev);               /* the results' groups, same order */
 STROOM_API const char *stroom_ev_group_name(const stroom_ev *ev, int group);

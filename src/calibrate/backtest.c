@@ -359,9 +359,13 @@ int backtest_run_model(stroom_backtest **out, const stroom_params *p, const cali
 	b->nh = nh;
 	b->line_months = L;
 	b->draws = o->draws > 0 ? o->draws : 400;
-	b->chains = o->calibrate.chains > 0 ? o->calibrate.chains : 4;
-	b->iterations = o->calibrate.iterations > 0 ? o->calibrate.iterations : 1500;
-	b->seed = o->calibrate.seed;
+	{
+		calib_settings cs;
+		calib_settings_from(&cs, &o->calibrate);
+		b->chains = cs.chains;
+		b->iterations = cs.iterations;
+		b->seed = cs.seed;
+	}
 	memcpy(b->origins, o->origins, (size_t)b->no * sizeof *b->origins);
 	memcpy(b->horizons, hz, (size_t)nh * sizeof *hz);
 	b->skips = stroom_calloc(al, BT_SKIP_TEXTS, sizeof *b->skips);
@@ -716,7 +720,7 @@ size_t stroom_backtest_summary(const stroom_backtest *b, char *buf, size_t size)
 	stroom_sbuf_printf(&sb, "; horizons:");
 	for (h = 0; h < b->nh; h++)
 		stroom_sbuf_printf(&sb, " %d", b->horizons[h]);
-	stroom_sbuf_printf(&sb, " months\nfit per origin: %d chains x %d iterations, seed %llu; forecast: "
+	stroom_sbuf_printf(&sb, " months\nfit per origin: %d chains x at most %d iterations (stopping when converged), seed %llu; forecast: "
 			   "%d posterior draws through the expected-value engine plus the\n"
 			   "likelihood's observation noise; line baseline: the %d months up to the "
 			   "origin\n\n", b->chains, b->iterations, (unsigned long long)b->seed, b->draws,
@@ -841,66 +845,36 @@ void stroom_backtest_default_dir(const char *name, char *buf, size_t size)
 
 static const char *const files[] = {"backtest.csv", "summary.txt", "manifest.json"};
 
-/* The text of file k (malloc'd, caller frees), its length in *len. */
-static char *file_text(const stroom_backtest *b, const stroom_backtest_write *w, const char *sha, int k,
-		       size_t *len)
-{
-	char *t = NULL;
-	size_t n = 0;
-	int pass;
-	for (pass = 0; pass < 2; pass++) {
-		switch (k) {
-		case 0: n = stroom_backtest_csv(b, t, t ? n + 1 : 0); break;
-		case 1: n = stroom_backtest_summary(b, t, t ? n + 1 : 0); break;
-		default: n = manifest(b, w, sha, t, t ? n + 1 : 0); break;
-		}
-		if (pass == 0 && !(t = malloc(n + 1)))
-			return NULL;
-	}
-	*len = n;
-	return t;
-}
-
-/* A file of the directory: a the backtest and what it records, b the file's index. */
-typedef struct bt_job {
+/* What the backtest's files are made from. */
+typedef struct bt_texts {
 	const stroom_backtest *b;
 	const stroom_backtest_write *w;
 	const char *sha;
-} bt_job;
+} bt_texts;
 
-static int bt_writer(FILE *f, const void *a, const void *b)
+static size_t bt_text(const void *obj, int k, char *buf, size_t size)
 {
-	const bt_job *j = a;
-	size_t len;
-	char *text = file_text(j->b, j->w, j->sha, *(const int *)b, &len);
-	int ok;
-	if (!text)
-		return stroom_error_set(STROOM_ENOMEM, "out of memory");
-	errno = 0;
-	ok = fwrite(text, 1, len, f) == len;
-	free(text);
-	return ok ? 0 : STROOM_EIO;
+	const bt_texts *x = obj;
+	switch (k) {
+	case 0: return stroom_backtest_csv(x->b, buf, size);
+	case 1: return stroom_backtest_summary(x->b, buf, size);
+	default: return manifest(x->b, x->w, x->sha, buf, size);
+	}
 }
 
 int stroom_backtest_write_dir(const stroom_backtest *b, const stroom_backtest_write *w, const char *out,
 			      char *path_out, size_t path_size)
 {
-	static const int index[] = {0, 1, 2};
-	char final[4096], sha[65] = "";
-	bt_job job = {b, w, sha};
-	stroom_dir_file df[STROOM_ARRAY_LEN(files)];
-	size_t k;
+	char sha[65] = "";
+	bt_texts x = {b, w, sha};
 	int err;
 
-	if (w && w->observed_path && (err = stroom_hash_file(w->observed_path, STROOM_INPUT_OBSERVED, "",
-							    sha)) != 0)
+	if (w && w->observed_sha256)
+		snprintf(sha, sizeof sha, "%s", w->observed_sha256);
+	else if (w && w->observed_path &&
+		 (err = stroom_hash_file(w->observed_path, STROOM_INPUT_OBSERVED, "", sha)) != 0)
 		return err;
-	stroom_out_dir(out, b->name, "-backtest", final, sizeof final);
-	for (k = 0; k < STROOM_ARRAY_LEN(files); k++)
-		df[k] = (stroom_dir_file){files[k], bt_writer, &job, &index[k], NULL, 0};
-	err = stroom_write_dir(final, "this backtest was written", df, STROOM_ARRAY_LEN(files),
-			       w ? w->cancelled : NULL, w ? w->payload : NULL);
-	if (!err && path_out && path_size)
-		snprintf(path_out, path_size, "%s", final);
-	return err;
+	return calib_write_texts(out, b->name, "-backtest", "this backtest was written", files,
+				 (int)STROOM_ARRAY_LEN(files), bt_text, &x, w ? w->cancelled : NULL,
+				 w ? w->payload : NULL, path_out, path_size);
 }

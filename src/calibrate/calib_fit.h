@@ -14,6 +14,16 @@ typedef struct calib_settings {
 	calib_lik_settings lik;
 } calib_settings;
 
+/* The defaults (include/stroom/calibrate.h): the kept iterations per chain at
+ * most, the warm-up's longest default, and the kept iterations per chain between
+ * two checks of the stopping rule (docs/model.md section 7). */
+#define CALIB_ITERATIONS 10000
+#define CALIB_WARMUP 500
+#define CALIB_CHECK_EVERY 250
+
+/* The settings of o, its zeros replaced by the defaults (include/stroom/calibrate.h). */
+void calib_settings_from(calib_settings *s, const stroom_calibrate_options *o);
+
 typedef struct calib_summary {
 	double mean, sd, q05, q50, q95;
 } calib_summary;
@@ -58,7 +68,8 @@ struct stroom_calibration {
 	calib_item_sum *item_sum;
 	double *corr;                    /* [np][np] */
 	double *accept;                  /* per chain */
-	int converged, worst, threads, evals_before;
+	int converged, worst, threads;
+	long evals, evals_mode;          /* the engine's runs: all, and before the chains */
 	double seconds, seconds_mode, seconds_chains;
 };
 

@@ -10,6 +10,7 @@
  *                  adaptive Metropolis chains in threads, R-hat and ESS
  *   calibrate.c    the fit: parameters chosen, the model, the chains, the summaries
  *   calib_write.c  posterior.csv, fit.txt, fit.csv, manifest.json, the directory
+ *                  (calib_write_texts: the fit's and the backtest's)
  *   calib_ev.c     the model the fit runs: the expected-value engine
  */
 #ifndef STROOM_CALIB_INT_H
@@ -141,17 +142,31 @@ double calib_find_mode(const calib_target *t, void *ws, double *y, const double 
 int calib_laplace(const calib_target *t, void *ws, const double *y, const double *h, double *cov);
 
 typedef struct calib_mcmc_options {
-	int chains, warmup, iterations, threads;
+	int chains, warmup, iterations, threads;  /* iterations: kept per chain, at most */
 	uint64_t seed;
 	const double *start;   /* chains x d starting points */
 	const double *cov0;    /* d x d: the initial proposal covariance (unscaled) */
 	const double *center;  /* d: the independence proposal's first centre; NULL = random walk only */
+	/* the stopping rule: after every check_every kept iterations per chain (0:
+	 * none, run all), converged(y, chains, n, stride, payload) is asked about the
+	 * kept draws so far (chain c's draw i of dimension j at y[(c * stride + i) *
+	 * d + j]); nonzero stops the sampling there */
+	int check_every;
+	int (*converged)(const double *y, int chains, int n, int stride, void *payload);
+	void *check_payload;
 	stroom_progress_cb progress;
 	void *payload;
 } calib_mcmc_options;
 
+/* The warm-up's stages: from iteration CALIB_STAGE_FIRST on, every
+ * CALIB_STAGE_LEN iterations the independence proposal is refitted to the second
+ * halves of every chain's history so far (calib_mcmc.c). */
+#define CALIB_STAGE_FIRST 200
+#define CALIB_STAGE_LEN 100
+
 typedef struct calib_chains {
 	int chains, n, d;      /* n kept iterations per chain */
+	int cap;               /* the iterations asked for; n < cap: stopped at convergence */
 	size_t aux_len;
 	double *y;             /* [chain][n][d] */
 	double *lp;            /* [chain][n] */
@@ -170,5 +185,20 @@ void calib_chains_free(calib_chains *ch, const stroom_allocator *al);
  * 2021) and bulk ESS of x: chains x n values, chain after chain. */
 double calib_rhat(const double *x, int chains, int n);
 double calib_ess(const double *x, int chains, int n);
+
+/* ---- output directories (calib_write.c) ---- */
+/* The text of file k of an output directory into buf (snprintf convention:
+ * returns the length needed). */
+typedef size_t (*calib_text_fn)(const void *obj, int k, char *buf, size_t size);
+/*
+ * Writes the n (at most 8) files named files[k], each the text text(obj, k),
+ * into the directory out (runs/<UTC time>-<name><suffix> when NULL) all or
+ * nothing (stroom_write_dir; what: "this fit was written"); cancelled as in
+ * stroom_calibrate_write. The final path into path_out.
+ */
+int calib_write_texts(const char *out, const char *name, const char *suffix, const char *what,
+		      const char *const *files, int n, calib_text_fn text, const void *obj,
+		      int (*cancelled)(const char *step, void *payload), void *payload, char *path_out,
+		      size_t path_size);
 
 #endif

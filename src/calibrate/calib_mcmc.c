@@ -17,7 +17,12 @@
  * walk whose covariance is the chain's own history's, scaled by 2.38^2/d. Here
  * it adapts during the warm-up only, and a global scale is tuned towards an
  * acceptance rate of 0.234 meanwhile (Robbins-Monro); the sampling phase uses the
- * frozen proposal, so the kept draws come from a plain Metropolis chain. Each
+ * frozen proposal, so the kept draws come from a plain Metropolis chain. The
+ * warm-up runs in stages (the first CALIB_STAGE_FIRST iterations, then
+ * CALIB_STAGE_LEN each): after each the independence proposal is refitted to
+ * the pooled second halves of the chains' histories. The sampling runs in
+ * blocks of check_every kept iterations, after each of which the caller's
+ * stopping rule may end it. Stages and blocks end at fixed iterations, and each
  * iteration's random numbers come from the keyed Philox stream (seed, chain,
  * iteration), so a chain is the same whichever thread runs it.
  *
@@ -191,6 +196,7 @@ typedef struct shared {
 	calib_chains *ch;
 	chain_state *cs;
 	int phase;                /* 0 warm-up, 1 sampling */
+	int first, last;          /* the iterations to run now, [first, last) */
 	const double *im, *iL;    /* the independence proposal (NULL: none) */
 	atomic_int next_chain;
 	atomic_long done;
@@ -283,7 +289,7 @@ static int run_phase(shared *sh, int c, void *ws)
 	calib_chains *ch = sh->ch;
 	chain_state *st = &sh->cs[c];
 	int d = t->d, W = o->warmup, N = o->iterations, it, j, k, acc_batch = 0, rw_batch = 0;
-	int first = sh->phase == 0 ? 0 : W, last = sh->phase == 0 ? W : W + N;
+	int first = sh->first, last = sh->last;
 	size_t dd = (size_t)d;
 	double *prop = calloc(dd + 1, sizeof(double)), *z = calloc(dd + 1, sizeof(double)),
 	       *mean = calloc(dd + 1, sizeof(double)), *aux_prop = calloc(t->aux_len + 1, sizeof(double)),
@@ -295,7 +301,7 @@ static int run_phase(shared *sh, int c, void *ws)
 		goto out;
 	}
 	stroom_gsl_philox_init(&g);
-	if (sh->phase == 0)
+	if (first == 0)
 		st->lp = t->logdens(ws, st->y, st->aux);
 	for (it = first; it < last; it++) {
 		double u, kind, lpp, lq = 0;
@@ -364,8 +370,6 @@ static int run_phase(shared *sh, int c, void *ws)
 		}
 		atomic_fetch_add(&sh->done, 1);
 	}
-	if (sh->phase == 1)
-		ch->accept[c] = N > 0 ? (double)st->acc_kept / N : 0;
 out:
 	free(prop);
 	free(z);
@@ -443,11 +447,27 @@ static int run_threads(shared *sh, int nthreads, long total)
 	return atomic_load(&sh->failed);
 }
 
+/* The mean and covariance of the second halves, [upto / 2, upto), of every
+ * chain's warm-up history into mean and cov (pool: scratch for the rows), with a
+ * small floor on the diagonal. */
+static void pool_cov(const shared *sh, int upto, double *pool, double *mean, double *cov)
+{
+	const calib_mcmc_options *o = sh->o;
+	int d = sh->t->d, h0 = upto / 2, n = upto - h0, c, j;
+	size_t dd = (size_t)d;
+	for (c = 0; c < o->chains; c++)
+		memcpy(pool + (size_t)c * (size_t)n * dd, sh->cs[c].hist + (size_t)h0 * dd,
+		       (size_t)n * dd * sizeof *pool);
+	emp_cov(pool, 0, o->chains * n, d, mean, cov);
+	for (j = 0; j < d; j++)
+		cov[j * d + j] += 1e-10 * (1.0 + fabs(o->cov0[j * d + j]));
+}
+
 int calib_mcmc_run(const calib_target *t, const calib_mcmc_options *o, calib_chains *ch,
 		   const stroom_allocator *al)
 {
 	shared sh;
-	int nthreads = o->threads, i, c, err = 0, d = t->d, W = o->warmup;
+	int nthreads = o->threads, i, c, err = 0, d = t->d, W = o->warmup, N = o->iterations, n = 0;
 	size_t rows = (size_t)o->chains * (size_t)o->iterations, dd = (size_t)d;
 	long total = (long)o->chains * (o->warmup + o->iterations);
 	double *im = NULL, *iL = NULL, *pool = NULL, *mean = NULL, *cov = NULL;
@@ -455,6 +475,7 @@ int calib_mcmc_run(const calib_target *t, const calib_mcmc_options *o, calib_cha
 	memset(&sh, 0, sizeof sh);
 	ch->chains = o->chains;
 	ch->n = o->iterations;
+	ch->cap = o->iterations;
 	ch->d = d;
 	ch->aux_len = t->aux_len;
 	ch->y = stroom_calloc(al, rows * (dd ? dd : 1), sizeof(double));
@@ -487,8 +508,8 @@ int calib_mcmc_run(const calib_target *t, const calib_mcmc_options *o, calib_cha
 		chol_of(st->cov, exp(st->lscale), d, st->L);
 	}
 	if (nthreads <= 0) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		nthreads = n > 0 ? (int)n : 1;
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		nthreads = ncpu > 0 ? (int)ncpu : 1;
 	}
 	if (nthreads > o->chains)
 		nthreads = o->chains;
@@ -502,7 +523,14 @@ int calib_mcmc_run(const calib_target *t, const calib_mcmc_options *o, calib_cha
 	atomic_init(&sh.cancel, 0);
 	atomic_init(&sh.failed, 0);
 	pthread_mutex_init(&sh.lock, NULL);
-	/* warm-up: the independence proposal around the mode */
+	/* the pooled history: every chain's second half of the warm-up */
+	pool = malloc(((size_t)o->chains * (size_t)(W - W / 2) + 1) * (dd ? dd : 1) * sizeof *pool);
+	if (!pool) {
+		err = stroom_error_set(STROOM_ENOMEM, "out of memory");
+		goto joined;
+	}
+	/* warm-up: the independence proposal around the mode, then refitted to the
+	 * pooled history at the end of every stage */
 	if (o->center && d > 0) {
 		memcpy(im, o->center, dd * sizeof *im);
 		chol_of(o->cov0, IND_INFLATE * IND_INFLATE, d, iL);
@@ -510,21 +538,21 @@ int calib_mcmc_run(const calib_target *t, const calib_mcmc_options *o, calib_cha
 		sh.iL = iL;
 	}
 	sh.phase = 0;
-	err = run_threads(&sh, nthreads, total);
+	for (sh.first = 0; !err && !atomic_load(&sh.cancel) && sh.first < W; sh.first = sh.last) {
+		sh.last = sh.first < CALIB_STAGE_FIRST ? CALIB_STAGE_FIRST : sh.first + CALIB_STAGE_LEN;
+		if (sh.last > W)
+			sh.last = W;
+		err = run_threads(&sh, nthreads, total);
+		if (!err && !atomic_load(&sh.cancel) && sh.last < W && o->center && d > 0) {
+			pool_cov(&sh, sh.last, pool, mean, cov);
+			memcpy(im, mean, dd * sizeof *im);
+			chol_of(cov, IND_INFLATE * IND_INFLATE, d, iL);
+		}
+	}
 	/* sampling: both proposals from the second halves of every chain's warm-up */
 	if (!err && !atomic_load(&sh.cancel) && W >= 100 && d > 0) {
-		int h0 = W / 2, n = W - h0, j, k;
-		pool = malloc((size_t)o->chains * (size_t)n * dd * sizeof *pool);
-		if (!pool) {
-			err = stroom_error_set(STROOM_ENOMEM, "out of memory");
-			goto joined;
-		}
-		for (c = 0; c < o->chains; c++)
-			memcpy(pool + (size_t)c * (size_t)n * dd, sh.cs[c].hist + (size_t)h0 * dd,
-			       (size_t)n * dd * sizeof *pool);
-		emp_cov(pool, 0, o->chains * n, d, mean, cov);
-		for (j = 0; j < d; j++)
-			cov[j * d + j] += 1e-10 * (1.0 + fabs(o->cov0[j * d + j]));
+		int j, k;
+		pool_cov(&sh, W, pool, mean, cov);
 		if (o->center) {
 			memcpy(im, mean, dd * sizeof *im);
 			chol_of(cov, IND_INFLATE * IND_INFLATE, d, iL);
@@ -536,9 +564,35 @@ int calib_mcmc_run(const calib_target *t, const calib_mcmc_options *o, calib_cha
 			chol_of(sh.cs[c].cov, exp(sh.cs[c].lscale), d, sh.cs[c].L);
 		}
 	}
-	if (!err && !atomic_load(&sh.cancel)) {
-		sh.phase = 1;
+	/* the kept iterations, in blocks of check_every when there is a stopping
+	 * rule: the blocks end at fixed iterations, so where it stops does not
+	 * depend on the threads */
+	sh.phase = 1;
+	for (sh.first = W, n = 0; !err && !atomic_load(&sh.cancel) && n < N; sh.first = sh.last) {
+		int step = o->check_every > 0 && o->converged ? o->check_every : N;
+		sh.last = W + (N - n < step ? N : n + step);
 		err = run_threads(&sh, nthreads, total);
+		if (err || atomic_load(&sh.cancel))
+			break;
+		n = sh.last - W;
+		if (n < N && step < N && o->converged(ch->y, o->chains, n, N, o->check_payload))
+			break;
+	}
+	if (!err && !atomic_load(&sh.cancel)) {
+		if (n < N) /* stopped: chain c's n draws moved to follow chain c - 1's */
+			for (c = 1; c < o->chains; c++) {
+				memmove(ch->y + (size_t)c * (size_t)n * dd, ch->y + (size_t)c * (size_t)N * dd,
+					(size_t)n * dd * sizeof *ch->y);
+				memmove(ch->lp + (size_t)c * (size_t)n, ch->lp + (size_t)c * (size_t)N,
+					(size_t)n * sizeof *ch->lp);
+				if (t->aux_len)
+					memmove(ch->aux + (size_t)c * (size_t)n * t->aux_len,
+						ch->aux + (size_t)c * (size_t)N * t->aux_len,
+						(size_t)n * t->aux_len * sizeof *ch->aux);
+			}
+		ch->n = n;
+		for (c = 0; c < o->chains; c++)
+			ch->accept[c] = n > 0 ? (double)sh.cs[c].acc_kept / n : 0;
 	}
 joined:
 	pthread_mutex_destroy(&sh.lock);

@@ -144,13 +144,16 @@ size_t stroom_calibration_report(const stroom_calibration *c, char *buf, size_t 
 	stroom_sbuf_printf(&b, "Converged: %s (every R-hat below %.3g and every bulk ESS at least %.0f)\n",
 			   c->converged ? "yes" : "NO", c->set.rhat_max, c->set.ess_min);
 	stroom_sbuf_printf(&b, "Sampler: adaptive Metropolis, %d chains x (%d warm-up + %d kept) "
-			   "iterations, seed %llu, %d threads; %d of %d parameters seen by the data; "
-			   "acceptance", c->set.chains, c->set.warmup, c->set.iterations,
-			   (unsigned long long)c->set.seed, c->threads, c->nseen, c->np);
+			   "iterations (%s at most %d, checked every %d), seed %llu, %d threads; %d of %d "
+			   "parameters seen by the data; acceptance", c->set.chains, c->set.warmup, c->n,
+			   c->n < c->set.iterations ? "stopped when converged;" : "the cap:",
+			   c->set.iterations, CALIB_CHECK_EVERY, (unsigned long long)c->set.seed, c->threads,
+			   c->nseen, c->np);
 	for (k = 0; k < c->set.chains; k++)
 		stroom_sbuf_printf(&b, " %.2f", c->accept[k]);
-	stroom_sbuf_printf(&b, "\nTime: %.1f s (mode %.1f s, chains %.1f s)\n", c->seconds, c->seconds_mode,
-			   c->seconds_chains);
+	stroom_sbuf_printf(&b, "\nTime: %.1f s (mode %.1f s, chains %.1f s); %ld likelihood evaluations "
+			   "(mode and covariance %ld, chains %ld)\n", c->seconds, c->seconds_mode,
+			   c->seconds_chains, c->evals, c->evals_mode, c->evals - c->evals_mode);
 	stroom_sbuf_printf(&b, "Likelihood: stocks lognormal, sd %.3g (households) / %.3g (benefits) on "
 			   "the log scale plus 1/expected; flows negative binomial, overdispersion %.3g "
 			   "(households) / %.3g (benefits); shares normal, sd %.3g (docs/model.md "
@@ -281,8 +284,9 @@ static size_t manifest(const stroom_calibration *c, const stroom_calibrate_write
 	stroom_sbuf_printf(&b, ", \"rows\": %zu, \"fitted\": %zu, \"not_fitted\": %zu},\n", c->nrows,
 			   c->nitems, c->nskips);
 	stroom_sbuf_printf(&b, "  \"settings\": {\"chains\": %d, \"warmup\": %d, \"iterations\": %d, "
+			   "\"max_iterations\": %d, \"check_every\": %d, \"likelihood_evaluations\": %ld, "
 			   "\"seed\": %llu, \"threads\": %d, \"draws\": %d, \"rhat_max\": ",
-			   c->set.chains, c->set.warmup, c->set.iterations,
+			   c->set.chains, c->set.warmup, c->n, c->set.iterations, CALIB_CHECK_EVERY, c->evals,
 			   (unsigned long long)c->set.seed, c->threads, c->set.draws);
 	json_num(&b, c->set.rhat_max);
 	stroom_sbuf_printf(&b, ", \"ess_min\": ");
@@ -324,69 +328,76 @@ void stroom_calibrate_default_dir(const char *name, char *buf, size_t size)
 	stroom_out_dir(NULL, name, "-calibrate", buf, size);
 }
 
-static const char *const files[] = {"posterior.csv", "fit.txt", "fit.csv", "manifest.json"};
+/* A file of an output directory: a the texts, b the file's index. */
+typedef struct text_job {
+	calib_text_fn text;
+	const void *obj;
+} text_job;
 
-/* The text of file k (malloc'd, caller frees), its length in *len. */
-static char *file_text(const stroom_calibration *c, const stroom_calibrate_write *w, int k, size_t *len)
+static int text_writer(FILE *f, const void *a, const void *b)
 {
-	char prov[1200], *t;
-	size_t n = 0;
-	int pass;
-	if (k == 0) {
-		char when[32];
-		time_t now = time(NULL);
-		struct tm tmv;
-		gmtime_r(&now, &tmv);
-		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
-		snprintf(prov, sizeof prov, "stroom %s calibrate: scenario %s\nobserved: %s sha256 %s\n"
-			 "created: %s\nchains %d x %d kept draws (thinned to the rows below), seed %llu",
-			 stroom_version(), c->name, w && w->observed_path ? w->observed_path : "-",
-			 w && w->observed_sha256 ? w->observed_sha256 : "-", when, c->set.chains,
-			 c->set.iterations, (unsigned long long)c->set.seed);
-	}
-	t = NULL;
-	for (pass = 0; pass < 2; pass++) {
-		switch (k) {
-		case 0: n = stroom_calibration_posterior_csv(c, prov, t, t ? n + 1 : 0); break;
-		case 1: n = stroom_calibration_report(c, t, t ? n + 1 : 0); break;
-		case 2: n = stroom_calibration_fit_csv(c, t, t ? n + 1 : 0); break;
-		default: n = manifest(c, w, t, t ? n + 1 : 0); break;
-		}
-		if (pass == 0 && !(t = malloc(n + 1)))
-			return NULL;
-	}
-	*len = n;
-	return t;
+	const text_job *j = a;
+	int k = *(const int *)b;
+	size_t n = j->text(j->obj, k, NULL, 0), len;
+	char *t = malloc(n + 1);
+	int ok;
+	if (!t)
+		return stroom_error_set(STROOM_ENOMEM, "out of memory");
+	len = j->text(j->obj, k, t, n + 1);
+	errno = 0;
+	ok = len <= n && fwrite(t, 1, len, f) == len;
+	free(t);
+	return ok ? 0 : STROOM_EIO;
 }
 
-/* A file of the directory: a the fit and what it records, b the file's index. */
-typedef struct calib_job {
+int calib_write_texts(const char *out, const char *name, const char *suffix, const char *what,
+		      const char *const *files, int n, calib_text_fn text, const void *obj,
+		      int (*cancelled)(const char *step, void *payload), void *payload, char *path_out,
+		      size_t path_size)
+{
+	static const int index[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+	char final[4096];
+	text_job job = {text, obj};
+	stroom_dir_file df[8];
+	int k, err;
+	if (n < 1 || n > 8)
+		return stroom_error_set(STROOM_EINVAL, "an output directory of 1 to 8 files");
+	stroom_out_dir(out, name, suffix, final, sizeof final);
+	for (k = 0; k < n; k++)
+		df[k] = (stroom_dir_file){files[k], text_writer, &job, &index[k], NULL, 0};
+	err = stroom_write_dir(final, what, df, (size_t)n, cancelled, payload);
+	if (!err && path_out && path_size)
+		snprintf(path_out, path_size, "%s", final);
+	return err;
+}
+
+static const char *const files[] = {"posterior.csv", "fit.txt", "fit.csv", "manifest.json"};
+
+/* What the fit's files are made from: the fit, what it records, posterior.csv's head. */
+typedef struct calib_texts {
 	const stroom_calibration *c;
 	const stroom_calibrate_write *w;
-} calib_job;
+	char prov[1200];
+} calib_texts;
 
-static int calib_writer(FILE *f, const void *a, const void *b)
+static size_t calib_text(const void *obj, int k, char *buf, size_t size)
 {
-	const calib_job *j = a;
-	size_t len;
-	char *text = file_text(j->c, j->w, *(const int *)b, &len);
-	int ok;
-	if (!text)
-		return stroom_error_set(STROOM_ENOMEM, "out of memory");
-	errno = 0;
-	ok = fwrite(text, 1, len, f) == len;
-	free(text);
-	return ok ? 0 : STROOM_EIO;
+	const calib_texts *x = obj;
+	switch (k) {
+	case 0: return stroom_calibration_posterior_csv(x->c, x->prov, buf, size);
+	case 1: return stroom_calibration_report(x->c, buf, size);
+	case 2: return stroom_calibration_fit_csv(x->c, buf, size);
+	default: return manifest(x->c, x->w, buf, size);
+	}
 }
 
 int stroom_calibration_write_dir(const stroom_calibration *c, const stroom_calibrate_write *w,
 				 const char *out, char *path_out, size_t path_size)
 {
-	static const int index[] = {0, 1, 2, 3};
-	char final[4096];
-	calib_job job = {c, w};
-	stroom_dir_file df[STROOM_ARRAY_LEN(files)];
-	size_t k;
+	calib_texts x;
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tmv;
 	int err;
 
 	if (w && w->observed_path && !w->observed_sha256) {
@@ -397,12 +408,16 @@ int stroom_calibration_write_dir(const stroom_calibration *c, const stroom_calib
 		w2.observed_sha256 = hex;
 		return stroom_calibration_write_dir(c, &w2, out, path_out, path_size);
 	}
-	stroom_out_dir(out, c->name, "-calibrate", final, sizeof final);
-	for (k = 0; k < STROOM_ARRAY_LEN(files); k++)
-		df[k] = (stroom_dir_file){files[k], calib_writer, &job, &index[k], NULL, 0};
-	err = stroom_write_dir(final, "this fit was written", df, STROOM_ARRAY_LEN(files),
-			       w ? w->cancelled : NULL, w ? w->payload : NULL);
-	if (!err && path_out && path_size)
-		snprintf(path_out, path_size, "%s", final);
-	return err;
+	gmtime_r(&now, &tmv);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+	x.c = c;
+	x.w = w;
+	snprintf(x.prov, sizeof x.prov, "stroom %s calibrate: scenario %s\nobserved: %s sha256 %s\n"
+		 "created: %s\nchains %d x %d kept draws (thinned to the rows below), seed %llu",
+		 stroom_version(), c->name, w && w->observed_path ? w->observed_path : "-",
+		 w && w->observed_sha256 ? w->observed_sha256 : "-", when, c->set.chains, c->n,
+		 (unsigned long long)c->set.seed);
+	return calib_write_texts(out, c->name, "-calibrate", "this fit was written", files,
+				 (int)STROOM_ARRAY_LEN(files), calib_text, &x, w ? w->cancelled : NULL,
+				 w ? w->payload : NULL, path_out, path_size);
 }

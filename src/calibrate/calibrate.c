@@ -15,6 +15,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,7 @@ typedef struct fit_ctx {
 	const double *x0;      /* central values (np) */
 	const calib_item *items;
 	size_t nitems;
+	atomic_long evals;     /* the engine's runs of the workspaces freed so far */
 } fit_ctx;
 
 typedef struct fit_ws {
@@ -147,6 +149,7 @@ typedef struct fit_ws {
 	void *mws;
 	double v[STROOM_DRAW_MAX];
 	double x[STROOM_DRAW_MAX];
+	long evals;            /* the engine's runs in this workspace */
 	stroom_params q;
 } fit_ws;
 
@@ -171,10 +174,11 @@ static void *fit_ws_new(void *ctx)
 
 static void fit_ws_free(void *ctx, void *ws)
 {
-	const fit_ctx *c = ctx;
+	fit_ctx *c = ctx;
 	fit_ws *w = ws;
 	if (!w)
 		return;
+	atomic_fetch_add(&c->evals, w->evals);
 	c->m->ws_free(c->m->ctx, w->mws);
 	free(w);
 }
@@ -189,6 +193,7 @@ static double loglik_x(fit_ws *w, double *aux)
 	for (j = 0; j < c->np; j++)
 		w->v[c->par[j].draw] = w->x[j];
 	stroom_params_apply_values(c->p, w->v, &w->q);
+	w->evals++;
 	if (c->m->run(w->mws, &w->q) != 0)
 		return -HUGE_VAL;
 	for (i = 0; i < c->nitems; i++) {
@@ -215,6 +220,35 @@ static double logdens(void *ws, const double *y, double *aux)
 	if (!isfinite(lp))
 		return -HUGE_VAL;
 	return lp + loglik_x(w, aux);
+}
+
+/* The stopping rule: is every seen parameter converged in the kept draws so far
+ * (R-hat and bulk ESS on the parameters' own scale, as the summaries)? */
+typedef struct stop_ctx {
+	const stroom_calibration *c;
+	const int *seen;
+	int d;
+	double *col;           /* chains x cap scratch */
+} stop_ctx;
+
+static int fit_converged(const double *y, int chains, int n, int stride, void *payload)
+{
+	const stop_ctx *sc = payload;
+	int pass, k, cc, i;
+	for (pass = 0; pass < 2; pass++) /* every R-hat first (cheaper), then every ESS */
+		for (k = 0; k < sc->d; k++) {
+			const calib_param *pa = &sc->c->par[sc->seen[k]];
+			double v;
+			for (cc = 0; cc < chains; cc++)
+				for (i = 0; i < n; i++)
+					sc->col[(size_t)cc * (size_t)n + (size_t)i] = calib_to_x(
+						pa, y[((size_t)cc * (size_t)stride + (size_t)i) * (size_t)sc->d + (size_t)k]);
+			if (pass == 0 && !((v = calib_rhat(sc->col, chains, n)) < sc->c->set.rhat_max))
+				return 0;
+			if (pass == 1 && !((v = calib_ess(sc->col, chains, n)) >= sc->c->set.ess_min))
+				return 0;
+		}
+	return 1;
 }
 
 /* ---- summaries ---- */
@@ -264,11 +298,13 @@ void stroom_calibration_free(stroom_calibration *c)
 	stroom_free(al, c);
 }
 
-static void settings_from(calib_settings *s, const stroom_calibrate_options *o)
+void calib_settings_from(calib_settings *s, const stroom_calibrate_options *o)
 {
 	s->chains = o && o->chains > 0 ? o->chains : 4;
-	s->iterations = o && o->iterations > 0 ? o->iterations : 1500;
-	s->warmup = o && o->warmup > 0 ? o->warmup : (s->iterations / 4 > 200 ? s->iterations / 4 : 200);
+	s->iterations = o && o->iterations > 0 ? o->iterations : CALIB_ITERATIONS;
+	s->warmup = o && o->warmup > 0 ? o->warmup
+		  : s->iterations / 4 < 200 ? 200 : s->iterations / 4 > CALIB_WARMUP ? CALIB_WARMUP
+		  : s->iterations / 4;
 	s->seed = o ? o->seed : 0;
 	s->threads = o ? o->threads : 0;
 	s->draws = o && o->draws > 0 ? o->draws : 1000;
@@ -285,7 +321,7 @@ static int fit_prepare(stroom_calibration *c, const stroom_params *p, const cali
 	const stroom_allocator *al = c->al;
 	size_t i;
 	int err, j;
-	settings_from(&c->set, o);
+	calib_settings_from(&c->set, o);
 	snprintf(c->name, sizeof c->name, "%s", p->name);
 	c->start = m->start;
 	c->months = m->months;
@@ -360,6 +396,7 @@ int calib_fit(stroom_calibration **out, const stroom_params *p, const calib_mode
 	calib_target tg;
 	calib_mcmc_options mo;
 	calib_chains ch;
+	stop_ctx sc;
 	fit_ws *w0 = NULL;
 	int seen[STROOM_DRAW_MAX], err = 0, j, k, d = 0;
 	double *mu = NULL, *y = NULL, *step = NULL, *cov = NULL, *start = NULL, *tmp = NULL, ll0,
@@ -376,6 +413,7 @@ int calib_fit(stroom_calibration **out, const stroom_params *p, const calib_mode
 		goto fail;
 	key = mix(c->set.seed ^ 0x63616c6962726174ULL);
 	memset(&fc, 0, sizeof fc);
+	atomic_init(&fc.evals, 0);
 	fc.p = p;
 	fc.m = m;
 	fc.par = c->par;
@@ -431,7 +469,6 @@ int calib_fit(stroom_calibration **out, const stroom_params *p, const calib_mode
 	}
 	fc.d = d;
 	c->nseen = d;
-	c->evals_before = 0;
 
 	tg.d = d;
 	tg.aux_len = c->nitems;
@@ -519,6 +556,7 @@ int calib_fit(stroom_calibration **out, const stroom_params *p, const calib_mode
 	}
 	fit_ws_free(&fc, w0);
 	w0 = NULL;
+	c->evals_mode = atomic_load(&fc.evals);
 
 	mo.chains = c->set.chains;
 	mo.warmup = c->set.warmup;
@@ -530,9 +568,23 @@ int calib_fit(stroom_calibration **out, const stroom_params *p, const calib_mode
 	mo.center = y;
 	mo.progress = o ? o->progress : NULL;
 	mo.payload = o ? o->payload : NULL;
-	if ((err = calib_mcmc_run(&tg, &mo, &ch, al)) != 0)
+	sc.c = c;
+	sc.seen = seen;
+	sc.d = d;
+	sc.col = malloc(((size_t)c->set.chains * (size_t)c->set.iterations + 1) * sizeof *sc.col);
+	if (!sc.col) {
+		err = stroom_error_set(STROOM_ENOMEM, "out of memory");
+		goto fail;
+	}
+	mo.check_every = CALIB_CHECK_EVERY;
+	mo.converged = fit_converged;
+	mo.check_payload = &sc;
+	err = calib_mcmc_run(&tg, &mo, &ch, al);
+	free(sc.col);
+	if (err)
 		goto fail;
 	c->threads = ch.threads;
+	c->evals = atomic_load(&fc.evals);
 	c->seconds_chains = now_seconds() - t0 - c->seconds_mode;
 
 	/* the draws on the parameters' own scale: the chains' for the seen ones, the

@@ -101,8 +101,8 @@ static const char usage[] =
 	"  90% intervals. An origin with fewer than 2 observed stocks of one series in\n"
 	"  the 24 months up to it, or nothing to score after it, is refused (exit 2).\n"
 	"  --out DIR: backtest.csv, summary.txt and manifest.json (DIR must not exist).\n"
-	"  --param KEY, --chains N (4), --iterations N (1500), --seed N (0), --threads N:\n"
-	"  as calibrate (the keys fitted, the chains);\n"
+	"  --param KEY, --chains N (4), --iterations N (at most, 10000), --seed N (0),\n"
+	"  --threads N: as calibrate (the keys fitted, the chains, stopping when converged);\n"
 	"  --draws N (400): posterior draws run through the engine per origin.\n"
 	"  Exit 0 done (a fit that did not converge is a warning), 1 failed, 2 bad input.\n";
 
@@ -114,14 +114,10 @@ int stroom_cli_backtest(int argc, char **argv)
 	stroom_month origins[STROOM_BACKTEST_MAX_ORIGINS];
 	long v;
 	stroom_backtest_options o = STROOM_BACKTEST_OPTIONS_INIT;
-	stroom_check_options co = STROOM_CHECK_OPTIONS_INIT;
-	stroom_run_inputs *in = NULL;
-	stroom_observed *obs = NULL;
-	stroom_obs_row *rows = NULL;
+	stroom_cli_fit_inputs fi;
 	stroom_backtest *b = NULL;
 	const stroom_params *p;
 	char final[4096], dir[4096];
-	size_t n_rows = 0;
 	double t0;
 
 	for (i = 0; i < argc; i++) {
@@ -192,26 +188,9 @@ int stroom_cli_backtest(int argc, char **argv)
 	}
 
 	/* everything loaded and checked before any work */
-	co.fixed_parameters = 1;
-	if ((err = stroom_check_run(&in, scen, &co)) != 0) {
-		fprintf(stderr, "stroom: %s\n", stroom_error_last());
-		return stroom_cli_exit_for(err);
-	}
-	p = stroom_run_inputs_params(in);
-	o.calibrate.rules = stroom_run_inputs_rules(in);
-	if (!stroom_run_inputs_population(in)) {
-		fprintf(stderr, "stroom: %s: backtest fits one municipality (this scenario has "
-			"municipalities.csv)\n", stroom_cli_printable(scen).s);
-		code = EXIT_BADINPUT;
+	if ((code = stroom_cli_fit_load("backtest", scen, &f, &o.calibrate, &fi)) != 0)
 		goto cleanup;
-	}
-	if ((err = stroom_observed_load(&obs, obs_path, NULL)) != 0) {
-		fprintf(stderr, "stroom: %s\n", stroom_error_last());
-		code = stroom_cli_exit_for(err);
-		goto cleanup;
-	}
-	if ((code = stroom_cli_observed_rows(obs, &rows, &n_rows)) != 0)
-		goto cleanup;
+	p = fi.p;
 	if (out) {
 		if (!*out) {
 			code = stroom_cli_bad("--out", "a directory", out);
@@ -224,7 +203,7 @@ int stroom_cli_backtest(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	if ((err = stroom_backtest_check(p, stroom_run_inputs_population(in), rows, n_rows, &o)) != 0) {
+	if ((err = stroom_backtest_check(p, stroom_run_inputs_population(fi.in), fi.rows, fi.n_rows, &o)) != 0) {
 		fprintf(stderr, "stroom: %s: %s\n", stroom_cli_printable(obs_path).s, stroom_error_last());
 		code = stroom_cli_exit_for(err);
 		goto cleanup;
@@ -233,17 +212,9 @@ int stroom_cli_backtest(int argc, char **argv)
 	stroom_cli_catch_signals();
 	t0 = stroom_cli_now();
 	o.calibrate.progress = cancelled;
-	err = stroom_backtest_run(&b, p, stroom_run_inputs_population(in), rows, n_rows, &o);
-	if (err == STROOM_EINTR || (!err && stroom_cli_interrupted())) {
-		fprintf(stderr, "stroom: interrupted; nothing written\n");
-		code = 128 + (stroom_cli_interrupted() ? (int)stroom_cli_interrupted() : SIGINT);
+	err = stroom_backtest_run(&b, p, stroom_run_inputs_population(fi.in), fi.rows, fi.n_rows, &o);
+	if ((code = stroom_cli_fit_outcome(err, 1)) != 0)
 		goto cleanup;
-	}
-	if (err) {
-		fprintf(stderr, "stroom: %s\n", stroom_error_last());
-		code = stroom_cli_exit_for(err);
-		goto cleanup;
-	}
 	for (k = 0; k < stroom_backtest_origin_count(b); k++) {
 		int conv;
 		double rh;
@@ -258,20 +229,13 @@ int stroom_cli_backtest(int argc, char **argv)
 	if (out) {
 		stroom_backtest_write w;
 		memset(&w, 0, sizeof w);
-		w.scenario = stroom_run_inputs_scenario(in);
+		w.scenario = stroom_run_inputs_scenario(fi.in);
 		w.observed_path = obs_path;
 		w.seconds = stroom_cli_now() - t0;
 		w.cancelled = stroom_cli_write_cancelled;
-		if ((err = stroom_backtest_write_dir(b, &w, final, dir, sizeof dir)) != 0) {
-			if (err == STROOM_EINTR) {
-				fprintf(stderr, "stroom: interrupted; nothing written\n");
-				code = 128 + (stroom_cli_interrupted() ? (int)stroom_cli_interrupted() : SIGINT);
-			} else {
-				fprintf(stderr, "stroom: %s\n", stroom_error_last());
-				code = stroom_cli_exit_for(err);
-			}
+		err = stroom_backtest_write_dir(b, &w, final, dir, sizeof dir);
+		if ((code = stroom_cli_fit_outcome(err, 0)) != 0)
 			goto cleanup;
-		}
 	}
 	if (!quiet) {
 		size_t len = stroom_backtest_table(b, NULL, 0);
@@ -295,8 +259,6 @@ int stroom_cli_backtest(int argc, char **argv)
 
 cleanup:
 	stroom_backtest_free(b);
-	free(rows);
-	stroom_observed_free(obs);
-	stroom_run_inputs_free(in);
+	stroom_cli_fit_inputs_free(&fi);
 	return code;
 }

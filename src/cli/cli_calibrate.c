@@ -6,7 +6,9 @@
  * run reads, the observed series, the parameters, the rows, the units, --out):
  * bad input is one line and exit 2. Then the fit (a progress bar on a terminal),
  * one warning line per row not fitted, the output directory written all or
- * nothing, and a summary. A fit whose chains did not converge is still written
+ * nothing, and a summary. The chains stop once converged (checked every 250
+ * kept iterations; --iterations is the cap). A fit whose chains did not converge
+ * by the cap is still written
  * (posterior.csv says `# converged: no`) and exits 1 with one line naming the
  * worst parameter. SIGINT, SIGTERM and SIGHUP stop it and leave nothing (128 + N).
  */
@@ -58,7 +60,9 @@ static const char usage[] =
 	"  --param: a key or a prefix such as hazard.work.distance) to the observed series\n"
 	"  (docs/observed.md) and writes posterior.csv, fit.txt, fit.csv and manifest.json\n"
 	"  into DIR (default runs/<UTC time>-<scenario>-calibrate; it must not exist).\n"
-	"  --chains N (4), --iterations N kept per chain after a quarter as many warm-up (1500),\n"
+	"  --chains N (4); --iterations N: at most N kept per chain (10000) after a warm-up\n"
+	"  of a quarter as many, at most 500; the chains stop at the first check (every 250\n"
+	"  kept iterations) where every R-hat is below 1.01 and every bulk ESS at least 400;\n"
 	"  --seed N (0), --threads N (one per CPU; the draws do not depend on it).\n"
 	"  Exit 0 converged, 1 not converged (still written) or failed, 2 bad input.\n";
 
@@ -68,15 +72,12 @@ int stroom_cli_calibrate(int argc, char **argv)
 	stroom_cli_fit_args f = {NULL, NULL, {NULL}, 0};
 	int i, err, code = EXIT_OK, quiet = 0;
 	stroom_calibrate_options o = STROOM_CALIBRATE_OPTIONS_INIT;
-	stroom_check_options co = STROOM_CHECK_OPTIONS_INIT;
-	stroom_run_inputs *in = NULL;
-	stroom_observed *obs = NULL;
-	stroom_obs_row *rows = NULL;
+	stroom_cli_fit_inputs fi;
 	stroom_calibration *c = NULL;
 	const stroom_params *p;
 	progress_state ps;
 	char final[4096], dir[4096];
-	size_t n_rows = 0, k;
+	size_t k;
 	double t0;
 
 	for (i = 0; i < argc; i++) {
@@ -119,23 +120,9 @@ int stroom_cli_calibrate(int argc, char **argv)
 	o.n_keys = f.n_keys;
 
 	/* everything loaded and checked before any work */
-	co.fixed_parameters = 1;
-	if ((err = stroom_check_run(&in, scen, &co)) != 0)
-		return stroom_cli_fail(err);
-	p = stroom_run_inputs_params(in);
-	o.rules = stroom_run_inputs_rules(in);
-	if (!stroom_run_inputs_population(in)) {
-		fprintf(stderr, "stroom: %s: calibrate fits one municipality (this scenario has "
-			"municipalities.csv)\n", stroom_cli_printable(scen).s);
-		code = EXIT_BADINPUT;
+	if ((code = stroom_cli_fit_load("calibrate", scen, &f, &o, &fi)) != 0)
 		goto cleanup;
-	}
-	if ((err = stroom_observed_load(&obs, obs_path, NULL)) != 0) {
-		code = stroom_cli_fail(err);
-		goto cleanup;
-	}
-	if ((code = stroom_cli_observed_rows(obs, &rows, &n_rows)) != 0)
-		goto cleanup;
+	p = fi.p;
 	if (out && *out)
 		snprintf(final, sizeof final, "%s", out);
 	else
@@ -144,7 +131,8 @@ int stroom_cli_calibrate(int argc, char **argv)
 		code = stroom_cli_fail(err);
 		goto cleanup;
 	}
-	if ((err = stroom_calibrate_check(p, stroom_run_inputs_population(in), rows, n_rows, &o)) != 0) {
+	if ((err = stroom_calibrate_check(p, stroom_run_inputs_population(fi.in), fi.rows, fi.n_rows, &o)) !=
+	    0) {
 		fprintf(stderr, "stroom: %s: %s\n", stroom_cli_printable(obs_path).s, stroom_error_last());
 		code = stroom_cli_exit_for(err);
 		goto cleanup;
@@ -156,37 +144,24 @@ int stroom_cli_calibrate(int argc, char **argv)
 	ps.t0 = t0 = stroom_cli_now();
 	o.progress = progress;
 	o.payload = &ps;
-	err = stroom_calibrate_run(&c, p, stroom_run_inputs_population(in), rows, n_rows, &o);
+	err = stroom_calibrate_run(&c, p, stroom_run_inputs_population(fi.in), fi.rows, fi.n_rows, &o);
 	if (ps.shown)
 		fprintf(stderr, "\r%*s\r", 79, "");
-	if (err == STROOM_EINTR || (!err && stroom_cli_interrupted())) {
-		fprintf(stderr, "stroom: interrupted; nothing written\n");
-		code = 128 + (stroom_cli_interrupted() ? (int)stroom_cli_interrupted() : SIGINT);
+	if ((code = stroom_cli_fit_outcome(err, 1)) != 0)
 		goto cleanup;
-	}
-	if (err) {
-		code = stroom_cli_fail(err);
-		goto cleanup;
-	}
 	for (k = 0; k < stroom_calibration_skipped_count(c); k++)
 		fprintf(stderr, "stroom: warning: not fitted: %s: %s\n", stroom_cli_printable(obs_path).s,
 			stroom_calibration_skipped(c, k));
 	{
 		stroom_calibrate_write w;
 		memset(&w, 0, sizeof w);
-		w.scenario = stroom_run_inputs_scenario(in);
+		w.scenario = stroom_run_inputs_scenario(fi.in);
 		w.observed_path = obs_path;
 		w.seconds = stroom_cli_now() - t0;
 		w.cancelled = stroom_cli_write_cancelled;
-		if ((err = stroom_calibration_write_dir(c, &w, final, dir, sizeof dir)) != 0) {
-			if (err == STROOM_EINTR) {
-				fprintf(stderr, "stroom: interrupted; nothing written\n");
-				code = 128 + (stroom_cli_interrupted() ? (int)stroom_cli_interrupted() : SIGINT);
-			} else {
-				code = stroom_cli_fail(err);
-			}
+		err = stroom_calibration_write_dir(c, &w, final, dir, sizeof dir);
+		if ((code = stroom_cli_fit_outcome(err, 0)) != 0)
 			goto cleanup;
-		}
 	}
 	if (!quiet) {
 		int j, np = stroom_calibration_param_count(c);
@@ -216,8 +191,6 @@ int stroom_cli_calibrate(int argc, char **argv)
 
 cleanup:
 	stroom_calibration_free(c);
-	free(rows);
-	stroom_observed_free(obs);
-	stroom_run_inputs_free(in);
+	stroom_cli_fit_inputs_free(&fi);
 	return code;
 }

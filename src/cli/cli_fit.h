@@ -7,6 +7,7 @@
 #define STROOM_CLI_FIT_H
 
 #include <stroom/calibrate.h>
+#include <stroom/check.h>
 #include <stroom/observed.h>
 
 /* The fit options' values that are not in stroom_calibrate_options. */
@@ -40,5 +41,33 @@ int stroom_cli_write_cancelled(const char *step, void *payload);
  * element so that it is never a zero-size allocation): 0, or EXIT_FAILED after
  * "stroom: out of memory". */
 int stroom_cli_observed_rows(const stroom_observed *obs, stroom_obs_row **rows, size_t *n_rows);
+
+/* What calibrate and backtest load before any work. */
+typedef struct stroom_cli_fit_inputs {
+	stroom_run_inputs *in;
+	const stroom_params *p;
+	stroom_observed *obs;
+	stroom_obs_row *rows;
+	size_t n_rows;
+} stroom_cli_fit_inputs;
+
+/*
+ * The loading both commands share: the scenario scen and what its run reads
+ * (fixed parameters), refused when it is a national run, then the observed
+ * series f->observed and its rows; o->rules set to the scenario's. 0, or an exit
+ * code after one line (cmd names the command). Free fi with
+ * stroom_cli_fit_inputs_free in either case.
+ */
+int stroom_cli_fit_load(const char *cmd, const char *scen, const stroom_cli_fit_args *f,
+			stroom_calibrate_options *o, stroom_cli_fit_inputs *fi);
+void stroom_cli_fit_inputs_free(stroom_cli_fit_inputs *fi);
+
+/*
+ * The outcome of a fit's run (run = 1) or of writing its directory (run = 0):
+ * a cancel (STROOM_EINTR, or a signal while the run ended well) prints
+ * "interrupted; nothing written" and gives 128 + the signal; another error prints
+ * its detail and gives its exit code; else 0.
+ */
+int stroom_cli_fit_outcome(int err, int run);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,4 +172,42 @@ int stroom_cli_write_cancelled(const char *step, void *payload)
 	(void)step;
 	(void)payload;
 	return stroom_cli_interrupted() != 0;
+}
+
+int stroom_cli_fit_load(const char *cmd, const char *scen, const stroom_cli_fit_args *f,
+			stroom_calibrate_options *o, stroom_cli_fit_inputs *fi)
+{
+	stroom_check_options co = STROOM_CHECK_OPTIONS_INIT;
+	int err;
+	memset(fi, 0, sizeof *fi);
+	co.fixed_parameters = 1;
+	if ((err = stroom_check_run(&fi->in, scen, &co)) != 0)
+		return stroom_cli_fail(err);
+	fi->p = stroom_run_inputs_params(fi->in);
+	o->rules = stroom_run_inputs_rules(fi->in);
+	if (!stroom_run_inputs_population(fi->in)) {
+		fprintf(stderr, "stroom: %s: %s fits one municipality (this scenario has "
+			"municipalities.csv)\n", stroom_cli_printable(scen).s, cmd);
+		return EXIT_BADINPUT;
+	}
+	if ((err = stroom_observed_load(&fi->obs, f->observed, NULL)) != 0)
+		return stroom_cli_fail(err);
+	return stroom_cli_observed_rows(fi->obs, &fi->rows, &fi->n_rows);
+}
+
+void stroom_cli_fit_inputs_free(stroom_cli_fit_inputs *fi)
+{
+	free(fi->rows);
+	stroom_observed_free(fi->obs);
+	stroom_run_inputs_free(fi->in);
+	memset(fi, 0, sizeof *fi);
+}
+
+int stroom_cli_fit_outcome(int err, int run)
+{
+	if (err == STROOM_EINTR || (run && !err && stroom_cli_interrupted())) {
+		fprintf(stderr, "stroom: interrupted; nothing written\n");
+		return 128 + (stroom_cli_interrupted() ? (int)stroom_cli_interrupted() : SIGINT);
+	}
+	return err ? stroom_cli_fail(err) : 0;
 }

@@ -89,6 +89,7 @@ struct stroom_ev {
 	char group_name[NGROUPS_MAX][STROOM_NAME_LEN];
 	/* the shape the workspace was built for */
 	int n_teams, n_instruments, earnings;
+	int counts_only;              /* stroom_ev_counts_only */
 	size_t ncell, nkey, ngc;
 	int nb;                       /* histogram bins: birth months bmin .. bmin + nb - 1 */
 	stroom_month bmin;
@@ -477,6 +478,8 @@ fail:
 	return err;
 }
 
+void stroom_ev_counts_only(stroom_ev *e, int on) { e->counts_only = on != 0; }
+
 int stroom_ev_months(const stroom_ev *e) { return e->T; }
 int stroom_ev_groups(const stroom_ev *e) { return e->ng; }
 
@@ -788,7 +791,7 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 		/* money: the expected benefit of a household on benefit by type, area,
 		 * duration and age band and part-time state (the disregard months and
 		 * sanctions as shares of the class) */
-		{
+		if (!e->counts_only) {
 			const int64_t *nr = e->norm + (size_t)t * BEN_CELLS;
 			double sanctioned = 0;
 			for (k = 0; k < e->SM; k++)
@@ -1032,7 +1035,7 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 
 		/* money: LKS paid this month for the exits with LKS of the months before
 		 * (the non-durable ones until they return); by area, age band and type */
-		{
+		if (!e->counts_only) {
 			double *ml = e->mon + ((size_t)t * STROOM_NMONEY + STROOM_MONEY_LKS) * (size_t)ng;
 			int slot;
 			for (slot = 0; slot < e->L; slot++)
@@ -1073,27 +1076,29 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 							e->lks_nd[at] = lksexit[ty][ar][a] * nd;
 						}
 		}
-		/* the disregard months: part-timers who stay part-time and on benefit */
-		for (ty = 0; ty < NTY; ty++)
-			for (ar = 0; ar < na; ar++)
-				for (a = NA - 1; a >= 0; a--) {
-					double sv = ptmass[ty][ar][a] > 0 ? ptkeep[ty][ar][a] / ptmass[ty][ar][a] : 0.0;
-					double c = g->crossA[ty][ar][a];
-					for (k = 0; k < BEN_DISREGARD_MONTHS; k++) {
-						double *x = &e->dreg[(size_t)k * nsmall + tra(e, ty, ar, a)];
-						*x *= sv;
-						if (a + 1 < NA) {
-							x[1] += *x * c;
-							*x *= 1 - c;
+		if (!e->counts_only) {
+			/* the disregard months: part-timers who stay part-time and on benefit */
+			for (ty = 0; ty < NTY; ty++)
+				for (ar = 0; ar < na; ar++)
+					for (a = NA - 1; a >= 0; a--) {
+						double sv = ptmass[ty][ar][a] > 0 ? ptkeep[ty][ar][a] / ptmass[ty][ar][a] : 0.0;
+						double c = g->crossA[ty][ar][a];
+						for (k = 0; k < BEN_DISREGARD_MONTHS; k++) {
+							double *x = &e->dreg[(size_t)k * nsmall + tra(e, ty, ar, a)];
+							*x *= sv;
+							if (a + 1 < NA) {
+								x[1] += *x * c;
+								*x *= 1 - c;
+							}
 						}
 					}
-				}
-		for (ty = 0; ty < NTY; ty++)
-			for (ar = 0; ar < na; ar++)
-				for (a = 0; a < NA; a++)
-					e->dreg[(size_t)(t % BEN_DISREGARD_MONTHS) * nsmall + tra(e, ty, ar, a)] =
-						pton[ty][ar][a] * (1 - g->crossA[ty][ar][a]) +
-						(a > 0 ? pton[ty][ar][a - 1] * g->crossA[ty][ar][a - 1] : 0.0);
+			for (ty = 0; ty < NTY; ty++)
+				for (ar = 0; ar < na; ar++)
+					for (a = 0; a < NA; a++)
+						e->dreg[(size_t)(t % BEN_DISREGARD_MONTHS) * nsmall + tra(e, ty, ar, a)] =
+							pton[ty][ar][a] * (1 - g->crossA[ty][ar][a]) +
+							(a > 0 ? pton[ty][ar][a - 1] * g->crossA[ty][ar][a - 1] : 0.0);
+		}
 
 		/* the histograms: the stock's survivors by birth month (moving on to the
 		 * next duration band with their cells); the pool of households off after
@@ -1238,7 +1243,7 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 								if (x != 0)
 									add_groups(e, row + (size_t)ind * (size_t)ng, a, dist, u, ty, ar, x);
 							}
-							for (ind = 0; ind < STROOM_NMONEY; ind++) {
+							for (ind = 0; ind < STROOM_NMONEY && !e->counts_only; ind++) {
 								double x = e->FM[(size_t)ind * e->ngc + gg];
 								if (x != 0)
 									add_groups(e, e->mon + ((size_t)t * STROOM_NMONEY + (size_t)ind) *
