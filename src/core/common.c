@@ -152,6 +152,7 @@ static const struct {
 	[STROOM_INPUT_OBSERVED] = {STROOM_LIMIT_OBSERVED, "an observed-series CSV"},
 	[STROOM_INPUT_CBS] = {STROOM_LIMIT_CBS, "a CBS StatLine export"},
 	[STROOM_INPUT_POSTERIOR] = {STROOM_LIMIT_POSTERIOR, "a posterior CSV"},
+	[STROOM_INPUT_RUN_FILE] = {STROOM_LIMIT_RUN_FILE, "a file of a run directory"},
 };
 
 size_t stroom_input_limit(stroom_input_kind kind) { return input_kinds[kind].limit; }
