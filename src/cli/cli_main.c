@@ -82,6 +82,7 @@ static const char usage[] =
 	"                        municipalities.csv, the municipalities) across the ranks;\n"
 	"                        rank 0 writes the same run directory as one process would\n"
 	"  compare A B [--replicates N] [--threads N] [--seed N] [--out DIR] [--json]\n"
+	"            [--report FILE.html [--lang nl|en]]\n"
 	"                        run two scenarios with the same random numbers and print the\n"
 	"                        difference B - A per year with intervals\n"
 	"  report DIR [--lang nl|en] [--out FILE.html]\n"

@@ -108,7 +108,9 @@ size_t stroom_report_number(char *buf, size_t size, double v, int decimals, stro
 	if (!isfinite(v) || fabs(v) >= 1e18) {
 		snprintf(out, sizeof out, "-");
 	} else {
-		snprintf(digits, sizeof digits, "%.*f", decimals, fabs(v));
+		/* half away from zero, as people round (printf rounds an exact half to even) */
+		double p10 = pow(10, decimals);
+		snprintf(digits, sizeof digits, "%.*f", decimals, floor(fabs(v) * p10 + 0.5) / p10);
 		dot = strchr(digits, '.');
 		intlen = dot ? (size_t)(dot - digits) : strlen(digits);
 		/* a minus sign only when the rounded value is not zero */
@@ -278,8 +280,10 @@ static void meta_line(rp_buf *b, const stroom_report *r, stroom_report_lang lang
 	rp_puts(b, "<p class=\"meta\">");
 	rp_printf(b, "%s ", L("Gemaakt met stroom", "Made with stroom"));
 	rp_escape(b, r->version);
-	rp_printf(b, " · %s ", L("run van", "run of"));
-	rp_escape(b, r->created);
+	if (r->created[0]) {
+		rp_printf(b, " · %s ", L("run van", "run of"));
+		rp_escape(b, r->created);
+	}
 	rp_printf(b, " · %d %s · seed %lld · ", r->replicates, L("replicaties", "replicates"), r->seed);
 	rp_printf(b, "%s ", L("periode", "period"));
 	rp_escape(b, r->start);
@@ -742,6 +746,11 @@ static void assumptions_section(rp_buf *b, const stroom_report *r, stroom_report
 	int i;
 	rp_printf(b, "<section id=\"assumptions\">\n<h2>%s</h2>\n<p class=\"note\">",
 		  L("De belangrijkste uitgangspunten", "The key assumptions"));
+	if (r->compare) {
+		rp_printf(b, "%s</p>\n", L("Uit scenario A zoals de vergelijking het gebruikte (manifest.json).",
+					    "From scenario A as the comparison used it (manifest.json)."));
+		goto table;
+	}
 	rp_printf(b, "%s <code>", L("Uit het scenario zoals de run het gebruikte (manifest.json). Bron: het "
 				    "commentaar bij de sleutel in",
 				    "From the scenario as the run used it (manifest.json). Source: the comment on "
@@ -752,6 +761,7 @@ static void assumptions_section(rp_buf *b, const stroom_report *r, stroom_report
 				     : L(", maar dat bestand is niet meer gelijk aan dat van de run (of niet "
 					 "gevonden): geen bronnen.",
 					 ", but that file is no longer the run's (or was not found): no sources."));
+table:
 	rp_printf(b, "<table><thead><tr><th>%s</th><th class=\"t\">%s</th><th class=\"t\">%s</th></tr></thead>"
 		     "<tbody>\n",
 		  L("sleutel", "key"), L("waarde", "value"), L("bron of toelichting", "source or note"));
