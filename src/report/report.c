@@ -71,36 +71,34 @@ static int field_num(const stroom_csv *c, int i, int empty_ok, double *out)
 	return 0;
 }
 
-/* The series (ind, grp) of t, made when new; hint: where the previous period had
- * the same position. NULL with the error set when there are too many. */
-static rp_series *table_get(rp_table *t, const char *ind, const char *grp, int *hint,
-			    const stroom_csv *c)
+/* The series (ind, grp) of t into *out, made when new; hint: where the previous
+ * period had the same position. 0, or an error code with its detail (too many
+ * series, a name too long, out of memory). */
+static int table_get(rp_table *t, const char *ind, const char *grp, int *hint, const stroom_csv *c,
+		     rp_series **out)
 {
 	int i;
-	if (*hint >= 0 && *hint < t->n && !strcmp(t->s[*hint].ind, ind) && !strcmp(t->s[*hint].grp, grp))
-		return &t->s[(*hint)++];
+	if (*hint >= 0 && *hint < t->n && !strcmp(t->s[*hint].ind, ind) && !strcmp(t->s[*hint].grp, grp)) {
+		*out = &t->s[(*hint)++];
+		return 0;
+	}
 	for (i = 0; i < t->n; i++)
 		if (!strcmp(t->s[i].ind, ind) && !strcmp(t->s[i].grp, grp)) {
 			*hint = i + 1;
-			return &t->s[i];
+			*out = &t->s[i];
+			return 0;
 		}
-	if (strlen(ind) >= RP_NAME || strlen(grp) >= RP_NAME) {
-		stroom_error_set(STROOM_EPARSE, "%s:%d: indicator or group longer than %d characters",
-				 c->path, c->line, RP_NAME - 1);
-		return NULL;
-	}
-	if (t->n >= RP_MAX_SERIES) {
-		stroom_error_set(STROOM_EPARSE, "%s:%d: more than %d series", c->path, c->line,
-				 RP_MAX_SERIES);
-		return NULL;
-	}
+	if (strlen(ind) >= RP_NAME || strlen(grp) >= RP_NAME)
+		return stroom_error_set(STROOM_EPARSE, "%s:%d: indicator or group longer than %d characters",
+					c->path, c->line, RP_NAME - 1);
+	if (t->n >= RP_MAX_SERIES)
+		return stroom_error_set(STROOM_EPARSE, "%s:%d: more than %d series", c->path, c->line,
+					RP_MAX_SERIES);
 	if (t->n == t->cap) {
 		int cap = t->cap ? 2 * t->cap : 64;
 		rp_series *ns = realloc(t->s, (size_t)cap * sizeof *ns);
-		if (!ns) {
-			stroom_error_set(STROOM_ENOMEM, "out of memory");
-			return NULL;
-		}
+		if (!ns)
+			return stroom_error_set(STROOM_ENOMEM, "out of memory");
 		t->s = ns;
 		t->cap = cap;
 	}
@@ -108,22 +106,30 @@ static rp_series *table_get(rp_table *t, const char *ind, const char *grp, int *
 	snprintf(t->s[t->n].ind, RP_NAME, "%s", ind);
 	snprintf(t->s[t->n].grp, RP_NAME, "%s", grp);
 	*hint = t->n + 1;
-	return &t->s[t->n++];
+	*out = &t->s[t->n++];
+	return 0;
 }
 
 /* Stores the RP_NQ values at period index k of s (grown with NaN as needed). */
 static int series_put(rp_series *s, int k, const double *v)
 {
 	int j;
-	if (k >= s->n) {
-		int n = k + 1;
-		double *nv = realloc(s->v, (size_t)n * RP_NQ * sizeof *nv);
-		if (!nv)
+	if (k >= s->cap) { /* doubling, within RP_MAX_PERIODS */
+		int cap = s->cap ? 2 * s->cap : 16;
+		double *nv;
+		while (cap <= k)
+			cap *= 2;
+		if (cap > RP_MAX_PERIODS)
+			cap = RP_MAX_PERIODS;
+		if (!(nv = realloc(s->v, (size_t)cap * RP_NQ * sizeof *nv)))
 			return stroom_error_set(STROOM_ENOMEM, "out of memory");
-		for (j = s->n * RP_NQ; j < n * RP_NQ; j++)
-			nv[j] = NAN;
 		s->v = nv;
-		s->n = n;
+		s->cap = cap;
+	}
+	if (k >= s->n) {
+		for (j = s->n * RP_NQ; j < (k + 1) * RP_NQ; j++)
+			s->v[j] = NAN;
+		s->n = k + 1;
 	}
 	memcpy(&s->v[(size_t)k * RP_NQ], v, RP_NQ * sizeof *v);
 	return 0;
@@ -148,7 +154,7 @@ static int parse_table(rp_table *t, char *text, const char *path, int yearly)
 	while ((err = stroom_csv_row(&c)) == 1) {
 		double v[RP_NQ];
 		int period, k, j;
-		rp_series *s;
+		rp_series *s = NULL;
 		if (++rows > RP_MAX_ROWS)
 			return stroom_error_set(STROOM_EPARSE, "%s:%d: more than %d rows", path, c.line,
 						RP_MAX_ROWS);
@@ -182,9 +188,8 @@ static int parse_table(rp_table *t, char *text, const char *path, int yearly)
 				return err;
 		if (!c.f[1][0])
 			return stroom_csv_bad(&c, STROOM_EPARSE, 1, "an indicator");
-		if (!(s = table_get(t, c.f[1], yearly ? "" : c.f[2], &hint, &c)))
-			return stroom_error_last() && strstr(stroom_error_last(), "memory") ? STROOM_ENOMEM
-											 : STROOM_EPARSE;
+		if ((err = table_get(t, c.f[1], yearly ? "" : c.f[2], &hint, &c, &s)) != 0)
+			return err;
 		if ((err = series_put(s, k, v)) != 0)
 			return err;
 		if (k + 1 > t->periods)
@@ -563,7 +568,10 @@ static void key_comment(const char *text, const char *key, char *out, size_t siz
 				h++;
 				while (*h == ' ')
 					h++;
-				snprintf(out, size, "%.*s", (int)(line + len - h), h);
+				size_t n = (size_t)(line + len - h);
+				snprintf(out, size, "%.*s", (int)n, h);
+				if (n >= size && size > 4)
+					memcpy(out + size - 4, "...", 4);
 			}
 			return;
 		}

@@ -167,7 +167,8 @@ static const char css[] =
 	"th:first-child,td:first-child,td.t,th.t{text-align:left}\n"
 	"td{white-space:nowrap}td.t,td.src{white-space:normal}\n"
 	"tr{break-inside:avoid;page-break-inside:avoid}\n"
-	"td.src{font-size:8.5pt;color:#333;text-align:left;max-width:90mm}\n"
+	"td.src{font-size:8.5pt;color:#333;text-align:left;width:50%}\n"
+	"td.val{width:22%;word-break:break-word;white-space:normal;text-align:left}\n"
 	"code{font-family:\"DejaVu Sans Mono\",monospace;font-size:9pt}\n"
 	"svg text{font-family:\"DejaVu Sans\",\"Liberation Sans\",Arial,sans-serif;font-size:12px;fill:#222}\n"
 	"svg .ct{font-size:15px;font-weight:bold}\n"
@@ -297,15 +298,17 @@ static void meta_line(rp_buf *b, const stroom_report *r, stroom_report_lang lang
 /* ---- a run ---- */
 
 static const struct {
-	const char *ind, *nl, *en;
+	const char *ind, *nl, *en, *short_nl, *short_en;
 } flows[] = {
-	{"inflow_new", "Nieuwe instroom", "New inflow"},
-	{"inflow_return", "Terugkeer na uitstroom", "Returns after an exit"},
-	{"exit_work", "Uitstroom naar werk", "Exits to work"},
-	{"exit_lks", "Uitstroom naar werk met loonkostensubsidie", "Exits to work with wage subsidy"},
-	{"exit_other", "Overige uitstroom", "Other exits"},
-	{"exit_enforcement", "Beëindiging na handhaving", "Terminations after enforcement"},
-	{"exit_pension", "Uitstroom naar AOW", "Exits at pension age"},
+	{"inflow_new", "Nieuwe instroom", "New inflow", "instroom", "inflow"},
+	{"inflow_return", "Terugkeer na uitstroom", "Returns after an exit", "terugkeer", "returns"},
+	{"exit_work", "Uitstroom naar werk", "Exits to work", "werk", "work"},
+	{"exit_lks", "Uitstroom naar werk met loonkostensubsidie", "Exits to work with wage subsidy", "werk met LKS",
+	 "work with LKS"},
+	{"exit_other", "Overige uitstroom", "Other exits", "overig", "other"},
+	{"exit_enforcement", "Beëindiging na handhaving", "Terminations after enforcement", "handhaving",
+	 "enforcement"},
+	{"exit_pension", "Uitstroom naar AOW", "Exits at pension age", "AOW", "pension"},
 };
 
 static const struct {
@@ -469,6 +472,46 @@ static void caseload_section(rp_buf *b, const stroom_report *r, stroom_report_la
 	rp_puts(b, "</tbody></table>\n</section>\n");
 }
 
+/* Each flow per calendar year: the sum of the monthly means (a year only partly
+ * simulated is marked with its months). */
+static void flows_table(rp_buf *b, const stroom_report *r, stroom_report_lang lang)
+{
+	const rp_series *cl = rp_find(&r->series, "caseload", "all");
+	int y0, y1, y;
+	size_t i;
+	if (!cl || cl->n <= 0)
+		return;
+	y0 = stroom_month_year(r->series.first);
+	y1 = stroom_month_year(r->series.first + cl->n - 1);
+	rp_printf(b, "<h3>%s</h3>\n<table><thead><tr><th>%s</th>",
+		  L("Per jaar (som van de gemiddelden per maand)", "Per year (sum of the monthly means)"),
+		  L("jaar", "year"));
+	for (i = 0; i < STROOM_ARRAY_LEN(flows); i++)
+		rp_printf(b, "<th>%s</th>", L(flows[i].short_nl, flows[i].short_en));
+	rp_puts(b, "</tr></thead><tbody>\n");
+	for (y = y0; y <= y1 && y - y0 < 200; y++) {
+		int months = 0, t;
+		for (t = 0; t < cl->n; t++)
+			months += stroom_month_year(r->series.first + t) == y;
+		rp_printf(b, "<tr><td>%d", y);
+		if (months < 12)
+			rp_printf(b, " (%d %s)", months, L("mnd", "months"));
+		rp_puts(b, "</td>");
+		for (i = 0; i < STROOM_ARRAY_LEN(flows); i++) {
+			const rp_series *s = rp_find(&r->series, flows[i].ind, "all");
+			double sum = 0;
+			for (t = 0; s && t < s->n; t++)
+				if (stroom_month_year(r->series.first + t) == y && isfinite(s->v[(size_t)t * RP_NQ]))
+					sum += s->v[(size_t)t * RP_NQ];
+			rp_puts(b, "<td>");
+			rp_num(b, s ? sum : NAN, 0, lang);
+			rp_puts(b, "</td>");
+		}
+		rp_puts(b, "</tr>\n");
+	}
+	rp_puts(b, "</tbody></table>\n");
+}
+
 static void flows_section(rp_buf *b, const stroom_report *r, stroom_report_lang lang)
 {
 	size_t i;
@@ -493,7 +536,9 @@ static void flows_section(rp_buf *b, const stroom_report *r, stroom_report_lang 
 		rp_svg_chart(b, &ch);
 		cols_free(&c);
 	}
-	rp_puts(b, "</div>\n</section>\n");
+	rp_puts(b, "</div>\n");
+	flows_table(b, r, lang);
+	rp_puts(b, "</section>\n");
 }
 
 static void composition_chart(rp_buf *b, const stroom_report *r, stroom_report_lang lang,
@@ -770,7 +815,7 @@ table:
 			continue;
 		rp_puts(b, "<tr><td><code>");
 		rp_escape(b, r->assume[i].key);
-		rp_puts(b, "</code></td><td class=\"t\">");
+		rp_puts(b, "</code></td><td class=\"val\">");
 		rp_escape(b, r->assume[i].value);
 		rp_puts(b, "</td><td class=\"src\">");
 		rp_escape(b, r->assume[i].source);

@@ -25,8 +25,8 @@
  * year), RP_NQ each; NaN where a period has no row. */
 typedef struct rp_series {
 	char ind[RP_NAME], grp[RP_NAME];
-	double *v; /* n * RP_NQ */
-	int n;
+	double *v; /* n * RP_NQ (room for cap) */
+	int n, cap;
 } rp_series;
 
 typedef struct rp_table {

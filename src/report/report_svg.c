@@ -262,7 +262,7 @@ void rp_svg_chart(rp_buf *b, const rp_chart *c)
 			rp_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"24\" height=\"10\" class=\"%s\" "
 				     "style=\"fill:%s\"/>",
 				  lx, ly - 9, kind == 1 ? "b90" : "b50",
-				  c->nlines ? c->lines[0].color : "#000");
+				  c->nlines == 1 ? c->lines[0].color : "#555"); /* grey: every line's band */
 		else
 			rp_printf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"%s\" "
 				     "style=\"stroke:%s\"/>",
