@@ -183,6 +183,7 @@ static const char css[] =
 	"footer{margin-top:8mm;color:#555;font-size:8.5pt;border-top:1px solid #ccc;padding-top:2mm}\n"
 	"@media print{body{padding:0;max-width:none;font-size:10pt}"
 	"h2{margin-top:5mm}section{break-inside:auto}"
+	"#flows{break-before:page;page-break-before:always}"
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
 
 /* x of a month: its year plus the months before it / 12. */
