@@ -147,6 +147,30 @@ static void test_page(void **state)
 	stroom_report_free(r);
 }
 
+/* Without budget.csv the execution costs come from series.csv's cost rows
+ * (eurocent a month), summed per year, in EUR million. */
+static void test_costs_from_series(void **state)
+{
+	static const char s[] = "month,indicator,group,mean,p05,p25,p50,p75,p95\n"
+				"2026-01,caseload,all,1000.00,990.0,995.0,1000.0,1005.0,1010.0\n"
+				"2026-01,cost_teams_eurocent,all,150000000.00,1,1,1,1,1\n"
+				"2026-01,execution_cost_eurocent,all,150000000.00,1,1,1,1,1\n"
+				"2026-02,caseload,all,1000.00,990.0,995.0,1000.0,1005.0,1010.0\n"
+				"2026-02,cost_teams_eurocent,all,100000000.00,1,1,1,1,1\n"
+				"2026-02,execution_cost_eurocent,all,100000000.00,1,1,1,1,1\n";
+	stroom_report_texts t = texts(s, NULL);
+	stroom_report *r = NULL;
+	char *html = NULL;
+	size_t len = 0;
+	(void)state;
+	assert_int_equal(stroom_report_load_texts(&r, &t), 0);
+	assert_int_equal(stroom_report_html(r, STROOM_REPORT_NL, &html, &len), 0);
+	assert_non_null(strstr(html, "<tr><td>2026</td><td>2,50</td><td>-</td>"));
+	assert_non_null(strstr(html, "geen budgettabel"));
+	free(html);
+	stroom_report_free(r);
+}
+
 static void refused(const char *s, const char *b, const char *msg)
 {
 	stroom_report_texts t = texts(s, b);
@@ -220,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_number),    cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_svg_path),  cmocka_unit_test(test_page),
 		cmocka_unit_test(test_malformed), cmocka_unit_test(test_missing_dir),
+		cmocka_unit_test(test_costs_from_series),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -723,6 +723,55 @@ static void interval_section(rp_buf *b, const stroom_report *r, stroom_report_la
 	rp_puts(b, "</section>\n");
 }
 
+/* Without budget.csv: the execution costs from series.csv's cost_* rows (eurocent
+ * per month), summed per year, means only. */
+static void series_costs(rp_buf *b, const stroom_report *r, stroom_report_lang lang)
+{
+	static const struct {
+		const char *ind, *nl, *en;
+	} costs[] = {{"cost_teams_eurocent", "teams (fte)", "teams (FTE)"},
+		     {"cost_instruments_eurocent", "instrumenten", "instruments"},
+		     {"cost_enforcement_eurocent", "handhaving", "enforcement"},
+		     {"cost_prevention_eurocent", "preventie", "prevention"},
+		     {"cost_gate_eurocent", "poort", "gate"},
+		     {"execution_cost_eurocent", "totaal", "total"}};
+	const rp_series *tot = rp_find(&r->series, "execution_cost_eurocent", "all");
+	int y0, y1, y, t;
+	size_t k;
+	if (!tot || tot->n <= 0) {
+		rp_printf(b, "<p>%s</p>\n", L("Deze run heeft geen uitvoeringskosten.",
+					    "This run has no execution costs."));
+		return;
+	}
+	y0 = stroom_month_year(r->series.first);
+	y1 = stroom_month_year(r->series.first + tot->n - 1);
+	rp_printf(b, "<h3>%s</h3>\n<p class=\"note\">%s</p>\n<table><thead><tr><th>%s</th>",
+		  L("Uitvoeringskosten per jaar (mln euro, gemiddeld)", "Execution costs per year (EUR million, mean)"),
+		  L("Uit series.csv (deze run heeft geen budgettabel); betaald uit de eigen middelen van de "
+		    "gemeente (docs/policy.md, \"Costs\").",
+		    "From series.csv (this run has no budget table); paid from the municipality's own means "
+		    "(docs/policy.md, \"Costs\")."),
+		  L("jaar", "year"));
+	for (k = 0; k < STROOM_ARRAY_LEN(costs); k++)
+		rp_printf(b, "<th>%s</th>", L(costs[k].nl, costs[k].en));
+	rp_puts(b, "</tr></thead><tbody>\n");
+	for (y = y0; y <= y1 && y - y0 < 200; y++) {
+		rp_printf(b, "<tr><td>%d</td>", y);
+		for (k = 0; k < STROOM_ARRAY_LEN(costs); k++) {
+			const rp_series *s = rp_find(&r->series, costs[k].ind, "all");
+			double sum = 0;
+			for (t = 0; s && t < s->n; t++)
+				if (stroom_month_year(r->series.first + t) == y && isfinite(s->v[(size_t)t * RP_NQ]))
+					sum += s->v[(size_t)t * RP_NQ];
+			rp_puts(b, "<td>");
+			rp_num(b, s ? sum / 1e8 : NAN, 2, lang);
+			rp_puts(b, "</td>");
+		}
+		rp_puts(b, "</tr>\n");
+	}
+	rp_puts(b, "</tbody></table>\n");
+}
+
 static void levers_section(rp_buf *b, const stroom_report *r, stroom_report_lang lang)
 {
 	static const struct {
@@ -755,9 +804,8 @@ static void levers_section(rp_buf *b, const stroom_report *r, stroom_report_lang
 	if (any_team)
 		rp_puts(b, "</tbody></table>\n");
 	if (!tot) {
-		rp_printf(b, "<p>%s</p>\n</section>\n",
-			  L("Zonder budgettabel heeft de run geen uitvoeringskosten per jaar.",
-			    "Without a budget table the run has no execution costs per year."));
+		series_costs(b, r, lang);
+		rp_puts(b, "</section>\n");
 		return;
 	}
 	rp_printf(b, "<h3>%s</h3>\n<p class=\"note\">%s</p>\n<table><thead><tr><th>%s</th>",
