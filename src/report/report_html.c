@@ -6,7 +6,7 @@
  * The order of a run's page: the question and the answer, the caseload, the
  * flows, the composition, the BUIG result, where the interval comes from, the
  * levers and their costs, the key assumptions and the AEF conditions. A
- * comparison's page draws both scenarios in one chart and their difference.
+ * comparison's page is report_compare.c's.
  */
 #include "report_int.h"
 
@@ -140,9 +140,7 @@ void rp_num(rp_buf *b, double v, int decimals, stroom_report_lang lang)
 
 /* ---- the page ---- */
 
-#define L(nl, en) (lang == STROOM_REPORT_NL ? (nl) : (en))
-
-static const char *const palette[] = {"#1f4e79", "#c0504d", "#4f8a3a", "#8064a2", "#d08a1c"};
+const char *const rp_palette[] = {"#1f4e79", "#c0504d", "#4f8a3a", "#8064a2", "#d08a1c"};
 
 static const char css[] =
 	"@page{size:A4;margin:14mm 13mm}\n"
@@ -240,7 +238,7 @@ static rp_line fan_line(const rp_cols *c, const char *label, const char *color)
 	return l;
 }
 
-static rp_chart chart_init(stroom_report_lang lang, const char *title, const char *xl, const char *yl)
+rp_chart rp_chart_init(stroom_report_lang lang, const char *title, const char *xl, const char *yl)
 {
 	rp_chart c;
 	memset(&c, 0, sizeof c);
@@ -255,7 +253,7 @@ static rp_chart chart_init(stroom_report_lang lang, const char *title, const cha
 }
 
 /* "2026-01" as "1 januari 2026" / "1 January 2026". */
-static void date_text(rp_buf *b, const char *ym, stroom_report_lang lang)
+void rp_date_text(rp_buf *b, const char *ym, stroom_report_lang lang)
 {
 	static const char *const nl[] = {"januari", "februari", "maart",     "april",   "mei",      "juni",
 					 "juli",    "augustus", "september", "oktober", "november", "december"};
@@ -268,7 +266,7 @@ static void date_text(rp_buf *b, const char *ym, stroom_report_lang lang)
 		rp_escape(b, ym);
 }
 
-static void head(rp_buf *b, stroom_report_lang lang, const char *title)
+void rp_head(rp_buf *b, stroom_report_lang lang, const char *title)
 {
 	rp_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
 		     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
@@ -277,7 +275,7 @@ static void head(rp_buf *b, stroom_report_lang lang, const char *title)
 	rp_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
 }
 
-static void meta_line(rp_buf *b, const stroom_report *r, stroom_report_lang lang)
+void rp_meta_line(rp_buf *b, const stroom_report *r, stroom_report_lang lang)
 {
 	rp_puts(b, "<p class=\"meta\">");
 	rp_printf(b, "%s ", L("Gemaakt met stroom", "Made with stroom"));
@@ -353,7 +351,7 @@ static void answer_run(rp_buf *b, const stroom_report *r, stroom_report_lang lan
 		hi = at_month(r, cl, r->target_date, 5);
 	}
 	rp_printf(b, "<p class=\"question\">%s ", L("Telt de bijstand op", "Will the caseload on"));
-	date_text(b, r->target_date, lang);
+	rp_date_text(b, r->target_date, lang);
 	rp_printf(b, " %s ", L("ten hoogste", "be at most"));
 	rp_num(b, r->target, 0, lang);
 	rp_printf(b, " %s</p>\n", L("huishoudens?", "households?"));
@@ -394,7 +392,7 @@ static void answer_run(rp_buf *b, const stroom_report *r, stroom_report_lang lan
 			stroom_month_format(r->series.first + i, ym, sizeof ym);
 			rp_printf(b, "%s ", L("De mediaan komt voor het eerst op of onder het doel op",
 					       "The median first reaches the target on"));
-			date_text(b, ym, lang);
+			rp_date_text(b, ym, lang);
 			rp_puts(b, ".");
 		} else {
 			rp_printf(b, "%s ", L("De mediaan komt binnen de doorgerekende periode niet op of onder het "
@@ -422,10 +420,10 @@ static void caseload_section(rp_buf *b, const stroom_report *r, stroom_report_la
 		  L("Het bijstandsbestand", "The caseload"));
 	if (cols_make(&c, cl, r->series.first, 0, 1.0) == 0) {
 		rp_buf t = {NULL, 0, 0, 0};
-		ch = chart_init(lang, L("Huishoudens in de bijstand op de 1e van de maand",
+		ch = rp_chart_init(lang, L("Huishoudens in de bijstand op de 1e van de maand",
 					"Households on benefit on the 1st of the month"),
 				L("jaar", "year"), L("huishoudens", "households"));
-		l = fan_line(&c, L("mediaan", "median"), palette[0]);
+		l = fan_line(&c, L("mediaan", "median"), rp_palette[0]);
 		ch.lines = &l;
 		ch.nlines = 1;
 		if (r->target) {
@@ -528,9 +526,9 @@ static void flows_section(rp_buf *b, const stroom_report *r, stroom_report_lang 
 			cols_free(&c);
 			continue;
 		}
-		ch = chart_init(lang, L(flows[i].nl, flows[i].en), L("jaar", "year"),
+		ch = rp_chart_init(lang, L(flows[i].nl, flows[i].en), L("jaar", "year"),
 				L("huishoudens per maand", "households per month"));
-		l = fan_line(&c, L("mediaan", "median"), palette[0]);
+		l = fan_line(&c, L("mediaan", "median"), rp_palette[0]);
 		ch.lines = &l;
 		ch.nlines = 1;
 		ch.compact = 1;
@@ -554,12 +552,12 @@ static void composition_chart(rp_buf *b, const stroom_report *r, stroom_report_l
 			cols_free(&c[k]);
 			continue;
 		}
-		l[k] = fan_line(&c[k], label[i], palette[i]);
+		l[k] = fan_line(&c[k], label[i], rp_palette[i]);
 		l[k].lo50 = l[k].hi50 = NULL;
 		k++;
 	}
 	if (k) {
-		ch = chart_init(lang, title, L("jaar", "year"), L("huishoudens", "households"));
+		ch = rp_chart_init(lang, title, L("jaar", "year"), L("huishoudens", "households"));
 		ch.lines = l;
 		ch.nlines = k;
 		ch.legend_band50 = NULL;
@@ -618,9 +616,9 @@ static void budget_section(rp_buf *b, const stroom_report *r, stroom_report_lang
 		    "apply for the safety net; above 12.5% its own risk grows no further (the safety-net "
 		    "rules; docs/budget.md)."));
 	if (cols_make(&c, pct, r->budget.first, 1, 1.0) == 0) {
-		ch = chart_init(lang, L("BUIG-resultaat in procent van het budget", "BUIG result as a percentage of the budget"),
+		ch = rp_chart_init(lang, L("BUIG-resultaat in procent van het budget", "BUIG result as a percentage of the budget"),
 				L("jaar", "year"), L("resultaat (% van het budget)", "result (% of the budget)"));
-		l = fan_line(&c, L("mediaan", "median"), palette[0]);
+		l = fan_line(&c, L("mediaan", "median"), rp_palette[0]);
 		refs[0].y = 0;
 		refs[0].label = L("budget = uitgaven", "budget = spending");
 		refs[0].color = "#777";
@@ -835,7 +833,7 @@ static void levers_section(rp_buf *b, const stroom_report *r, stroom_report_lang
 	rp_puts(b, "</tbody></table>\n</section>\n");
 }
 
-static void assumptions_section(rp_buf *b, const stroom_report *r, stroom_report_lang lang)
+void rp_assumptions_section(rp_buf *b, const stroom_report *r, stroom_report_lang lang)
 {
 	int i;
 	rp_printf(b, "<section id=\"assumptions\">\n<h2>%s</h2>\n<p class=\"note\">",
@@ -910,7 +908,7 @@ static void conditions_section(rp_buf *b, const stroom_report *r, stroom_report_
 	rp_puts(b, "</tbody></table>\n</section>\n");
 }
 
-static void reading_footer(rp_buf *b, const stroom_report *r, stroom_report_lang lang)
+void rp_reading_footer(rp_buf *b, const stroom_report *r, stroom_report_lang lang)
 {
 	rp_printf(b, "<footer><p>%s</p><p>", L("Zo leest u de grafieken: de lijn is de mediaan over de "
 					    "replicaties, de donkere band het 50%-interval, de lichte "
@@ -938,13 +936,13 @@ static void run_page(rp_buf *b, const stroom_report *r, stroom_report_lang lang)
 {
 	char title[300];
 	snprintf(title, sizeof title, "%s: %s", L("Bijstandsprognose", "Social assistance forecast"), r->name);
-	head(b, lang, title);
+	rp_head(b, lang, title);
 	rp_puts(b, "<header>\n<h1>");
 	rp_escape(b, title);
 	rp_puts(b, "</h1>\n<p>");
 	rp_escape(b, r->description);
 	rp_puts(b, "</p>\n");
-	meta_line(b, r, lang);
+	rp_meta_line(b, r, lang);
 	rp_puts(b, "</header>\n");
 	answer_run(b, r, lang);
 	caseload_section(b, r, lang);
@@ -953,227 +951,9 @@ static void run_page(rp_buf *b, const stroom_report *r, stroom_report_lang lang)
 	budget_section(b, r, lang);
 	interval_section(b, r, lang);
 	levers_section(b, r, lang);
-	assumptions_section(b, r, lang);
+	rp_assumptions_section(b, r, lang);
 	conditions_section(b, r, lang);
-	reading_footer(b, r, lang);
-}
-
-/* ---- a comparison ---- */
-
-static const rp_cmp_row *cmp_find(const stroom_report *r, const char *period, const char *ind)
-{
-	size_t i;
-	for (i = 0; i < r->ncmp; i++)
-		if (!strcmp(r->cmp[i].period, period) && !strcmp(r->cmp[i].ind, ind))
-			return &r->cmp[i];
-	return NULL;
-}
-
-#define CMP_MAX_YEARS 200
-
-/* Two charts of a yearly indicator: A and B in one, their difference B - A with its
- * 90% interval in the other. scale divides the values. */
-static void cmp_charts(rp_buf *b, const stroom_report *r, stroom_report_lang lang, const char *ind,
-		       const char *title, const char *unit, double scale)
-{
-	double x[CMP_MAX_YEARS], a[CMP_MAX_YEARS], bb[CMP_MAX_YEARS], d[CMP_MAX_YEARS],
-		lo[CMP_MAX_YEARS], hi[CMP_MAX_YEARS];
-	int n = 0;
-	size_t i;
-	rp_line l[2];
-	rp_ref zero = {0, NULL, "#777"};
-	rp_chart ch;
-	char t2[256];
-	for (i = 0; i < r->ncmp && n < CMP_MAX_YEARS; i++) {
-		const rp_cmp_row *c = &r->cmp[i];
-		if (strcmp(c->ind, ind) || strlen(c->period) != 4)
-			continue;
-		x[n] = atoi(c->period);
-		a[n] = c->a / scale;
-		bb[n] = c->b / scale;
-		d[n] = c->q50 / scale;
-		lo[n] = c->q05 / scale;
-		hi[n] = c->q95 / scale;
-		n++;
-	}
-	if (!n)
-		return;
-	rp_puts(b, "<div class=\"grid2\">\n");
-	ch = chart_init(lang, title, L("jaar", "year"), unit);
-	memset(l, 0, sizeof l);
-	l[0].x = l[1].x = x;
-	l[0].n = l[1].n = n;
-	l[0].mid = a;
-	l[0].label = r->name;
-	l[0].color = palette[0];
-	l[1].mid = bb;
-	l[1].label = r->name_b;
-	l[1].color = palette[1];
-	l[1].dashed = 1;
-	ch.lines = l;
-	ch.nlines = 2;
-	ch.years_axis = 1;
-	ch.compact = 1;
-	rp_svg_chart(b, &ch);
-	snprintf(t2, sizeof t2, "%s (%s)", L("Verschil", "Difference"), L("B min A", "B minus A"));
-	ch = chart_init(lang, t2, L("jaar", "year"), unit);
-	memset(l, 0, sizeof l);
-	l[0].x = x;
-	l[0].n = n;
-	l[0].mid = d;
-	l[0].lo90 = lo;
-	l[0].hi90 = hi;
-	l[0].label = L("mediaan van het verschil", "median of the difference");
-	l[0].color = palette[2];
-	zero.label = L("geen verschil", "no difference");
-	ch.lines = l;
-	ch.nlines = 1;
-	ch.refs = &zero;
-	ch.nrefs = 1;
-	ch.years_axis = 1;
-	ch.bars = 1;
-	ch.compact = 1;
-	ch.legend_band50 = NULL;
-	rp_svg_chart(b, &ch);
-	rp_puts(b, "</div>\n");
-}
-
-static void cmp_answer(rp_buf *b, const stroom_report *r, stroom_report_lang lang)
-{
-	const rp_cmp_row *p = r->target ? cmp_find(r, r->target_date, "p_caseload_le_target") : NULL,
-			 *cl = r->target ? cmp_find(r, r->target_date, "caseload") : NULL;
-	rp_printf(b, "<section id=\"answer\">\n<h2>%s</h2>\n", L("Vraag en antwoord", "Question and answer"));
-	rp_printf(b, "<p class=\"question\">%s <strong>", L("Wat verandert", "What does"));
-	rp_escape(b, r->name_b);
-	rp_printf(b, "</strong> %s <strong>", L("ten opzichte van", "change against"));
-	rp_escape(b, r->name);
-	rp_printf(b, "</strong>%s</p>\n", L("?", "?"));
-	rp_printf(b, "<p class=\"note\">%s</p>\n",
-		  L("Beide scenario's zijn doorgerekend met dezelfde toevalsgetallen (replicatie k van A en "
-		    "van B delen hun trekkingen), dus elk verschil is per replicatie genomen.",
-		    "Both scenarios ran with the same random numbers (replicate k of A and of B share their "
-		    "draws), so every difference is taken replicate by replicate."));
-	if (p && cl) {
-		rp_puts(b, "<p class=\"answer\">");
-		rp_printf(b, "%s ", L("Doel: ten hoogste", "Target: at most"));
-		rp_num(b, r->target, 0, lang);
-		rp_printf(b, " %s ", L("huishoudens op", "households on"));
-		date_text(b, r->target_date, lang);
-		rp_puts(b, ".<br>\n");
-		rp_printf(b, "%s ", L("Kans op het doel:", "Probability of the target:"));
-		rp_escape(b, r->name);
-		rp_puts(b, " <span class=\"big\" id=\"p-target\">");
-		rp_num(b, 100.0 * p->a, 1, lang);
-		rp_puts(b, "%</span>, ");
-		rp_escape(b, r->name_b);
-		rp_puts(b, " <span class=\"big\">");
-		rp_num(b, 100.0 * p->b, 1, lang);
-		rp_printf(b, "%%</span> (%s ", L("verschil", "difference"));
-		rp_num(b, 100.0 * p->mean, 1, lang);
-		rp_printf(b, " %s).<br>\n", L("procentpunt", "percentage points"));
-		rp_printf(b, "%s ", L("Gemiddeld bestand op die datum:", "Mean caseload on that date:"));
-		rp_escape(b, r->name);
-		rp_puts(b, " ");
-		rp_num(b, cl->a, 0, lang);
-		rp_puts(b, ", ");
-		rp_escape(b, r->name_b);
-		rp_puts(b, " ");
-		rp_num(b, cl->b, 0, lang);
-		rp_printf(b, "; %s ", L("verschil", "difference"));
-		rp_num(b, cl->mean, 0, lang);
-		rp_printf(b, " [%s ", L("90%-interval", "90% interval"));
-		rp_num(b, cl->q05, 0, lang);
-		rp_puts(b, " – ");
-		rp_num(b, cl->q95, 0, lang);
-		rp_puts(b, "].</p>\n");
-	} else {
-		rp_printf(b, "<p class=\"answer\">%s</p>\n",
-			  L("Geen van beide scenario's stelt een doel dat binnen de periode valt.",
-			    "Neither scenario sets a target within the simulated months."));
-	}
-	rp_puts(b, "</section>\n");
-}
-
-static void cmp_table(rp_buf *b, const stroom_report *r, stroom_report_lang lang)
-{
-	static const struct {
-		const char *ind, *nl, *en;
-		double scale;
-		int dec;
-	} rows[] = {{"caseload_1jan", "bestand op 1 januari", "caseload on 1 January", 1, 0},
-		    {"exit_work", "uitstroom naar werk", "exits to work", 1, 0},
-		    {"spending_benefit_eur", "uitkeringen (mln euro)", "benefits (EUR million)", 1e6, 2},
-		    {"budget_result_eur", "BUIG-resultaat (mln euro)", "BUIG result (EUR million)", 1e6, 2},
-		    {"budget_safety_net_eur", "vangnet (mln euro)", "safety net (EUR million)", 1e6, 2},
-		    {"execution_cost_eur", "uitvoeringskosten (mln euro)", "execution costs (EUR million)", 1e6, 2}};
-	size_t k, i;
-	rp_printf(b, "<h3>%s</h3>\n<table><thead><tr><th>%s</th><th>%s</th><th>A</th><th>B</th><th>%s</th>"
-		     "<th>%s</th></tr></thead><tbody>\n",
-		  L("Per jaar", "Per year"), L("indicator", "indicator"), L("jaar", "year"),
-		  L("verschil B − A", "difference B − A"), L("90%-interval", "90% interval"));
-	for (k = 0; k < STROOM_ARRAY_LEN(rows); k++)
-		for (i = 0; i < r->ncmp; i++) {
-			const rp_cmp_row *c = &r->cmp[i];
-			double s = rows[k].scale;
-			if (strcmp(c->ind, rows[k].ind) || strlen(c->period) != 4)
-				continue;
-			rp_printf(b, "<tr><td>%s</td><td>", L(rows[k].nl, rows[k].en));
-			rp_escape(b, c->period);
-			rp_puts(b, "</td><td>");
-			rp_num(b, c->a / s, rows[k].dec, lang);
-			rp_puts(b, "</td><td>");
-			rp_num(b, c->b / s, rows[k].dec, lang);
-			rp_puts(b, "</td><td>");
-			rp_num(b, c->mean / s, rows[k].dec, lang);
-			rp_puts(b, "</td><td>");
-			rp_num(b, c->q05 / s, rows[k].dec, lang);
-			rp_puts(b, " – ");
-			rp_num(b, c->q95 / s, rows[k].dec, lang);
-			rp_puts(b, "</td></tr>\n");
-		}
-	rp_puts(b, "</tbody></table>\n");
-	{
-		const rp_cmp_row *nc = cmp_find(r, "all", "net_cost_per_household_year_off_eur");
-		if (nc && isfinite(nc->mean)) {
-			rp_printf(b, "<p>%s <strong>", L("Netto kosten per huishoudjaar minder in de bijstand, over de "
-						       "hele periode: euro",
-						       "Net cost per household-year off benefit over the whole run: EUR"));
-			rp_num(b, nc->mean, 0, lang);
-			rp_printf(b, "</strong> %s</p>\n", L("(negatief is een besparing).", "(negative is a saving)."));
-		}
-	}
-}
-
-static void compare_page(rp_buf *b, const stroom_report *r, stroom_report_lang lang)
-{
-	char title[300];
-	snprintf(title, sizeof title, "%s: %s – %s", L("Vergelijking", "Comparison"), r->name, r->name_b);
-	head(b, lang, title);
-	rp_puts(b, "<header>\n<h1>");
-	rp_escape(b, title);
-	rp_puts(b, "</h1>\n<p>A: <strong>");
-	rp_escape(b, r->name);
-	rp_puts(b, "</strong> · B: <strong>");
-	rp_escape(b, r->name_b);
-	rp_puts(b, "</strong></p>\n");
-	meta_line(b, r, lang);
-	rp_puts(b, "</header>\n");
-	cmp_answer(b, r, lang);
-	rp_printf(b, "<section id=\"caseload\">\n<h2>%s</h2>\n", L("Het bijstandsbestand", "The caseload"));
-	cmp_charts(b, r, lang, "caseload_1jan", L("Huishoudens op 1 januari (gemiddeld)", "Households on 1 January (mean)"),
-		   L("huishoudens", "households"), 1);
-	cmp_charts(b, r, lang, "exit_work", L("Uitstroom naar werk per jaar", "Exits to work per year"),
-		   L("huishoudens per jaar", "households per year"), 1);
-	rp_puts(b, "</section>\n");
-	rp_printf(b, "<section id=\"budget\">\n<h2>%s</h2>\n", L("Geld", "Money"));
-	cmp_charts(b, r, lang, "budget_result_eur", L("BUIG-resultaat per jaar", "BUIG result per year"),
-		   L("mln euro", "EUR million"), 1e6);
-	cmp_charts(b, r, lang, "spending_benefit_eur", L("Uitkeringen per jaar", "Benefits per year"),
-		   L("mln euro", "EUR million"), 1e6);
-	cmp_table(b, r, lang);
-	rp_puts(b, "</section>\n");
-	assumptions_section(b, r, lang);
-	reading_footer(b, r, lang);
+	rp_reading_footer(b, r, lang);
 }
 
 int stroom_report_html(const stroom_report *r, stroom_report_lang lang, char **html, size_t *len)
@@ -1182,7 +962,7 @@ int stroom_report_html(const stroom_report *r, stroom_report_lang lang, char **h
 	*html = NULL;
 	*len = 0;
 	if (r->compare)
-		compare_page(&b, r, lang);
+		rp_compare_page(&b, r, lang);
 	else
 		run_page(&b, r, lang);
 	if (b.failed) {

@@ -1,7 +1,8 @@
 /*
  * report_int.h: the report's model and the helpers its files share (src/report/;
  * not part of the API). report.c reads a run or compare directory into the model,
- * report_svg.c draws the charts, report_html.c writes the page and its texts.
+ * report_svg.c draws the charts, report_html.c writes the page and its texts
+ * (report_compare.c a comparison's page).
  */
 #ifndef STROOM_REPORT_INT_H
 #define STROOM_REPORT_INT_H
@@ -110,6 +111,26 @@ void rp_escape(rp_buf *b, const char *s);
 /* A number in the language's style into b (stroom_report_number). */
 void rp_num(rp_buf *b, double v, int decimals, stroom_report_lang lang);
 
+/* ---- the page's shared parts (report_html.c) ---- */
+
+/* The page's texts: L("Dutch", "English") by the variable lang in scope. */
+#define L(nl, en) (lang == STROOM_REPORT_NL ? (nl) : (en))
+/* The colours of a chart's lines, in order. */
+extern const char *const rp_palette[5];
+
+/* <!DOCTYPE ...> to <body>, with the title and the CSS. */
+void rp_head(rp_buf *b, stroom_report_lang lang, const char *title);
+/* The line under the title: version, time, replicates, seed, period, directory. */
+void rp_meta_line(rp_buf *b, const stroom_report *r, stroom_report_lang lang);
+/* "2026-01" as "1 januari 2026" / "1 January 2026". */
+void rp_date_text(rp_buf *b, const char *ym, stroom_report_lang lang);
+/* The key assumptions with their sources. */
+void rp_assumptions_section(rp_buf *b, const stroom_report *r, stroom_report_lang lang);
+/* How to read the charts, and the end of the page. */
+void rp_reading_footer(rp_buf *b, const stroom_report *r, stroom_report_lang lang);
+/* A comparison's page (report_compare.c). */
+void rp_compare_page(rp_buf *b, const stroom_report *r, stroom_report_lang lang);
+
 /* ---- charts (report_svg.c) ---- */
 
 /* One line of a chart, with optional bands (p05-p95 and p25-p75). */
@@ -144,6 +165,9 @@ typedef struct rp_chart {
 	stroom_report_lang lang;
 	const char *legend_band90, *legend_band50; /* legend texts of the bands */
 } rp_chart;
+
+/* A chart with title and axis labels, no lines yet, the bands' legend texts. */
+rp_chart rp_chart_init(stroom_report_lang lang, const char *title, const char *xl, const char *yl);
 
 /* Writes the chart as an inline <svg> element into b. */
 void rp_svg_chart(rp_buf *b, const rp_chart *c);
