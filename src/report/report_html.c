@@ -182,6 +182,7 @@ static const char css[] =
 	"@media print{body{padding:0;max-width:none;font-size:10pt}"
 	"h2{margin-top:5mm}section{break-inside:auto}"
 	"#flows{break-before:page;page-break-before:always}"
+	"#conditions,#interval{break-inside:avoid;page-break-inside:avoid}"
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
 
 /* x of a month: its year plus the months before it / 12. */
