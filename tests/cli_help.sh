@@ -3,7 +3,7 @@
 # its usage on stdout; an unknown command's help is one line and exit 2.
 . "$(dirname "$0")/lib.sh" "$@"
 cd "$T" || exit 1
-for cmd in run compare target explain validate scenarios population benefit budget conditions \
+for cmd in run compare target explain validate scenarios population benefit budget conditions report \
 	calibrate backtest init schema version; do
 	"$STROOM" "$cmd" --help > help.out 2> help.err
 	check "$cmd --help: exit 0" test $? -eq 0

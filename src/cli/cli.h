@@ -47,6 +47,14 @@ int stroom_cli_conditions(int argc, char **argv);
 /* `stroom init NAME --households N ...`: a starting scenario scaled from generic
  * (src/cli/cli_init.c). */
 int stroom_cli_init(int argc, char **argv);
+/* `stroom report DIR ...`: a run or compare directory as one HTML page
+ * (src/cli/cli_report.c); stroom_cli_report_write also serves `compare --report`:
+ * r's page in lang (STROOM_REPORT_NL or _EN, from stroom_cli_report_lang("nl"|"en"),
+ * -1 for another text) to path, 0 or an exit code after one line. */
+struct stroom_report;
+int stroom_cli_report(int argc, char **argv);
+int stroom_cli_report_write(const struct stroom_report *r, int lang, const char *path);
+int stroom_cli_report_lang(const char *s);
 struct stroom_run_inputs;
 /* Prints one "stroom: warning: KEYS: ..." line per implausible figure of a checked
  * one-municipality run (stroom_plausible_check; src/cli/cli_init.c). */

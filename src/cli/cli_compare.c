@@ -14,6 +14,7 @@
 
 #include <stroom/check.h>
 #include <stroom/output.h>
+#include <stroom/report.h>
 #include <stroom/scenario.h>
 #include <stroom/sim.h>
 #include <stroom/xlsx.h>
@@ -660,9 +661,9 @@ static int write_cancelled(const char *step, void *payload)
 /* stroom compare A B: both scenarios with the same seed, differences per year. */
 int stroom_cli_compare(int argc, char **argv)
 {
-	const char *names[2] = {NULL, NULL}, *out = NULL, *xlsx = NULL;
+	const char *names[2] = {NULL, NULL}, *out = NULL, *xlsx = NULL, *report = NULL;
 	char out_buf[4096];
-	int i, np = 0, code = EXIT_OK, json = 0, replicates = 0, threads = 0, have_seed = 0;
+	int i, np = 0, code = EXIT_OK, json = 0, replicates = 0, threads = 0, have_seed = 0, lang = 0;
 	uint64_t seed = 0;
 	stroom_run_inputs *s[2] = {NULL, NULL};
 	stroom_params p[2];
@@ -706,6 +707,14 @@ int stroom_cli_compare(int argc, char **argv)
 			xlsx = argv[++i];
 		} else if (!strcmp(a, "--json")) {
 			json = 1;
+		} else if (!strcmp(a, "--report")) {
+			if (i + 1 >= argc || !argv[i + 1][0])
+				return stroom_cli_bad("--report", "a file name", i + 1 < argc ? argv[i + 1] : "");
+			report = argv[++i];
+		} else if (!strcmp(a, "--lang")) {
+			if (i + 1 >= argc || (lang = stroom_cli_report_lang(argv[i + 1])) < 0)
+				return stroom_cli_bad("--lang", "nl or en", i + 1 < argc ? argv[i + 1] : "");
+			i++;
 		} else if (a[0] == '-') {
 			fprintf(stderr, "stroom: compare: unknown option '%s' (see 'stroom help')\n",
 				stroom_cli_printable(a).s);
@@ -728,6 +737,8 @@ int stroom_cli_compare(int argc, char **argv)
 		if (err)
 			return stroom_cli_fail(err);
 	}
+	if (report && (code = stroom_cli_check_new_file(report)) != 0)
+		return code;
 	stroom_cli_catch_signals();
 	code = load_and_run(names[0], replicates, threads, have_seed, seed, &s[0], &p[0], &r[0], &br[0]);
 	if (code == EXIT_OK) {
@@ -774,16 +785,18 @@ int stroom_cli_compare(int argc, char **argv)
 		stroom_out_dir(NULL, name, "", out_buf, sizeof out_buf);
 		out = out_buf;
 	}
-	if (out) {
+	if (out || report) {
 		const stroom_run_inputs *in2[2] = {s[0], s[1]};
-		stroom_dir_file df[3];
-		int err, k;
 		if (make_text(&files[2], manifest_text(&c, in2, p, NULL, 0))) {
 			fprintf(stderr, "stroom: out of memory\n");
 			code = EXIT_FAILED;
 			goto cleanup;
 		}
 		manifest_text(&c, in2, p, files[2].text, files[2].len + 1);
+	}
+	if (out) {
+		stroom_dir_file df[3];
+		int err, k;
 		for (k = 0; k < 3; k++) {
 			static const char *const fn[3] = {"compare.csv", "summary.txt", "manifest.json"};
 			memset(&df[k], 0, sizeof df[k]);
@@ -807,6 +820,16 @@ int stroom_cli_compare(int argc, char **argv)
 			goto cleanup;
 		}
 	}
+	if (report) { /* the page, from the directory's three texts in memory (docs/report.md) */
+		stroom_report_texts rt = {out ? out : ".", NULL, NULL, files[0].text, files[1].text,
+					  files[2].text};
+		stroom_report *rep = NULL;
+		int err = stroom_report_load_texts(&rep, &rt);
+		code = err ? stroom_cli_fail(err) : stroom_cli_report_write(rep, lang, report);
+		stroom_report_free(rep);
+		if (code)
+			goto cleanup;
+	}
 	if (json)
 		print_json(&c, p);
 	else
@@ -815,6 +838,8 @@ int stroom_cli_compare(int argc, char **argv)
 		printf("\nCompare directory: %s\n", out);
 	if (xlsx && !json)
 		printf("Workbook: %s\n", xlsx);
+	if (report && !json)
+		printf("Report: %s\n", report);
 
 cleanup:
 	for (i = 0; i < 3; i++)

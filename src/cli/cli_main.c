@@ -85,9 +85,12 @@ static const char usage[] =
 	"                        municipalities.csv, the municipalities) across the ranks;\n"
 	"                        rank 0 writes the same run directory as one process would\n"
 	"  compare A B [--replicates N] [--threads N] [--seed N] [--out DIR] [--json]\n"
-	"            [--xlsx FILE.xlsx]\n"
+	"            [--xlsx FILE.xlsx] [--report FILE.html [--lang nl|en]]\n"
 	"                        run two scenarios with the same random numbers and print the\n"
 	"                        difference B - A per year with intervals\n"
+	"  report DIR [--lang nl|en] [--out FILE.html]\n"
+	"                        a run or compare directory as one HTML page with fan charts,\n"
+	"                        in Dutch (default) or English (stroom report --help)\n"
 	"  target SCENARIO --households N --date YYYY-MM --probability P --lever KEY\n"
 	"                        smallest lever setting reaching P (target --help)\n"
 	"  explain SCENARIO [--from YYYY-MM] [--to YYYY-MM] [--out DIR] [--json]\n"
@@ -807,7 +810,7 @@ static int cmd_schema(int argc, char **argv)
 
 /* Commands whose own parser has a full --help; the others get their block of usage. */
 static const char *const own_help[] = {"target", "explain", "conditions", "budget", "benefit", "calibrate",
-				       "backtest", "import", "init"};
+				       "backtest", "import", "init", "report"};
 
 static int has_own_help(const char *cmd)
 {
@@ -908,6 +911,8 @@ static int dispatch(int argc, char **argv)
 		return stroom_cli_explain(argc - 2, argv + 2);
 	if (!strcmp(cmd, "conditions"))
 		return stroom_cli_conditions(argc - 2, argv + 2);
+	if (!strcmp(cmd, "report"))
+		return stroom_cli_report(argc - 2, argv + 2);
 	if (!strcmp(cmd, "budget"))
 		return stroom_cli_budget(argc - 2, argv + 2);
 	if (!strcmp(cmd, "benefit"))

@@ -42,7 +42,7 @@ typedef enum stroom_input_kind {
 	STROOM_INPUT_OBSERVED,       /* an observed-series CSV (docs/observed.md) */
 	STROOM_INPUT_CBS,            /* a CBS StatLine export read by `stroom import cbs` */
 	STROOM_INPUT_POSTERIOR,      /* posterior.csv: joint draws of the drawn parameters */
-	STROOM_INPUT_RUN_FILE        /* a run or compare directory's file, read for a workbook */
+	STROOM_INPUT_RUN_FILE        /* a run or compare directory's file (--xlsx, stroom report) */
 } stroom_input_kind;
 
 #define STROOM_LIMIT_SCENARIO ((size_t)4 << 20)         /* 4 MiB */
@@ -56,7 +56,7 @@ typedef enum stroom_input_kind {
 /* Rows of an observed-series CSV (docs/observed.md). */
 #define STROOM_LIMIT_OBSERVED_ROWS 100000
 #define STROOM_LIMIT_POSTERIOR ((size_t)16 << 20)       /* 16 MiB */
-#define STROOM_LIMIT_RUN_FILE ((size_t)256 << 20)       /* 256 MiB */
+#define STROOM_LIMIT_RUN_FILE ((size_t)512 << 20)       /* 512 MiB */
 
 /* The size limit of a kind of input file, and its name for messages ("a household CSV"). */
 size_t stroom_input_limit(stroom_input_kind kind);
