@@ -11,6 +11,7 @@
  * worst parameter. SIGINT, SIGTERM and SIGHUP stop it and leave nothing (128 + N).
  */
 #include "cli.h"
+#include "cli_archive.h"
 #include "cli_fit.h"
 
 #include <stroom/calibrate.h>
@@ -60,6 +61,7 @@ static const char usage[] =
 	"  into DIR (default runs/<UTC time>-<scenario>-calibrate; it must not exist).\n"
 	"  --chains N (4), --iterations N kept per chain after a quarter as many warm-up (1500),\n"
 	"  --seed N (0), --threads N (one per CPU; the draws do not depend on it).\n"
+	"  --archive PATH, --no-archive: where the fit is recorded, or not (docs/archive.md).\n"
 	"  Exit 0 converged, 1 not converged (still written) or failed, 2 bad input.\n";
 
 int stroom_cli_calibrate(int argc, char **argv)
@@ -78,9 +80,16 @@ int stroom_cli_calibrate(int argc, char **argv)
 	char final[4096], dir[4096];
 	size_t n_rows = 0, k;
 	double t0;
+	stroom_cli_archive arch;
 
+	stroom_cli_archive_init(&arch, "calibrate", argc, argv);
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
+		int ao = stroom_cli_archive_option(argc, argv, &i, &arch);
+		if (ao < 0)
+			return EXIT_BADINPUT;
+		if (ao > 0)
+			continue;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(usage, stdout);
 			return EXIT_OK;
@@ -149,6 +158,8 @@ int stroom_cli_calibrate(int argc, char **argv)
 		code = stroom_cli_exit_for(err);
 		goto cleanup;
 	}
+	if ((code = stroom_cli_archive_open(&arch)) != 0)
+		goto cleanup;
 
 	stroom_cli_catch_signals();
 	ps.tty = !quiet && isatty(2);
@@ -206,6 +217,7 @@ int stroom_cli_calibrate(int argc, char **argv)
 	} else {
 		printf("%s\n", dir);
 	}
+	stroom_cli_archive_dir(&arch, STROOM_ARCHIVE_CALIBRATE, p->name, dir, !quiet);
 	if (!stroom_calibration_converged(c)) {
 		double rhat, ess;
 		const char *worst = stroom_calibration_worst(c, &rhat, &ess);
@@ -215,6 +227,7 @@ int stroom_cli_calibrate(int argc, char **argv)
 	}
 
 cleanup:
+	stroom_cli_archive_close(&arch);
 	stroom_calibration_free(c);
 	free(rows);
 	stroom_observed_free(obs);

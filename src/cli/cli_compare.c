@@ -9,6 +9,7 @@
  * difference, and the net cost per household-year off benefit.
  */
 #include "cli.h"
+#include "cli_archive.h"
 #include "internal.h"
 #include "outfile.h"
 
@@ -649,9 +650,16 @@ int stroom_cli_compare(int argc, char **argv)
 	stroom_budget_run *br[2] = {NULL, NULL};
 	cmp c;
 	text_file files[3] = {{NULL, 0}, {NULL, 0}, {NULL, 0}};
+	stroom_cli_archive arch;
 	memset(&c, 0, sizeof c);
+	stroom_cli_archive_init(&arch, "compare", argc, argv);
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
+		int ao = stroom_cli_archive_option(argc, argv, &i, &arch);
+		if (ao < 0)
+			return EXIT_BADINPUT;
+		if (ao > 0)
+			continue;
 		if (!strcmp(a, "--replicates") || !strcmp(a, "--threads") || !strcmp(a, "--seed")) {
 			char *end;
 			unsigned long long v;
@@ -701,6 +709,8 @@ int stroom_cli_compare(int argc, char **argv)
 		if (err)
 			return stroom_cli_fail(err);
 	}
+	if (stroom_cli_archive_open(&arch))
+		return EXIT_BADINPUT;
 	stroom_cli_catch_signals();
 	code = load_and_run(names[0], replicates, threads, have_seed, seed, &s[0], &p[0], &r[0], &br[0]);
 	if (code == EXIT_OK) {
@@ -741,16 +751,18 @@ int stroom_cli_compare(int argc, char **argv)
 	}
 	csv_text(&c, files[0].text, files[0].len + 1);
 	summary_text(&c, &p[0], &p[1], files[1].text, files[1].len + 1);
-	if (out) {
+	{
 		const stroom_run_inputs *in2[2] = {s[0], s[1]};
-		stroom_dir_file df[3];
-		int err, k;
 		if (make_text(&files[2], manifest_text(&c, in2, p, NULL, 0))) {
 			fprintf(stderr, "stroom: out of memory\n");
 			code = EXIT_FAILED;
 			goto cleanup;
 		}
 		manifest_text(&c, in2, p, files[2].text, files[2].len + 1);
+	}
+	if (out) {
+		stroom_dir_file df[3];
+		int err, k;
 		for (k = 0; k < 3; k++) {
 			static const char *const fn[3] = {"compare.csv", "summary.txt", "manifest.json"};
 			memset(&df[k], 0, sizeof df[k]);
@@ -774,8 +786,18 @@ int stroom_cli_compare(int argc, char **argv)
 		fputs(files[1].text, stdout);
 	if (out && !json)
 		printf("\nCompare directory: %s\n", out);
+	{ /* recorded with or without --out: the files --out writes */
+		static const char *const fn[3] = {"compare.csv", "summary.txt", "manifest.json"};
+		stroom_archive_file af[3];
+		char both[520];
+		for (i = 0; i < 3; i++)
+			af[i] = (stroom_archive_file){fn[i], files[i].text, files[i].len};
+		snprintf(both, sizeof both, "%s vs %s", p[0].name, p[1].name);
+		stroom_cli_archive_files(&arch, STROOM_ARCHIVE_COMPARE, both, out, af, 3, !json);
+	}
 
 cleanup:
+	stroom_cli_archive_close(&arch);
 	for (i = 0; i < 3; i++)
 		free(files[i].text);
 	free(c.row);

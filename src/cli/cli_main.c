@@ -8,6 +8,7 @@
  * writes nothing (docs/architecture.md, "Signals and outputs").
  */
 #include "cli.h"
+#include "cli_archive.h"
 
 #include <stroom/check.h>
 #include <stroom/national.h>
@@ -77,9 +78,14 @@ static const char usage[] =
 	"      --mpi             under mpirun: split the replicates (or, for a scenario with\n"
 	"                        municipalities.csv, the municipalities) across the ranks;\n"
 	"                        rank 0 writes the same run directory as one process would\n"
+	"      --archive PATH    record the run in this archive (default: $STROOM_ARCHIVE,\n"
+	"                        else $XDG_DATA_HOME/stroom/archive.sqlite; docs/archive.md)\n"
+	"      --no-archive      do not record the run (also STROOM_ARCHIVE=off)\n"
 	"  compare A B [--replicates N] [--threads N] [--seed N] [--out DIR] [--json]\n"
+	"          [--archive PATH | --no-archive]\n"
 	"                        run two scenarios with the same random numbers and print the\n"
-	"                        difference B - A per year with intervals\n"
+	"                        difference B - A per year with intervals; recorded in the\n"
+	"                        archive as run is\n"
 	"  target SCENARIO --households N --date YYYY-MM --probability P --lever KEY\n"
 	"                        smallest lever setting reaching P (target --help)\n"
 	"  validate FILE [--replicates N] [--seed N] [--fixed-parameters]\n"
@@ -98,7 +104,7 @@ static const char usage[] =
 	"                        the AEF conditions 2.a-3.g with Rotterdam's rating; with a\n"
 	"                        scenario, which of them its levers touch\n"
 	"  calibrate SCENARIO --observed FILE [--param KEY ...] [--out DIR] [--chains N]\n"
-	"            [--iterations N] [--seed N] [--threads N]\n"
+	"            [--iterations N] [--seed N] [--threads N] [--archive PATH | --no-archive]\n"
 	"                        fit the scenario's priors to observed series: posterior.csv\n"
 	"                        and a fit report (stroom calibrate --help)\n"
 	"  backtest SCENARIO --observed FILE --origins YYYY-MM[,...] [--horizons 6,12,24]\n"
@@ -111,6 +117,9 @@ static const char usage[] =
 	"  init NAME --households N [--observed FILE] [--budget EUR] [--out FILE.yaml]\n"
 	"                        a starting scenario for a municipality, scaled from 'generic'\n"
 	"                        (stroom init --help)\n"
+	"  runs list|show ID|diff ID ID|rm ID|export ID DIR [--archive PATH]\n"
+	"                        the run archive: earlier runs, compares and calibrations,\n"
+	"                        what changed between two, and their files (stroom runs --help)\n"
 	"  schema --markdown     print the scenario reference (docs/scenario.md)\n"
 	"  schema --keys         every key with its kind and bounds, tab-separated\n"
 	"  version               print the version\n"
@@ -318,7 +327,7 @@ static int run_split(const stroom_cli_mpi *m, stroom_results **out, const stroom
 }
 
 static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, const stroom_params *p,
-			int threads, int quiet, int fixed, const char *out);
+			int threads, int quiet, int fixed, const char *out, stroom_cli_archive *arch);
 
 static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 {
@@ -337,10 +346,14 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	stroom_sim_options so = STROOM_SIM_OPTIONS_INIT;
 	progress_state ps;
 	char dir[4096];
+	stroom_cli_archive arch;
 
+	stroom_cli_archive_init(&arch, "run", argc, argv);
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		int r = parse_run_option(argc, argv, &i, &ro);
+		if (r == 0)
+			r = stroom_cli_archive_option(argc, argv, &i, &arch);
 		if (r < 0)
 			return EXIT_BADINPUT;
 		if (r > 0)
@@ -405,6 +418,8 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	/* an existing or unwritable --out is refused before the run, not after it */
 	if (m->rank == 0 && (err = stroom_output_check_dir(out)) != 0)
 		code = stroom_cli_fail(err);
+	else if (m->rank == 0)
+		code = stroom_cli_archive_open(&arch); /* a bad archive too */
 	if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK)
 		goto cleanup;
 	s = stroom_run_inputs_scenario(in);
@@ -412,7 +427,7 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	pop = stroom_run_inputs_population(in);
 
 	if (p.municipalities_csv[0]) {
-		code = run_national(m, in, &p, ro.threads, quiet, fixed, out);
+		code = run_national(m, in, &p, ro.threads, quiet, fixed, out, &arch);
 		goto cleanup;
 	}
 
@@ -484,8 +499,10 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	} else {
 		printf("%s\n", dir);
 	}
+	stroom_cli_archive_run(&arch, res, &p, dir, !quiet);
 
 cleanup:
+	stroom_cli_archive_close(&arch);
 	stroom_results_free(priors_only);
 	stroom_results_free(central);
 	stroom_output_budget_free(br);
@@ -557,7 +574,7 @@ static int national_block(const stroom_cli_mpi *m, const stroom_national *n, con
  * writes the run directory of the total with municipalities.csv.
  */
 static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, const stroom_params *p,
-			int threads, int quiet, int fixed, const char *out)
+			int threads, int quiet, int fixed, const char *out, stroom_cli_archive *arch)
 {
 	const stroom_scenario *s = stroom_run_inputs_scenario(in);
 	const stroom_national *n = stroom_run_inputs_national(in);
@@ -652,6 +669,7 @@ static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, co
 	} else {
 		printf("%s\n", dir);
 	}
+	stroom_cli_archive_run(arch, stroom_national_run_total(run), tot, dir, !quiet);
 
 cleanup:
 	free(buf);
@@ -769,7 +787,7 @@ static int cmd_schema(int argc, char **argv)
 
 /* Commands whose own parser has a full --help; the others get their block of usage. */
 static const char *const own_help[] = {"target", "conditions", "budget", "benefit", "calibrate",
-				       "backtest", "import", "init"};
+				       "backtest", "import", "init", "runs"};
 
 static int has_own_help(const char *cmd)
 {
@@ -882,6 +900,8 @@ static int dispatch(int argc, char **argv)
 		return stroom_cli_init(argc - 2, argv + 2);
 	if (!strcmp(cmd, "schema"))
 		return cmd_schema(argc - 2, argv + 2);
+	if (!strcmp(cmd, "runs"))
+		return stroom_cli_runs(argc - 2, argv + 2);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("stroom %s\n", stroom_version());
 		return EXIT_OK;
