@@ -101,7 +101,8 @@ STROOM_API int stroom_archive_record_dir(stroom_archive *ar, const stroom_archiv
 /*
  * As stroom_archive_record_dir for files that are not (or not yet) a directory on
  * disk, such as a comparison printed without --out: the n files (one of them
- * manifest.json), and dir (may be NULL) as the record's directory.
+ * manifest.json), and dir (may be NULL) as the record's directory (made absolute
+ * when it exists).
  */
 STROOM_API int stroom_archive_record_files(stroom_archive *ar, const stroom_archive_meta *meta,
 					   const char *dir, const stroom_archive_file *files, size_t n,

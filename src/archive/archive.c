@@ -520,11 +520,12 @@ done:
 int stroom_archive_record_files(stroom_archive *ar, const stroom_archive_meta *meta, const char *dir,
 				const stroom_archive_file *files, size_t n, int64_t *id)
 {
+	char abs[PATH_MAX];
 	source s;
 	memset(&s, 0, sizeof s);
 	s.files = files;
 	s.n = n;
-	return record(ar, meta, dir, &s, id);
+	return record(ar, meta, dir && realpath(dir, abs) ? abs : dir, &s, id);
 }
 
 static int cmp_names(const void *a, const void *b)

@@ -264,8 +264,8 @@ static void show_inputs(json_t *inputs, const char *side)
 	json_array_foreach(inputs, i, e) {
 		json_t *path = json_object_get(e, "path"), *sha = json_object_get(e, "sha256");
 		if (json_is_string(path) && json_is_string(sha))
-			printf("  input%s     %s  sha256 %s\n", side,
-			       stroom_cli_printable(json_string_value(path)).s, json_string_value(sha));
+			printf("  %-10s %s  sha256 %s\n", side, stroom_cli_printable(json_string_value(path)).s,
+			       stroom_cli_printable(json_string_value(sha)).s);
 	}
 }
 
@@ -295,9 +295,9 @@ static int runs_show(stroom_archive *ar, int64_t id)
 	if (m) {
 		show_key(m, "seed", "seed");
 		show_key(m, "replicates", "replicates");
-		show_inputs(json_object_get(m, "inputs"), "");
-		show_inputs(json_object_get(json_object_get(m, "a"), "inputs"), " A");
-		show_inputs(json_object_get(json_object_get(m, "b"), "inputs"), " B");
+		show_inputs(json_object_get(m, "inputs"), "input");
+		show_inputs(json_object_get(json_object_get(m, "a"), "inputs"), "input A");
+		show_inputs(json_object_get(json_object_get(m, "b"), "inputs"), "input B");
 		json_decref(m);
 	}
 	if (r->kind == STROOM_ARCHIVE_COMPARE && (isfinite(r->target_p) || isfinite(r->target_p_a)))
