@@ -179,8 +179,9 @@ typedef struct stroom_archive_diff_item {
  * resolved scenario and the run's settings, flattened to dotted keys; the time it
  * was written left out), the inputs whose sha256 differs or that one of them lacks
  * (by path), the headline results of both (a run: the caseload median on the
- * target date, P(target) and the budget result per year; a comparison: P(target)
- * of A and B and B - A's budget result per year), and the files that differ.
+ * target date, P(target), the budget result per year and what a posterior
+ * narrowed; a comparison: P(target) of A and B and B - A's budget result per
+ * year), and the files that differ.
  * Into a new array *out of *n (free with stroom_archive_diff_free). STROOM_ENOTFOUND
  * when a record does not exist; STROOM_EPARSE when a stored manifest is not JSON.
  */

@@ -86,13 +86,22 @@ static int kv_cmp(const void *pa, const void *pb)
 	return strcmp(a->key, b->key);
 }
 
+/* A run's manifest keys that are results, not settings: how wide the interval is
+ * with the posterior and with the priors alone, and how much the data narrowed it. */
+static int is_result_key(const char *key)
+{
+	return !strncmp(key, "posterior.interval_width", 24) || !strcmp(key, "posterior.narrowed_pct");
+}
+
 /* A leaf's text: a string as it is, anything else as compact JSON (numbers to 10
  * significant digits: a difference further down is rounding, not a change). */
 static void add_leaf(kvs *s, const char *key, json_t *j)
 {
+	int result = is_result_key(key);
 	char *text;
 	if (json_is_string(j)) {
-		kvs_add(s, STROOM_DIFF_SETTING, key, json_string_value(j));
+		kvs_add_ranked(s, result ? STROOM_DIFF_RESULT : STROOM_DIFF_SETTING, result ? 3 : 0, key,
+			       json_string_value(j));
 		return;
 	}
 	text = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(10));
@@ -100,7 +109,7 @@ static void add_leaf(kvs *s, const char *key, json_t *j)
 		s->err = stroom_error_set(STROOM_ENOMEM, "out of memory");
 		return;
 	}
-	kvs_add(s, STROOM_DIFF_SETTING, key, text);
+	kvs_add_ranked(s, result ? STROOM_DIFF_RESULT : STROOM_DIFF_SETTING, result ? 3 : 0, key, text);
 	free(text);
 }
 
