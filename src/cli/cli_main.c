@@ -85,7 +85,7 @@ static const char usage[] =
 	"          [--archive PATH | --no-archive]\n"
 	"                        run two scenarios with the same random numbers and print the\n"
 	"                        difference B - A per year with intervals; recorded in the\n"
-	"                        archive as run is\n"
+	"                        run archive, with or without --out\n"
 	"  target SCENARIO --households N --date YYYY-MM --probability P --lever KEY\n"
 	"                        smallest lever setting reaching P (target --help)\n"
 	"  validate FILE [--replicates N] [--seed N] [--fixed-parameters]\n"
