@@ -3,7 +3,8 @@
 # $XDG_DATA_HOME/stroom/archive.sqlite and listed newest first; show prints the
 # record and its summary; diff names the changed key; export writes a directory
 # equal to the run directory byte for byte; rm removes; --no-archive and
-# STROOM_ARCHIVE=off record nothing; a compare is recorded with or without --out;
+# STROOM_ARCHIVE=off record nothing; a compare is recorded with or without --out,
+# a calibration once its directory is written;
 # a bad ID and a file that is not an archive exit 2 with one line; an archive that
 # cannot take the record leaves the run directory complete, with a warning, exit 0.
 . "$(dirname "$0")/lib.sh" "$@"
@@ -108,11 +109,25 @@ check "compare: export equals its directory" diff -r cmp cmp-again
 "$STROOM" runs export 4 cmp-nodir > /dev/null
 check "compare without --out: export writes its three files" test "$(ls cmp-nodir | tr '\n' ' ')" = "compare.csv manifest.json summary.txt "
 
+# --- calibrate: recorded once its directory is written (converged or not)
+cat > obs.csv <<'CSV'
+period,indicator,group,value,unit,source
+2017-01-01,caseload,all,38840,households,test
+2018-12-31,caseload,all,35292,benefits,test
+CSV
+"$STROOM" calibrate rotterdam-2017 --observed obs.csv --chains 2 --iterations 20 --out fit --quiet > fit.out 2> fit.err
+check "calibrate: its directory written" test -s fit/posterior.csv
+check "calibrate: listed as calibrate" grep -q "^ *5  .*  calibrate  *rotterdam-2017  *-  $T/fit$" <(rows)
+"$STROOM" runs show 5 > fitshow.txt
+check "calibrate: show ends with fit.txt" bash -c "tail -n \$(wc -l < fit/fit.txt) fitshow.txt | cmp -s - fit/fit.txt"
+"$STROOM" runs export 5 fit-again > /dev/null
+check "calibrate: export equals its directory" diff -r fit fit-again
+
 # --- rm
 "$STROOM" runs rm 1 > rm.out
 check "rm: exit 0" test $? -eq 0
 check "rm: says what it removed" grep -q "^removed record 1 (run of rotterdam, recorded " rm.out
-check "rm: gone from the list" test "$(rows | awk '{ print $1 }' | tr '\n' ' ')" = "4 3 2 "
+check "rm: gone from the list" test "$(rows | awk '{ print $1 }' | tr '\n' ' ')" = "5 4 3 2 "
 bad "show after rm" "no record 1 in the archive" runs show 1
 check "rm: the run directory itself stays" test -s r1/series.csv
 
