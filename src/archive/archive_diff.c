@@ -361,7 +361,7 @@ static int collect(stroom_archive *ar, int64_t id, kvs *s)
 	int err;
 	if ((err = stroom_archive_get(ar, id, &r)) != 0)
 		return err;
-	m = json_loads(r->manifest, JSON_REJECT_DUPLICATES, &je);
+	m = json_loads(r->manifest, 0, &je);
 	if (!m) {
 		err = stroom_error_set(STROOM_EPARSE, "archive '%s': record %lld: manifest.json:%d:%d: %s",
 				       ar->path, (long long)id, je.line, je.column, je.text);
