@@ -25,6 +25,8 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+# the timed runs are not recorded in the user's run archive (docs/archive.md)
+export STROOM_ARCHIVE=off
 for f in "$B/stroom" "$B/bench_kernel"; do
 	[ -x "$f" ] || { echo "bench/run.sh: $f not found: build first (make build)" >&2; exit 1; }
 done

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh" "$@"
 cd "$T" || exit 1
 for cmd in run compare target explain validate scenarios population benefit budget conditions report \
-	calibrate backtest init schema version; do
+	calibrate backtest init runs schema version; do
 	"$STROOM" "$cmd" --help > help.out 2> help.err
 	check "$cmd --help: exit 0" test $? -eq 0
 	check "$cmd --help: its usage" grep -q "^usage: stroom $cmd" help.out
@@ -19,6 +19,7 @@ check "import --help: exit 0 and its usage" grep -q "^usage: stroom import" help
 check "run --help: names its options" grep -q -- "--fixed-parameters" help.out
 check "run --help: the exit codes" grep -q "^exit codes:" help.out
 check "run --help: not another command's block" bash -c "! grep -q '^  compare' help.out"
+check "run --help: the archive's options" grep -q -- "--no-archive" help.out
 "$STROOM" help > help.out
 check "help: the whole usage" grep -q "^commands:" help.out
 "$STROOM" help nope > help.out 2> help.err

@@ -5,6 +5,7 @@
 #ifndef STROOM_STROOM_H
 #define STROOM_STROOM_H
 
+#include <stroom/archive.h>
 #include <stroom/backtest.h>
 #include <stroom/budget.h>
 #include <stroom/calibrate.h>

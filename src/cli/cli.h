@@ -38,6 +38,8 @@ int stroom_cli_calibrate(int argc, char **argv);
 int stroom_cli_backtest(int argc, char **argv);
 /* `stroom compare A B ...`: two scenarios paired by replicate (src/cli/cli_compare.c). */
 int stroom_cli_compare(int argc, char **argv);
+/* `stroom runs list|show|diff|rm|export ...`: the run archive (src/cli/cli_runs.c). */
+int stroom_cli_runs(int argc, char **argv);
 /* `stroom target SCENARIO ...`: the goal-seek (src/cli/cli_target.c). */
 int stroom_cli_target(int argc, char **argv);
 /* `stroom explain SCENARIO ...`: why the caseload moved (src/cli/cli_explain.c). */

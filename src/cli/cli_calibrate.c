@@ -13,6 +13,7 @@
  * worst parameter. SIGINT, SIGTERM and SIGHUP stop it and leave nothing (128 + N).
  */
 #include "cli.h"
+#include "cli_archive.h"
 #include "cli_fit.h"
 
 #include <stroom/calibrate.h>
@@ -64,6 +65,7 @@ static const char usage[] =
 	"  of a quarter as many, at most 500; the chains stop at the first check (every 250\n"
 	"  kept iterations) where every R-hat is below 1.01 and every bulk ESS at least 400;\n"
 	"  --seed N (0), --threads N (one per CPU; the draws do not depend on it).\n"
+	"  --archive PATH, --no-archive: where the fit is recorded, or not (docs/archive.md).\n"
 	"  Exit 0 converged, 1 not converged (still written) or failed, 2 bad input.\n";
 
 int stroom_cli_calibrate(int argc, char **argv)
@@ -79,9 +81,16 @@ int stroom_cli_calibrate(int argc, char **argv)
 	char final[4096], dir[4096];
 	size_t k;
 	double t0;
+	stroom_cli_archive arch;
 
+	stroom_cli_archive_init(&arch, "calibrate", argc, argv);
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
+		int ao = stroom_cli_archive_option(argc, argv, &i, &arch);
+		if (ao < 0)
+			return EXIT_BADINPUT;
+		if (ao > 0)
+			continue;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(usage, stdout);
 			return EXIT_OK;
@@ -137,6 +146,8 @@ int stroom_cli_calibrate(int argc, char **argv)
 		code = stroom_cli_exit_for(err);
 		goto cleanup;
 	}
+	if ((code = stroom_cli_archive_open(&arch)) != 0)
+		goto cleanup;
 
 	stroom_cli_catch_signals();
 	ps.tty = !quiet && isatty(2);
@@ -181,6 +192,7 @@ int stroom_cli_calibrate(int argc, char **argv)
 	} else {
 		printf("%s\n", dir);
 	}
+	stroom_cli_archive_dir(&arch, STROOM_ARCHIVE_CALIBRATE, p->name, dir, !quiet);
 	if (!stroom_calibration_converged(c)) {
 		double rhat, ess;
 		const char *worst = stroom_calibration_worst(c, &rhat, &ess);
@@ -190,6 +202,7 @@ int stroom_cli_calibrate(int argc, char **argv)
 	}
 
 cleanup:
+	stroom_cli_archive_close(&arch);
 	stroom_calibration_free(c);
 	stroom_cli_fit_inputs_free(&fi);
 	return code;

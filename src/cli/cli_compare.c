@@ -9,6 +9,7 @@
  * difference, and the net cost per household-year off benefit.
  */
 #include "cli.h"
+#include "cli_archive.h"
 #include "internal.h"
 #include "outfile.h"
 
@@ -671,9 +672,16 @@ int stroom_cli_compare(int argc, char **argv)
 	stroom_budget_run *br[2] = {NULL, NULL};
 	cmp c;
 	text_file files[3] = {{NULL, 0}, {NULL, 0}, {NULL, 0}};
+	stroom_cli_archive arch;
 	memset(&c, 0, sizeof c);
+	stroom_cli_archive_init(&arch, "compare", argc, argv);
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
+		int ao = stroom_cli_archive_option(argc, argv, &i, &arch);
+		if (ao < 0)
+			return EXIT_BADINPUT;
+		if (ao > 0)
+			continue;
 		if (!strcmp(a, "--replicates") || !strcmp(a, "--threads") || !strcmp(a, "--seed")) {
 			char *end;
 			unsigned long long v;
@@ -739,6 +747,8 @@ int stroom_cli_compare(int argc, char **argv)
 	}
 	if (report && (code = stroom_cli_check_new_file(report)) != 0)
 		return code;
+	if (stroom_cli_archive_open(&arch))
+		return EXIT_BADINPUT;
 	stroom_cli_catch_signals();
 	code = load_and_run(names[0], replicates, threads, have_seed, seed, &s[0], &p[0], &r[0], &br[0]);
 	if (code == EXIT_OK) {
@@ -785,7 +795,7 @@ int stroom_cli_compare(int argc, char **argv)
 		stroom_out_dir(NULL, name, "", out_buf, sizeof out_buf);
 		out = out_buf;
 	}
-	if (out || report) {
+	{
 		const stroom_run_inputs *in2[2] = {s[0], s[1]};
 		if (make_text(&files[2], manifest_text(&c, in2, p, NULL, 0))) {
 			fprintf(stderr, "stroom: out of memory\n");
@@ -840,8 +850,18 @@ int stroom_cli_compare(int argc, char **argv)
 		printf("Workbook: %s\n", xlsx);
 	if (report && !json)
 		printf("Report: %s\n", report);
+	{ /* recorded with or without --out: the files --out writes */
+		static const char *const fn[3] = {"compare.csv", "summary.txt", "manifest.json"};
+		stroom_archive_file af[3];
+		char both[520];
+		for (i = 0; i < 3; i++)
+			af[i] = (stroom_archive_file){fn[i], files[i].text, files[i].len};
+		snprintf(both, sizeof both, "%s vs %s", p[0].name, p[1].name);
+		stroom_cli_archive_files(&arch, STROOM_ARCHIVE_COMPARE, both, out, af, 3, !json);
+	}
 
 cleanup:
+	stroom_cli_archive_close(&arch);
 	for (i = 0; i < 3; i++)
 		free(files[i].text);
 	free(c.row);

@@ -8,6 +8,7 @@
  * writes nothing (docs/architecture.md, "Signals and outputs").
  */
 #include "cli.h"
+#include "cli_archive.h"
 
 #include <stroom/check.h>
 #include <stroom/national.h>
@@ -84,10 +85,15 @@ static const char usage[] =
 	"      --mpi             under mpirun: split the replicates (or, for a scenario with\n"
 	"                        municipalities.csv, the municipalities) across the ranks;\n"
 	"                        rank 0 writes the same run directory as one process would\n"
+	"      --archive PATH    record the run in this archive (default: $STROOM_ARCHIVE,\n"
+	"                        else $XDG_DATA_HOME/stroom/archive.sqlite; docs/archive.md)\n"
+	"      --no-archive      do not record the run (also STROOM_ARCHIVE=off)\n"
 	"  compare A B [--replicates N] [--threads N] [--seed N] [--out DIR] [--json]\n"
 	"            [--xlsx FILE.xlsx] [--report FILE.html [--lang nl|en]]\n"
+	"            [--archive PATH | --no-archive]\n"
 	"                        run two scenarios with the same random numbers and print the\n"
-	"                        difference B - A per year with intervals\n"
+	"                        difference B - A per year with intervals; recorded in the\n"
+	"                        run archive, with or without --out\n"
 	"  report DIR [--lang nl|en] [--out FILE.html]\n"
 	"                        a run or compare directory as one HTML page with fan charts,\n"
 	"                        in Dutch (default) or English (stroom report --help)\n"
@@ -112,7 +118,7 @@ static const char usage[] =
 	"                        the AEF conditions 2.a-3.g with Rotterdam's rating; with a\n"
 	"                        scenario, which of them its levers touch\n"
 	"  calibrate SCENARIO --observed FILE [--param KEY ...] [--out DIR] [--chains N]\n"
-	"            [--iterations N] [--seed N] [--threads N]\n"
+	"            [--iterations N] [--seed N] [--threads N] [--archive PATH | --no-archive]\n"
 	"                        fit the scenario's priors to observed series: posterior.csv\n"
 	"                        and a fit report (stroom calibrate --help)\n"
 	"  backtest SCENARIO --observed FILE --origins YYYY-MM[,...] [--horizons 6,12,24]\n"
@@ -125,6 +131,9 @@ static const char usage[] =
 	"  init NAME --households N [--observed FILE] [--budget EUR] [--out FILE.yaml]\n"
 	"                        a starting scenario for a municipality, scaled from 'generic'\n"
 	"                        (stroom init --help)\n"
+	"  runs list|show ID|diff ID ID|rm ID|export ID DIR [--archive PATH]\n"
+	"                        the run archive: earlier runs, compares and calibrations,\n"
+	"                        what changed between two, and their files (stroom runs --help)\n"
 	"  schema --markdown     print the scenario reference (docs/scenario.md)\n"
 	"  schema --keys         every key with its kind and bounds, tab-separated\n"
 	"  version               print the version\n"
@@ -347,7 +356,8 @@ static int run_split(const stroom_cli_mpi *m, stroom_results **out, const stroom
 }
 
 static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, const stroom_params *p,
-			int threads, int quiet, int fixed, const char *out, const char *xlsx);
+			int threads, int quiet, int fixed, const char *out, const char *xlsx,
+			stroom_cli_archive *arch);
 
 static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 {
@@ -366,10 +376,14 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	stroom_sim_options so = STROOM_SIM_OPTIONS_INIT;
 	progress_state ps;
 	char dir[4096];
+	stroom_cli_archive arch;
 
+	stroom_cli_archive_init(&arch, "run", argc, argv);
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		int r = parse_run_option(argc, argv, &i, &ro);
+		if (r == 0)
+			r = stroom_cli_archive_option(argc, argv, &i, &arch);
 		if (r < 0)
 			return EXIT_BADINPUT;
 		if (r > 0)
@@ -440,6 +454,8 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 		code = stroom_cli_fail(err);
 	else if (m->rank == 0 && xlsx && (err = stroom_xlsx_check_path(xlsx)) != 0)
 		code = stroom_cli_fail(err);
+	else if (m->rank == 0)
+		code = stroom_cli_archive_open(&arch); /* a bad archive too */
 	if ((code = stroom_cli_mpi_agree(m, code)) != EXIT_OK)
 		goto cleanup;
 	s = stroom_run_inputs_scenario(in);
@@ -447,7 +463,7 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	pop = stroom_run_inputs_population(in);
 
 	if (p.municipalities_csv[0]) {
-		code = run_national(m, in, &p, ro.threads, quiet, fixed, out, xlsx);
+		code = run_national(m, in, &p, ro.threads, quiet, fixed, out, xlsx, &arch);
 		goto cleanup;
 	}
 
@@ -522,8 +538,10 @@ static int run_main(int argc, char **argv, const stroom_cli_mpi *m)
 	} else {
 		printf("%s\n", dir);
 	}
+	stroom_cli_archive_run(&arch, res, &p, dir, !quiet);
 
 cleanup:
+	stroom_cli_archive_close(&arch);
 	stroom_results_free(priors_only);
 	stroom_results_free(central);
 	stroom_output_budget_free(br);
@@ -595,7 +613,8 @@ static int national_block(const stroom_cli_mpi *m, const stroom_national *n, con
  * writes the run directory of the total with municipalities.csv.
  */
 static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, const stroom_params *p,
-			int threads, int quiet, int fixed, const char *out, const char *xlsx)
+			int threads, int quiet, int fixed, const char *out, const char *xlsx,
+			stroom_cli_archive *arch)
 {
 	const stroom_scenario *s = stroom_run_inputs_scenario(in);
 	const stroom_national *n = stroom_run_inputs_national(in);
@@ -693,6 +712,7 @@ static int run_national(const stroom_cli_mpi *m, const stroom_run_inputs *in, co
 	} else {
 		printf("%s\n", dir);
 	}
+	stroom_cli_archive_run(arch, stroom_national_run_total(run), tot, dir, !quiet);
 
 cleanup:
 	free(buf);
@@ -810,7 +830,7 @@ static int cmd_schema(int argc, char **argv)
 
 /* Commands whose own parser has a full --help; the others get their block of usage. */
 static const char *const own_help[] = {"target", "explain", "conditions", "budget", "benefit", "calibrate",
-				       "backtest", "import", "init", "report"};
+				       "backtest", "import", "init", "report", "runs"};
 
 static int has_own_help(const char *cmd)
 {
@@ -927,6 +947,8 @@ static int dispatch(int argc, char **argv)
 		return stroom_cli_init(argc - 2, argv + 2);
 	if (!strcmp(cmd, "schema"))
 		return cmd_schema(argc - 2, argv + 2);
+	if (!strcmp(cmd, "runs"))
+		return stroom_cli_runs(argc - 2, argv + 2);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("stroom %s\n", stroom_version());
 		return EXIT_OK;
