@@ -108,7 +108,8 @@ complete_words() { # the completions of the words given (the last one is being t
 }
 check "completion: registered for stroom" \
 	bash -c ". '$P/share/bash-completion/completions/stroom' && complete -p stroom | grep -q _stroom"
-check "completion: stroom ru -> run" test "$(complete_words stroom ru)" = "run"
+check "completion: stroom ru -> run runs" test "$(complete_words stroom ru | sort | tr "\n" " ")" = "run runs "
+check "completion: stroom rep -> report" test "$(complete_words stroom rep)" = "report"
 check "completion: stroom ca -> calibrate" test "$(complete_words stroom ca)" = "calibrate"
 check "completion: stroom run --fi -> --fixed-parameters" test "$(complete_words stroom run --fi)" = "--fixed-parameters"
 check "completion: stroom target --pro -> --probability" test "$(complete_words stroom target --pro)" = "--probability"
