@@ -139,5 +139,25 @@ sum=$(cksum < "$T/nl.html")
 bad "existing --out" "^stroom: '$T/nl.html' already exists" "$T/r" --out "$T/nl.html"
 check "existing --out: left as it was" test "$(cksum < "$T/nl.html")" = "$sum"
 bad "bad --lang" "^stroom: --lang: expected nl or en, got 'de'" "$T/r" --lang de
+# --xlsx beside the page: the same workbook `run --xlsx` writes, from the directory
+"$STROOM" report "$T/r" --lang en --out "$T/with-book.html" --xlsx "$T/book.xlsx" > "$T/xo" 2>&1
+check "report --xlsx: exit 0" test $? -eq 0
+check "report --xlsx: the page" test -s "$T/with-book.html"
+check "report --xlsx: the workbook's median sheet equals series.csv's p50 of the caseload" \
+	python3 - "$SRC/tests" "$T/book.xlsx" "$T/r/series.csv" <<'PY'
+import csv, sys
+sys.path.insert(0, sys.argv[1])
+import xlsx_read
+book = xlsx_read.read(sys.argv[2])
+sheet = book["series_p50"]
+head = {sheet[(0, c)]: c for r, c in sheet if r == 0}
+col = [c for h, c in head.items() if h.startswith("caseload: all")][0]
+want = [float(r["p50"]) for r in csv.DictReader(open(sys.argv[3]))
+        if r["indicator"] == "caseload" and r["group"] == "all"]
+got = [sheet[(r, col)] for r in range(1, len(want) + 1)]
+sys.exit(0 if got == want and len(want) > 0 else 1)
+PY
+bad "report --xlsx: an existing workbook" "already exists" "$T/r" --out "$T/with-book2.html" --xlsx "$T/book.xlsx"
+check "report --xlsx: existing workbook refused before the page" test ! -e "$T/with-book2.html"
 check "no temporary file left" test -z "$(find "$T" -maxdepth 1 -name '.*.html.*')"
 finish

@@ -6,13 +6,14 @@
 #include "cli.h"
 
 #include <stroom/report.h>
+#include <stroom/xlsx.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char report_usage[] =
-	"usage: stroom report DIR [--lang nl|en] [--out FILE.html]\n"
+	"usage: stroom report DIR [--lang nl|en] [--out FILE.html] [--xlsx FILE.xlsx]\n"
 	"\n"
 	"The report of a run directory (stroom run) or a compare directory (stroom compare\n"
 	"--out) as one self-contained HTML file: no network, no scripts, no external fonts\n"
@@ -28,6 +29,8 @@ static const char report_usage[] =
 	"                    municipalities; numbers as 1.234,5) or en (English, 1,234.5)\n"
 	"  --out FILE.html   the file to write, which must not exist (default: DIR-report-LANG.html\n"
 	"                    beside DIR); written whole or not at all\n"
+	"  --xlsx FILE.xlsx  also the directory's numbers as an Excel workbook, as `run --xlsx`\n"
+	"                    and `compare --xlsx` write it (must not exist; docs/xlsx.md)\n"
 	"\n"
 	"exit codes: 0 ok, 1 the report could not be written, 2 bad input (a missing or\n"
 	"malformed run directory: one line with FILE:LINE; an existing --out)\n";
@@ -57,7 +60,7 @@ int stroom_cli_report_lang(const char *s)
 
 int stroom_cli_report(int argc, char **argv)
 {
-	const char *dir = NULL, *out = NULL;
+	const char *dir = NULL, *out = NULL, *xlsx = NULL;
 	char def[4200];
 	int i, lang = STROOM_REPORT_NL, code, err;
 	stroom_report *r = NULL;
@@ -74,6 +77,11 @@ int stroom_cli_report(int argc, char **argv)
 			if (i + 1 >= argc || !argv[i + 1][0])
 				return stroom_cli_bad("--out", "a file name", i + 1 < argc ? argv[i + 1] : "");
 			out = argv[++i];
+		} else if (!strcmp(a, "--xlsx")) {
+			if (i + 1 >= argc || !argv[i + 1][0])
+				return stroom_cli_bad("--xlsx", "a file name ending in .xlsx",
+						      i + 1 < argc ? argv[i + 1] : "");
+			xlsx = argv[++i];
 		} else if (a[0] == '-') {
 			fprintf(stderr, "stroom: report: unknown option '%s' (see 'stroom report --help')\n",
 				stroom_cli_printable(a).s);
@@ -103,11 +111,18 @@ int stroom_cli_report(int argc, char **argv)
 	}
 	if ((code = stroom_cli_check_new_file(out)) != 0)
 		return code;
+	if (xlsx && (err = stroom_xlsx_check_path(xlsx)) != 0)
+		return stroom_cli_fail(err);
 	if ((err = stroom_report_load_dir(&r, dir)) != 0)
 		return stroom_cli_fail(err);
 	code = stroom_cli_report_write(r, lang, out);
 	stroom_report_free(r);
 	if (code == EXIT_OK)
 		printf("%s\n", out);
+	if (code == EXIT_OK && xlsx) {
+		if ((err = stroom_xlsx_from_dir(dir, xlsx)) != 0)
+			return stroom_cli_fail(err);
+		printf("%s\n", xlsx);
+	}
 	return code;
 }
