@@ -125,6 +125,12 @@ void stroom_cli_mpi_bcast(const stroom_cli_mpi *m, void *buf, size_t n);
  * monotonic seconds, for progress and timing. */
 void stroom_cli_catch_signals(void);
 int stroom_cli_interrupted(void);
+/* A library progress hook that only asks whether a signal came (done, total and
+ * payload unused): nonzero stops the work. */
+int stroom_cli_stop_requested(int done, int total, void *payload);
+/* A signal stopped the command: "stroom: interrupted; WHAT" on stderr, and the exit
+ * code 128 + the signal (SIGINT when none was recorded). */
+int stroom_cli_interrupted_exit(const char *what);
 double stroom_cli_now(void);
 
 #endif

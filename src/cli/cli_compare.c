@@ -497,20 +497,8 @@ static size_t summary_text(const cmp *c, const stroom_params *pa, const stroom_p
 	return b.len;
 }
 
-/* compare's progress callback: no bar, only the signal flag. */
-static int stop_requested(int done, int total, void *payload)
-{
-	(void)done;
-	(void)total;
-	(void)payload;
-	return stroom_cli_interrupted() != 0;
-}
-
-static int interrupted(void)
-{
-	fprintf(stderr, "stroom: interrupted; no comparison printed\n");
-	return 128 + (stroom_cli_interrupted() ? stroom_cli_interrupted() : SIGINT);
-}
+/* compare's progress callback is stroom_cli_stop_requested: no bar, only the signal flag. */
+static int interrupted(void) { return stroom_cli_interrupted_exit("no comparison printed"); }
 
 /* Loads and checks a scenario and everything its run reads (as validate does)
  * and runs it; prints errors. 0 or an exit code. */
@@ -535,7 +523,7 @@ static int load_and_run(const char *scen, int replicates, int threads, int have_
 	so.threads = threads;
 	so.rules = stroom_run_inputs_rules(*in);
 	so.posterior = stroom_run_inputs_posterior(*in);
-	so.progress = stop_requested;
+	so.progress = stroom_cli_stop_requested;
 	err = stroom_sim_run(res, p, stroom_run_inputs_population(*in), &so);
 	if (err == STROOM_EINTR)
 		return interrupted();

@@ -45,19 +45,7 @@ static const char help[] =
 	"summary.txt and manifest.json (DIR must not exist); --json prints one object.\n"
 	"Method and reading: docs/explain.md.\n";
 
-static int stop_requested(int done, int total, void *payload)
-{
-	(void)done;
-	(void)total;
-	(void)payload;
-	return stroom_cli_interrupted() != 0;
-}
-
-static int interrupted(void)
-{
-	fprintf(stderr, "stroom: interrupted; nothing written\n");
-	return 128 + (stroom_cli_interrupted() ? stroom_cli_interrupted() : SIGINT);
-}
+static int interrupted(void) { return stroom_cli_interrupted_exit("nothing written"); }
 
 /* The share of the total a part's mean is, or NAN when the shares would mislead:
  * the total under half a household, or under a quarter of the sum of the parts'
@@ -403,7 +391,7 @@ int stroom_cli_explain(int argc, char **argv)
 	}
 	o.rules = stroom_run_inputs_rules(in);
 	o.posterior = stroom_run_inputs_posterior(in);
-	o.progress = stop_requested;
+	o.progress = stroom_cli_stop_requested;
 	stroom_cli_catch_signals();
 	err = stroom_explain_run(&r, p, stroom_run_inputs_population(in), &o);
 	if (err == STROOM_EINTR || stroom_cli_interrupted()) {

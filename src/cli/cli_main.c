@@ -31,12 +31,6 @@
 #define CENTRAL_REPLICATES 200
 
 
-/* A signal stopped the command: one line, exit 128 + the signal. */
-static int interrupted_exit(const char *what)
-{
-	fprintf(stderr, "stroom: interrupted; %s\n", what);
-	return 128 + (stroom_cli_interrupted() ? stroom_cli_interrupted() : SIGINT);
-}
 
 /*
  * The writers' cancel hook: has a signal asked to stop? Test hook: just before the
@@ -271,7 +265,7 @@ static int run_code(int err, const progress_state *ps)
 	if (!err)
 		return EXIT_OK;
 	if (err == STROOM_EINTR)
-		return interrupted_exit("no run directory written");
+		return stroom_cli_interrupted_exit("no run directory written");
 	fprintf(stderr, "stroom: %s\n", stroom_error_last());
 	return stroom_cli_exit_for(err);
 }
@@ -799,7 +793,7 @@ static int cmd_population(int argc, char **argv)
 	if (err == STROOM_EINTR) {
 		char what[4200];
 		snprintf(what, sizeof what, "'%s' not written", out);
-		code = interrupted_exit(what);
+		code = stroom_cli_interrupted_exit(what);
 	} else if (err) {
 		code = stroom_cli_fail(err);
 	}

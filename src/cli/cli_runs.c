@@ -383,8 +383,7 @@ static int runs_export(stroom_archive *ar, int64_t id, const char *dir)
 	stroom_cli_catch_signals();
 	err = stroom_archive_export(ar, id, dir, stroom_cli_write_cancelled, NULL);
 	if (err == STROOM_EINTR) {
-		fprintf(stderr, "stroom: interrupted; nothing written\n");
-		return 128 + stroom_cli_interrupted();
+		return stroom_cli_interrupted_exit("nothing written");
 	}
 	if (err)
 		return stroom_cli_fail(err);

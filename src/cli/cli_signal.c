@@ -8,6 +8,7 @@
 #include "cli.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -47,4 +48,18 @@ double stroom_cli_now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int stroom_cli_stop_requested(int done, int total, void *payload)
+{
+	(void)done;
+	(void)total;
+	(void)payload;
+	return interrupted != 0;
+}
+
+int stroom_cli_interrupted_exit(const char *what)
+{
+	fprintf(stderr, "stroom: interrupted; %s\n", what);
+	return 128 + (interrupted ? (int)interrupted : SIGINT);
 }

@@ -35,14 +35,6 @@ static int bad(const char *opt, const char *expected, const char *got)
 	return stroom_cli_bad(opt, expected, got ? got : "");
 }
 
-static int stop_requested(int done, int total, void *payload)
-{
-	(void)done;
-	(void)total;
-	(void)payload;
-	return stroom_cli_interrupted() != 0;
-}
-
 static void print_setting(const stroom_target_lever *lv, double v)
 {
 	if (!strcmp(lv->unit, "FTE"))
@@ -298,7 +290,7 @@ int stroom_cli_target(int argc, char **argv)
 	}
 	o.rules = stroom_run_inputs_rules(in);
 	o.posterior = stroom_run_inputs_posterior(in);
-	o.progress = stop_requested;
+	o.progress = stroom_cli_stop_requested;
 	r = malloc(sizeof *r);
 	if (!r) {
 		fprintf(stderr, "stroom: out of memory\n");

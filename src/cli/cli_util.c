@@ -206,8 +206,7 @@ void stroom_cli_fit_inputs_free(stroom_cli_fit_inputs *fi)
 int stroom_cli_fit_outcome(int err, int run)
 {
 	if (err == STROOM_EINTR || (run && !err && stroom_cli_interrupted())) {
-		fprintf(stderr, "stroom: interrupted; nothing written\n");
-		return 128 + (stroom_cli_interrupted() ? (int)stroom_cli_interrupted() : SIGINT);
+		return stroom_cli_interrupted_exit("nothing written");
 	}
 	return err ? stroom_cli_fail(err) : 0;
 }
