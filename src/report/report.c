@@ -1,9 +1,9 @@
 /*
  * report.c: a run or compare directory read into the report's model (report_int.h):
  * series.csv and budget.csv as tables of (indicator, group) by period, compare.csv
- * as rows, manifest.json through jansson (the scenario, the target, the posterior's
- * widths), summary.txt for what only the run knew (P(target), the interval split,
- * the conditions the levers touch), and the comments of the scenario file as the
+ * as rows, manifest.json through jansson (the scenario, the target and P(target),
+ * the posterior's widths), summary.txt for what only the run knew (the interval
+ * split, the conditions the levers touch; P(target) of an older directory), and the comments of the scenario file as the
  * sources of its key assumptions. Also the all-or-nothing write of the page.
  */
 #include "report_int.h"
@@ -416,6 +416,17 @@ static int parse_manifest(stroom_report *r, const char *text, const char *path)
 			json_t *in0 = json_array_get(json_object_get(root, "inputs"), 0);
 			copy_str(r->scenario_file, sizeof r->scenario_file, json_object_get(in0, "path"));
 		}
+		{ /* P(caseload <= target) from manifest.json's "target"; summary.txt's line
+		   * is the fallback for a directory written before the key existed */
+			json_t *hits = json_object_get(json_object_get(root, "target"), "replicates_at_or_below");
+			json_int_t h = json_is_integer(hits) ? json_integer_value(hits) : -1;
+			if (r->replicates > 0 && h >= 0 && h <= r->replicates) {
+				r->p_hits = (int)h;
+				r->p_of = r->replicates;
+				r->p_target = (double)h / r->replicates;
+				r->has_p = 1;
+			}
+		}
 	}
 	if (!json_is_object(sc)) {
 		json_decref(root);
@@ -487,7 +498,7 @@ static void parse_summary(stroom_report *r, const char *text)
 		}
 		if (!strncmp(l, "AEF conditions the scenario's levers touch", 42))
 			in_cond = 1;
-		if ((p = strstr(l, "P(caseload <= target) = ")) != NULL &&
+		if (!r->has_p && (p = strstr(l, "P(caseload <= target) = ")) != NULL &&
 		    sscanf(p, "P(caseload <= target) = %lf (%d of %d", &r->p_target, &r->p_hits, &r->p_of) == 3)
 			r->has_p = 1;
 		if ((p = strstr(l, "caseload then: median ")) != NULL) {
