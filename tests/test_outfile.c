@@ -25,18 +25,6 @@
 #define TEST_DIR_PREFIX "test_outfile"
 #include "test_util.h"
 
-/* The entries of d other than . and .. */
-static int entries(const char *d)
-{
-	DIR *h = opendir(d);
-	struct dirent *e;
-	int n = 0;
-	assert_non_null(h);
-	while ((e = readdir(h)) != NULL)
-		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	closedir(h);
-	return n;
-}
 
 static void assert_file(const char *path, const char *text)
 {
@@ -76,8 +64,8 @@ static void test_writes_all(void **state)
 	assert_int_equal(stroom_write_dir(in_dir("x/y/out"), "this test wrote", files, 2, NULL, NULL), 0);
 	assert_file(in_dir("x/y/out/a.txt"), "bytes\n");
 	assert_file(in_dir("x/y/out/b.csv"), "row 0\nrow 1\nrow 2\n");
-	assert_int_equal(entries(in_dir("x/y/out")), 2);
-	assert_int_equal(entries(in_dir("x/y")), 1); /* no temporary directory left */
+	assert_int_equal(dir_entries(in_dir("x/y/out")), 2);
+	assert_int_equal(dir_entries(in_dir("x/y")), 1); /* no temporary directory left */
 }
 
 /* A failure midway leaves nothing: no target, no temporary directory, none of the
@@ -96,13 +84,13 @@ static void test_failure_midway(void **state)
 			 STROOM_ENOMEM);
 	assert_string_equal(stroom_error_last(), "out of memory");
 	assert_int_not_equal(lstat(in_dir("p"), &st), 0);
-	assert_int_equal(entries(test_dir), 0);
+	assert_int_equal(dir_entries(test_dir), 0);
 
 	assert_int_equal(stroom_write_dir(in_dir("out"), "this test wrote", open_fails, 2, NULL, NULL),
 			 STROOM_EIO);
 	snprintf(want, sizeof want, "cannot write '%s/no/such': No such file or directory", in_dir("out"));
 	assert_string_equal(stroom_error_last(), want);
-	assert_int_equal(entries(test_dir), 0);
+	assert_int_equal(dir_entries(test_dir), 0);
 }
 
 static int cancel_at(const char *step, void *payload)
@@ -122,7 +110,7 @@ static void test_cancel(void **state)
 			 STROOM_EINTR);
 	snprintf(want, sizeof want, "interrupted while writing '%s'; nothing written", in_dir("n/out"));
 	assert_string_equal(stroom_error_last(), want);
-	assert_int_equal(entries(test_dir), 0);
+	assert_int_equal(dir_entries(test_dir), 0);
 }
 
 /* An existing target is never replaced: one there before the write, and one made
@@ -157,7 +145,7 @@ static void test_existing_target(void **state)
 			 STROOM_EIO);
 	snprintf(want, sizeof want, "'%s' already exists; remove it or choose another --out", in_dir("old"));
 	assert_string_equal(stroom_error_last(), want);
-	assert_int_equal(entries(in_dir("old")), 1);
+	assert_int_equal(dir_entries(in_dir("old")), 1);
 	assert_file(in_dir("old/theirs"), "theirs\n");
 
 	snprintf(target, sizeof target, "%s", in_dir("race"));
@@ -166,9 +154,9 @@ static void test_existing_target(void **state)
 	snprintf(want, sizeof want, "'%s' already exists (made while this test wrote); it is left as it was",
 		 target);
 	assert_string_equal(stroom_error_last(), want);
-	assert_int_equal(entries(target), 1);
+	assert_int_equal(dir_entries(target), 1);
 	assert_file(in_dir("race/theirs"), "theirs\n");
-	assert_int_equal(entries(test_dir), 2); /* old and race: no temporary directory */
+	assert_int_equal(dir_entries(test_dir), 2); /* old and race: no temporary directory */
 }
 
 /* stroom_write_file's check: refuses when payload is nonzero, after the file is complete. */
@@ -186,7 +174,7 @@ static void test_write_file(void **state)
 	/* a check that refuses: nothing written, its code returned */
 	assert_int_equal(stroom_write_file(in_dir("a.txt"), "one\n", 4, check_file, &refuse),
 			 STROOM_EINVAL);
-	assert_int_equal(entries(test_dir), 0);
+	assert_int_equal(dir_entries(test_dir), 0);
 	refuse = 0;
 	assert_int_equal(stroom_write_file(in_dir("a.txt"), "one\n", 4, check_file, &refuse), 0);
 	assert_file(in_dir("a.txt"), "one\n");
@@ -199,7 +187,7 @@ static void test_write_file(void **state)
 	assert_int_equal(stroom_write_file(in_dir("no/b.txt"), "x", 1, NULL, NULL), STROOM_EIO);
 	snprintf(want, sizeof want, "cannot write '%s': No such file or directory", in_dir("no/b.txt"));
 	assert_string_equal(stroom_error_last(), want);
-	assert_int_equal(entries(test_dir), 1);
+	assert_int_equal(dir_entries(test_dir), 1);
 }
 
 static void test_out_dir(void **state)

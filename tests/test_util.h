@@ -3,17 +3,32 @@
  * test_dir_setup makes a fresh /tmp/PREFIX.XXXXXX (PREFIX is TEST_DIR_PREFIX,
  * defined before including this header, else "stroom-test"), test_dir_teardown
  * removes it with everything in it; in_dir names a file in it and test_write puts
- * bytes there. Include after <cmocka.h>; each test program has its own copy of
+ * bytes there; dir_entries counts what a directory holds. Include after <cmocka.h>; each test program has its own copy of
  * the directory's name.
  */
 #ifndef STROOM_TEST_UTIL_H
 #define STROOM_TEST_UTIL_H
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #ifndef TEST_DIR_PREFIX
 #define TEST_DIR_PREFIX "stroom-test"
+/* The entries of d other than . and .. */
+static inline int dir_entries(const char *d)
+{
+	DIR *h = opendir(d);
+	struct dirent *e;
+	int n = 0;
+	assert_non_null(h);
+	while ((e = readdir(h)) != NULL)
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(h);
+	return n;
+}
+
 #endif
 
 static char test_dir[64];
@@ -51,6 +66,19 @@ static inline const char *test_write(const char *path, const char *text, size_t 
 	assert_int_equal(fwrite(text, 1, len, f), len);
 	assert_int_equal(fclose(f), 0);
 	return path;
+}
+
+/* The entries of d other than . and .. */
+static inline int dir_entries(const char *d)
+{
+	DIR *h = opendir(d);
+	struct dirent *e;
+	int n = 0;
+	assert_non_null(h);
+	while ((e = readdir(h)) != NULL)
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(h);
+	return n;
 }
 
 #endif

@@ -11,6 +11,9 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#define TEST_DIR_PREFIX "test_xlsx"
+#include "test_util.h"
+
 #include <stroom/xlsx.h>
 
 #include <dirent.h>
@@ -20,51 +23,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char dir[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/test_xlsx.XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *in_dir(const char *name)
-{
-	static char path[4][256];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(path[k], sizeof path[k], "%s/%s", dir, name);
-	return path[k];
-}
-
 static void put(const char *name, const char *text)
 {
 	FILE *f = fopen(in_dir(name), "w");
 	assert_non_null(f);
 	assert_int_equal(fputs(text, f) >= 0, 1);
 	assert_int_equal(fclose(f), 0);
-}
-
-/* The entries of dir other than . and .. */
-static int entries(void)
-{
-	DIR *h = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-	assert_non_null(h);
-	while ((e = readdir(h)) != NULL)
-		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	closedir(h);
-	return n;
 }
 
 static const char series[] = "month,indicator,group,mean,p05,p25,p50,p75,p95\n"
@@ -84,16 +48,16 @@ static void test_run_dir(void **state)
 	(void)state;
 	put("series.csv", series);
 	put("manifest.json", manifest);
-	assert_int_equal(stroom_xlsx_from_dir(dir, in_dir("book.xlsx")), 0);
+	assert_int_equal(stroom_xlsx_from_dir(test_dir, in_dir("book.xlsx")), 0);
 	assert_int_equal(stat(in_dir("book.xlsx"), &st), 0);
 	f = fopen(in_dir("book.xlsx"), "rb");
 	assert_non_null(f);
 	assert_int_equal(fread(head, 1, 2, f), 2);
 	fclose(f);
 	assert_string_equal(head, "PK"); /* a zip */
-	assert_int_equal(entries(), 3);  /* no temporary file left */
+	assert_int_equal(dir_entries(test_dir), 3);  /* no temporary file left */
 	/* written once: the second time it exists */
-	assert_int_equal(stroom_xlsx_from_dir(dir, in_dir("book.xlsx")), STROOM_EINVAL);
+	assert_int_equal(stroom_xlsx_from_dir(test_dir, in_dir("book.xlsx")), STROOM_EINVAL);
 	assert_non_null(strstr(stroom_error_last(), "already exists; remove it or choose another --xlsx"));
 }
 
@@ -101,13 +65,13 @@ static void test_missing_file(void **state)
 {
 	(void)state;
 	put("manifest.json", manifest);
-	assert_int_equal(stroom_xlsx_from_dir(dir, in_dir("book.xlsx")), STROOM_ENOTFOUND);
+	assert_int_equal(stroom_xlsx_from_dir(test_dir, in_dir("book.xlsx")), STROOM_ENOTFOUND);
 	assert_non_null(strstr(stroom_error_last(), "series.csv"));
-	assert_int_equal(entries(), 1);
+	assert_int_equal(dir_entries(test_dir), 1);
 	put("series.csv", series);
 	unlink(in_dir("manifest.json"));
-	assert_int_equal(stroom_xlsx_from_dir(dir, in_dir("book.xlsx")), STROOM_ENOTFOUND);
-	assert_int_equal(entries(), 1);
+	assert_int_equal(stroom_xlsx_from_dir(test_dir, in_dir("book.xlsx")), STROOM_ENOTFOUND);
+	assert_int_equal(dir_entries(test_dir), 1);
 }
 
 static void test_bad_content(void **state)
@@ -117,20 +81,20 @@ static void test_bad_content(void **state)
 	put("series.csv", "month,indicator,group,mean,p05,p25,p50,p75,p95\n"
 			  "2024-01,caseload,all,1000.00,1000.0,x1,1000.0,1000.0,1000.0\n");
 	put("manifest.json", manifest);
-	assert_int_equal(stroom_xlsx_from_dir(dir, in_dir("book.xlsx")), STROOM_EPARSE);
+	assert_int_equal(stroom_xlsx_from_dir(test_dir, in_dir("book.xlsx")), STROOM_EPARSE);
 	snprintf(want, sizeof want, "%s:2:37: column p25: expected a number, got 'x1'", in_dir("series.csv"));
 	assert_string_equal(stroom_error_last(), want);
-	assert_int_equal(entries(), 2);
+	assert_int_equal(dir_entries(test_dir), 2);
 	put("series.csv", series);
 	put("manifest.json", "{\"scenario\": ");
-	assert_int_equal(stroom_xlsx_from_dir(dir, in_dir("book.xlsx")), STROOM_EPARSE);
+	assert_int_equal(stroom_xlsx_from_dir(test_dir, in_dir("book.xlsx")), STROOM_EPARSE);
 	assert_non_null(strstr(stroom_error_last(), "manifest.json:1:"));
-	assert_int_equal(entries(), 2);
+	assert_int_equal(dir_entries(test_dir), 2);
 	put("manifest.json", manifest);
 	put("budget.csv", "year,indicator,mean,p05\n2024,budget,1,1\n");
-	assert_int_equal(stroom_xlsx_from_dir(dir, in_dir("book.xlsx")), STROOM_EPARSE);
+	assert_int_equal(stroom_xlsx_from_dir(test_dir, in_dir("book.xlsx")), STROOM_EPARSE);
 	assert_non_null(strstr(stroom_error_last(), "budget.csv:1:"));
-	assert_int_equal(entries(), 3);
+	assert_int_equal(dir_entries(test_dir), 3);
 }
 
 static void test_compare_dir(void **state)
@@ -141,8 +105,8 @@ static void test_compare_dir(void **state)
 			   "all,net_cost_per_household_year_off_eur,,,-5000,,,,\n");
 	put("manifest.json", "{\"a\": {\"scenario\": {\"name\": \"a\"}}, \"b\": {\"scenario\": "
 			     "{\"name\": \"b\"}}}");
-	assert_int_equal(stroom_xlsx_from_dir(dir, in_dir("cmp.xlsx")), 0);
-	assert_int_equal(entries(), 3);
+	assert_int_equal(stroom_xlsx_from_dir(test_dir, in_dir("cmp.xlsx")), 0);
+	assert_int_equal(dir_entries(test_dir), 3);
 }
 
 static void test_refused_names(void **state)
@@ -153,7 +117,7 @@ static void test_refused_names(void **state)
 	put("series.csv", series);
 	put("manifest.json", manifest);
 	put("old.xlsx", "kept");
-	assert_int_equal(stroom_xlsx_from_dir(dir, in_dir("old.xlsx")), STROOM_EINVAL);
+	assert_int_equal(stroom_xlsx_from_dir(test_dir, in_dir("old.xlsx")), STROOM_EINVAL);
 	f = fopen(in_dir("old.xlsx"), "r");
 	assert_non_null(f);
 	assert_non_null(fgets(buf, sizeof buf, f));
@@ -164,17 +128,17 @@ static void test_refused_names(void **state)
 	assert_int_equal(stroom_xlsx_check_path(in_dir("no/book.xlsx")), STROOM_EINVAL);
 	assert_int_equal(stroom_xlsx_check_path(in_dir("series.csv/book.xlsx")), STROOM_EINVAL);
 	assert_int_equal(stroom_xlsx_check_path(in_dir("new.xlsx")), 0);
-	assert_int_equal(entries(), 3);
+	assert_int_equal(dir_entries(test_dir), 3);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_run_dir, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_content, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_compare_dir, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refused_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_dir, test_dir_setup, test_dir_teardown),
+		cmocka_unit_test_setup_teardown(test_missing_file, test_dir_setup, test_dir_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_content, test_dir_setup, test_dir_teardown),
+		cmocka_unit_test_setup_teardown(test_compare_dir, test_dir_setup, test_dir_teardown),
+		cmocka_unit_test_setup_teardown(test_refused_names, test_dir_setup, test_dir_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
