@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#define TEST_DIR_PREFIX "test_archive"
+#include "test_util.h"
+
 #include "failing_alloc.h"
 
 #include <stroom/archive.h>
@@ -23,32 +26,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static char tmp[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(tmp, sizeof tmp, "/tmp/test_archive.XXXXXX");
-	return mkdtemp(tmp) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *at(const char *name)
-{
-	static char path[4][256];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(path[k], sizeof path[k], "%s/%s", tmp, name);
-	return path[k];
-}
 
 static void write_file(const char *path, const void *data, size_t len)
 {
@@ -145,9 +122,9 @@ static void test_round_trip(void **state)
 	size_t n = 0, len = 0;
 	int64_t id1, id2, id3;
 	(void)state;
-	assert_int_equal(stroom_archive_open(&ar, at("deep/er/a.sqlite"), STROOM_ARCHIVE_CREATE, NULL), 0);
-	assert_int_equal(sql_int(at("deep/er/a.sqlite"), "PRAGMA user_version"), STROOM_ARCHIVE_SCHEMA);
-	assert_int_equal(sql_int(at("deep/er/a.sqlite"), "PRAGMA application_id"),
+	assert_int_equal(stroom_archive_open(&ar, in_dir("deep/er/a.sqlite"), STROOM_ARCHIVE_CREATE, NULL), 0);
+	assert_int_equal(sql_int(in_dir("deep/er/a.sqlite"), "PRAGMA user_version"), STROOM_ARCHIVE_SCHEMA);
+	assert_int_equal(sql_int(in_dir("deep/er/a.sqlite"), "PRAGMA application_id"),
 			 STROOM_ARCHIVE_APPLICATION_ID);
 	id1 = record3(ar, manifest_a, budget_a, 0.25);
 	id2 = record3(ar, manifest_b, budget_b, 0.5);
@@ -193,24 +170,24 @@ static void test_round_trip(void **state)
 	assert_non_null(strstr(stroom_error_last(), "no record 99"));
 
 	/* export: the files, and nothing over an existing directory */
-	assert_int_equal(stroom_archive_export(ar, id1, at("out1"), NULL, NULL), 0);
-	assert_same_file(at("out1/manifest.json"), manifest_a, strlen(manifest_a));
-	assert_same_file(at("out1/series.csv"), series, sizeof series - 1);
-	assert_same_file(at("out1/budget.csv"), budget_a, strlen(budget_a));
-	assert_int_not_equal(stroom_archive_export(ar, id2, at("out1"), NULL, NULL), 0);
-	assert_same_file(at("out1/budget.csv"), budget_a, strlen(budget_a));
+	assert_int_equal(stroom_archive_export(ar, id1, in_dir("out1"), NULL, NULL), 0);
+	assert_same_file(in_dir("out1/manifest.json"), manifest_a, strlen(manifest_a));
+	assert_same_file(in_dir("out1/series.csv"), series, sizeof series - 1);
+	assert_same_file(in_dir("out1/budget.csv"), budget_a, strlen(budget_a));
+	assert_int_not_equal(stroom_archive_export(ar, id2, in_dir("out1"), NULL, NULL), 0);
+	assert_same_file(in_dir("out1/budget.csv"), budget_a, strlen(budget_a));
 
 	/* remove: gone with its files; its id is not used again */
 	assert_int_equal(stroom_archive_remove(ar, id1), 0);
 	assert_int_equal(stroom_archive_get(ar, id1, &r), STROOM_ENOTFOUND);
 	assert_int_equal(stroom_archive_remove(ar, id1), STROOM_ENOTFOUND);
-	assert_int_equal(sql_int(at("deep/er/a.sqlite"), "SELECT count(*) FROM file WHERE record_id = 1"), 0);
+	assert_int_equal(sql_int(in_dir("deep/er/a.sqlite"), "SELECT count(*) FROM file WHERE record_id = 1"), 0);
 	id3 = record3(ar, manifest_a, budget_a, NAN);
 	assert_int_equal(id3, 3);
 	stroom_archive_close(ar);
 
 	/* a second connection sees the same */
-	assert_int_equal(stroom_archive_open(&ar, at("deep/er/a.sqlite"), 0, NULL), 0);
+	assert_int_equal(stroom_archive_open(&ar, in_dir("deep/er/a.sqlite"), 0, NULL), 0);
 	assert_int_equal(stroom_archive_list(ar, 0, &recs, &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(recs[0].id, 3);
@@ -227,7 +204,7 @@ static void test_diff(void **state)
 	int setting = 0, input = 0, p = 0, caseload = 0, result = 0, budget = 0;
 	int64_t a, b;
 	(void)state;
-	assert_int_equal(stroom_archive_open(&ar, at("diff.sqlite"), STROOM_ARCHIVE_CREATE, NULL), 0);
+	assert_int_equal(stroom_archive_open(&ar, in_dir("diff.sqlite"), STROOM_ARCHIVE_CREATE, NULL), 0);
 	a = record3(ar, manifest_a, budget_a, 0.25);
 	b = record3(ar, manifest_b, budget_b, 0.5);
 	assert_int_equal(stroom_archive_diff(ar, a, b, &d, &n), 0);
@@ -300,25 +277,25 @@ static void test_record_dir(void **state)
 	(void)state;
 	for (i = 0; i < 256; i++)
 		bin[i] = (char)i;
-	make_dir(at("run"));
-	assert_int_equal(stroom_archive_open(&ar, at("dir.sqlite"), STROOM_ARCHIVE_CREATE, NULL), 0);
-	assert_int_equal(stroom_archive_record_dir(ar, &m, at("run"), &id), 0);
+	make_dir(in_dir("run"));
+	assert_int_equal(stroom_archive_open(&ar, in_dir("dir.sqlite"), STROOM_ARCHIVE_CREATE, NULL), 0);
+	assert_int_equal(stroom_archive_record_dir(ar, &m, in_dir("run"), &id), 0);
 	assert_int_equal(stroom_archive_get(ar, id, &r), 0);
 	assert_int_equal(r->kind, STROOM_ARCHIVE_CALIBRATE);
 	assert_int_equal(r->n_files, 4);
-	assert_string_equal(r->directory, at("run")); /* tmp is absolute and has no links */
+	assert_string_equal(r->directory, in_dir("run")); /* test_dir is absolute and has no links */
 	stroom_archive_records_free(ar, r, 1);
-	assert_int_equal(stroom_archive_export(ar, id, at("again"), NULL, NULL), 0);
-	assert_same_file(at("again/bytes.bin"), bin, sizeof bin);
-	assert_same_file(at("again/empty.txt"), "", 0);
-	assert_same_file(at("again/manifest.json"), manifest_a, strlen(manifest_a));
-	assert_same_file(at("again/series.csv"), series, sizeof series - 1);
+	assert_int_equal(stroom_archive_export(ar, id, in_dir("again"), NULL, NULL), 0);
+	assert_same_file(in_dir("again/bytes.bin"), bin, sizeof bin);
+	assert_same_file(in_dir("again/empty.txt"), "", 0);
+	assert_same_file(in_dir("again/manifest.json"), manifest_a, strlen(manifest_a));
+	assert_same_file(in_dir("again/series.csv"), series, sizeof series - 1);
 
 	/* no manifest.json: not a stroom output */
-	assert_int_equal(mkdir(at("bare"), 0777), 0);
-	snprintf(path, sizeof path, "%s/series.csv", at("bare"));
+	assert_int_equal(mkdir(in_dir("bare"), 0777), 0);
+	snprintf(path, sizeof path, "%s/series.csv", in_dir("bare"));
 	write_file(path, series, sizeof series - 1);
-	assert_int_equal(stroom_archive_record_dir(ar, &m, at("bare"), &id), STROOM_EINVAL);
+	assert_int_equal(stroom_archive_record_dir(ar, &m, in_dir("bare"), &id), STROOM_EINVAL);
 
 	/* a file name the archive does not store, given in memory */
 	{
@@ -326,7 +303,7 @@ static void test_record_dir(void **state)
 		assert_int_equal(stroom_archive_record_files(ar, &m, NULL, f, 2, &id), STROOM_EINVAL);
 	}
 	stroom_archive_close(ar);
-	assert_int_equal(sql_int(at("dir.sqlite"), "SELECT count(*) FROM record"), 1);
+	assert_int_equal(sql_int(in_dir("dir.sqlite"), "SELECT count(*) FROM record"), 1);
 }
 
 /* A failure after the record's row and some of its files are stored (a directory
@@ -337,14 +314,14 @@ static void test_failure_midway(void **state)
 	stroom_archive_meta m = {STROOM_ARCHIVE_RUN, "stroom run", "x", 0.5};
 	int64_t id = 0;
 	(void)state;
-	make_dir(at("mid"));
-	assert_int_equal(mkdir(at("mid/zz-subdir"), 0777), 0); /* sorted last: the others go in first */
-	assert_int_equal(stroom_archive_open(&ar, at("mid.sqlite"), STROOM_ARCHIVE_CREATE, NULL), 0);
-	assert_int_equal(stroom_archive_record_dir(ar, &m, at("mid"), &id), STROOM_EINVAL);
+	make_dir(in_dir("mid"));
+	assert_int_equal(mkdir(in_dir("mid/zz-subdir"), 0777), 0); /* sorted last: the others go in first */
+	assert_int_equal(stroom_archive_open(&ar, in_dir("mid.sqlite"), STROOM_ARCHIVE_CREATE, NULL), 0);
+	assert_int_equal(stroom_archive_record_dir(ar, &m, in_dir("mid"), &id), STROOM_EINVAL);
 	assert_non_null(strstr(stroom_error_last(), "zz-subdir"));
 	stroom_archive_close(ar);
-	assert_int_equal(sql_int(at("mid.sqlite"), "SELECT count(*) FROM record"), 0);
-	assert_int_equal(sql_int(at("mid.sqlite"), "SELECT count(*) FROM file"), 0);
+	assert_int_equal(sql_int(in_dir("mid.sqlite"), "SELECT count(*) FROM record"), 0);
+	assert_int_equal(sql_int(in_dir("mid.sqlite"), "SELECT count(*) FROM file"), 0);
 }
 
 /* Every allocation of a record in turn fails: each time nothing is recorded and
@@ -357,34 +334,34 @@ static void test_failing_alloc(void **state)
 	long k;
 	int done = 0;
 	(void)state;
-	make_dir(at("fa"));
+	make_dir(in_dir("fa"));
 	for (k = 1; k < 200 && !done; k++) {
 		stroom_archive *ar = NULL;
 		int64_t id = 0;
 		int err;
 		f.fail_at = k;
 		f.count = 0;
-		err = stroom_archive_open(&ar, at("fa.sqlite"), STROOM_ARCHIVE_CREATE, &fa);
+		err = stroom_archive_open(&ar, in_dir("fa.sqlite"), STROOM_ARCHIVE_CREATE, &fa);
 		if (err) {
 			assert_int_equal(err, STROOM_ENOMEM);
 			assert_int_equal(f.live, 0);
 			continue;
 		}
-		err = stroom_archive_record_dir(ar, &m, at("fa"), &id);
+		err = stroom_archive_record_dir(ar, &m, in_dir("fa"), &id);
 		stroom_archive_close(ar);
 		assert_int_equal(f.live, 0);
 		if (err) {
 			assert_int_equal(err, STROOM_ENOMEM);
-			assert_int_equal(sql_int(at("fa.sqlite"), "SELECT count(*) FROM record"), 0);
-			assert_int_equal(sql_int(at("fa.sqlite"), "SELECT count(*) FROM file"), 0);
+			assert_int_equal(sql_int(in_dir("fa.sqlite"), "SELECT count(*) FROM record"), 0);
+			assert_int_equal(sql_int(in_dir("fa.sqlite"), "SELECT count(*) FROM file"), 0);
 		} else {
 			done = 1;
 		}
 	}
 	assert_true(done);
 	assert_true(k > 4); /* some failures were walked through */
-	assert_int_equal(sql_int(at("fa.sqlite"), "SELECT count(*) FROM record"), 1);
-	assert_int_equal(sql_int(at("fa.sqlite"), "SELECT count(*) FROM file"), 4);
+	assert_int_equal(sql_int(in_dir("fa.sqlite"), "SELECT count(*) FROM record"), 1);
+	assert_int_equal(sql_int(in_dir("fa.sqlite"), "SELECT count(*) FROM file"), 4);
 }
 
 /* Databases that are not this stroom's archive are refused and left as they were. */
@@ -396,45 +373,45 @@ static void test_refused(void **state)
 	struct stat st;
 	(void)state;
 	/* a newer schema */
-	assert_int_equal(stroom_archive_open(&ar, at("new.sqlite"), STROOM_ARCHIVE_CREATE, NULL), 0);
+	assert_int_equal(stroom_archive_open(&ar, in_dir("new.sqlite"), STROOM_ARCHIVE_CREATE, NULL), 0);
 	record3(ar, manifest_a, budget_a, 0.1);
 	stroom_archive_close(ar);
-	sql_exec(at("new.sqlite"), "PRAGMA user_version = 2");
-	assert_int_equal(stroom_archive_open(&ar, at("new.sqlite"), STROOM_ARCHIVE_CREATE, NULL),
+	sql_exec(in_dir("new.sqlite"), "PRAGMA user_version = 2");
+	assert_int_equal(stroom_archive_open(&ar, in_dir("new.sqlite"), STROOM_ARCHIVE_CREATE, NULL),
 			 STROOM_EINVAL);
 	assert_null(ar);
 	assert_non_null(strstr(stroom_error_last(), "schema 2, newer than this stroom reads (1)"));
-	assert_int_equal(sql_int(at("new.sqlite"), "SELECT count(*) FROM record"), 1);
+	assert_int_equal(sql_int(in_dir("new.sqlite"), "SELECT count(*) FROM record"), 1);
 
 	/* a text file */
-	write_file(at("notes.txt"), "not a database\n", 15);
-	assert_int_equal(stroom_archive_open(&ar, at("notes.txt"), STROOM_ARCHIVE_CREATE, NULL),
+	write_file(in_dir("notes.txt"), "not a database\n", 15);
+	assert_int_equal(stroom_archive_open(&ar, in_dir("notes.txt"), STROOM_ARCHIVE_CREATE, NULL),
 			 STROOM_EINVAL);
 	assert_non_null(strstr(stroom_error_last(), "is not a stroom archive (not a SQLite database)"));
-	assert_same_file(at("notes.txt"), "not a database\n", 15);
+	assert_same_file(in_dir("notes.txt"), "not a database\n", 15);
 
 	/* another program's database */
-	sql_exec(at("other.sqlite"), "CREATE TABLE t (x); INSERT INTO t VALUES (1)");
-	before = slurp(at("other.sqlite"), &lb);
-	assert_int_equal(stroom_archive_open(&ar, at("other.sqlite"), STROOM_ARCHIVE_CREATE, NULL),
+	sql_exec(in_dir("other.sqlite"), "CREATE TABLE t (x); INSERT INTO t VALUES (1)");
+	before = slurp(in_dir("other.sqlite"), &lb);
+	assert_int_equal(stroom_archive_open(&ar, in_dir("other.sqlite"), STROOM_ARCHIVE_CREATE, NULL),
 			 STROOM_EINVAL);
 	assert_non_null(strstr(stroom_error_last(), "of another program"));
-	after = slurp(at("other.sqlite"), &la);
+	after = slurp(in_dir("other.sqlite"), &la);
 	assert_int_equal(la, lb);
 	assert_memory_equal(after, before, la);
 	free(before);
 	free(after);
 
 	/* a directory; a missing file without CREATE is not made */
-	assert_int_equal(stroom_archive_open(&ar, tmp, STROOM_ARCHIVE_CREATE, NULL), STROOM_EINVAL);
-	assert_int_equal(stroom_archive_open(&ar, at("missing.sqlite"), 0, NULL), STROOM_ENOTFOUND);
-	assert_int_not_equal(stat(at("missing.sqlite"), &st), 0);
+	assert_int_equal(stroom_archive_open(&ar, test_dir, STROOM_ARCHIVE_CREATE, NULL), STROOM_EINVAL);
+	assert_int_equal(stroom_archive_open(&ar, in_dir("missing.sqlite"), 0, NULL), STROOM_ENOTFOUND);
+	assert_int_not_equal(stat(in_dir("missing.sqlite"), &st), 0);
 
 	/* an empty file is a new archive */
-	write_file(at("empty.sqlite"), "", 0);
-	assert_int_equal(stroom_archive_open(&ar, at("empty.sqlite"), 0, NULL), 0);
+	write_file(in_dir("empty.sqlite"), "", 0);
+	assert_int_equal(stroom_archive_open(&ar, in_dir("empty.sqlite"), 0, NULL), 0);
 	stroom_archive_close(ar);
-	assert_int_equal(sql_int(at("empty.sqlite"), "PRAGMA user_version"), STROOM_ARCHIVE_SCHEMA);
+	assert_int_equal(sql_int(in_dir("empty.sqlite"), "PRAGMA user_version"), STROOM_ARCHIVE_SCHEMA);
 }
 
 static void test_default_path(void **state)
@@ -456,13 +433,13 @@ static void test_default_path(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_diff, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_record_dir, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failure_midway, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failing_alloc, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_default_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_trip, test_dir_setup, test_dir_teardown),
+		cmocka_unit_test_setup_teardown(test_diff, test_dir_setup, test_dir_teardown),
+		cmocka_unit_test_setup_teardown(test_record_dir, test_dir_setup, test_dir_teardown),
+		cmocka_unit_test_setup_teardown(test_failure_midway, test_dir_setup, test_dir_teardown),
+		cmocka_unit_test_setup_teardown(test_failing_alloc, test_dir_setup, test_dir_teardown),
+		cmocka_unit_test_setup_teardown(test_refused, test_dir_setup, test_dir_teardown),
+		cmocka_unit_test_setup_teardown(test_default_path, test_dir_setup, test_dir_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
