@@ -16,19 +16,6 @@
 
 #ifndef TEST_DIR_PREFIX
 #define TEST_DIR_PREFIX "stroom-test"
-/* The entries of d other than . and .. */
-static inline int dir_entries(const char *d)
-{
-	DIR *h = opendir(d);
-	struct dirent *e;
-	int n = 0;
-	assert_non_null(h);
-	while ((e = readdir(h)) != NULL)
-		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	closedir(h);
-	return n;
-}
-
 #endif
 
 static char test_dir[64];
