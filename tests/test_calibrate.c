@@ -345,6 +345,16 @@ static int make_toy_rows(const stroom_params *p, double inflow, double h, stroom
 	return n;
 }
 
+/* rotterdam's parameters, the toy model over them and its record at inflow 7,300
+ * and hazard 0.0095 (the values the fits below recover): the number of rows. */
+static int toy_setup(stroom_scenario **s, const stroom_params **p, calib_model *m, stroom_obs_row *rows)
+{
+	assert_int_equal(stroom_scenario_load(s, "rotterdam", NULL), 0);
+	*p = stroom_scenario_params(*s);
+	*m = toy_model(*p);
+	return make_toy_rows(*p, 7300, 0.0095, rows);
+}
+
 static void test_fit_toy(void **state)
 {
 	stroom_scenario *s = NULL;
@@ -358,10 +368,7 @@ static void test_fit_toy(void **state)
 	char *text;
 	double mean, sd, rhat, ess, q05, q95;
 	(void)state;
-	assert_int_equal(stroom_scenario_load(&s, "rotterdam", NULL), 0);
-	p = stroom_scenario_params(s);
-	m = toy_model(p);
-	n = make_toy_rows(p, 7300, 0.0095, rows);
+	n = toy_setup(&s, &p, &m, rows);
 	o.keys = toy_keys;
 	o.n_keys = 2;
 	o.chains = 4;
@@ -460,10 +467,7 @@ static void test_fit_not_converged(void **state)
 	char *text;
 	int n;
 	(void)state;
-	assert_int_equal(stroom_scenario_load(&s, "rotterdam", NULL), 0);
-	p = stroom_scenario_params(s);
-	m = toy_model(p);
-	n = make_toy_rows(p, 7300, 0.0095, rows);
+	n = toy_setup(&s, &p, &m, rows);
 	o.keys = toy_keys;
 	o.n_keys = 2;
 	o.chains = 2;
@@ -498,10 +502,7 @@ static void test_fit_errors(void **state)
 	const char *fixed_key[] = {"hazard.other.age"};
 	int n;
 	(void)state;
-	assert_int_equal(stroom_scenario_load(&s, "rotterdam", NULL), 0);
-	p = stroom_scenario_params(s);
-	m = toy_model(p);
-	n = make_toy_rows(p, 7300, 0.0095, rows);
+	n = toy_setup(&s, &p, &m, rows);
 	o.keys = toy_keys;
 	o.n_keys = 2;
 	/* nothing fittable */
@@ -547,10 +548,7 @@ static void test_fit_stops_when_converged(void **state)
 	int n, j, ch;
 	double mean, sd, rhat, ess;
 	(void)state;
-	assert_int_equal(stroom_scenario_load(&s, "rotterdam", NULL), 0);
-	p = stroom_scenario_params(s);
-	m = toy_model(p);
-	n = make_toy_rows(p, 7300, 0.0095, rows);
+	n = toy_setup(&s, &p, &m, rows);
 	o.keys = toy_keys;
 	o.n_keys = 2;
 	o.chains = 4;
