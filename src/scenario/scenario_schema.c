@@ -186,8 +186,12 @@ const scenario_key scenario_keys[] = {
 		"end + 1 when target.households > 0)"},
 
 	{.path = "areas", .type = KEY_AREAS, F(area_name), .min = 1, .max = STROOM_MAX_AREAS,
-	 .unit = "names", .doc = "area names ([a-z0-9_-], starting with a letter or digit; not 'all', the "
-				 "total's group); "
+	 .unit = "names", .doc = "area names ([a-z0-9_-], starting with a letter or digit; none of the "
+				 "results' other group names, since series.csv keys a row by "
+				 "indicator and group: not all, short, medium, long, 1-2y, 2-5y, "
+				 "27-39, 40-54, single, single_parent or couple; a team or "
+				 "instrument may share an area's name, its rows have indicators of "
+				 "their own); "
 				 "keys marked 'one per area' list one value per area, in this order"},
 
 	{.path = "municipalities.csv", .type = KEY_STRING, F(municipalities_csv), .min = 0,
@@ -874,6 +878,55 @@ static int valid_name(const char *s, int upper_dot)
 	return 1;
 }
 
+/*
+ * The engine's results groups other than the areas, by dimension: series.csv and
+ * the observed data key a row by indicator and group, and an area's rows have the
+ * same indicators as these, so an area may not take one of their names. (Teams and
+ * instruments have indicators of their own: their names may be any of these but
+ * 'all'.) Returns the dimension of the group called `name` ("all", "distance",
+ * "duration", "age", "type"), or NULL when no such group exists.
+ */
+static const char *results_group_dimension(const char *name)
+{
+	static const struct {
+		const char *dim;
+		int n;
+		const char *(*name)(int);
+	} dims[] = {{"distance", STROOM_NDIST, stroom_distance_name},
+		    {"duration", STROOM_NDUR, stroom_duration_band_name},
+		    {"age", STROOM_NAGE, stroom_age_band_name},
+		    {"type", STROOM_NTYPE, stroom_type_name}};
+	size_t d;
+	int i;
+	if (strcmp(name, "all") == 0)
+		return "all";
+	for (d = 0; d < STROOM_ARRAY_LEN(dims); d++)
+		for (i = 0; i < dims[d].n; i++)
+			if (strcmp(name, dims[d].name(i)) == 0)
+				return dims[d].dim;
+	return NULL;
+}
+
+/* The names of results_group_dimension's groups an area name could take (those
+ * valid_name allows: not '<1y', '>5y', '<27' or '55+'), comma-separated. */
+static const char *area_taken_names(char *buf, size_t size)
+{
+	const char *(*const names[])(int) = {stroom_distance_name, stroom_duration_band_name,
+					      stroom_age_band_name, stroom_type_name};
+	const int counts[] = {STROOM_NDIST, STROOM_NDUR, STROOM_NAGE, STROOM_NTYPE};
+	size_t d, len;
+	int i;
+	snprintf(buf, size, "all");
+	for (d = 0; d < STROOM_ARRAY_LEN(names); d++)
+		for (i = 0; i < counts[d]; i++) {
+			const char *n = names[d](i);
+			len = strlen(buf);
+			if (valid_name(n, 0) && len < size)
+				snprintf(buf + len, size - len, ", %s", n);
+		}
+	return buf;
+}
+
 /* Nonzero for a YAML null: an empty plain scalar, ~, null, Null or NULL. */
 static int is_null(const yaml_node_t *n)
 {
@@ -1141,7 +1194,8 @@ static int set_list(const slot *s, stroom_params *p, yaml_document_t *doc, yaml_
 static int set_areas(const slot *s, stroom_params *p, yaml_document_t *doc, yaml_node_t *node,
 		     const char *file)
 {
-	char names[STROOM_MAX_AREAS][STROOM_NAME_LEN], label[192], got[64];
+	char names[STROOM_MAX_AREAS][STROOM_NAME_LEN], label[192], got[64], taken[160];
+	const char *dim;
 	yaml_node_item_t *item;
 	size_t len;
 	int n = 0, i, rc;
@@ -1170,10 +1224,16 @@ static int set_areas(const slot *s, stroom_params *p, yaml_document_t *doc, yaml
 			return fail(STROOM_EINVAL, node_where(file, e),
 				    "%s: expected a name of a-z, 0-9, '_' and '-' starting with a "
 				    "letter or digit, got '%s'", label, names[n]);
-		if (strcmp(names[n], "all") == 0)
+		if ((dim = results_group_dimension(names[n])) != NULL)
 			return fail(STROOM_EINVAL, node_where(file, e),
-				    "%s: expected an area name other than 'all': the name 'all' is the "
-				    "total's group", label);
+				    "%s: expected an area name other than the results' group names "
+				    "(%s), got '%s' (%s)", label,
+				    area_taken_names(taken, sizeof taken), names[n],
+				    strcmp(dim, "all") == 0     ? "the total's group"
+				    : strcmp(dim, "distance") == 0 ? "a distance group"
+				    : strcmp(dim, "duration") == 0 ? "a duration group"
+				    : strcmp(dim, "age") == 0      ? "an age group"
+								   : "a household type group");
 		for (i = 0; i < n; i++)
 			if (strcmp(names[i], names[n]) == 0)
 				return fail(STROOM_EINVAL, node_where(file, e),
