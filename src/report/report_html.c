@@ -367,6 +367,9 @@ static void answer_run(rp_buf *b, const stroom_report *r, stroom_report_lang lan
 					    "The probability is not in this run's summary.txt."));
 	}
 	if (isfinite(med)) {
+		/* the gap of the median as shown (whole households) to the target, so the
+		 * reader's subtraction agrees */
+		double shown = round(med);
 		rp_printf(b, "%s ", L("Verwacht bestand (mediaan) op die datum:",
 				       "Expected caseload (median) on that date:"));
 		rp_printf(b, "<strong>");
@@ -375,10 +378,10 @@ static void answer_run(rp_buf *b, const stroom_report *r, stroom_report_lang lan
 		rp_num(b, lo, 0, lang);
 		rp_puts(b, " – ");
 		rp_num(b, hi, 0, lang);
-		rp_printf(b, "], %s ", med > r->target ? L("dat is", "that is") : L("dat is", "that is"));
-		rp_num(b, fabs(med - r->target), 0, lang);
-		rp_printf(b, " %s.", med > r->target ? L("boven het doel", "above the target")
-						      : L("onder of op het doel", "at or below the target"));
+		rp_printf(b, "], %s ", L("dat is", "that is"));
+		rp_num(b, fabs(shown - r->target), 0, lang);
+		rp_printf(b, " %s.", shown > r->target ? L("boven het doel", "above the target")
+						       : L("onder of op het doel", "at or below the target"));
 	}
 	rp_puts(b, "</p>\n");
 	/* the first month the median is at or below the target */

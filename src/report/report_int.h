@@ -67,7 +67,9 @@ struct stroom_report {
 	int posterior_columns;
 	double width_post, width_prior, narrowed_pct;
 	char interval_date[16];
-	/* summary.txt */
+	/* what only the run knew: manifest.json's "target", "interval" and "conditions",
+	 * or summary.txt's text in an older directory (summary_text = 1) */
+	int summary_text;
 	int has_p;
 	double p_target;        /* P(caseload <= target) */
 	int p_hits, p_of;
@@ -76,7 +78,7 @@ struct stroom_report {
 	int has_split;
 	double width_drawn, width_central, share_params, share_mc;
 	int central_replicates;
-	/* conditions touched (codes and levers from summary.txt) */
+	/* conditions touched (codes and levers, ", "-separated) */
 	int ncond;
 	char cond_code[RP_MAX_CONDITIONS][8];
 	char cond_levers[RP_MAX_CONDITIONS][192];
