@@ -168,8 +168,13 @@ typedef struct rp_chart {
 	const char *legend_band90, *legend_band50; /* legend texts of the bands */
 } rp_chart;
 
-/* A chart with title and axis labels, no lines yet, the bands' legend texts. */
-rp_chart rp_chart_init(stroom_report_lang lang, const char *title, const char *xl, const char *yl);
+/* A line of n points (x[i], mid[i]) without bands, solid. */
+rp_line rp_line_make(const double *x, const double *mid, int n, const char *label, const char *color);
+
+/* A chart with title, axis labels and its nlines lines, no reference line or
+ * marker, the bands' legend texts. */
+rp_chart rp_chart_init(stroom_report_lang lang, const char *title, const char *xl, const char *yl,
+		       const rp_line *lines, int nlines);
 
 /* Writes the chart as an inline <svg> element into b. */
 void rp_svg_chart(rp_buf *b, const rp_chart *c);
