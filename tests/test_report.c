@@ -315,6 +315,34 @@ static void test_missing_dir(void **state)
 	rmdir(dir);
 }
 
+/* A run directory of now whose target date was not simulated: no "target" or
+ * "interval" in manifest.json, no conditions; the page says so and takes the
+ * median on the target date from series.csv, not from summary.txt's text. */
+static void test_page_manifest_without(void **state)
+{
+	static const char m[] = MANIFEST_HEAD "\"conditions\": [],\n" MANIFEST_SCENARIO;
+	stroom_report_texts t = texts(series, budget);
+	stroom_report *r = NULL;
+	char *html = NULL;
+	size_t len = 0;
+	(void)state;
+	t.manifest = m;
+	assert_int_equal(stroom_report_load_texts(&r, &t), 0);
+	assert_int_equal(r->summary_text, 0);
+	assert_int_equal(r->has_p, 0);
+	assert_int_equal(r->has_target_q, 0);
+	assert_int_equal(r->has_split, 0);
+	assert_int_equal(r->ncond, 0);
+	assert_int_equal(stroom_report_html(r, STROOM_REPORT_EN, &html, &len), 0);
+	assert_non_null(strstr(html, "The probability is not in this run (the target date is outside "
+				     "the simulated months)."));
+	assert_non_null(strstr(html, "1,235</strong>")); /* series.csv's p50 of 2026-03 */
+	assert_non_null(strstr(html, "This run has no split"));
+	assert_non_null(strstr(html, "The scenario uses no lever that touches a condition."));
+	free(html);
+	stroom_report_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_svg_path),  cmocka_unit_test(test_page),
 		cmocka_unit_test(test_malformed), cmocka_unit_test(test_missing_dir),
 		cmocka_unit_test(test_costs_from_series), cmocka_unit_test(test_page_manifest),
+		cmocka_unit_test(test_page_manifest_without),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -373,8 +373,10 @@ static void answer_run(rp_buf *b, const stroom_report *r, stroom_report_lang lan
 		rp_printf(b, "%%</span> (%d %s %d %s).<br>\n", r->p_hits, L("van de", "of"), r->p_of,
 			  L("replicaties komen op of onder het doel", "replicates at or below the target"));
 	} else {
-		rp_printf(b, "%s<br>\n", L("De kans staat niet in summary.txt van deze run.",
-					    "The probability is not in this run's summary.txt."));
+		rp_printf(b, "%s<br>\n", L("De kans staat niet in deze run (de doeldatum valt buiten "
+					    "de gesimuleerde maanden).",
+					    "The probability is not in this run (the target date is "
+					    "outside the simulated months)."));
 	}
 	if (isfinite(med)) {
 		/* the gap of the median as shown (whole households) to the target, so the
