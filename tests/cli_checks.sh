@@ -117,7 +117,7 @@ refused "an area named like an age band" area_age.yaml "area_age.yaml:3:15: area
 # and group
 printf 'extends: generic\nname: t\nend: 2024-06\ninstruments:\n  single: {eligible: {type: [single]}, slots: {2024-01: 10}, cost_eurocent: 1000, duration_months: 6,\n    lockin: 1, effect: 1.1, effect_months: 6, priority: duration}\n' >instr_single.yaml
 rm -rf named
-check "a team and an instrument named like results groups run" "$STROOM" run instr_single.yaml --replicates 2 --quiet --out named
+check "a team and an instrument named like results groups run" bash -c "'$STROOM' run instr_single.yaml --replicates 2 --quiet --out named >/dev/null"
 check "series.csv keys unique with teams short, medium, long and an instrument single" bash -c "
 	grep -q '^2024-01,team_clients,short,' named/series.csv &&
 	grep -q '^2024-01,instrument_participants,single,' named/series.csv &&

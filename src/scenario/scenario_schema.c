@@ -879,47 +879,46 @@ static int valid_name(const char *s, int upper_dot)
 }
 
 /*
- * The engine's results groups other than the areas, by dimension: series.csv and
- * the observed data key a row by indicator and group, and an area's rows have the
- * same indicators as these, so an area may not take one of their names. (Teams and
- * instruments have indicators of their own: their names may be any of these but
- * 'all'.) Returns the dimension of the group called `name` ("all", "distance",
- * "duration", "age", "type"), or NULL when no such group exists.
+ * The engine's results groups other than the areas and 'all', by dimension:
+ * series.csv and the observed data key a row by indicator and group, and an
+ * area's rows have the same indicators as these, so an area may not take one of
+ * their names. (Teams and instruments have indicators of their own: their names
+ * may be any of these but 'all'.)
  */
-static const char *results_group_dimension(const char *name)
+static const struct {
+	const char *what; /* "a distance group" */
+	int n;
+	const char *(*name)(int);
+} results_groups[] = {{"a distance group", STROOM_NDIST, stroom_distance_name},
+		      {"a duration group", STROOM_NDUR, stroom_duration_band_name},
+		      {"an age group", STROOM_NAGE, stroom_age_band_name},
+		      {"a household type group", STROOM_NTYPE, stroom_type_name}};
+
+/* What the results group called `name` is ("the total's group", "a distance
+ * group", ...), or NULL when no group but an area's has that name. */
+static const char *results_group_of(const char *name)
 {
-	static const struct {
-		const char *dim;
-		int n;
-		const char *(*name)(int);
-	} dims[] = {{"distance", STROOM_NDIST, stroom_distance_name},
-		    {"duration", STROOM_NDUR, stroom_duration_band_name},
-		    {"age", STROOM_NAGE, stroom_age_band_name},
-		    {"type", STROOM_NTYPE, stroom_type_name}};
 	size_t d;
 	int i;
 	if (strcmp(name, "all") == 0)
-		return "all";
-	for (d = 0; d < STROOM_ARRAY_LEN(dims); d++)
-		for (i = 0; i < dims[d].n; i++)
-			if (strcmp(name, dims[d].name(i)) == 0)
-				return dims[d].dim;
+		return "the total's group";
+	for (d = 0; d < STROOM_ARRAY_LEN(results_groups); d++)
+		for (i = 0; i < results_groups[d].n; i++)
+			if (strcmp(name, results_groups[d].name(i)) == 0)
+				return results_groups[d].what;
 	return NULL;
 }
 
-/* The names of results_group_dimension's groups an area name could take (those
- * valid_name allows: not '<1y', '>5y', '<27' or '55+'), comma-separated. */
+/* 'all' and the names of results_groups an area name could take (those valid_name
+ * allows: not '<1y', '>5y', '<27' or '55+'), comma-separated. */
 static const char *area_taken_names(char *buf, size_t size)
 {
-	const char *(*const names[])(int) = {stroom_distance_name, stroom_duration_band_name,
-					      stroom_age_band_name, stroom_type_name};
-	const int counts[] = {STROOM_NDIST, STROOM_NDUR, STROOM_NAGE, STROOM_NTYPE};
 	size_t d, len;
 	int i;
 	snprintf(buf, size, "all");
-	for (d = 0; d < STROOM_ARRAY_LEN(names); d++)
-		for (i = 0; i < counts[d]; i++) {
-			const char *n = names[d](i);
+	for (d = 0; d < STROOM_ARRAY_LEN(results_groups); d++)
+		for (i = 0; i < results_groups[d].n; i++) {
+			const char *n = results_groups[d].name(i);
 			len = strlen(buf);
 			if (valid_name(n, 0) && len < size)
 				snprintf(buf + len, size - len, ", %s", n);
@@ -1195,7 +1194,7 @@ static int set_areas(const slot *s, stroom_params *p, yaml_document_t *doc, yaml
 		     const char *file)
 {
 	char names[STROOM_MAX_AREAS][STROOM_NAME_LEN], label[192], got[64], taken[160];
-	const char *dim;
+	const char *group;
 	yaml_node_item_t *item;
 	size_t len;
 	int n = 0, i, rc;
@@ -1224,16 +1223,11 @@ static int set_areas(const slot *s, stroom_params *p, yaml_document_t *doc, yaml
 			return fail(STROOM_EINVAL, node_where(file, e),
 				    "%s: expected a name of a-z, 0-9, '_' and '-' starting with a "
 				    "letter or digit, got '%s'", label, names[n]);
-		if ((dim = results_group_dimension(names[n])) != NULL)
+		if ((group = results_group_of(names[n])) != NULL)
 			return fail(STROOM_EINVAL, node_where(file, e),
 				    "%s: expected an area name other than the results' group names "
 				    "(%s), got '%s' (%s)", label,
-				    area_taken_names(taken, sizeof taken), names[n],
-				    strcmp(dim, "all") == 0     ? "the total's group"
-				    : strcmp(dim, "distance") == 0 ? "a distance group"
-				    : strcmp(dim, "duration") == 0 ? "a duration group"
-				    : strcmp(dim, "age") == 0      ? "an age group"
-								   : "a household type group");
+				    area_taken_names(taken, sizeof taken), names[n], group);
 		for (i = 0; i < n; i++)
 			if (strcmp(names[i], names[n]) == 0)
 				return fail(STROOM_EINVAL, node_where(file, e),
