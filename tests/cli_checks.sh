@@ -100,7 +100,29 @@ check "validate the national example" "$STROOM" validate "$SRC/examples/national
 
 # a name that is the total's group: an area, team or instrument called 'all'
 printf 'extends: generic\nname: t\nareas: [all]\n' >area_all.yaml
-refused "an area named all" area_all.yaml "^stroom: .*area_all.yaml:3:9: areas\[0\]: expected an area name other than 'all': the name 'all' is the total's group$"
+refused "an area named all" area_all.yaml "^stroom: .*area_all.yaml:3:9: areas\[0\]: expected an area name other than the results' group names \(all, short, .*\), got 'all' \(the total's group\)$"
+# nor another results group's name: series.csv and the observed data key a row by
+# indicator and group, and an area's rows have the distance, duration, age and type
+# groups' indicators
+printf 'extends: rotterdam\nname: t\nareas: [zuid, short]\n' >area_short.yaml
+refused "an area named like a distance group" area_short.yaml "^stroom: .*area_short.yaml:3:15: areas\[1\]: expected an area name other than the results' group names \(all, short, medium, long, 1-2y, 2-5y, 27-39, 40-54, single, single_parent, couple\), got 'short' \(a distance group\)$"
+printf 'extends: generic\nname: t\nareas: [single]\n' >area_single.yaml
+refused "an area named like a household type" area_single.yaml "area_single.yaml:3:9: areas\[0\]: expected an area name other than .*, got 'single' \(a household type group\)$"
+printf 'extends: rotterdam\nname: t\nareas: [1-2y, noord]\n' >area_dur.yaml
+refused "an area named like a duration band" area_dur.yaml "area_dur.yaml:3:9: areas\[0\]: .*, got '1-2y' \(a duration group\)$"
+printf 'extends: rotterdam\nname: t\nareas: [zuid, 27-39]\n' >area_age.yaml
+refused "an area named like an age band" area_age.yaml "area_age.yaml:3:15: areas\[1\]: .*, got '27-39' \(an age group\)$"
+# a team or instrument may: its rows have indicators of their own (generic's teams
+# are short, medium and long); no two rows of series.csv share month, indicator
+# and group
+printf 'extends: generic\nname: t\nend: 2024-06\ninstruments:\n  single: {eligible: {type: [single]}, slots: {2024-01: 10}, cost_eurocent: 1000, duration_months: 6,\n    lockin: 1, effect: 1.1, effect_months: 6, priority: duration}\n' >instr_single.yaml
+rm -rf named
+check "a team and an instrument named like results groups run" bash -c "'$STROOM' run instr_single.yaml --replicates 2 --quiet --out named >/dev/null"
+check "series.csv keys unique with teams short, medium, long and an instrument single" bash -c "
+	grep -q '^2024-01,team_clients,short,' named/series.csv &&
+	grep -q '^2024-01,instrument_participants,single,' named/series.csv &&
+	grep -q '^2024-01,caseload,single,' named/series.csv &&
+	[ -z \"\$(cut -d, -f1-3 named/series.csv | sort | uniq -d)\" ]"
 scenario "teams:
   all: {fte: {2024-01: 1}}" team_all.yaml
 refused "a team named all" team_all.yaml "team_all.yaml:4:3: teams.all: expected a team name other than 'all': the name 'all' is the total's group"

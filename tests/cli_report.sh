@@ -2,7 +2,8 @@
 # CLI tests of `stroom report` (docs/report.md): a small run (rotterdam with a
 # target it reaches in some replicates, 8 replicates) reported in Dutch and in
 # English: the headings, P(target) and the 2026 median caseload in each
-# language's number style, no reference outside the file (no http(s)://, no
+# language's number style, what only the run knew from manifest.json (and from
+# summary.txt's text in an older directory), no reference outside the file (no http(s)://, no
 # <script src=, no <link>, no url()); the page rendered by headless Chromium
 # (Debian's chromium, scripts/install-deps): a screenshot that is not blank, no
 # console errors, the headings in the rendered DOM; a comparison's report from
@@ -34,7 +35,7 @@ check "report en exits 0" test $? -eq 0
 "$STROOM" report "$T/r/" > "$T/out" 2> "$T/err"
 check "report: default file beside the directory" test -s "$T/r-report-nl.html"
 
-# P(target) from summary.txt, as a percentage in each style
+# P(target) as summary.txt says it, as a percentage in each style
 p=$(sed -n 's/^  P(caseload <= target) = \([0-9.]*\) .*/\1/p' "$T/r/summary.txt")
 pen=$(awk -v p="$p" 'BEGIN { printf "%.1f", int(p * 1000 + 0.5) / 10 }')
 pnl=${pen/./,}
@@ -66,6 +67,40 @@ check "nl: 7 flow charts + caseload + 2 composition + BUIG" \
 check "nl: the scenario's description escaped" grep -q "Rotterdam &lt;baseline&gt; &amp; a target" "$T/nl.html"
 check "nl: a source from the scenario file" grep -q "assumption: a test target near the median" "$T/nl.html"
 check "nl: condition 2.j named" grep -q "Loonkostensubsidie" "$T/nl.html"
+# what only the run knew (the caseload then, P(target), the interval's split, the
+# conditions) comes from manifest.json: the same page with summary.txt emptied; a
+# directory written before manifest.json had "interval" and "conditions" (and the
+# caseload then in "target") gives the same page from summary.txt's text
+check "manifest: the split and the conditions" python3 -c "
+import json, sys
+m = json.load(open('$T/r/manifest.json'))
+i, t, c = m['interval'], m['target'], m['conditions']
+assert i['date'] == '2026-01-01' and i['width'] > i['width_central'] > 0 and i['central_replicates'] > 1
+assert abs(i['share_parameters_pct'] + i['share_chance_pct'] - 100) < 1e-9
+assert t['caseload_p05'] <= t['caseload_median'] <= t['caseload_p95']
+assert [x['code'] for x in c] == [l.split()[0] for l in open('$T/r/summary.txt').read().split('(stroom conditions)\n')[1].splitlines()]
+"
+# same_page A B: the two pages equal but for the line naming the directory
+same_page() { cmp -s <(grep -v '^<p class="meta">' "$1") <(grep -v '^<p class="meta">' "$2"); }
+cp -r "$T/r" "$T/nosummary"
+: > "$T/nosummary/summary.txt"
+"$STROOM" report "$T/nosummary" --out "$T/nosummary.html" > /dev/null 2>&1
+check "summary.txt empty: the same page" same_page "$T/nl.html" "$T/nosummary.html"
+cp -r "$T/r" "$T/older"
+python3 - "$T/older/manifest.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+for k in ("interval", "conditions"):
+    del m[k]
+for k in ("caseload_median", "caseload_p05", "caseload_p95"):
+    del m["target"][k]
+json.dump(m, open(sys.argv[1], "w"), indent=2)
+PY
+"$STROOM" report "$T/older" --out "$T/older.html" > /dev/null 2>&1
+check "older directory: the same page from summary.txt" same_page "$T/nl.html" "$T/older.html"
+: > "$T/older/summary.txt"
+"$STROOM" report "$T/older" --out "$T/older-empty.html" > /dev/null 2>&1
+check "older directory without summary.txt's text: no split" grep -q "Deze run heeft de splitsing niet" "$T/older-empty.html"
 for f in nl en; do
 	check "$f: no http(s)://" bash -c "! grep -Eiq 'https?://' '$T/$f.html'"
 	check "$f: no script" bash -c "! grep -iq '<script' '$T/$f.html'"

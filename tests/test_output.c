@@ -3,20 +3,26 @@
  * The cancel hook is asked before every file and before the rename, in order,
  * and cancelling at any of those steps leaves nothing: no temporary directory and
  * none of the parents made for the run; a version 1 extra has no hook. And
- * stroom_output_check_dir, the check before a run.
+ * stroom_output_check_dir, the check before a run. manifest.json says in numbers
+ * what summary.txt says in words: the caseload on the target date, where the
+ * interval comes from and the conditions the levers touch.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <stroom/conditions.h>
 #include <stroom/stroom.h>
+
+#include <jansson.h>
 
 typedef struct fixture {
 	stroom_scenario *s;
@@ -161,6 +167,114 @@ static void test_version_1_has_no_hook(void **state)
 	assert_int_equal(rmdir(out), 0);
 }
 
+/* Removes the run directory out and the files a run without budget writes in it. */
+static void remove_run(const char *out)
+{
+	static const char *const files[] = {"series.csv", "groups.csv", "indicators.csv",
+					    "summary.txt", "manifest.json"};
+	char path[256];
+	size_t i;
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", out, files[i]);
+		unlink(path);
+	}
+	assert_int_equal(rmdir(out), 0);
+}
+
+static double num(const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+	assert_true(json_is_number(v));
+	return json_number_value(v);
+}
+
+static void test_manifest_results(void **state)
+{
+	fixture *f = *state;
+	stroom_results *central = NULL;
+	stroom_population *pop = NULL;
+	stroom_params cp = f->p;
+	stroom_sim_options opts = STROOM_SIM_OPTIONS_INIT;
+	char out[128], path[192], touched[2048], *line;
+	const json_t *t, *iv, *conds;
+	json_error_t je;
+	json_t *m;
+	double mean, q[5], qc[5], w, wc, share;
+	int tt = f->p.target_month - f->p.start, R = f->p.replicates, k, below = 0;
+	size_t i;
+
+	/* the run at its central values: every prior fixed, four replicates */
+	opts.fixed_parameters = 1;
+	cp.replicates = 4;
+	assert_int_equal(stroom_population_synthesise(&pop, &cp, NULL, NULL), 0);
+	assert_int_equal(stroom_sim_run(&central, &cp, pop, &opts), 0);
+	stroom_population_free(pop);
+	snprintf(out, sizeof out, "%s/m", f->base);
+	assert_int_equal(stroom_output_write_run(f->r, f->s, &f->p, NULL, central, out, NULL, 0), 0);
+	snprintf(path, sizeof path, "%s/manifest.json", out);
+	m = json_load_file(path, 0, &je);
+	assert_non_null(m);
+
+	/* the target: P(target) and the caseload on its date */
+	assert_true(f->p.target_households > 0 && tt >= 0 && tt < stroom_results_months(f->r));
+	t = json_object_get(m, "target");
+	stroom_output_stats(f->r, tt, STROOM_IND_CASELOAD, 0, &mean, q);
+	for (k = 0; k < R; k++)
+		below += stroom_results_value(f->r, k, tt, STROOM_IND_CASELOAD, 0) <= f->p.target_households;
+	assert_int_equal(json_integer_value(json_object_get(t, "replicates_at_or_below")), below);
+	assert_true(num(t, "caseload_median") == q[2]);
+	assert_true(num(t, "caseload_p05") == q[0]);
+	assert_true(num(t, "caseload_p95") == q[4]);
+
+	/* the interval on the target date: the widths and the shares of the variance */
+	iv = json_object_get(m, "interval");
+	assert_string_equal(json_string_value(json_object_get(iv, "date")), "2025-07-01");
+	stroom_output_stats(central, tt, STROOM_IND_CASELOAD, 0, &mean, qc);
+	w = q[4] - q[0];
+	wc = qc[4] - qc[0];
+	share = w > 0 ? 1 - (wc / w) * (wc / w) : 0;
+	share = share < 0 ? 0 : share;
+	assert_true(num(iv, "width") == w);
+	assert_true(num(iv, "width_central") == wc);
+	assert_int_equal(json_integer_value(json_object_get(iv, "central_replicates")), 4);
+	assert_true(fabs(num(iv, "share_parameters_pct") - 100 * share) < 1e-9);
+	assert_true(fabs(num(iv, "share_parameters_pct") + num(iv, "share_chance_pct") - 100) < 1e-9);
+
+	/* the conditions: stroom_conditions_touched's lines, "CODE NAME (lever, lever)" */
+	conds = json_object_get(m, "conditions");
+	assert_true(json_is_array(conds));
+	stroom_conditions_touched(&f->p, touched, sizeof touched);
+	line = touched;
+	for (i = 0; i < json_array_size(conds); i++) {
+		const json_t *c = json_array_get(conds, i), *levers = json_object_get(c, "levers");
+		char want[512];
+		size_t j, len;
+		len = (size_t)snprintf(want, sizeof want, "%s %s (",
+				       json_string_value(json_object_get(c, "code")),
+				       json_string_value(json_object_get(c, "name")));
+		for (j = 0; j < json_array_size(levers); j++)
+			len += (size_t)snprintf(want + len, sizeof want - len, "%s%s", j ? ", " : "",
+						json_string_value(json_array_get(levers, j)));
+		snprintf(want + len, sizeof want - len, ")\n");
+		assert_int_equal(strncmp(line, want, strlen(want)), 0);
+		line += strlen(want);
+	}
+	assert_true(json_array_size(conds) > 0);
+	assert_string_equal(line, ""); /* every line of the text */
+	json_decref(m);
+	remove_run(out);
+
+	/* without a central run: no "interval"; still the conditions */
+	assert_int_equal(stroom_output_write_run(f->r, f->s, &f->p, NULL, NULL, out, NULL, 0), 0);
+	m = json_load_file(path, 0, &je);
+	assert_non_null(m);
+	assert_null(json_object_get(m, "interval"));
+	assert_true(json_is_array(json_object_get(m, "conditions")));
+	json_decref(m);
+	remove_run(out);
+	stroom_results_free(central);
+}
+
 static void test_check_dir(void **state)
 {
 	fixture *f = *state;
@@ -193,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_cancel_at_every_step),
 		cmocka_unit_test(test_version_1_has_no_hook),
 		cmocka_unit_test(test_check_dir),
+		cmocka_unit_test(test_manifest_results),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -3,7 +3,8 @@
  * (thousands, decimals, rounding, signs, NaN), HTML escaping, the SVG path of a
  * known small series (and a gap in it), a small run directory in memory made into
  * a page in both languages (the answer's numbers, the escaped scenario name, no
- * external reference), malformed series.csv and budget.csv refused at their
+ * external reference), what only the run knew read from manifest.json and, in an
+ * older directory, from summary.txt's text, malformed series.csv and budget.csv refused at their
  * FILE:LINE, and the write that never replaces a file.
  */
 #include <stdarg.h>
@@ -91,17 +92,40 @@ static const char budget[] = "year,indicator,mean,p05,p25,p50,p75,p95\n"
 			     "2026,budget,1000000.00,1000000.00,1000000.00,1000000.00,1000000.00,1000000.00\n"
 			     "2026,result,-80000.00,-90000.00,-85000.00,-80000.00,-75000.00,-70000.00\n"
 			     "2026,result_pct,-8.00,-9.00,-8.50,-8.00,-7.50,-7.00\n";
-static const char summary[] = "stroom 0.1.0: scenario x, 8 replicates, seed 1\n"
-			      "Target: at most 1,200 households on 2026-03-01\n"
-			      "  caseload then: median 1,234 [90%: 1,100 - 1,300]\n"
-			      "  P(caseload <= target) = 0.375  (3 of 8 replicates)\n"
-			      "\nAEF conditions the scenario's levers touch (stroom conditions)\n"
-			      "2.e Selective deployment (teams, capacity.elasticity)\n";
-static const char manifest[] =
-	"{\"stroom_version\": \"0.1.0\", \"created_utc\": \"2026-12-06T00:00:00Z\", "
+/* summary.txt as stroom run writes it; an older run directory's report reads the
+ * caseload on the target date, P(target), the interval's split and the conditions
+ * from this text (manifest has no "target", "interval" or "conditions") */
+static const char summary[] =
+	"stroom 0.1.0: scenario x, 8 replicates, seed 1\n"
+	"Target: at most 1,200 households on 2026-03-01\n"
+	"  caseload then: median 1,234 [90%: 1,100 - 1,300]\n"
+	"  P(caseload <= target) = 0.375  (3 of 8 replicates)\n"
+	"\nWhere the 90% interval on 2026-03-01 comes from\n"
+	"  width with the priors drawn: 1,152 households; with every parameter at its central "
+	"value (Monte Carlo alone, 8 replicates): 305\n"
+	"  share of the variance: 93% from the priors, 7% from Monte Carlo noise\n"
+	"\nAEF conditions the scenario's levers touch (stroom conditions)\n"
+	"2.e Selective deployment (teams, capacity.elasticity)\n";
+#define MANIFEST_HEAD                                                                              \
+	"{\"stroom_version\": \"0.1.0\", \"created_utc\": \"2026-12-06T00:00:00Z\", "                  \
 	"\"scenario_name\": \"<b>x&y</b>\", \"seed\": 1, \"replicates\": 8, \"inputs\": [], "
-	"\"scenario\": {\"name\": \"x\", \"description\": \"a <test>\", \"start\": \"2026-01\", "
-	"\"end\": \"2026-03\", \"target\": {\"households\": 1200, \"date\": \"2026-03\"}}}\n";
+#define MANIFEST_SCENARIO                                                                          \
+	"\"scenario\": {\"name\": \"x\", \"description\": \"a <test>\", \"start\": \"2026-01\", "       \
+	"\"end\": \"2026-03\", \"target\": {\"households\": 1200, \"date\": \"2026-03\"}}}\n"
+static const char manifest[] = MANIFEST_HEAD MANIFEST_SCENARIO;
+/* manifest.json as stroom run writes it now: what only the run knew in numbers,
+ * other numbers than summary.txt's so the test tells which the page took */
+static const char manifest_now[] =
+	MANIFEST_HEAD
+	"\"target\": {\"households\": 1200, \"date\": \"2026-03-01\", \"replicates_at_or_below\": 5, "
+	"\"p\": 0.625, \"caseload_median\": 1187.5, \"caseload_p05\": 1099.5, "
+	"\"caseload_p95\": 1301.25},\n"
+	"\"interval\": {\"date\": \"2026-03-01\", \"width\": 2345.5, \"width_central\": 406.2, "
+	"\"central_replicates\": 16, \"share_parameters_pct\": 97.000001, "
+	"\"share_chance_pct\": 2.999999},\n"
+	"\"conditions\": [{\"code\": \"2.b\", \"name\": \"Prevention\", \"levers\": "
+	"[\"prevention.reach\"]}, {\"code\": \"2.j\", \"name\": \"Wage-cost subsidy (LKS)\", "
+	"\"levers\": [\"hazard.lks_share\", \"teams\"]}],\n" MANIFEST_SCENARIO;
 
 static stroom_report_texts texts(const char *s, const char *b)
 {
@@ -115,6 +139,8 @@ static stroom_report_texts texts(const char *s, const char *b)
 	return t;
 }
 
+/* An older run directory: the answer, the split and the conditions from
+ * summary.txt's text. */
 static void test_page(void **state)
 {
 	stroom_report_texts t = texts(series, budget);
@@ -123,6 +149,15 @@ static void test_page(void **state)
 	size_t len = 0;
 	(void)state;
 	assert_int_equal(stroom_report_load_texts(&r, &t), 0);
+	assert_int_equal(r->summary_text, 1);
+	assert_int_equal(r->has_split, 1);
+	assert_true(r->width_drawn == 1152 && r->width_central == 305);
+	assert_int_equal(r->central_replicates, 8);
+	assert_true(r->share_params == 93 && r->share_mc == 7);
+	assert_true(r->target_med == 1234 && r->target_lo == 1100 && r->target_hi == 1300);
+	assert_int_equal(r->ncond, 1);
+	assert_string_equal(r->cond_code[0], "2.e");
+	assert_string_equal(r->cond_levers[0], "teams, capacity.elasticity");
 	assert_int_equal(stroom_report_is_compare(r), 0);
 	assert_int_equal(stroom_report_html(r, STROOM_REPORT_NL, &html, &len), 0);
 	assert_int_equal(strlen(html), len);
@@ -143,6 +178,48 @@ static void test_page(void **state)
 	assert_non_null(strstr(html, "<html lang=\"en\">"));
 	assert_non_null(strstr(html, "id=\"p-target\">37.5%"));
 	assert_non_null(strstr(html, "Selective deployment"));
+	assert_non_null(strstr(html, "<td>1,152 households</td>"));
+	assert_non_null(strstr(html, "<td>93%</td>"));
+	free(html);
+	stroom_report_free(r);
+}
+
+/* A run directory of now: the same from manifest.json's "target", "interval" and
+ * "conditions", summary.txt's text not read. */
+static void test_page_manifest(void **state)
+{
+	stroom_report_texts t = texts(series, budget);
+	stroom_report *r = NULL;
+	char *html = NULL;
+	size_t len = 0;
+	(void)state;
+	t.manifest = manifest_now;
+	assert_int_equal(stroom_report_load_texts(&r, &t), 0);
+	assert_int_equal(r->summary_text, 0);
+	assert_int_equal(r->has_p, 1);
+	assert_int_equal(r->p_hits, 5);
+	assert_int_equal(r->p_of, 8);
+	assert_int_equal(r->has_target_q, 1);
+	assert_true(r->target_med == 1187.5 && r->target_lo == 1099.5 && r->target_hi == 1301.25);
+	assert_int_equal(r->has_split, 1);
+	assert_true(r->width_drawn == 2345.5 && r->width_central == 406.2);
+	assert_int_equal(r->central_replicates, 16);
+	assert_true(r->share_params == 97.000001 && r->share_mc == 2.999999);
+	assert_int_equal(r->ncond, 2);
+	assert_string_equal(r->cond_code[0], "2.b");
+	assert_string_equal(r->cond_levers[0], "prevention.reach");
+	assert_string_equal(r->cond_code[1], "2.j");
+	assert_string_equal(r->cond_levers[1], "hazard.lks_share, teams");
+	assert_int_equal(stroom_report_html(r, STROOM_REPORT_EN, &html, &len), 0);
+	assert_non_null(strstr(html, "id=\"p-target\">62.5%"));
+	assert_non_null(strstr(html, "1,188</strong>")); /* half away from zero */
+	assert_non_null(strstr(html, "<td>2,346 households</td>"));
+	assert_non_null(strstr(html, "(16 replicates)</td><td>406 households</td>"));
+	assert_non_null(strstr(html, "<td>97%</td>"));
+	assert_non_null(strstr(html, "<td>3%</td>"));
+	assert_non_null(strstr(html, "<code>hazard.lks_share, teams</code>"));
+	assert_null(strstr(html, "Selective deployment")); /* summary.txt's 2.e */
+	assert_null(strstr(html, "1,234</strong>"));
 	free(html);
 	stroom_report_free(r);
 }
@@ -238,13 +315,42 @@ static void test_missing_dir(void **state)
 	rmdir(dir);
 }
 
+/* A run directory of now whose target date was not simulated: no "target" or
+ * "interval" in manifest.json, no conditions; the page says so and takes the
+ * median on the target date from series.csv, not from summary.txt's text. */
+static void test_page_manifest_without(void **state)
+{
+	static const char m[] = MANIFEST_HEAD "\"conditions\": [],\n" MANIFEST_SCENARIO;
+	stroom_report_texts t = texts(series, budget);
+	stroom_report *r = NULL;
+	char *html = NULL;
+	size_t len = 0;
+	(void)state;
+	t.manifest = m;
+	assert_int_equal(stroom_report_load_texts(&r, &t), 0);
+	assert_int_equal(r->summary_text, 0);
+	assert_int_equal(r->has_p, 0);
+	assert_int_equal(r->has_target_q, 0);
+	assert_int_equal(r->has_split, 0);
+	assert_int_equal(r->ncond, 0);
+	assert_int_equal(stroom_report_html(r, STROOM_REPORT_EN, &html, &len), 0);
+	assert_non_null(strstr(html, "The probability is not in this run (the target date is outside "
+				     "the simulated months)."));
+	assert_non_null(strstr(html, "1,235</strong>")); /* series.csv's p50 of 2026-03 */
+	assert_non_null(strstr(html, "This run has no split"));
+	assert_non_null(strstr(html, "The scenario uses no lever that touches a condition."));
+	free(html);
+	stroom_report_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_number),    cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_svg_path),  cmocka_unit_test(test_page),
 		cmocka_unit_test(test_malformed), cmocka_unit_test(test_missing_dir),
-		cmocka_unit_test(test_costs_from_series),
+		cmocka_unit_test(test_costs_from_series), cmocka_unit_test(test_page_manifest),
+		cmocka_unit_test(test_page_manifest_without),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

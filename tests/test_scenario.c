@@ -27,6 +27,8 @@
 
 #define FIXTURES STROOM_SOURCE_DIR "/tests/data/scenario/"
 #define DOCS STROOM_SOURCE_DIR "/docs/scenario.md"
+/* The results' group names an area may not take (src/scenario/scenario_schema.c). */
+#define TAKEN "all, short, medium, long, 1-2y, 2-5y, 27-39, 40-54, single, single_parent, couple"
 
 static stroom_scenario *load_ok(const char *name_or_path)
 {
@@ -453,10 +455,25 @@ static void test_out_of_bounds(void **state)
 	expect_text_error("extends: rotterdam\nareas: [zuid, zuid]\n", STROOM_EINVAL,
 			  "inline.yaml:2:15: areas[1]: expected a name not used before, got 'zuid' "
 			  "again");
-	/* 'all' is the total's group in the results: no area, team or instrument has it */
+	/* 'all' is the total's group in the results: no area, team or instrument has it;
+	 * an area's rows share their indicators with the distance, duration, age and
+	 * type groups, so an area takes none of their names either */
 	expect_text_error("extends: rotterdam\nareas: [zuid, all]\n", STROOM_EINVAL,
-			  "inline.yaml:2:15: areas[1]: expected an area name other than 'all': the "
-			  "name 'all' is the total's group");
+			  "inline.yaml:2:15: areas[1]: expected an area name other than the "
+			  "results' group names (" TAKEN "), got 'all' (the total's group)");
+	expect_text_error("extends: rotterdam\nareas: [short, noord]\n", STROOM_EINVAL,
+			  "inline.yaml:2:9: areas[0]: expected an area name other than the "
+			  "results' group names (" TAKEN "), got 'short' (a distance group)");
+	expect_text_error("extends: rotterdam\nareas: [zuid, 2-5y]\n", STROOM_EINVAL,
+			  "inline.yaml:2:15: areas[1]: expected an area name other than the "
+			  "results' group names (" TAKEN "), got '2-5y' (a duration group)");
+	expect_text_error("extends: rotterdam\nareas: [zuid, 40-54]\n", STROOM_EINVAL,
+			  "inline.yaml:2:15: areas[1]: expected an area name other than the "
+			  "results' group names (" TAKEN "), got '40-54' (an age group)");
+	expect_text_error("extends: generic\nareas: [single_parent]\n", STROOM_EINVAL,
+			  "inline.yaml:2:9: areas[0]: expected an area name other than the "
+			  "results' group names (" TAKEN "), got 'single_parent' (a household type "
+			  "group)");
 	expect_text_error("extends: generic\nteams:\n  all: {fte: {2024-01: 1}}\n", STROOM_EINVAL,
 			  "inline.yaml:3:3: teams.all: expected a team name other than 'all': the "
 			  "name 'all' is the total's group");

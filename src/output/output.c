@@ -374,6 +374,27 @@ static int narrowing(const stroom_results *r, const stroom_params *p, const stro
 	return 1;
 }
 
+/* Where the 90% interval of the caseload on the split date comes from: its width
+ * with the parameters drawn (*wa), with every parameter at its central value
+ * (*wc, Monte Carlo alone) and the parameters' share of the variance
+ * 1 - (wc / wa)^2, at least 0; *tt is the split month. 0 when the run has no
+ * central run to compare with (nothing drawn, or --fixed-parameters). */
+static int interval_split(const stroom_results *r, const stroom_params *p,
+			  const stroom_results *central, int *tt, double *wa, double *wc,
+			  double *share)
+{
+	if (!central || stroom_results_months(central) != stroom_results_months(r) ||
+	    stroom_results_replicates(central) < 2)
+		return 0;
+	*tt = split_month(r, p);
+	*wa = width90(r, *tt);
+	*wc = width90(central, *tt);
+	*share = *wa > 0 ? 1.0 - (*wc / *wa) * (*wc / *wa) : 0.0;
+	if (*share < 0)
+		*share = 0;
+	return 1;
+}
+
 /* What the posterior covers: its rows, how many of the run's drawn parameters
  * it gives, and the parameters drawn from a prior (not fixed) it has no column
  * for, which keep their priors. */
@@ -433,7 +454,7 @@ size_t stroom_output_summary_ext(const stroom_results *r, const stroom_params *p
 	stroom_month start = stroom_results_start(r), m;
 	int gt5 = stroom_results_group_index(r, ">5y"), longg = stroom_results_group_index(r, "long");
 	char a[32], c[32], d[32], mb[16];
-	double mean, q[STROOM_NQUANT];
+	double mean, q[STROOM_NQUANT], wa, wc, share;
 	int year, t, k;
 
 	if (size)
@@ -487,20 +508,13 @@ size_t stroom_output_summary_ext(const stroom_results *r, const stroom_params *p
 				  stroom_month_format(start + T - 1, mb, sizeof mb));
 	}
 
-	if (central && stroom_results_months(central) == T && stroom_results_replicates(central) >= 2) {
+	if (interval_split(r, p, central, &t, &wa, &wc, &share)) {
 		/* where the interval comes from: the priors or chance */
-		int tt = split_month(r, p);
-		double qa[STROOM_NQUANT], qc[STROOM_NQUANT], wa, wc, share, wpost, wprior;
+		int tt = t;
+		double wpost, wprior;
 		const char *drawn = extra && extra->version >= 3 && extra->posterior
 					    ? "the posterior and priors drawn"
 					    : "the priors drawn";
-		stroom_output_stats(r, tt, STROOM_IND_CASELOAD, 0, &mean, qa);
-		stroom_output_stats(central, tt, STROOM_IND_CASELOAD, 0, &mean, qc);
-		wa = qa[4] - qa[0];
-		wc = qc[4] - qc[0];
-		share = wa > 0 ? 1.0 - (wc / wa) * (wc / wa) : 0.0;
-		if (share < 0)
-			share = 0;
 		stroom_sbuf_printf(&b, "\nWhere the 90%% interval on %s-01 comes from\n",
 				   stroom_month_format(start + tt, mb, sizeof mb));
 		stroom_sbuf_printf(&b, "  width with %s: %s households; with every parameter at its "
@@ -659,25 +673,88 @@ static void manifest_posterior(stroom_sbuf *b, const stroom_results *r, const st
 }
 
 /* manifest.json's "target": the target and the share of replicates at or below it
- * on its date (summary.txt's P(caseload <= target)), when the date is simulated. */
+ * on its date (summary.txt's P(caseload <= target)) with the caseload's median and
+ * 90% interval then (summary.txt's "caseload then"), when the date is simulated. */
 static void manifest_target(stroom_sbuf *b, const stroom_results *r, const stroom_params *p)
 {
 	int t = p->target_month - stroom_results_start(r), R = stroom_results_replicates(r), k,
 	    below = 0;
+	double mean, q[STROOM_NQUANT];
 	char mb[16];
 	if (p->target_households <= 0 || t < 0 || t >= stroom_results_months(r) || R <= 0)
 		return;
 	for (k = 0; k < R; k++)
 		below += value_at(r, k, t, STROOM_IND_CASELOAD, 0) <= p->target_households;
+	stroom_output_stats(r, t, STROOM_IND_CASELOAD, 0, &mean, q);
 	stroom_sbuf_printf(b, "  \"target\": {\"households\": %d, \"date\": \"%s-01\", "
-			      "\"replicates_at_or_below\": %d, \"p\": %.17g},\n",
+			      "\"replicates_at_or_below\": %d, \"p\": %.17g,\n    \"caseload_median\": "
+			      "%.17g, \"caseload_p05\": %.17g, \"caseload_p95\": %.17g},\n",
 			   p->target_households, stroom_month_format(p->target_month, mb, sizeof mb),
-			   below, (double)below / R);
+			   below, (double)below / R, q[2], q[0], q[4]);
+}
+
+/* manifest.json's "interval": where the 90% interval of the caseload on the split
+ * date comes from (summary.txt's "Where the 90% interval ... comes from"), when the
+ * run has a central run to compare with. */
+static void manifest_interval(stroom_sbuf *b, const stroom_results *r, const stroom_params *p,
+			      const stroom_results *central)
+{
+	double wa, wc, share;
+	int tt;
+	char mb[16];
+	if (!interval_split(r, p, central, &tt, &wa, &wc, &share))
+		return;
+	stroom_sbuf_printf(b, "  \"interval\": {\"date\": \"%s-01\", \"width\": %.17g, "
+			      "\"width_central\": %.17g, \"central_replicates\": %d,\n    "
+			      "\"share_parameters_pct\": %.17g, \"share_chance_pct\": %.17g},\n",
+			   stroom_month_format(stroom_results_start(r) + tt, mb, sizeof mb), wa, wc,
+			   stroom_results_replicates(central), 100.0 * share, 100.0 * (1.0 - share));
+}
+
+/* manifest.json's "conditions": the AEF conditions the scenario's levers act on, in
+ * catalogue order, each with the levers it uses (summary.txt's "AEF conditions the
+ * scenario's levers touch"; stroom_conditions_touched); [] when it uses none. */
+static void manifest_conditions(stroom_sbuf *b, const stroom_params *p)
+{
+	stroom_condition c;
+	size_t i, n = stroom_conditions_count();
+	int shown = 0;
+	stroom_sbuf_printf(b, "  \"conditions\": [");
+	for (i = 0; i < n; i++) {
+		const char *k, *semi;
+		char key[sizeof c.levers];
+		int used = 0;
+		if (stroom_conditions_get(i, &c) != 0)
+			continue; /* a malformed builtin row; test_conditions rejects it */
+		for (k = c.levers; *k; k = semi ? semi + 1 : k + strlen(k)) {
+			size_t len;
+			semi = strchr(k, ';');
+			len = semi ? (size_t)(semi - k) : strlen(k);
+			memcpy(key, k, len);
+			key[len] = '\0';
+			if (stroom_conditions_lever_used(p, key) != 1)
+				continue;
+			if (!used) {
+				stroom_sbuf_printf(b, "%s\n    {\"code\": ", shown++ ? "," : "");
+				stroom_json_string(b, c.code);
+				stroom_sbuf_printf(b, ", \"name\": ");
+				stroom_json_string(b, c.name_en);
+				stroom_sbuf_printf(b, ", \"levers\": [");
+			}
+			stroom_sbuf_printf(b, "%s", used++ ? ", " : "");
+			stroom_json_string(b, key);
+		}
+		if (used)
+			stroom_sbuf_printf(b, "]}");
+	}
+	stroom_sbuf_printf(b, "%s],\n", shown ? "\n  " : "");
+	stroom_error_clear();
 }
 
 /* Builds manifest.json into a malloc'd string (caller frees), length in *len. */
-static char *manifest_json(const stroom_results *r, const stroom_scenario *s, const stroom_params *p,
-			   int has_budget, const stroom_output_extra *extra, size_t *len)
+static char *manifest_json(const stroom_results *r, const stroom_results *central,
+			   const stroom_scenario *s, const stroom_params *p, int has_budget,
+			   const stroom_output_extra *extra, size_t *len)
 {
 	size_t need = stroom_params_to_json(p, NULL, 0) + 1, i, n;
 	size_t need_src = s ? stroom_scenario_sources_json(s, NULL, 0) + 1 : 0;
@@ -726,6 +803,8 @@ static char *manifest_json(const stroom_results *r, const stroom_scenario *s, co
 		stroom_sbuf_printf(&b, "],\n");
 		manifest_posterior(&b, r, p, extra);
 		manifest_target(&b, r, p);
+		manifest_interval(&b, r, p, central);
+		manifest_conditions(&b, p);
 		if (sources)
 			stroom_sbuf_printf(&b, "  \"scenario_sources\": %s,\n", sources);
 		stroom_sbuf_printf(&b, "  \"scenario\": %s\n}\n", params_json);
@@ -823,7 +902,7 @@ static int manifest_writer(FILE *f, const void *a, const void *b)
 {
 	const run_job *j = a;
 	size_t len = 0;
-	char *text = manifest_json(j->r, j->s, j->p, j->br != NULL, j->extra, &len);
+	char *text = manifest_json(j->r, j->central, j->s, j->p, j->br != NULL, j->extra, &len);
 	(void)b;
 	return text_out(f, text, len);
 }

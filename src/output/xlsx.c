@@ -440,6 +440,21 @@ static void kv_json(kv *k, const char *label, const json_t *obj, const char *pat
 		kv_text(k, label, json_string_value(v));
 }
 
+/* A summary sheet (a run's or a compare's): its columns key, value and unit, the
+ * title in the first row; the rows follow with kv_*. k.ws is NULL when the sheet
+ * could not be added. */
+static kv summary_sheet(book *b, const char *title)
+{
+	kv k = {b, sheet(b, "summary"), 0};
+	if (!k.ws)
+		return k;
+	note(b, worksheet_set_column(k.ws, 0, 0, 36, NULL));
+	note(b, worksheet_set_column(k.ws, 1, 1, 60, NULL));
+	note(b, worksheet_set_column(k.ws, 2, 2, 14, NULL));
+	put_text(b, k.ws, k.row++, 0, title, F_HEAD);
+	return k;
+}
+
 /* The inputs of a manifest (each path and its SHA-256). */
 static void kv_inputs(kv *k, const json_t *inputs, const char *label)
 {
@@ -656,13 +671,9 @@ static double bval(const run *r, const char *year, const char *ind, int s)
 static void run_summary(book *b, const run *r, const char *dir)
 {
 	const json_t *m = r->manifest, *sc = json_object_get(m, "scenario");
-	kv k = {b, sheet(b, "summary"), 0};
+	kv k = summary_sheet(b, "stroom run");
 	if (!k.ws)
 		return;
-	note(b, worksheet_set_column(k.ws, 0, 0, 36, NULL));
-	note(b, worksheet_set_column(k.ws, 1, 1, 60, NULL));
-	note(b, worksheet_set_column(k.ws, 2, 2, 14, NULL));
-	put_text(b, k.ws, k.row++, 0, "stroom run", F_HEAD);
 	kv_json(&k, "scenario", m, "scenario_name", F_TEXT, "");
 	kv_json(&k, "description", sc, "description", F_TEXT, "");
 	kv_json(&k, "first month", sc, "start", F_TEXT, "");
@@ -863,15 +874,11 @@ enum { C_A, C_B, C_MEAN, C_SE, C_P05, C_P50, C_P95 };
 
 static void compare_summary(book *b, const json_t *m, const char *dir)
 {
-	kv k = {b, sheet(b, "summary"), 0};
+	kv k = summary_sheet(b, "stroom compare");
 	const json_t *a = json_object_get(json_object_get(m, "a"), "scenario");
 	const json_t *bb = json_object_get(json_object_get(m, "b"), "scenario");
 	if (!k.ws)
 		return;
-	note(b, worksheet_set_column(k.ws, 0, 0, 36, NULL));
-	note(b, worksheet_set_column(k.ws, 1, 1, 60, NULL));
-	note(b, worksheet_set_column(k.ws, 2, 2, 14, NULL));
-	put_text(b, k.ws, k.row++, 0, "stroom compare", F_HEAD);
 	kv_json(&k, "A", a, "name", F_TEXT, "");
 	kv_json(&k, "A description", a, "description", F_TEXT, "");
 	kv_json(&k, "B", bb, "name", F_TEXT, "");

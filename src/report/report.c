@@ -1,10 +1,12 @@
 /*
  * report.c: a run or compare directory read into the report's model (report_int.h):
  * series.csv and budget.csv as tables of (indicator, group) by period, compare.csv
- * as rows, manifest.json through jansson (the scenario, the target and P(target),
- * the posterior's widths), summary.txt for what only the run knew (the interval
- * split, the conditions the levers touch; P(target) of an older directory), and the comments of the scenario file as the
- * sources of its key assumptions. Also the all-or-nothing write of the page.
+ * as rows, manifest.json through jansson (the scenario, the target, P(target) and
+ * the caseload then, where the interval comes from, the conditions the levers
+ * touch, the posterior's widths), summary.txt's text for these only in a
+ * directory written before manifest.json had them, and the comments of the
+ * scenario file as the sources of its key assumptions. Also the all-or-nothing
+ * write of the page.
  */
 #include "report_int.h"
 
@@ -357,6 +359,60 @@ static void scenario_assumptions(stroom_report *r, json_t *sc)
 	}
 }
 
+/* A number of a JSON object, or NAN. */
+static double json_num(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* What only the run knew, from a run's manifest.json: the caseload on the target
+ * date ("target"), where the interval comes from ("interval") and the conditions
+ * the levers touch ("conditions"). A directory written before manifest.json had
+ * "conditions" has them only as summary.txt's text: r->summary_text is then set,
+ * and parse_summary reads them from there. */
+static void manifest_run_results(stroom_report *r, json_t *root)
+{
+	json_t *t = json_object_get(root, "target"), *iv = json_object_get(root, "interval"),
+	       *conds = json_object_get(root, "conditions"), *c, *lever;
+	size_t i, j;
+	if (!json_is_array(conds)) {
+		r->summary_text = 1;
+		return;
+	}
+	r->target_med = json_num(t, "caseload_median");
+	r->target_lo = json_num(t, "caseload_p05");
+	r->target_hi = json_num(t, "caseload_p95");
+	r->has_target_q = isfinite(r->target_med) && isfinite(r->target_lo) && isfinite(r->target_hi);
+	if (json_is_object(iv)) {
+		r->width_drawn = json_num(iv, "width");
+		r->width_central = json_num(iv, "width_central");
+		r->central_replicates = (int)json_integer_value(json_object_get(iv, "central_replicates"));
+		r->share_params = json_num(iv, "share_parameters_pct");
+		r->share_mc = json_num(iv, "share_chance_pct");
+		r->has_split = isfinite(r->width_drawn) && isfinite(r->width_central) &&
+			       isfinite(r->share_params) && isfinite(r->share_mc);
+	}
+	json_array_foreach(conds, i, c)
+	{
+		const char *code = json_string_value(json_object_get(c, "code"));
+		size_t len = 0;
+		if (!code || r->ncond >= RP_MAX_CONDITIONS)
+			continue;
+		snprintf(r->cond_code[r->ncond], sizeof r->cond_code[0], "%s", code);
+		r->cond_levers[r->ncond][0] = 0;
+		json_array_foreach(json_object_get(c, "levers"), j, lever)
+		{
+			if (!json_is_string(lever) || len >= sizeof r->cond_levers[0])
+				continue;
+			len += (size_t)snprintf(r->cond_levers[r->ncond] + len,
+						sizeof r->cond_levers[0] - len, "%s%s", len ? ", " : "",
+						json_string_value(lever));
+		}
+		r->ncond++;
+	}
+}
+
 static int parse_manifest(stroom_report *r, const char *text, const char *path)
 {
 	json_error_t je;
@@ -427,6 +483,7 @@ static int parse_manifest(stroom_report *r, const char *text, const char *path)
 				r->has_p = 1;
 			}
 		}
+		manifest_run_results(r, root);
 	}
 	if (!json_is_object(sc)) {
 		json_decref(root);
@@ -657,7 +714,8 @@ int stroom_report_load_texts(stroom_report **out, const stroom_report_texts *t)
 	}
 	if ((err = parse_manifest(r, t->manifest, RP_PATH("manifest.json"))) != 0)
 		goto done;
-	parse_summary(r, t->summary);
+	if (r->summary_text)
+		parse_summary(r, t->summary);
 	if (r->compare) {
 		if (!(copy = stroom_strdup(NULL, t->compare))) {
 			err = STROOM_ENOMEM;

@@ -223,29 +223,39 @@ static void cols_free(rp_cols *c)
 	memset(c, 0, sizeof *c);
 }
 
-static rp_line fan_line(const rp_cols *c, const char *label, const char *color)
+rp_line rp_line_make(const double *x, const double *mid, int n, const char *label, const char *color)
 {
 	rp_line l;
 	memset(&l, 0, sizeof l);
-	l.x = c->x;
-	l.mid = c->q[3];
-	l.lo90 = c->q[1];
-	l.hi90 = c->q[5];
-	l.lo50 = c->q[2];
-	l.hi50 = c->q[4];
-	l.n = c->n;
+	l.x = x;
+	l.mid = mid;
+	l.n = n;
 	l.label = label;
 	l.color = color;
 	return l;
 }
 
-rp_chart rp_chart_init(stroom_report_lang lang, const char *title, const char *xl, const char *yl)
+/* The median line of c with its 50% and 90% bands. */
+static rp_line fan_line(const rp_cols *c, const char *label, const char *color)
+{
+	rp_line l = rp_line_make(c->x, c->q[3], c->n, label, color);
+	l.lo90 = c->q[1];
+	l.hi90 = c->q[5];
+	l.lo50 = c->q[2];
+	l.hi50 = c->q[4];
+	return l;
+}
+
+rp_chart rp_chart_init(stroom_report_lang lang, const char *title, const char *xl, const char *yl,
+		       const rp_line *lines, int nlines)
 {
 	rp_chart c;
 	memset(&c, 0, sizeof c);
 	c.title = title;
 	c.xlabel = xl;
 	c.ylabel = yl;
+	c.lines = lines;
+	c.nlines = nlines;
 	c.mark_x = NAN;
 	c.lang = lang;
 	c.legend_band90 = L("90%-interval", "90% interval");
@@ -363,10 +373,15 @@ static void answer_run(rp_buf *b, const stroom_report *r, stroom_report_lang lan
 		rp_printf(b, "%%</span> (%d %s %d %s).<br>\n", r->p_hits, L("van de", "of"), r->p_of,
 			  L("replicaties komen op of onder het doel", "replicates at or below the target"));
 	} else {
-		rp_printf(b, "%s<br>\n", L("De kans staat niet in summary.txt van deze run.",
-					    "The probability is not in this run's summary.txt."));
+		rp_printf(b, "%s<br>\n", L("De kans staat niet in deze run (de doeldatum valt buiten "
+					    "de gesimuleerde maanden).",
+					    "The probability is not in this run (the target date is "
+					    "outside the simulated months)."));
 	}
 	if (isfinite(med)) {
+		/* the gap of the median as shown (whole households) to the target, so the
+		 * reader's subtraction agrees */
+		double shown = round(med);
 		rp_printf(b, "%s ", L("Verwacht bestand (mediaan) op die datum:",
 				       "Expected caseload (median) on that date:"));
 		rp_printf(b, "<strong>");
@@ -375,10 +390,10 @@ static void answer_run(rp_buf *b, const stroom_report *r, stroom_report_lang lan
 		rp_num(b, lo, 0, lang);
 		rp_puts(b, " – ");
 		rp_num(b, hi, 0, lang);
-		rp_printf(b, "], %s ", med > r->target ? L("dat is", "that is") : L("dat is", "that is"));
-		rp_num(b, fabs(med - r->target), 0, lang);
-		rp_printf(b, " %s.", med > r->target ? L("boven het doel", "above the target")
-						      : L("onder of op het doel", "at or below the target"));
+		rp_printf(b, "], %s ", L("dat is", "that is"));
+		rp_num(b, fabs(shown - r->target), 0, lang);
+		rp_printf(b, " %s.", shown > r->target ? L("boven het doel", "above the target")
+						       : L("onder of op het doel", "at or below the target"));
 	}
 	rp_puts(b, "</p>\n");
 	/* the first month the median is at or below the target */
@@ -421,12 +436,10 @@ static void caseload_section(rp_buf *b, const stroom_report *r, stroom_report_la
 		  L("Het bijstandsbestand", "The caseload"));
 	if (cols_make(&c, cl, r->series.first, 0, 1.0) == 0) {
 		rp_buf t = {NULL, 0, 0, 0};
+		l = fan_line(&c, L("mediaan", "median"), rp_palette[0]);
 		ch = rp_chart_init(lang, L("Huishoudens in de bijstand op de 1e van de maand",
 					"Households on benefit on the 1st of the month"),
-				L("jaar", "year"), L("huishoudens", "households"));
-		l = fan_line(&c, L("mediaan", "median"), rp_palette[0]);
-		ch.lines = &l;
-		ch.nlines = 1;
+				L("jaar", "year"), L("huishoudens", "households"), &l, 1);
 		if (r->target) {
 			stroom_month m;
 			rp_printf(&t, "%s ", L("doel:", "target:"));
@@ -527,11 +540,9 @@ static void flows_section(rp_buf *b, const stroom_report *r, stroom_report_lang 
 			cols_free(&c);
 			continue;
 		}
-		ch = rp_chart_init(lang, L(flows[i].nl, flows[i].en), L("jaar", "year"),
-				L("huishoudens per maand", "households per month"));
 		l = fan_line(&c, L("mediaan", "median"), rp_palette[0]);
-		ch.lines = &l;
-		ch.nlines = 1;
+		ch = rp_chart_init(lang, L(flows[i].nl, flows[i].en), L("jaar", "year"),
+				L("huishoudens per maand", "households per month"), &l, 1);
 		ch.compact = 1;
 		rp_svg_chart(b, &ch);
 		cols_free(&c);
@@ -558,9 +569,7 @@ static void composition_chart(rp_buf *b, const stroom_report *r, stroom_report_l
 		k++;
 	}
 	if (k) {
-		ch = rp_chart_init(lang, title, L("jaar", "year"), L("huishoudens", "households"));
-		ch.lines = l;
-		ch.nlines = k;
+		ch = rp_chart_init(lang, title, L("jaar", "year"), L("huishoudens", "households"), l, k);
 		ch.legend_band50 = NULL;
 		rp_svg_chart(b, &ch);
 	}
@@ -617,9 +626,10 @@ static void budget_section(rp_buf *b, const stroom_report *r, stroom_report_lang
 		    "apply for the safety net; above 12.5% its own risk grows no further (the safety-net "
 		    "rules; docs/budget.md)."));
 	if (cols_make(&c, pct, r->budget.first, 1, 1.0) == 0) {
-		ch = rp_chart_init(lang, L("BUIG-resultaat in procent van het budget", "BUIG result as a percentage of the budget"),
-				L("jaar", "year"), L("resultaat (% van het budget)", "result (% of the budget)"));
 		l = fan_line(&c, L("mediaan", "median"), rp_palette[0]);
+		ch = rp_chart_init(lang, L("BUIG-resultaat in procent van het budget", "BUIG result as a percentage of the budget"),
+				L("jaar", "year"), L("resultaat (% van het budget)", "result (% of the budget)"),
+				&l, 1);
 		refs[0].y = 0;
 		refs[0].label = L("budget = uitgaven", "budget = spending");
 		refs[0].color = "#777";
@@ -629,8 +639,6 @@ static void budget_section(rp_buf *b, const stroom_report *r, stroom_report_lang
 		refs[2].y = -12.5;
 		refs[2].label = L("tekort 12,5%", "deficit 12.5%");
 		refs[2].color = "#c0504d";
-		ch.lines = &l;
-		ch.nlines = 1;
 		ch.refs = refs;
 		ch.nrefs = 3;
 		ch.years_axis = 1;

@@ -67,7 +67,9 @@ struct stroom_report {
 	int posterior_columns;
 	double width_post, width_prior, narrowed_pct;
 	char interval_date[16];
-	/* summary.txt */
+	/* what only the run knew: manifest.json's "target", "interval" and "conditions",
+	 * or summary.txt's text in an older directory (summary_text = 1) */
+	int summary_text;
 	int has_p;
 	double p_target;        /* P(caseload <= target) */
 	int p_hits, p_of;
@@ -76,7 +78,7 @@ struct stroom_report {
 	int has_split;
 	double width_drawn, width_central, share_params, share_mc;
 	int central_replicates;
-	/* conditions touched (codes and levers from summary.txt) */
+	/* conditions touched (codes and levers, ", "-separated) */
 	int ncond;
 	char cond_code[RP_MAX_CONDITIONS][8];
 	char cond_levers[RP_MAX_CONDITIONS][192];
@@ -166,8 +168,13 @@ typedef struct rp_chart {
 	const char *legend_band90, *legend_band50; /* legend texts of the bands */
 } rp_chart;
 
-/* A chart with title and axis labels, no lines yet, the bands' legend texts. */
-rp_chart rp_chart_init(stroom_report_lang lang, const char *title, const char *xl, const char *yl);
+/* A line of n points (x[i], mid[i]) without bands, solid. */
+rp_line rp_line_make(const double *x, const double *mid, int n, const char *label, const char *color);
+
+/* A chart with title, axis labels and its nlines lines, no reference line or
+ * marker, the bands' legend texts. */
+rp_chart rp_chart_init(stroom_report_lang lang, const char *title, const char *xl, const char *yl,
+		       const rp_line *lines, int nlines);
 
 /* Writes the chart as an inline <svg> element into b. */
 void rp_svg_chart(rp_buf *b, const rp_chart *c);

@@ -186,8 +186,12 @@ const scenario_key scenario_keys[] = {
 		"end + 1 when target.households > 0)"},
 
 	{.path = "areas", .type = KEY_AREAS, F(area_name), .min = 1, .max = STROOM_MAX_AREAS,
-	 .unit = "names", .doc = "area names ([a-z0-9_-], starting with a letter or digit; not 'all', the "
-				 "total's group); "
+	 .unit = "names", .doc = "area names ([a-z0-9_-], starting with a letter or digit; none of the "
+				 "results' other group names, since series.csv keys a row by "
+				 "indicator and group: not all, short, medium, long, 1-2y, 2-5y, "
+				 "27-39, 40-54, single, single_parent or couple; a team or "
+				 "instrument may share an area's name, its rows have indicators of "
+				 "their own); "
 				 "keys marked 'one per area' list one value per area, in this order"},
 
 	{.path = "municipalities.csv", .type = KEY_STRING, F(municipalities_csv), .min = 0,
@@ -874,6 +878,54 @@ static int valid_name(const char *s, int upper_dot)
 	return 1;
 }
 
+/*
+ * The engine's results groups other than the areas and 'all', by dimension:
+ * series.csv and the observed data key a row by indicator and group, and an
+ * area's rows have the same indicators as these, so an area may not take one of
+ * their names. (Teams and instruments have indicators of their own: their names
+ * may be any of these but 'all'.)
+ */
+static const struct {
+	const char *what; /* "a distance group" */
+	int n;
+	const char *(*name)(int);
+} results_groups[] = {{"a distance group", STROOM_NDIST, stroom_distance_name},
+		      {"a duration group", STROOM_NDUR, stroom_duration_band_name},
+		      {"an age group", STROOM_NAGE, stroom_age_band_name},
+		      {"a household type group", STROOM_NTYPE, stroom_type_name}};
+
+/* What the results group called `name` is ("the total's group", "a distance
+ * group", ...), or NULL when no group but an area's has that name. */
+static const char *results_group_of(const char *name)
+{
+	size_t d;
+	int i;
+	if (strcmp(name, "all") == 0)
+		return "the total's group";
+	for (d = 0; d < STROOM_ARRAY_LEN(results_groups); d++)
+		for (i = 0; i < results_groups[d].n; i++)
+			if (strcmp(name, results_groups[d].name(i)) == 0)
+				return results_groups[d].what;
+	return NULL;
+}
+
+/* 'all' and the names of results_groups an area name could take (those valid_name
+ * allows: not '<1y', '>5y', '<27' or '55+'), comma-separated. */
+static const char *area_taken_names(char *buf, size_t size)
+{
+	size_t d, len;
+	int i;
+	snprintf(buf, size, "all");
+	for (d = 0; d < STROOM_ARRAY_LEN(results_groups); d++)
+		for (i = 0; i < results_groups[d].n; i++) {
+			const char *n = results_groups[d].name(i);
+			len = strlen(buf);
+			if (valid_name(n, 0) && len < size)
+				snprintf(buf + len, size - len, ", %s", n);
+		}
+	return buf;
+}
+
 /* Nonzero for a YAML null: an empty plain scalar, ~, null, Null or NULL. */
 static int is_null(const yaml_node_t *n)
 {
@@ -1141,7 +1193,8 @@ static int set_list(const slot *s, stroom_params *p, yaml_document_t *doc, yaml_
 static int set_areas(const slot *s, stroom_params *p, yaml_document_t *doc, yaml_node_t *node,
 		     const char *file)
 {
-	char names[STROOM_MAX_AREAS][STROOM_NAME_LEN], label[192], got[64];
+	char names[STROOM_MAX_AREAS][STROOM_NAME_LEN], label[192], got[64], taken[160];
+	const char *group;
 	yaml_node_item_t *item;
 	size_t len;
 	int n = 0, i, rc;
@@ -1170,10 +1223,11 @@ static int set_areas(const slot *s, stroom_params *p, yaml_document_t *doc, yaml
 			return fail(STROOM_EINVAL, node_where(file, e),
 				    "%s: expected a name of a-z, 0-9, '_' and '-' starting with a "
 				    "letter or digit, got '%s'", label, names[n]);
-		if (strcmp(names[n], "all") == 0)
+		if ((group = results_group_of(names[n])) != NULL)
 			return fail(STROOM_EINVAL, node_where(file, e),
-				    "%s: expected an area name other than 'all': the name 'all' is the "
-				    "total's group", label);
+				    "%s: expected an area name other than the results' group names "
+				    "(%s), got '%s' (%s)", label,
+				    area_taken_names(taken, sizeof taken), names[n], group);
 		for (i = 0; i < n; i++)
 			if (strcmp(names[i], names[n]) == 0)
 				return fail(STROOM_EINVAL, node_where(file, e),
