@@ -328,7 +328,8 @@ static inline int n_cells(int n_areas)
  * out). Returns the total, E, the expected such exits. haz: a hazard table,
  * overwritten.
  */
-static double pool_weights(const stroom_params *p, const int32_t *first, double (*haz)[3], double *cum)
+static double pool_weights(const stroom_params *p, const int32_t *first, double (*haz)[3],
+			   double *cum)
 {
 	const int nc = n_cells(p->n_areas);
 	double e = 0;
@@ -353,7 +354,8 @@ static inline double pool_horizon(double lam, int T)
 /* The mean count of pool members who return within the run: E q / lam (the
  * steady pool, stroom_model_start_pool_per_exit) times the share that returns
  * within its T months. */
-static double pool_mean(const stroom_params *p, const int32_t *first, double (*haz)[3], double *cum, int T)
+static double pool_mean(const stroom_params *p, const int32_t *first, double (*haz)[3], double *cum,
+			int T)
 {
 	double per = stroom_model_start_pool_per_exit(p);
 	if (!(per > 0.0))

@@ -55,8 +55,8 @@ int stroom_workspace_init(const stroom_allocator *a, workspace *w, size_t cap, i
 					  NGC_MAX * STROOM_NSTREAM);
 	w->act = w->act_block;
 	w->params = stroom_malloc(a, sizeof *w->params);
-	if (!w->birth || !w->type || !w->haz || !w->pool_cum || !w->cand || !w->act_block || !w->bound || !w->gben ||
-	    !w->params) {
+	if (!w->birth || !w->type || !w->haz || !w->pool_cum || !w->cand || !w->act_block || !w->bound ||
+	    !w->gben || !w->params) {
 		stroom_workspace_free(a, w);
 		return STROOM_ENOMEM;
 	}
