@@ -243,6 +243,86 @@ static void test_builtins_agree(void **state)
 	}
 }
 
+/* Yearly sums of series k (group all) in the chain and the replicates' mean, with
+ * the standard error of the mean, for year y (months 12y .. 12y + 11). */
+static void year_sums(const stroom_results *r, const stroom_ev *ev, int k, int y, double *ev_sum,
+		      double *mean, double *se)
+{
+	const int R = stroom_results_replicates(r);
+	double s1 = 0, s2 = 0;
+	int rep, t;
+	*ev_sum = 0;
+	for (t = 12 * y; t < 12 * y + 12; t++)
+		*ev_sum += stroom_ev_value(ev, t, k, 0);
+	for (rep = 0; rep < R; rep++) {
+		double x = 0;
+		for (t = 12 * y; t < 12 * y + 12; t++)
+			x += (double)stroom_results_value(r, rep, t, k, 0);
+		s1 += x;
+		s2 += x * x;
+	}
+	*mean = s1 / R;
+	*se = sqrt(fmax(s2 / R - *mean * *mean, 0) * R / (R - 1) / R);
+}
+
+/* returns.start_pool: steady on a scenario that does not set it (aef-annex-a,
+ * with Rotterdam's returns): the two engines agree month by month (as every
+ * builtin), and year by year the chain's caseload on 1 January and returns are
+ * within 0.5% of the replicates' mean (plus three standard errors); the pool
+ * raises the first year's returns (with `none` they start from zero). */
+static void test_start_pool_agrees(void **state)
+{
+	stroom_params p = builtin_scaled("aef-annex-a", 3000, 36, 100);
+	stroom_population *pop = NULL;
+	stroom_results *r = NULL;
+	stroom_ev *ev = NULL;
+	stroom_sim_options o = STROOM_SIM_OPTIONS_INIT;
+	double ev_sum, mean, se, with_pool;
+	int y;
+	(void)state;
+	assert_int_equal(p.return_start_pool, STROOM_START_POOL_NONE);
+	p.return_within_12m = 0.12;
+	p.return_nondurable_share = 0.15;
+	p.return_start_pool = STROOM_START_POOL_STEADY;
+	check_agreement("aef-annex-a with the start pool", &p);
+
+	o.fixed_parameters = 1;
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL, NULL), 0);
+	assert_int_equal(stroom_sim_run(&r, &p, pop, &o), 0);
+	assert_int_equal(stroom_ev_new(&ev, &p, pop, NULL, NULL), 0);
+	assert_int_equal(stroom_ev_run(ev, &p), 0);
+	for (y = 0; y < 3; y++) {
+		year_sums(r, ev, STROOM_IND_INFLOW_RETURN, y, &ev_sum, &mean, &se);
+		printf("# start pool: year %d returns: chain %.2f, replicates %.2f (se %.2f)\n", y + 1, ev_sum, mean, se);
+		assert_true(fabs(mean - ev_sum) <= 0.005 * ev_sum + 3.0 * se);
+		if (y == 0)
+			with_pool = ev_sum;
+		{
+			const int R = stroom_results_replicates(r);
+			double c = stroom_ev_value(ev, 12 * (y + 1), STROOM_IND_CASELOAD, 0), s1 = 0, s2 = 0, x;
+			int rep;
+			for (rep = 0; rep < R; rep++) {
+				x = y < 2 ? (double)stroom_results_value(r, rep, 12 * (y + 1), STROOM_IND_CASELOAD, 0)
+					  : (double)stroom_results_final_caseload(r, rep, 0);
+				s1 += x;
+				s2 += x * x;
+			}
+			mean = s1 / R;
+			se = sqrt(fmax(s2 / R - mean * mean, 0) * R / (R - 1) / R);
+			printf("# start pool: caseload after year %d: chain %.1f, replicates %.1f (se %.1f)\n", y + 1, c,
+			       mean, se);
+			assert_true(fabs(mean - c) <= 0.005 * c + 3.0 * se);
+		}
+	}
+	p.return_start_pool = STROOM_START_POOL_NONE;
+	assert_int_equal(stroom_ev_run(ev, &p), 0);
+	year_sums(r, ev, STROOM_IND_INFLOW_RETURN, 0, &ev_sum, &mean, &se);
+	assert_true(ev_sum < 0.75 * with_pool);
+	stroom_ev_free(ev);
+	stroom_results_free(r);
+	stroom_population_free(pop);
+}
+
 /* The groups are the microsimulation's, in the same order; every month the
  * chain's stock moves by its inflow less its exits (all and every group but the
  * duration bands, which households also leave by growing older in the spell,
@@ -422,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_counts_only),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_builtins_small_agree),
+		cmocka_unit_test(test_start_pool_agrees),
 		cmocka_unit_test(test_builtins_agree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

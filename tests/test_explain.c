@@ -99,7 +99,8 @@ static void assert_adds_up(const stroom_explain_result *r)
 	}
 }
 
-/* The builtin generic as it is (four replicates): its inflow.shock changes. */
+/* The builtin generic (four replicates) with an inflow.shock that changes (its
+ * own has none: returns.start_pool holds the past leavers). */
 static void test_adds_up_generic(void **state)
 {
 	stroom_scenario *s = NULL;
@@ -110,6 +111,14 @@ static void test_adds_up_generic(void **state)
 	assert_int_equal(stroom_scenario_load(&s, "generic", NULL), 0);
 	p = *stroom_scenario_params(s);
 	stroom_scenario_free(s);
+	assert_int_equal(p.inflow_shock.n, 0);
+	p.inflow_shock.n = 3;
+	p.inflow_shock.month[0] = month("2024-01");
+	p.inflow_shock.month[1] = month("2025-01");
+	p.inflow_shock.month[2] = month("2026-01");
+	p.inflow_shock.value[0] = 1.038;
+	p.inflow_shock.value[1] = 1.0075;
+	p.inflow_shock.value[2] = 1.0;
 	o.replicates = 4;
 	o.to = month("2027-01");
 	r = explain(&p, &o);

@@ -1767,7 +1767,7 @@ static void test_schema_table(void **state)
 	size_t i, j, covered = 0, nrecords = 0;
 	(void)state;
 	memset(used, 0, sizeof used);
-	assert_int_equal(scenario_nkeys, 90);
+	assert_int_equal(scenario_nkeys, 91);
 	for (i = 0; i < scenario_nkeys; i++) {
 		const scenario_key *k = &scenario_keys[i];
 		assert_true(k->offset + k->size <= sizeof(stroom_params));

@@ -383,6 +383,7 @@ static void test_returns_k_sigma(void **state)
 	int rep, t, s, T, k;
 	(void)state;
 	stroom_params_fix(&p, NULL); /* no priors: these returns are the returns */
+	p.return_start_pool = STROOM_START_POOL_NONE; /* only the run's own exits return */
 	p.return_within_12m = p12;
 	p.return_nondurable_share = q;
 	for (k = 0; k < STROOM_NAGE; k++)

@@ -2,8 +2,10 @@
  * test_steady.c: population.start: steady (src/population/steady.c,
  * docs/population.md "The steady state"). The builtin generic starts in the
  * steady state of its own inflow and hazards: the sample holds every distance x
- * duration band class to its expected count; generic's inflow.per_year and
- * inflow.shock are the values the steady state gives; run from it, the
+ * duration band class to its expected count; generic's inflow.per_year is the
+ * value the steady state gives, and its pool of past leavers at the start
+ * (returns.start_pool: steady) the steady state's, so the first year's returns
+ * are the steady state's (no inflow.shock stands in for them); run from it, the
  * expected-value engine and the microsimulation keep the caseload within 0.5%
  * of the start and the long-distance share within 2 points for 5 years (the
  * microsimulation within its Monte Carlo error), where the given shares drift.
@@ -128,26 +130,56 @@ static void test_composition(void **state)
 	stroom_population_free(c);
 }
 
-/* generic's inflow.per_year and inflow.shock are what the steady state gives. */
+/* generic's inflow.per_year is what the steady state gives, and its start pool
+ * (returns.start_pool: steady) is the steady state's: the expected-value engine's
+ * returns in the first month are lambda P, P = E q / lambda for E the first
+ * month's exits to work and with LKS, within 2% of the steady state's returns a
+ * month (E is the sampled stock's, the steady state's the chain's), and the first
+ * year's returns within 3% of the steady state's returns a year, where without
+ * the pool they are about half. */
 static void test_flows(void **state)
 {
 	stroom_params p = generic_at(1000, STROOM_POP_STEADY), q = generic_at(10800, STROOM_POP_STEADY);
 	stroom_steady_flows fl, fq;
-	double y1, lam;
+	stroom_population *pop = NULL;
+	stroom_ev *ev = NULL;
+	double first, year, none, e, pool;
+	int all, t;
 	(void)state;
+	assert_int_equal(p.return_start_pool, STROOM_START_POOL_STEADY);
+	assert_int_equal(p.inflow_shock.n, 0);
 	assert_int_equal(stroom_population_steady_flows(&p, NULL, &fl, NULL), 0);
 	assert_int_equal(stroom_population_steady_flows(&q, NULL, &fq, NULL), 0);
 	assert_true(fabs(fl.inflow_per_year - p.inflow_per_year) < 0.5); /* 241 */
 	assert_true(fabs(fq.inflow_per_year / fl.inflow_per_year - 10.8) < 1e-9);
 	assert_true(fabs(fq.returns_per_year / fl.returns_per_year - 10.8) < 1e-9);
-	lam = fl.return_hazard;
-	assert_true(fabs(lam - 0.1255) < 1e-4);
-	/* the missing returns of the first two years over the inflow */
-	y1 = fl.returns_per_year * (1.0 - pow(1.0 - lam, 12)) / (12.0 * lam) / fl.inflow_per_year;
-	assert_int_equal(p.inflow_shock.n, 3);
-	assert_true(fabs(p.inflow_shock.value[0] - (1.0 + y1)) < 0.001);
-	assert_true(fabs(p.inflow_shock.value[1] - (1.0 + y1 * pow(1.0 - lam, 12))) < 0.001);
-	assert_true(p.inflow_shock.value[2] == 1.0);
+	assert_true(fabs(fl.return_hazard - 0.1255) < 1e-4);
+
+	assert_int_equal(stroom_population_synthesise(&pop, &q, NULL, NULL), 0);
+	assert_int_equal(stroom_ev_new(&ev, &q, pop, NULL, NULL), 0);
+	assert_int_equal(stroom_ev_run(ev, &q), 0);
+	all = stroom_ev_group_index(ev, "all");
+	first = stroom_ev_value(ev, 0, STROOM_IND_INFLOW_RETURN, all);
+	for (year = 0, t = 0; t < 12; t++)
+		year += stroom_ev_value(ev, t, STROOM_IND_INFLOW_RETURN, all);
+	e = (stroom_ev_value(ev, 0, STROOM_IND_EXIT_WORK, all) + stroom_ev_value(ev, 0, STROOM_IND_EXIT_LKS, all));
+	pool = e * q.return_nondurable_share / fq.return_hazard;
+	print_message("# start pool: E %.2f, P = E q / lambda %.2f; steady returns / 12 / lambda %.2f (%+.2f%%); "
+		      "month 1 returns %.3f against %.3f; year 1 %.1f against %.1f\n",
+		      e, pool, fq.returns_per_year / 12.0 / fq.return_hazard,
+		      100.0 * (pool / (fq.returns_per_year / 12.0 / fq.return_hazard) - 1.0), first,
+		      fq.returns_per_year / 12.0, year, fq.returns_per_year);
+	assert_true(fabs(first / (pool * fq.return_hazard) - 1.0) < 0.005); /* the chain's pension aside */
+	assert_true(fabs(first / (fq.returns_per_year / 12.0) - 1.0) < 0.02);
+	assert_true(fabs(year / fq.returns_per_year - 1.0) < 0.03);
+	/* without the pool the first year has about half */
+	q.return_start_pool = STROOM_START_POOL_NONE;
+	assert_int_equal(stroom_ev_run(ev, &q), 0);
+	for (none = 0, t = 0; t < 12; t++)
+		none += stroom_ev_value(ev, t, STROOM_IND_INFLOW_RETURN, all);
+	assert_true(none < 0.6 * fq.returns_per_year);
+	stroom_ev_free(ev);
+	stroom_population_free(pop);
 }
 
 /* The expected-value engine's yearly caseload (relative to the start) and long
@@ -217,17 +249,20 @@ static int cmp_int(const void *a, const void *b)
 /* Flat in the microsimulation: 2,000 households, 40 replicates at the central
  * values. Each year's median caseload within 0.5% of the start plus three
  * standard errors of the median (1.2533 sd / sqrt(R)), the long share of the
- * median replicate path within 2 points plus three standard errors. */
+ * median replicate path within 2 points plus three standard errors; the first
+ * year's mean returns within 3% of the steady state's plus three standard
+ * errors (the start pool's returns and the run's own). */
 static void test_sim_flat(void **state)
 {
 	stroom_params p = generic_at(2000, STROOM_POP_STEADY);
 	stroom_population *pop = NULL;
 	stroom_results *res = NULL;
 	stroom_sim_options o = STROOM_SIM_OPTIONS_INIT;
+	stroom_steady_flows fl;
 	enum { R = 40 };
 	int32_t c[R];
-	double share[R], l0;
-	int y, r, all, lg;
+	double share[R], l0, rs = 0, rs2 = 0, rse;
+	int y, r, t, all, lg;
 	(void)state;
 	p.replicates = R;
 	assert_int_equal(stroom_month_parse(&p.end, "2028-12"), 0);
@@ -238,6 +273,18 @@ static void test_sim_flat(void **state)
 	all = stroom_results_group_index(res, "all");
 	lg = stroom_results_group_index(res, "long");
 	l0 = stroom_results_value(res, 0, 0, STROOM_IND_CASELOAD, lg) / 2000.0;
+	assert_int_equal(stroom_population_steady_flows(&p, NULL, &fl, NULL), 0);
+	for (r = 0; r < R; r++) {
+		double n = 0;
+		for (t = 0; t < 12; t++)
+			n += stroom_results_value(res, r, t, STROOM_IND_INFLOW_RETURN, all);
+		rs += n;
+		rs2 += n * n;
+	}
+	rs /= R;
+	rse = sqrt((rs2 / R - rs * rs) * R / (R - 1) / R);
+	if (fabs(rs - fl.returns_per_year) > 0.03 * fl.returns_per_year + 3.0 * rse)
+		fail_msg("year 1: %.2f returns, the steady state %.2f (se %.2f)", rs, fl.returns_per_year, rse);
 	for (y = 1; y <= 5; y++) {
 		double mean = 0, var = 0, se, med, smean = 0, svar = 0;
 		for (r = 0; r < R; r++) {

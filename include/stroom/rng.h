@@ -32,7 +32,9 @@ enum {
 	STROOM_PURPOSE_CALIB_CHAIN = 12,/* calibration: a chain's proposal and acceptance, per iteration */
 	STROOM_PURPOSE_CALIB_START = 13,/* calibration: a chain's dispersed start */
 	STROOM_PURPOSE_CALIB_PRED = 14, /* calibration: posterior predictive draws */
-	STROOM_PURPOSE_DRIFT = 15       /* whether a medium-distance household drifts to long */
+	STROOM_PURPOSE_DRIFT = 15,      /* whether a medium-distance household drifts to long */
+	STROOM_PURPOSE_START_POOL = 16  /* the pool off benefit at the start: its size, each
+					   member's household of origin and month of return */
 };
 
 /* The four raw 32-bit outputs of Philox4x32-10 for the given counter and key. */

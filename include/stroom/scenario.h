@@ -141,6 +141,11 @@ enum { STROOM_CLOCK_SPELL, STROOM_CLOCK_START };
  * (steady; docs/population.md, "The steady state"). */
 enum { STROOM_POP_GIVEN, STROOM_POP_STEADY };
 
+/* returns.start_pool: at the start, nobody off benefit after a non-durable exit
+ * (none), or the pool that the starting stock's exits would hold had they run
+ * like the first month's for years (steady; docs/model.md step 8). */
+enum { STROOM_START_POOL_NONE, STROOM_START_POOL_STEADY };
+
 /* A re-integration instrument (issue 5). */
 #define STROOM_MAX_INSTRUMENTS 12
 typedef struct stroom_instrument {
@@ -286,6 +291,7 @@ typedef struct stroom_params {
 	double return_within_12m;            /* returns.within_12m */
 	double return_nondurable_share;      /* returns.nondurable_share */
 	int return_distance;                 /* returns.distance: distance class on return */
+	int return_start_pool;               /* returns.start_pool: STROOM_START_POOL_* */
 
 	/* the uncertain parameters: priors on numbers and list entries, sorted by
 	 * offset (each field above holds its prior's central value) */

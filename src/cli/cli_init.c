@@ -565,20 +565,6 @@ int stroom_cli_init(int argc, char **argv)
 		    grouped((double)g->population_households, b, sizeof b),
 		    grouped((double)households, c3, sizeof c3),
 		    grouped((double)g->population_households, b, sizeof b));
-		/* generic's shock (the returns of households that left before the start,
-		 * docs/population.md) moved to this scenario's start */
-		if (g->inflow_shock.n > 0) {
-			put(&t, "  shock: {");
-			for (k = 0; k < g->inflow_shock.n; k++)
-				put(&t, "%s%s: %.6g", k ? ", " : "",
-				    stroom_month_format(g->inflow_shock.month[k] - g->start + start, m,
-							sizeof m),
-				    g->inflow_shock.value[k]);
-			put(&t, "}  # %s's inflow.shock from %s moved to the start %s (the returns "
-				"of households that left for work before the start, docs/population.md)\n",
-			    BASE, stroom_month_format(g->start, a, sizeof a),
-			    stroom_month_format(start, b, sizeof b));
-		}
 	}
 
 	/* budget */

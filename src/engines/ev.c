@@ -76,6 +76,23 @@ typedef struct unit {
 	uint8_t a, dist, d, s, ty, ar, split;
 } unit;
 
+/* returns.start_pool: steady: starting households of one class on the start
+ * date (hazard cell and birth month) that can leave in the first month, n of
+ * them: the pool's composition (docs/model.md step 8). */
+typedef struct pool_seed {
+	double n;
+	int32_t birth;
+	uint8_t dist, a, u, ty, ar, pt, pad[2];
+} pool_seed;
+
+static int cmp_seed(const void *x, const void *y)
+{
+	const pool_seed *p = x, *q = y;
+	if (p->birth != q->birth)
+		return p->birth < q->birth ? -1 : 1;
+	return memcmp(&p->dist, &q->dist, 6);
+}
+
 /* The classes of a hazard key (looked up, not divided out, in the monthly loops). */
 typedef struct keycls {
 	uint8_t a, dist, u, s, ty, ar, pt, pad;
@@ -125,6 +142,8 @@ struct stroom_ev {
 	size_t *nlive;                /* [t], t = 0..T: units whose event is in month t or later
 					 (they come first: sorted by event month, latest first) */
 	double *SU;                   /* [key]: the units' stock on the 1st */
+	pool_seed *seed;              /* [nseed]: the start pool's composition */
+	size_t nseed;
 };
 
 static inline int dur_band(int d)
@@ -252,6 +271,7 @@ void stroom_ev_free(stroom_ev *e)
 	stroom_free(al, e->u0);
 	stroom_free(al, e->SU);
 	stroom_free(al, e->nlive);
+	stroom_free(al, e->seed);
 	stroom_free(al, e);
 }
 
@@ -469,6 +489,42 @@ int stroom_ev_new(stroom_ev **out, const stroom_params *p, const stroom_populati
 	}
 	e->u = e->u0 + e->nu;
 	e->n0 = (double)h0->n;
+	{
+		/* the start pool's composition (returns.start_pool: steady, which
+		 * stroom_ev_run's parameters may set): the starting households that can
+		 * leave in the first month (pension later), one seed per hazard cell and
+		 * birth month */
+		size_t j, n = 0;
+		e->seed = stroom_malloc(al, (h0->n ? h0->n : 1) * sizeof *e->seed);
+		if (!e->seed) {
+			err = STROOM_ENOMEM;
+			goto fail;
+		}
+		for (i = 0; i < h0->n; i++) {
+			const int32_t b = h0->birth_month[i];
+			pool_seed sd;
+			if (b + stroom_rules_pension_age_months(rules, b) <= p->start)
+				continue;
+			memset(&sd, 0, sizeof sd);
+			sd.n = 1.0;
+			sd.birth = b;
+			sd.dist = h0->distance[i];
+			sd.a = (uint8_t)age_band_of(p->start - b);
+			sd.u = (uint8_t)dur_band(p->start - h0->spell_start[i] > 0 ? p->start - h0->spell_start[i] : 0);
+			sd.ty = h0->type[i];
+			sd.ar = h0->area[i];
+			sd.pt = h0->parttime[i] ? 1 : 0;
+			e->seed[e->nseed++] = sd;
+		}
+		qsort(e->seed, e->nseed, sizeof *e->seed, cmp_seed);
+		for (j = 0; j < e->nseed; j++) {
+			if (n > 0 && cmp_seed(&e->seed[n - 1], &e->seed[j]) == 0)
+				e->seed[n - 1].n += 1.0;
+			else
+				e->seed[n++] = e->seed[j];
+		}
+		e->nseed = n;
+	}
 	stroom_rules_free(own);
 	*out = e;
 	return 0;
@@ -618,6 +674,25 @@ int stroom_ev_run(stroom_ev *e, const stroom_params *q)
 	if (e->nu > 0)
 		memcpy(e->u, e->u0, e->nu * sizeof(unit));
 	memset(e->P, 0, 2 * (size_t)NTY * (size_t)na * (size_t)nb * sizeof(double));
+	{ /* returns.start_pool: steady: the pool off benefit at the start by type,
+	     area and birth month, each starting household's probability of an exit to
+	     work or with LKS in the first month times q / lambda (as sim.c's
+	     pool_weights and pool_mean; there the members who return after the run
+	     are not drawn) */
+		const double per = e->nseed > 0 ? stroom_model_start_pool_per_exit(p) : 0.0;
+		if (per > 0.0) {
+			const double f = stroom_model_month_factor(p, e->start);
+			for (i = 0; i < e->nseed; i++) {
+				const pool_seed *sd = &e->seed[i];
+				double h[3];
+				stroom_model_cell_hazards(p, f, sd->dist, sd->a, sd->u,
+							  stroom_model_work_band(p, e->start, sd->u), sd->ty, sd->ar,
+							  sd->pt, h);
+				e->Pn[((size_t)sd->ty * (size_t)na + (size_t)sd->ar) * (size_t)nb +
+				      (size_t)(sd->birth - e->bmin)] += sd->n * stroom_model_start_exit(p, h, sd->pt) * per;
+			}
+		}
+	}
 	memset(e->lks_dur, 0, (2 * (size_t)(e->L > 0 ? e->L : 1) * nsmall + BEN_DISREGARD_MONTHS * nsmall +
 			       (size_t)(e->SM + 1)) * sizeof(double));
 	memset(e->val, 0, ((size_t)T + 1) * STROOM_NIND * (size_t)ng * sizeof(double));

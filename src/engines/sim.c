@@ -98,6 +98,13 @@ typedef struct shared {
 	const int32_t *aow_entry; /* [month]: age in months at which people reach pension age */
 	const int32_t *slots;     /* [month][instrument]: starts allowed */
 	const stroom_households *h0;
+	/* returns.start_pool: steady (NULL otherwise): the starting households that
+	 * can leave in the first month, grouped by their hazard cell then
+	 * (pool_first[c] .. pool_first[c + 1] - 1 in pool_order), and each
+	 * replicate's count of pool members who return within the run */
+	const int32_t *pool_first;
+	const uint32_t *pool_order;
+	const int32_t *pool_n;
 	stroom_results *res;
 	group_layout gl;
 	size_t cap;
@@ -307,6 +314,55 @@ static inline int32_t return_month(const workspace *w, size_t i, stroom_month m,
 	return g >= (double)(NEVER - m - 1) ? NEVER : m + 1 + (int32_t)g;
 }
 
+/* The hazard cells of a run with n_areas areas (stroom_model_cell). */
+static inline int n_cells(int n_areas)
+{
+	return NCELL_MAX / STROOM_MAX_AREAS * n_areas;
+}
+
+/*
+ * returns.start_pool: steady (docs/model.md step 8): the pool's weights by
+ * hazard cell, cum[c] the sum over the cells up to c of the starting households
+ * in the cell (first[c + 1] - first[c]) times their probability of an exit to
+ * work or with LKS in the first month (stroom_model_start_exit, the levers left
+ * out). Returns the total, E, the expected such exits. haz: a hazard table,
+ * overwritten.
+ */
+static double pool_weights(const stroom_params *p, const int32_t *first, double (*haz)[3],
+			   double *cum)
+{
+	const int nc = n_cells(p->n_areas);
+	double e = 0;
+	int c;
+	stroom_model_month_hazards(p, p->start, haz);
+	for (c = 0; c < nc; c++) {
+		int32_t n = first[c + 1] - first[c];
+		if (n > 0)
+			e += (double)n * stroom_model_start_exit(p, haz[c], c & 1);
+		cum[c] = e;
+	}
+	return e;
+}
+
+/* The share of the pool that returns within the run's T months: a return
+ * hazard lam from the first month on. */
+static inline double pool_horizon(double lam, int T)
+{
+	return lam >= 1.0 ? 1.0 : lam > 0.0 ? -expm1((double)T * log1p(-lam)) : 0.0;
+}
+
+/* The mean count of pool members who return within the run: E q / lam (the
+ * steady pool, stroom_model_start_pool_per_exit) times the share that returns
+ * within its T months. */
+static double pool_mean(const stroom_params *p, const int32_t *first, double (*haz)[3], double *cum,
+			int T)
+{
+	double per = stroom_model_start_pool_per_exit(p);
+	if (!(per > 0.0))
+		return 0.0;
+	return pool_weights(p, first, haz, cum) * per * pool_horizon(stroom_model_return_hazard(p), T);
+}
+
 /* Still needs a visit next month: on benefit, may return, or still paid for (LKS, aftercare). */
 static inline int keep(const workspace *w, size_t i, stroom_month m)
 {
@@ -463,9 +519,74 @@ typedef struct month_ctx {
 	int exits;               /* exits to work or with LKS */
 } month_ctx;
 
+/*
+ * returns.start_pool: steady: the replicate's nm pool members who return within
+ * the run, off benefit after a non-durable exit before the start, in the slots
+ * after the starting households. Member j's draws are keyed by (j, the start
+ * month, STROOM_PURPOSE_START_POOL): its household of origin, picked with
+ * probability in proportion to its exit probability in the first month, whose
+ * birth month (and so pension month), type and area it takes; and its month of
+ * return, the geometric time of step 8 from the first month on (a return in the
+ * first month at the earliest: the exits were before the start), conditioned on
+ * a return within the run. On return it is as any returner (step 8).
+ */
+static void pool_start(replicate *r, workspace *w, size_t nm)
+{
+	const shared *sh = r->sh;
+	const stroom_params *p = r->p;
+	const stroom_month start = w->start;
+	const int nc = n_cells(r->na);
+	const double lam = r->lam, hz = pool_horizon(lam, r->T);
+	const double e = pool_weights(p, sh->pool_first, w->haz, w->pool_cum);
+	const int rd = stroom_model_return_distance(p);
+	size_t j, i;
+	for (j = 0; j < nm; j++) {
+		double u[4], x, g;
+		int lo = 0, hi = nc - 1, c;
+		int32_t n, k;
+		uint32_t h;
+		stroom_rng_draw(w->key, w->urep, (uint32_t)j, (uint32_t)start, STROOM_PURPOSE_START_POOL, 0, u);
+		/* the first cell whose cumulative weight exceeds u e */
+		x = u[0] * e;
+		while (lo < hi) {
+			int mid = lo + (hi - lo) / 2;
+			if (w->pool_cum[mid] > x)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		c = lo;
+		n = sh->pool_first[c + 1] - sh->pool_first[c];
+		k = (int32_t)(u[1] * (double)n);
+		h = sh->pool_order[sh->pool_first[c] + (k < n ? k : n - 1)];
+		i = r->n + j;
+		w->birth[i] = sh->h0->birth_month[h];
+		w->pension[i] = sh->pension0[h];
+		w->type[i] = sh->h0->type[h];
+		w->area[i] = sh->h0->area[h];
+		w->spell[i] = start;
+		w->dist[i] = (uint8_t)rd;
+		w->stream[i] = (uint8_t)stroom_model_return_stream(rd);
+		w->pt[i] = 0;
+		w->ptm[i] = 0;
+		w->status[i] = ST_OFF_NONDURABLE;
+		w->lks_end[i] = 0; /* an LKS before the start is not in the model */
+		w->instr[i] = 0;
+		w->instr_end[i] = w->effect_end[i] = w->sanction_end[i] = NO_END;
+		w->next_chg[i] = start;
+		/* the month of return: 1 - (1 - lam)^(g + 1) is the share returned by
+		 * month g, so g = floor(log(1 - u hz) / log(1 - lam)) given a return
+		 * within the run's months (hz) */
+		g = lam >= 1.0 ? 0.0 : floor(log1p(-u[2] * hz) / log1p(-lam));
+		w->next_ev[i] = start + (g < (double)(r->T - 1) ? (int32_t)g : r->T - 1);
+		w->act[w->n_act++] = (uint32_t)i;
+	}
+	r->n += nm;
+}
+
 /* The replicate's start: its parameters and candidate probabilities, and the
  * starting households copied into the workspace, each with its first candidate
- * month. */
+ * month; then the pool off benefit (returns.start_pool). */
 static void replicate_start(replicate *r, shared *sh, workspace *w, int rep)
 {
 	stroom_results *res = sh->res;
@@ -519,6 +640,8 @@ static void replicate_start(replicate *r, shared *sh, workspace *w, int rep)
 		draw_gap(w, i, res->start);
 	}
 	w->n_act = n;
+	if (sh->pool_n && sh->pool_n[rep] > 0)
+		pool_start(r, w, (size_t)sh->pool_n[rep]);
 }
 
 /*
@@ -1232,28 +1355,82 @@ static int check_households(const stroom_params *p, const stroom_households *h)
 	return 0;
 }
 
+/* The pool's scratch space at setup (returns.start_pool: steady). */
+typedef struct pool_setup {
+	const int32_t *first;   /* [cell + 1]: sh.pool_first */
+	int32_t *n;             /* [replicate]: members who return within the run */
+	double (*haz)[3];       /* [cell]: a hazard table */
+	double *cum;            /* [cell]: cumulative weights */
+	uint64_t seed;          /* the household draws' seed (the run's stream) */
+	stroom_gsl_philox gsl;
+} pool_setup;
+
 /*
  * Draws every replicate's parameters (or their central values) into res->drawn,
  * the posterior's columns from its row for the replicate (post may be NULL),
- * before the run (stroom_sim_check has checked each drawn set). Sets *cap to the
- * workspace capacity the largest drawn inflow needs. tmp is scratch space for one
+ * before the run (stroom_sim_check has checked each drawn set); with a pool
+ * (ps not NULL), each replicate's count of pool members, a Poisson draw keyed by
+ * (seed, replicate, STROOM_PURPOSE_START_POOL). Sets *cap to the workspace
+ * capacity the largest drawn inflow and pool need. tmp is scratch space for one
  * parameter set.
  */
 static void draw_replicates(const stroom_params *p, const stroom_posterior *post,
-			    stroom_results *res, int central, size_t n0, stroom_params *tmp, size_t *cap)
+			    stroom_results *res, int central, size_t n0, stroom_params *tmp,
+			    pool_setup *ps, size_t *cap)
 {
 	int rep;
 	*cap = 0;
 	memcpy(tmp, p, sizeof *tmp);
 	for (rep = 0; rep < res->replicates; rep++) {
 		double *v = res->drawn + (size_t)rep * (size_t)res->draw_stride;
-		size_t c;
+		size_t c, nm = 0;
 		stroom_params_draw_values_post(p, post, (uint32_t)rep, central, v);
 		stroom_params_apply_values(p, v, tmp);
-		c = (size_t)stroom_sim_capacity(tmp, n0, tmp->end);
+		if (ps) {
+			double mu = pool_mean(tmp, ps->first, ps->haz, ps->cum, res->months);
+			stroom_gsl_philox_stream(&ps->gsl, ps->seed, (uint32_t)rep, INFLOW_HOUSEHOLD,
+						 (uint32_t)p->start, STROOM_PURPOSE_START_POOL);
+			nm = mu > 0.0 ? gsl_ran_poisson(&ps->gsl.rng, mu) : 0;
+			ps->n[rep] = (int32_t)nm;
+		}
+		c = (size_t)stroom_sim_capacity(tmp, n0 + nm, tmp->end);
 		if (c > *cap)
 			*cap = c;
 	}
+}
+
+/*
+ * returns.start_pool: steady: the starting households that can leave in the
+ * first month (pension later), grouped by their hazard cell on the start date:
+ * first[c] .. first[c + 1] - 1 index their slots in order. first has
+ * n_cells + 1 entries, order h0->n.
+ */
+static void pool_cells(const stroom_params *p, const stroom_households *h0, const int32_t *pension0,
+		       int32_t *first, uint32_t *order)
+{
+	const int na = p->n_areas, nc = n_cells(na);
+	const stroom_month m = p->start;
+	size_t h;
+	int c;
+	memset(first, 0, ((size_t)nc + 1) * sizeof *first);
+	for (h = 0; h < h0->n; h++)
+		if (pension0[h] > m)
+			first[cell_index(na, h0->distance[h], age_band(h0->birth_month[h], m),
+					 duration_band(h0->spell_start[h], m), h0->type[h], h0->area[h],
+					 h0->parttime[h] ? 1 : 0) + 1]++;
+	for (c = 0; c < nc; c++)
+		first[c + 1] += first[c];
+	for (h = 0; h < h0->n; h++)
+		if (pension0[h] > m) {
+			int32_t *f = &first[cell_index(na, h0->distance[h], age_band(h0->birth_month[h], m),
+						       duration_band(h0->spell_start[h], m), h0->type[h],
+						       h0->area[h], h0->parttime[h] ? 1 : 0)];
+			order[(*f)++] = (uint32_t)h;
+		}
+	/* each first[c] now holds the end of cell c: shift back by one cell */
+	for (c = nc; c > 0; c--)
+		first[c] = first[c - 1];
+	first[0] = 0;
 }
 
 /* The seed of the household draws of stream k (k > 0): the scenario's seed and
@@ -1287,7 +1464,9 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 	stroom_rules *own_rules = NULL;
 	const stroom_rules *rules;
 	int64_t *benefit = NULL, *norm = NULL;
-	int32_t *pension0 = NULL, *aow_entry = NULL, *slots = NULL;
+	int32_t *pension0 = NULL, *aow_entry = NULL, *slots = NULL, *pool_first = NULL, *pool_n = NULL;
+	uint32_t *pool_order = NULL;
+	pool_setup *ps = NULL;
 	stroom_params *tmp = NULL, *streamed = NULL;
 	shared sh;
 	int err = 0, nthreads, i, k, count;
@@ -1415,7 +1594,31 @@ int stroom_sim_run(stroom_results **out, const stroom_params *params, const stro
 		err = STROOM_ENOMEM;
 		goto cleanup;
 	}
-	draw_replicates(params, o.posterior, res, o.fixed_parameters, h0->n, tmp, &sh.cap);
+	if (params->return_start_pool == STROOM_START_POOL_STEADY) {
+		/* the pool off benefit at the start: its households of origin by cell
+		 * and each replicate's count, drawn with the parameters */
+		const size_t nc = (size_t)n_cells(params->n_areas);
+		pool_first = stroom_malloc(a, (nc + 1) * sizeof *pool_first);
+		pool_order = stroom_malloc(a, (h0->n ? h0->n : 1) * sizeof *pool_order);
+		pool_n = stroom_calloc(a, (size_t)res->replicates, sizeof *pool_n);
+		ps = stroom_malloc(a, sizeof *ps);
+		if (ps)
+			ps->haz = stroom_malloc(a, NCELL_MAX * sizeof *ps->haz + nc * sizeof(double));
+		if (!pool_first || !pool_order || !pool_n || !ps || !ps->haz) {
+			err = STROOM_ENOMEM;
+			goto cleanup;
+		}
+		pool_cells(params, h0, pension0, pool_first, pool_order);
+		ps->cum = (double *)(void *)(ps->haz + NCELL_MAX);
+		ps->first = pool_first;
+		ps->n = pool_n;
+		ps->seed = sh.p->seed;
+		stroom_gsl_philox_init(&ps->gsl);
+		sh.pool_first = pool_first;
+		sh.pool_order = pool_order;
+		sh.pool_n = pool_n;
+	}
+	draw_replicates(params, o.posterior, res, o.fixed_parameters, h0->n, tmp, ps, &sh.cap);
 	pthread_mutex_init(&sh.error_lock, NULL);
 
 	workers = stroom_calloc(a, (size_t)nthreads, sizeof *workers);
@@ -1476,6 +1679,12 @@ cleanup:
 	stroom_free(a, aow_entry);
 	stroom_free(a, tmp);
 	stroom_free(a, streamed);
+	stroom_free(a, pool_first);
+	stroom_free(a, pool_order);
+	stroom_free(a, pool_n);
+	if (ps)
+		stroom_free(a, ps->haz);
+	stroom_free(a, ps);
 	stroom_rules_free(own_rules);
 	if (err) {
 		stroom_results_free(res);

@@ -93,6 +93,21 @@ static int max_benefit(const stroom_rules *rules, stroom_month m, int64_t *out)
 	return 0;
 }
 
+/* The most pool members (returns.start_pool: steady) replicate parameters q can
+ * bring: every one of the n0 starting households leaving at the largest
+ * probability, its steady pool's share that returns within the run, and 10
+ * standard deviations (sim.c draws the members who return within the run). */
+static double pool_bound(const stroom_params *q, size_t n0)
+{
+	double per = stroom_model_start_pool_per_exit(q), lam, hz, mu;
+	if (!(per > 0.0))
+		return 0.0;
+	lam = stroom_model_return_hazard(q);
+	hz = lam >= 1.0 ? 1.0 : -expm1(((double)q->end - (double)q->start + 1.0) * log1p(-lam));
+	mu = (double)n0 * STROOM_MODEL_MAX_EXIT_PROB * per * hz;
+	return mu + 10.0 * sqrt(mu) + 10.0;
+}
+
 /*
  * The households replicate parameters q can hold and the most money they can
  * pay in a calendar year: every household the run can hold by the year's end
@@ -103,7 +118,7 @@ static int max_benefit(const stroom_rules *rules, stroom_month m, int64_t *out)
 static double replicate_bounds(const stroom_params *q, size_t n0, const int64_t *bmax,
 			       stroom_sim_bounds *b)
 {
-	double hh = (double)n0 + 1024, spend = 0, controls = 0;
+	double hh = (double)n0 + pool_bound(q, n0) + 1024, spend = 0, controls = 0;
 	stroom_month m;
 	for (m = q->start; m <= q->end; m++) {
 		double mu = stroom_model_inflow_mean(q, m);

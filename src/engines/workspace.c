@@ -13,6 +13,7 @@ void stroom_workspace_free(const stroom_allocator *a, workspace *w)
 	stroom_free(a, w->birth);
 	stroom_free(a, w->type);
 	stroom_free(a, w->haz);
+	stroom_free(a, w->pool_cum);
 	stroom_free(a, w->cand);
 	stroom_free(a, w->act_block);
 	stroom_free(a, w->bound);
@@ -45,6 +46,7 @@ int stroom_workspace_init(const stroom_allocator *a, workspace *w, size_t cap, i
 	w->birth = stroom_malloc(a, cap * (N_I32 * sizeof(int32_t) + sizeof(uint16_t)));
 	w->type = stroom_malloc(a, cap * N_U8);
 	w->haz = stroom_malloc(a, NCELL_MAX * sizeof *w->haz);
+	w->pool_cum = stroom_malloc(a, NCELL_MAX * sizeof *w->pool_cum);
 	w->cand = stroom_malloc(a, cap * sizeof *w->cand);
 	w->act_block = stroom_malloc(a, 2 * cap * sizeof *w->act_block);
 	w->bound = stroom_malloc(a, nb * sizeof(double));
@@ -53,8 +55,8 @@ int stroom_workspace_init(const stroom_allocator *a, workspace *w, size_t cap, i
 					  NGC_MAX * STROOM_NSTREAM);
 	w->act = w->act_block;
 	w->params = stroom_malloc(a, sizeof *w->params);
-	if (!w->birth || !w->type || !w->haz || !w->cand || !w->act_block || !w->bound || !w->gben ||
-	    !w->params) {
+	if (!w->birth || !w->type || !w->haz || !w->pool_cum || !w->cand || !w->act_block || !w->bound ||
+	    !w->gben || !w->params) {
 		stroom_workspace_free(a, w);
 		return STROOM_ENOMEM;
 	}

@@ -85,6 +85,8 @@ typedef struct workspace {
 	uint8_t *teamtab;        /* [group cell][stream]: serving team k + 1 this month */
 	int32_t *gcase;          /* [count cell]: stock on the 1st */
 	int64_t *gben, *ginstr;  /* [count cell]: benefit and instrument costs this month */
+	double *pool_cum;        /* [hazard cell]: the start pool's cumulative weights
+				    (returns.start_pool: steady) */
 	stroom_gsl_philox gsl;
 	/* the run's and the replicate's constants the helpers below need */
 	stroom_month start;      /* the first month */

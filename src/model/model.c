@@ -93,6 +93,14 @@ double stroom_model_return_hazard(const stroom_params *p)
 	return ratio < 1.0 ? 1.0 - pow(1.0 - ratio, 1.0 / 12.0) : 1.0;
 }
 
+double stroom_model_start_pool_per_exit(const stroom_params *p)
+{
+	double lam = stroom_model_return_hazard(p);
+	if (p->return_start_pool != STROOM_START_POOL_STEADY || !(lam > 0.0))
+		return 0.0;
+	return stroom_model_nondurable(p, 1.0, 1.0, 1.0) / lam;
+}
+
 double stroom_model_inflow_mean(const stroom_params *p, stroom_month m)
 {
 	double index = stroom_series_at(&p->labour_index, m, 1.0);

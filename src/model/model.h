@@ -277,6 +277,25 @@ static inline double stroom_model_instrument_nondurable(int phase, double durabi
  * 1 - (1 - within_12m / nondurable_share) ^ (1/12). */
 double stroom_model_return_hazard(const stroom_params *p);
 
+/* Step 8 with returns.start_pool: steady, the pool of households off benefit
+ * after a non-durable exit before the start: the probability that a starting
+ * household exits to work or with LKS in the first month, from its cell's
+ * hazards h in that month (stroom_model_cell_hazards at the start month's
+ * factor; the levers left out: no team, instrument or target multiplier), with
+ * part-time flag pt. Its weight in the pool's size and composition. */
+static inline double stroom_model_start_exit(const stroom_params *p, const double h[3], int pt)
+{
+	double th[5];
+	stroom_model_risks(p, h[0], h[1], h[2], pt, th);
+	return th[1];
+}
+
+/* The steady pool per exit a month, q / lambda (q the non-durable share, lambda
+ * the return hazard): with E exits to work or with LKS a month the pool holds
+ * E q / lambda, whose returns a month, lambda times it, are the E q that join
+ * it. 0 with returns.start_pool: none or no returns (lambda 0). */
+double stroom_model_start_pool_per_exit(const stroom_params *p);
+
 /* Step 9: the mean count of new households in month m (before the gate and
  * prevention), inflow.per_year / 12 x inflow.shock x index ^ -inflow_elasticity. */
 double stroom_model_inflow_mean(const stroom_params *p, stroom_month m);

@@ -61,6 +61,12 @@ static const char *pop_start_name(int i)
 	return i >= 0 && i < (int)STROOM_ARRAY_LEN(names) ? names[i] : NULL;
 }
 
+static const char *start_pool_name(int i)
+{
+	static const char *const names[] = {"none", "steady"};
+	return i >= 0 && i < (int)STROOM_ARRAY_LEN(names) ? names[i] : NULL;
+}
+
 static const char *clock_name(int i)
 {
 	static const char *const names[] = {"spell", "start"};
@@ -459,6 +465,14 @@ const scenario_key scenario_keys[] = {
 	{.path = "returns.distance", .type = KEY_ENUM, F(return_distance), .length = STROOM_NDIST,
 	 .label = stroom_distance_name, .unit = "",
 	 .doc = "distance class of a returning household"},
+	{.path = "returns.start_pool", .type = KEY_ENUM, F(return_start_pool), .length = 2,
+	 .label = start_pool_name, .def = "none", .unit = "",
+	 .doc = "households off benefit after a non-durable exit before the start, who may "
+		"return: none = nobody (returns build up from zero over the first year); steady = "
+		"the pool the starting households' exits to work and with LKS would hold had they "
+		"run like the first month's for years, E x returns.nondurable_share / lambda for "
+		"E such exits a month and lambda the return hazard, with the exits' birth months, "
+		"types and areas (docs/model.md, step 8)"},
 
 };
 
