@@ -1023,8 +1023,9 @@ static void test_uncertain_errors(void **state)
 	expect_text_error("extends: rotterdam\nlabour_market:\n  index: {2024-01: {normal: [1, "
 			  "0.1]}}\n",
 			  STROOM_EPARSE,
-			  "inline.yaml:3:20: labour_market.index[2024-01]: expected a number, got a "
-			  "mapping");
+			  "inline.yaml:3:20: labour_market.index[2024-01]: expected a number (only "
+			  "the shocks inflow.shock and hazard.work.shock take priors in a series), "
+			  "got a mapping");
 	/* the central values must still satisfy what the scenario checks */
 	expect_text_error("extends: rotterdam\nreturns:\n  within_12m: {uniform: [0.14, 0.2]}\n",
 			  STROOM_EINVAL,
