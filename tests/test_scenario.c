@@ -1134,11 +1134,28 @@ static void test_series_priors(void **state)
 	p = stroom_scenario_params(s);
 	assert_true(uncertain_index(p, "inflow.shock.2020-04") >= 0);
 	assert_true(uncertain_index(p, "inflow.shock.2021-01") >= 0);
-	assert_true(uncertain_index(p, "inflow.shock.2021-05") >= 0);
 	assert_true(uncertain_index(p, "hazard.work.shock.2020-04") >= 0);
 	assert_true(fabs(p->inflow_shock.value[0] - 1.25) < 0.001);
 	assert_true(fabs(p->inflow_shock.value[1] - 0.90) < 0.001);
 	assert_true(fabs(p->work_shock.value[1] - 0.96) < 0.001);
+	/* the sources name each month's own line and comment (the xlsx scenario sheet) */
+	{
+		size_t n = stroom_scenario_sources_json(s, NULL, 0);
+		char *json = malloc(n + 1);
+		assert_non_null(json);
+		stroom_scenario_sources_json(s, json, n + 1);
+		assert_non_null(strstr(json, "\"inflow.shock.2020-04\": {\"unit\": \"multiplier\", "
+					     "\"file\": \"data/scenarios/rotterdam-2017.yaml\", "
+					     "\"line\": 24, \"comment\": \"centre exp(0.223) = 1.25: "));
+		assert_non_null(strstr(json, "\"inflow.shock.2021-01\": {\"unit\": \"multiplier\", "
+					     "\"file\": \"data/scenarios/rotterdam-2017.yaml\", "
+					     "\"line\": 25, "));
+		assert_non_null(strstr(json, "\"hazard.work.shock.2020-04\": {\"unit\": "
+					     "\"multiplier\", \"file\": "
+					     "\"data/scenarios/rotterdam-2017.yaml\", \"line\": 34, "));
+		assert_non_null(strstr(json, "\"hazard.work.shock.2017-01\": "));
+		free(json);
+	}
 	stroom_scenario_free(s);
 	s = load_text_ok("extends: rotterdam-2017\ninflow:\n  shock: {2020-04: 1.1}\n");
 	p = stroom_scenario_params(s);
@@ -1147,6 +1164,20 @@ static void test_series_priors(void **state)
 	for (i = 0; i < p->n_uncertain; i++)
 		assert_null(strstr(p->uncertain[i].key, "inflow.shock"));
 	assert_true(uncertain_index(p, "hazard.work.shock.2020-04") >= 0);
+	{
+		/* the months the top file wrote replace the base's */
+		size_t n = stroom_scenario_sources_json(s, NULL, 0);
+		char *json = malloc(n + 1);
+		assert_non_null(json);
+		stroom_scenario_sources_json(s, json, n + 1);
+		assert_non_null(strstr(json, "\"inflow.shock.2020-04\": {\"unit\": \"multiplier\", "
+					     "\"file\": \"inline.yaml\", \"line\": 3}"));
+		assert_null(strstr(json, "\"inflow.shock.2021-01\""));
+		assert_non_null(strstr(json, "\"hazard.work.shock.2020-04\": {\"unit\": "
+					     "\"multiplier\", \"file\": "
+					     "\"data/scenarios/rotterdam-2017.yaml\""));
+		free(json);
+	}
 	stroom_scenario_free(s);
 	s = load_text_ok("extends: rotterdam-2017\nhazard:\n  work:\n    shock: {}\n");
 	p = stroom_scenario_params(s);
