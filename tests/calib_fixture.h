@@ -29,8 +29,8 @@ static stroom_obs_row obs_row(stroom_month m, int months, int ind, const char *g
 /*
  * With CALIB_FIXTURE_TOY defined before the include (tests/test_calibrate.c,
  * tests/test_backtest.c): a toy model, one stock with one exit hazard
- * (hazard.other.base) and a constant inflow (inflow.per_year), 48 months from the
- * scenario's start; groups "all" and "short" (a tenth of everything); toy_keys
+ * (hazard.other.base) and an inflow (inflow.per_year times inflow.shock, which is
+ * 1 where the scenario has no shock), 48 months from the scenario's start; groups "all" and "short" (a tenth of everything); toy_keys
  * the two parameters it reads; its record at given values and the rows of its
  * yearly exits.
  */
@@ -40,6 +40,7 @@ static stroom_obs_row obs_row(stroom_month m, int months, int ind, const char *g
 
 typedef struct toy {
 	int months;
+	stroom_month start;
 	double s0;
 	double stock[200], inflow[200], exits[200];
 } toy;
@@ -62,7 +63,8 @@ static int toy_run(void *ws, const stroom_params *q)
 	int m;
 	t->stock[0] = t->s0;
 	for (m = 0; m < t->months; m++) {
-		t->inflow[m] = q->inflow_per_year / 12;
+		t->inflow[m] = q->inflow_per_year / 12 *
+			       stroom_series_at(&q->inflow_shock, t->start + m, 1.0);
 		t->exits[m] = t->stock[m] * q->other_base;
 		t->stock[m + 1] = t->stock[m] + t->inflow[m] - t->exits[m];
 	}
@@ -85,6 +87,7 @@ static calib_model toy_model(const stroom_params *p)
 {
 	calib_model m;
 	toy_proto.months = 48;
+	toy_proto.start = p->start;
 	toy_proto.s0 = p->population_households;
 	m.ctx = &toy_proto;
 	m.start = p->start;

@@ -114,6 +114,14 @@ bad "prior in shares" '^stroom: sharesprior\.yaml:3:9: inflow\.age\[0\]: expecte
 	"$STROOM" run sharesprior.yaml --out badrun
 bad "validate: prior in shares" 'inflow\.age\[0\]: expected a number \(shares cannot carry a prior\)' \
 	"$STROOM" validate sharesprior.yaml
+printf 'extends: rotterdam-2017\ninflow:\n  shock: {2020-04: {lognormal: [0.22, -0.15]}, 2021-01: 0.90}\n' > shockprior.yaml
+bad "bad prior in a series" '^stroom: shockprior\.yaml:3:39: inflow\.shock\[2020-04\]\.lognormal\[1\]: expected an sdlog above 0, got -0\.15$' \
+	"$STROOM" run shockprior.yaml --out badrun
+bad "validate: bad prior in a series" 'shockprior\.yaml:3:39: inflow\.shock\[2020-04\]\.lognormal\[1\]: expected an sdlog above 0' \
+	"$STROOM" validate shockprior.yaml
+printf 'extends: rotterdam\nlabour_market:\n  index: {2024-01: {normal: [1, 0.1]}}\n' > indexprior.yaml
+bad "prior in a plain series" '^stroom: indexprior\.yaml:3:20: labour_market\.index\[2024-01\]: expected a number \(only the shocks inflow\.shock and hazard\.work\.shock take priors in a series\), got a mapping$' \
+	"$STROOM" run indexprior.yaml --out badrun
 bad "yaml syntax" '^stroom: syntax\.yaml:[0-9]+:[0-9]+: ' "$STROOM" run syntax.yaml --out badrun
 bad "missing file" 'nosuch\.yaml' "$STROOM" run nosuch.yaml --out badrun
 bad "unknown builtin" 'rotterdamm' "$STROOM" run rotterdamm --out badrun

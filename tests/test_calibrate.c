@@ -449,6 +449,77 @@ static void test_fit_toy(void **state)
 	stroom_scenario_free(s);
 }
 
+/*
+ * A value of a shock series as a fitted parameter: the toy model's record made
+ * with an inflow shock of 1.35 in 2025 (and 1 after), the prior centred on 1
+ * with sdlog 0.2; the fit over inflow.per_year, hazard.other and inflow.shock
+ * recovers the shock (inside the 90% interval, within 0.05, sd below half the
+ * prior's), and posterior.csv names its column after the key and the month.
+ */
+static void test_fit_shock(void **state)
+{
+	stroom_scenario *s = NULL;
+	const stroom_params *p;
+	stroom_params q;
+	stroom_calibration *c = NULL;
+	stroom_calibrate_options o = STROOM_CALIBRATE_OPTIONS_INIT;
+	static const char *const keys[] = {"inflow.per_year", "hazard.other", "inflow.shock"};
+	stroom_obs_row rows[32];
+	calib_model m;
+	toy w;
+	int n = 0, t, k;
+	size_t len;
+	char *text;
+	double mean, sd, rhat, ess, q05, q95;
+	(void)state;
+	assert_int_equal(stroom_scenario_load_string(&s, "extends: rotterdam\ninflow:\n  shock: "
+							 "{2025-01: {lognormal: [0, 0.2]}, 2026-01: 1}\n",
+						     "shock.yaml", NULL),
+			 0);
+	p = stroom_scenario_params(s);
+	m = toy_model(p);
+	/* the record: the stock every three months, the exits of each year */
+	q = *p;
+	q.inflow_shock.value[0] = 1.35;
+	q.inflow_per_year = 7300;
+	q.other_base = 0.0095;
+	w = toy_proto;
+	toy_run(&w, &q);
+	for (t = 3; t <= 48; t += 3)
+		rows[n] = obs_row(p->start + t, 0, STROOM_IND_CASELOAD, "all", w.stock[t],
+				  STROOM_OBS_UNIT_HOUSEHOLDS, n + 2), n++;
+	n = toy_exit_rows(p, &w, rows, n);
+	o.keys = keys;
+	o.n_keys = 3;
+	o.chains = 4;
+	o.iterations = 1000;
+	o.seed = 11;
+	o.ess_min = 200;
+	o.rhat_max = 1.05;
+	assert_int_equal(calib_fit(&c, p, &m, rows, (size_t)n, &o, 0), 0);
+	assert_int_equal(stroom_calibration_param_count(c), 3);
+	k = -1;
+	for (t = 0; t < 3; t++)
+		if (!strcmp(stroom_calibration_param_name(c, t), "inflow.shock.2025-01"))
+			k = t;
+	assert_true(k >= 0);
+	assert_true(stroom_calibration_converged(c));
+	stroom_calibration_param_summary(c, k, &mean, &sd, &rhat, &ess);
+	stroom_calibration_param_interval(c, k, &q05, &q95);
+	if (getenv("STROOM_TEST_SHOW"))
+		fprintf(stderr, "inflow.shock.2025-01: mean %g sd %g 90%% %g-%g\n", mean, sd, q05, q95);
+	assert_true(q05 < 1.35 && 1.35 < q95);
+	assert_true(fabs(mean - 1.35) < 0.05);
+	assert_true(sd < 0.2 * 0.5); /* the prior's sd is about 0.2 */
+	len = stroom_calibration_posterior_csv(c, "scenario shock", NULL, 0);
+	text = malloc(len + 1);
+	stroom_calibration_posterior_csv(c, "scenario shock", text, len + 1);
+	assert_non_null(strstr(text, "inflow.shock.2025-01"));
+	free(text);
+	stroom_calibration_free(c);
+	stroom_scenario_free(s);
+}
+
 /* Bad input: each a clear error before any sampling. */
 /* A fit far too short to converge (2 chains of 20 kept draws: the bulk ESS is
  * at most 40 log10(40) = 64, below the 400 required) is said to be not
@@ -593,7 +664,7 @@ int main(void)
 		cmocka_unit_test(test_rhat_ess),        cmocka_unit_test(test_sampler_gaussian),
 		cmocka_unit_test(test_likelihood_units), cmocka_unit_test(test_fit_toy),
 		cmocka_unit_test(test_fit_not_converged), cmocka_unit_test(test_fit_errors),
-		cmocka_unit_test(test_fit_stops_when_converged),
+		cmocka_unit_test(test_fit_stops_when_converged), cmocka_unit_test(test_fit_shock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -234,6 +234,69 @@ static void test_run_keeps_correlation(void **state)
 	stroom_posterior_free(post);
 }
 
+/*
+ * A posterior column for a value of a shock series (`inflow.shock.2024-03`):
+ * loaded against the scenario's draw names, applied to each replicate's series
+ * value (the drawn value is the row's), and the run follows it: an inflow shock
+ * of 2 to 3 from March 2024 gives far more new households in March to June than
+ * the prior's shock near 1.
+ */
+static void test_series_column(void **state)
+{
+	stroom_scenario *s = NULL;
+	stroom_params p;
+	stroom_posterior *post = NULL;
+	stroom_population *pop = NULL;
+	stroom_results *r, *plain, *cen;
+	char text[4096];
+	int len, k, rep, t, id, c, t0;
+	double with = 0, without = 0;
+	(void)state;
+	assert_int_equal(stroom_scenario_load_string(&s, "extends: rotterdam\ninflow:\n  shock: "
+							 "{2024-03: {lognormal: [0, 0.05]}}\n",
+						     "shock.yaml", NULL),
+			 0);
+	p = *stroom_scenario_params(s);
+	stroom_scenario_free(s);
+	p.population_households = 300;
+	p.inflow_per_year = p.inflow_per_year * 300 / 32649.0;
+	stroom_params_fix(&p, "inflow.per_year");
+	p.replicates = 24;
+	assert_int_equal(stroom_month_parse(&p.end, "2024-06"), 0);
+
+	len = snprintf(text, sizeof text, "draw,chain,inflow.shock.2024-03\n");
+	for (k = 0; k < 20; k++)
+		len += snprintf(text + len, sizeof text - (size_t)len, "%d,0,%.17g\n", k, 2.0 + 0.05 * k);
+	assert_int_equal(stroom_posterior_load_string(&post, text, (size_t)len, "post.csv", &p, NULL), 0);
+	c = stroom_posterior_column_index(post, "inflow.shock.2024-03");
+	assert_int_equal(c, 0);
+	assert_int_equal(stroom_population_synthesise(&pop, &p, NULL, NULL), 0);
+	r = run(&p, pop, post, 0);
+	plain = run(&p, pop, NULL, 0);
+	id = drawn_index(r, "inflow.shock.2024-03");
+	t0 = stroom_month_make(2024, 3) - p.start;
+	for (rep = 0; rep < p.replicates; rep++) {
+		size_t j = stroom_posterior_row(post, p.seed, (uint32_t)rep);
+		double x = stroom_results_drawn_value(r, rep, id);
+		assert_true(x == stroom_posterior_value(post, j, c));
+		assert_true(stroom_results_drawn_value(plain, rep, id) < 1.5);
+		for (t = t0; t < stroom_results_months(r); t++) {
+			with += stroom_results_value(r, rep, t, STROOM_IND_INFLOW_NEW, 0);
+			without += stroom_results_value(plain, rep, t, STROOM_IND_INFLOW_NEW, 0);
+		}
+	}
+	assert_true(without > 0);
+	assert_true(with > 1.8 * without);
+	/* the central run: the column's mean */
+	cen = run(&p, pop, post, 1);
+	assert_true(stroom_results_drawn_value(cen, 0, id) == stroom_posterior_mean(post, c));
+	stroom_results_free(cen);
+	stroom_results_free(plain);
+	stroom_results_free(r);
+	stroom_population_free(pop);
+	stroom_posterior_free(post);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_row_limit),
 		cmocka_unit_test(test_row_choice),
 		cmocka_unit_test(test_run_keeps_correlation),
+		cmocka_unit_test(test_series_column),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

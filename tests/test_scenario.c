@@ -1040,8 +1040,9 @@ static void test_uncertain_errors(void **state)
 	expect_text_error("extends: rotterdam\nlabour_market:\n  index: {2024-01: {normal: [1, "
 			  "0.1]}}\n",
 			  STROOM_EPARSE,
-			  "inline.yaml:3:20: labour_market.index[2024-01]: expected a number, got a "
-			  "mapping");
+			  "inline.yaml:3:20: labour_market.index[2024-01]: expected a number (only "
+			  "the shocks inflow.shock and hazard.work.shock take priors in a series), "
+			  "got a mapping");
 	/* the central values must still satisfy what the scenario checks */
 	expect_text_error("extends: rotterdam\nreturns:\n  within_12m: {uniform: [0.14, 0.2]}\n",
 			  STROOM_EINVAL,
@@ -1054,6 +1055,177 @@ static void test_uncertain_errors(void **state)
  * mean and sd lie within 5 standard errors of the distribution's, and every draw
  * lies in the key's bounds.
  */
+/*
+ * A value of a shock series written as a prior: an uncertain parameter named
+ * after the key and its month, its field at the central value; drawn per
+ * replicate within the bounds, reproducibly, the other values untouched; dumped
+ * and loaded back; replaced whole by a scenario that sets the series again.
+ */
+static void test_series_priors(void **state)
+{
+	enum { N = 4000 };
+	stroom_scenario *s = load_text_ok("extends: rotterdam\n"
+					  "inflow:\n  shock: {2020-04: {lognormal: [0.22, 0.15]}, "
+					  "2021-01: 0.90}\n"
+					  "hazard:\n  work:\n    shock: {2017-01: 1.2, 2020-04: {normal: "
+					  "[0.96, 0.3]}}\n");
+	const stroom_params *p = stroom_scenario_params(s);
+	static stroom_params out, again;
+	double sum = 0, sum2 = 0, lo = 100, hi = 0, mean, sd;
+	int i, ki, kw;
+	(void)state;
+
+	ki = uncertain_index(p, "inflow.shock.2020-04");
+	kw = uncertain_index(p, "hazard.work.shock.2020-04");
+	assert_true(ki >= 0 && kw >= 0);
+	assert_int_equal(uncertain_index(p, "inflow.shock.2021-01"), -1);
+	assert_int_equal(uncertain_index(p, "hazard.work.shock.2017-01"), -1);
+	assert_int_equal(p->uncertain[ki].prior.dist, STROOM_PRIOR_LOGNORMAL);
+	assert_true(p->uncertain[ki].prior.lo == 0 && p->uncertain[ki].prior.hi == 100);
+	assert_true(p->uncertain[ki].offset == offsetof(stroom_params, inflow_shock) +
+						      offsetof(stroom_series, value));
+	assert_true(p->uncertain[kw].offset == offsetof(stroom_params, work_shock) +
+						      offsetof(stroom_series, value) + sizeof(double));
+	/* the fields hold the central values; the months are as written */
+	assert_int_equal(p->inflow_shock.n, 2);
+	assert_true(p->inflow_shock.value[0] == exp(0.22));
+	assert_true(p->inflow_shock.value[1] == 0.90);
+	assert_true(p->work_shock.value[1] == 0.96);
+	assert_int_equal(p->inflow_shock.month[0], stroom_month_make(2020, 4));
+
+	/* draws: within the bounds (the normal of sd 0.3 is truncated at 0), the
+	 * plain values untouched, reproducible per replicate, the lognormal's log
+	 * mean and sd within 5 standard errors of 0.22 and 0.15 */
+	for (i = 0; i < N; i++) {
+		double x, w;
+		stroom_params_draw(p, &out, (uint32_t)i, 0);
+		assert_int_equal(out.n_uncertain, 0);
+		x = out.inflow_shock.value[0];
+		w = out.work_shock.value[1];
+		assert_true(x > 0 && x <= 100 && w >= 0 && w <= 100);
+		assert_true(out.inflow_shock.value[1] == 0.90 && out.work_shock.value[0] == 1.2);
+		assert_int_equal(out.inflow_shock.n, 2);
+		if (i < 50) {
+			stroom_params_draw(p, &again, (uint32_t)i, 0);
+			assert_true(again.inflow_shock.value[0] == x && again.work_shock.value[1] == w);
+		}
+		sum += log(x);
+		sum2 += log(x) * log(x);
+		lo = w < lo ? w : lo;
+		hi = w > hi ? w : hi;
+	}
+	mean = sum / N;
+	sd = sqrt(sum2 / N - mean * mean);
+	assert_true(fabs(mean - 0.22) < 5 * 0.15 / sqrt(N));
+	assert_true(fabs(sd - 0.15) < 5 * 0.15 / sqrt(2.0 * N));
+	assert_true(lo < 0.5 && hi > 1.4); /* the work shock is drawn too */
+	stroom_params_draw(p, &out, 7, 1);
+	assert_true(out.inflow_shock.value[0] == exp(0.22) && out.work_shock.value[1] == 0.96);
+
+	/* the dump writes the priors back, and loading it gives identical params */
+	{
+		char *yaml = dump_yaml(p);
+		stroom_scenario *b;
+		assert_non_null(strstr(yaml, "  shock: {2020-04: {lognormal: [0.22, 0.15]}, "
+					     "2021-01: 0.9}\n"));
+		assert_non_null(strstr(yaml, "    shock: {2017-01: 1.2, 2020-04: {normal: [0.96, "
+					     "0.3]}}\n"));
+		b = load_text_ok(yaml);
+		assert_params_equal(p, stroom_scenario_params(b));
+		free(yaml);
+		stroom_scenario_free(b);
+	}
+	/* stroom_params_fix by the key removes its months' priors */
+	{
+		stroom_params c = *p;
+		assert_int_equal(stroom_params_fix(&c, "inflow.shock"), 1);
+		assert_int_equal(uncertain_index(&c, "inflow.shock.2020-04"), -1);
+		assert_true(uncertain_index(&c, "hazard.work.shock.2020-04") >= 0);
+	}
+	stroom_scenario_free(s);
+
+	/* rotterdam-2017 carries its covid shocks as priors; a scenario extending it
+	 * that sets the series replaces it whole, priors included, and keeps the
+	 * other series' priors */
+	s = load_ok("rotterdam-2017");
+	p = stroom_scenario_params(s);
+	assert_true(uncertain_index(p, "inflow.shock.2020-04") >= 0);
+	assert_true(uncertain_index(p, "inflow.shock.2021-01") >= 0);
+	assert_true(uncertain_index(p, "hazard.work.shock.2020-04") >= 0);
+	assert_true(fabs(p->inflow_shock.value[0] - 1.25) < 0.001);
+	assert_true(fabs(p->inflow_shock.value[1] - 0.90) < 0.001);
+	assert_true(fabs(p->work_shock.value[1] - 0.96) < 0.001);
+	/* the sources name each month's own line and comment (the xlsx scenario sheet) */
+	{
+		size_t n = stroom_scenario_sources_json(s, NULL, 0);
+		char *json = malloc(n + 1);
+		assert_non_null(json);
+		stroom_scenario_sources_json(s, json, n + 1);
+		assert_non_null(strstr(json, "\"inflow.shock.2020-04\": {\"unit\": \"multiplier\", "
+					     "\"file\": \"data/scenarios/rotterdam-2017.yaml\", "
+					     "\"line\": 24, \"comment\": \"centre exp(0.223) = 1.25: "));
+		assert_non_null(strstr(json, "\"inflow.shock.2021-01\": {\"unit\": \"multiplier\", "
+					     "\"file\": \"data/scenarios/rotterdam-2017.yaml\", "
+					     "\"line\": 25, "));
+		assert_non_null(strstr(json, "\"hazard.work.shock.2020-04\": {\"unit\": "
+					     "\"multiplier\", \"file\": "
+					     "\"data/scenarios/rotterdam-2017.yaml\", \"line\": 34, "));
+		assert_non_null(strstr(json, "\"hazard.work.shock.2017-01\": "));
+		free(json);
+	}
+	stroom_scenario_free(s);
+	s = load_text_ok("extends: rotterdam-2017\ninflow:\n  shock: {2020-04: 1.1}\n");
+	p = stroom_scenario_params(s);
+	assert_int_equal(p->inflow_shock.n, 1);
+	assert_true(p->inflow_shock.value[0] == 1.1);
+	for (i = 0; i < p->n_uncertain; i++)
+		assert_null(strstr(p->uncertain[i].key, "inflow.shock"));
+	assert_true(uncertain_index(p, "hazard.work.shock.2020-04") >= 0);
+	{
+		/* the months the top file wrote replace the base's */
+		size_t n = stroom_scenario_sources_json(s, NULL, 0);
+		char *json = malloc(n + 1);
+		assert_non_null(json);
+		stroom_scenario_sources_json(s, json, n + 1);
+		assert_non_null(strstr(json, "\"inflow.shock.2020-04\": {\"unit\": \"multiplier\", "
+					     "\"file\": \"inline.yaml\", \"line\": 3}"));
+		assert_null(strstr(json, "\"inflow.shock.2021-01\""));
+		assert_non_null(strstr(json, "\"hazard.work.shock.2020-04\": {\"unit\": "
+					     "\"multiplier\", \"file\": "
+					     "\"data/scenarios/rotterdam-2017.yaml\""));
+		free(json);
+	}
+	stroom_scenario_free(s);
+	s = load_text_ok("extends: rotterdam-2017\nhazard:\n  work:\n    shock: {}\n");
+	p = stroom_scenario_params(s);
+	assert_int_equal(uncertain_index(p, "hazard.work.shock.2020-04"), -1);
+	assert_true(uncertain_index(p, "inflow.shock.2020-04") >= 0);
+	stroom_scenario_free(s);
+}
+
+/* A bad prior in a series value: one line at its position. */
+static void test_series_prior_errors(void **state)
+{
+	(void)state;
+	expect_text_error("extends: rotterdam\ninflow:\n  shock: {2020-04: {normal: [1.25, 0]}}\n",
+			  STROOM_EINVAL,
+			  "inline.yaml:3:36: inflow.shock[2020-04].normal[1]: expected an sd above "
+			  "0, got 0");
+	expect_text_error("extends: rotterdam\ninflow:\n  shock: {2020-04: {normal: [-1, 0.1]}}\n",
+			  STROOM_EINVAL,
+			  "inline.yaml:3:30: inflow.shock[2020-04].normal[0]: expected a mean in "
+			  "[0, 100], got -1");
+	expect_text_error("extends: rotterdam\nhazard:\n  work:\n    shock: {2020-04: {lognorm: "
+			  "[0, 0.1]}}\n",
+			  STROOM_EPARSE,
+			  "inline.yaml:4:23: hazard.work.shock[2020-04]: expected normal, lognormal, "
+			  "beta, uniform or values, got 'lognorm'; did you mean 'lognormal'?");
+	expect_text_error("extends: rotterdam\ninflow:\n  shock: {2020-04: {beta: [2, 3]}}\n",
+			  STROOM_EINVAL,
+			  "inline.yaml:3:21: inflow.shock[2020-04]: expected a distribution other than "
+			  "beta (a beta prior needs bounds inside [0, 1], these are [0, 100]), got beta");
+}
+
 static void test_uncertain_draws(void **state)
 {
 	enum { N = 20000, NK = 5 };
@@ -2018,6 +2190,8 @@ int main(void)
 		cmocka_unit_test(test_uncertain),
 		cmocka_unit_test(test_uncertain_errors),
 		cmocka_unit_test(test_uncertain_draws),
+		cmocka_unit_test(test_series_priors),
+		cmocka_unit_test(test_series_prior_errors),
 		cmocka_unit_test(test_selectors),
 		cmocka_unit_test(test_records),
 		cmocka_unit_test(test_record_errors),

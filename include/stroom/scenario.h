@@ -383,7 +383,9 @@ STROOM_API size_t stroom_params_to_json(const stroom_params *p, char *buf, size_
 /*
  * Where each key's value comes from, as one JSON object (manifest.json's
  * "scenario_sources"): every key of the schema table, dotted ("teams" for a whole
- * record map), then every field of a record a file set ("teams.NAME.fte"), with
+ * record map), then every field of a record a file set ("teams.NAME.fte") and
+ * every month a file wrote of a series that takes priors ("inflow.shock.2020-04",
+ * the line of its month), with
  * its unit and, when a file set it, "file" and "line" (the key's) and "comment"
  * (that line's YAML comment, where the builtin scenarios give every value's
  * source); a key without "file" has its default. The files

@@ -45,7 +45,8 @@ struct stroom_scenario {
 	scenario_input *inputs;
 	size_t n_inputs, cap_inputs;
 	scenario_where *where; /* [scenario_nkeys]: for messages about derived quantities */
-	scenario_field_where *fields; /* each record field a file set ("teams.NAME.fte") */
+	scenario_field_where *fields; /* each record field a file set ("teams.NAME.fte"), then
+					 each month of a shock series ("inflow.shock.2020-04") */
 	size_t n_fields;
 };
 
@@ -61,6 +62,9 @@ typedef struct load_ctx {
 	stroom_scenario *sc;
 	const stroom_allocator *alloc;
 	scenario_keystate *st;         /* one per schema key (scenario_state_new) */
+	scenario_field_where *months;  /* each month of a shock series a file set, by the
+					  file that set the series last */
+	size_t n_months, cap_months;
 	source_id chain[MAX_EXTENDS + 1];
 	const char *chain_name[MAX_EXTENDS + 1];
 	int depth;                     /* documents on the chain */
@@ -384,6 +388,50 @@ static int in_record_map(const char *path)
 }
 
 /*
+ * Keeps where each month of series key k (one whose values may be priors, the
+ * shocks) was written, as "inflow.shock.2020-04" with the line of its month, for
+ * the scenario's sources; a file that sets the series again replaces them.
+ */
+static int keep_series_months(load_ctx *c, const scenario_key *k, yaml_document_t *doc,
+			      const yaml_node_t *vn, const char *file)
+{
+	const stroom_series *ser = (const stroom_series *)(const void *)((const char *)&c->sc->params +
+									  k->offset);
+	size_t len = strlen(k->path), i, kept = 0;
+	yaml_node_pair_t *pair;
+	int j = 0;
+	char m[16];
+	for (i = 0; i < c->n_months; i++)
+		if (!(strncmp(c->months[i].path, k->path, len) == 0 && c->months[i].path[len] == '.'))
+			c->months[kept++] = c->months[i];
+	c->n_months = kept;
+	if (vn->type != YAML_MAPPING_NODE)
+		return 0;
+	for (pair = vn->data.mapping.pairs.start; pair < vn->data.mapping.pairs.top && j < ser->n;
+	     pair++, j++) {
+		const yaml_node_t *kn = yaml_document_get_node(doc, pair->key);
+		scenario_field_where *w;
+		if (c->n_months == c->cap_months) {
+			size_t cap = c->cap_months ? 2 * c->cap_months : 16;
+			scenario_field_where *grown =
+				stroom_realloc(c->alloc, c->months, cap * sizeof *grown);
+			if (!grown)
+				return STROOM_ENOMEM;
+			c->months = grown;
+			c->cap_months = cap;
+		}
+		w = &c->months[c->n_months++];
+		memset(w, 0, sizeof *w);
+		snprintf(w->path, sizeof w->path, "%s.%s", k->path,
+			 stroom_month_format(ser->month[j], m, sizeof m));
+		w->unit = k->unit;
+		w->file = file;
+		w->line = kn->start_mark.line + 1;
+	}
+	return 0;
+}
+
+/*
  * Applies the pairs of mapping `map` at dotted path `prefix` ("" at the top) from
  * document `file`. Groups recurse; keys go to the schema; anything else is an
  * unknown key with a "did you mean" hint.
@@ -437,6 +485,9 @@ static int apply_mapping(load_ctx *c, yaml_document_t *doc, yaml_node_t *map,
 		if (k) {
 			scenario_keystate *st = &c->st[k - scenario_keys];
 			if ((rc = scenario_key_set(k, &c->sc->params, st, doc, vn, file)) != 0)
+				return rc;
+			if (k->type == KEY_SERIES && scenario_key_takes_prior(k) &&
+			    (rc = keep_series_months(c, k, doc, vn, file)) != 0)
 				return rc;
 			st->set = 2;
 			st->file = file;
@@ -605,10 +656,12 @@ void stroom_scenario_free(stroom_scenario *s)
 	stroom_free(&a, s);
 }
 
-/* Keeps where each record field was set (the load state is freed after the load). */
-static int keep_field_where(stroom_scenario *sc, const scenario_keystate *st)
+/* Keeps where each record field was set (the load state is freed after the load),
+ * then where each month of a shock series was written (months, n_months). */
+static int keep_field_where(stroom_scenario *sc, const scenario_keystate *st,
+			    const scenario_field_where *months, size_t n_months)
 {
-	size_t k, f, n = 0;
+	size_t k, f, n = n_months;
 	int pass, j;
 	for (pass = 0; pass < 2; pass++) {
 		for (k = 0; k < scenario_nkeys; k++) {
@@ -645,6 +698,10 @@ static int keep_field_where(stroom_scenario *sc, const scenario_keystate *st)
 		}
 		if (n == 0)
 			break;
+	}
+	if (n_months > 0) {
+		memcpy(&sc->fields[sc->n_fields], months, n_months * sizeof *months);
+		sc->n_fields += n_months;
 	}
 	return 0;
 }
@@ -733,13 +790,15 @@ static int load(stroom_scenario **out, int b, const char *path, const char *text
 				sc->where[k].col = c.st[k].col;
 			}
 	}
-	if ((rc = keep_field_where(sc, c.st)) != 0)
+	if ((rc = keep_field_where(sc, c.st, c.months, c.n_months)) != 0)
 		goto cleanup;
 	*out = sc;
 	sc = NULL;
 cleanup:
 	if (c.st)
 		scenario_state_free(c.alloc, c.st); /* c.alloc lives in the scenario: free st first */
+	if (c.months)
+		stroom_free(c.alloc, c.months);
 	stroom_scenario_free(sc);
 	return rc;
 }

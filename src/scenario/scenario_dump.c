@@ -237,7 +237,11 @@ static void put_value(out *o, const stroom_params *p, const scenario_key *k, con
 		for (i = 0; i < n; i++) {
 			put(o, "%s", i ? ", " : "");
 			put_month(o, s->month[i], json);
-			put(o, ": %s", fmt_double(s->value[i], num, sizeof num));
+			put(o, ": ");
+			if ((pr = uncertain_of(p, &s->value[i])) != NULL)
+				put_prior(o, pr, json);
+			else
+				put(o, "%s", fmt_double(s->value[i], num, sizeof num));
 		}
 		put(o, "}");
 		return;
@@ -597,7 +601,7 @@ static void put_type(out *o, const scenario_key *k)
 		put(o, "list of names");
 		return;
 	case KEY_SERIES:
-		put(o, "series");
+		put(o, scenario_key_takes_prior(k) ? "series of numbers or priors" : "series");
 		return;
 	case KEY_ENUM:
 		put(o, "one of ");
@@ -787,8 +791,20 @@ static const char *const markdown_intro[] = {
 	"a prior elsewhere changes no other draw. `stroom run --fixed-parameters` runs\n"
 	"every prior at its central value. In a scenario that extends another, setting\n"
 	"the key (or the list) again replaces its priors; a plain number removes the\n"
-	"prior. Shares (lists that sum to 1), integers, series and the starting\n"
-	"population's numbers cannot carry a prior.\n"
+	"prior. Shares (lists that sum to 1), integers, the other series and the\n"
+	"starting population's numbers cannot carry a prior.\n"
+	"\n"
+	"A value of a series marked \"series of numbers or priors\" (the shocks\n"
+	"`inflow.shock` and `hazard.work.shock`) may be a prior too, named after the key\n"
+	"and its month (`inflow.shock.2020-04`); a series mixes numbers and priors:\n"
+	"\n"
+	"```yaml\n"
+	"inflow:\n"
+	"  shock: {2020-04: {lognormal: [0.22, 0.15]}, 2021-01: 0.90}\n"
+	"```\n"
+	"\n"
+	"A scenario that extends another and sets the series replaces it whole, priors\n"
+	"included. `labour_market.index` and the policy series take numbers only.\n"
 	"\n"
 	"**Selectors.** A selector (type \"selector\") says which households a team serves,\n"
 	"an instrument admits or prevention reaches: a mapping of classes to lists of\n"

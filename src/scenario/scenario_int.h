@@ -38,9 +38,10 @@ enum {
 	KEY_NONEMPTY = 1u << 2, /* a series that needs at least one point */
 	KEY_FROM_START = 1u << 3, /* a series whose first month is at or before start */
 	KEY_NO_PRIOR = 1u << 4, /* a number that cannot carry a prior (used once, not per replicate) */
-	KEY_COUNT = 1u << 5     /* counts households or people (or starts, controls a year):
+	KEY_COUNT = 1u << 5,    /* counts households or people (or starts, controls a year):
 				   whole numbers written without '.', so that a Dutch
 				   thousands separator (2.400) is an error, not 2.4 */
+	KEY_SERIES_PRIOR = 1u << 6 /* a series whose values may be priors (the shocks) */
 };
 
 typedef struct scenario_record scenario_record;
@@ -135,7 +136,8 @@ const char *scenario_prior_name(int dist);
 /*
  * Nonzero when the numbers of key k may be written as priors (uncertain
  * parameters): a top-level number key or list that is not a list of shares and
- * not KEY_NO_PRIOR. Record fields never are (their priors are KEY_PRIOR fields).
+ * not KEY_NO_PRIOR, or a series marked KEY_SERIES_PRIOR (each month's value).
+ * Record fields never are (their priors are KEY_PRIOR fields).
  */
 int scenario_key_takes_prior(const scenario_key *k);
 /* The prior of the uncertain parameter at byte offset `offset` of p, or NULL. */

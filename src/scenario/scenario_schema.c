@@ -45,7 +45,7 @@
 #define ELASTICITY .min = -10, .max = 10, .unit = "elasticity"
 #define LIST_OF(n, fn) .type = KEY_LIST, .length = (n), .label = (fn)
 #define SHOCK .type = KEY_SERIES, .min = 0, .max = 100, .def = "{}", .empty_value = 1.0, \
-	      .unit = "multiplier"
+	      .unit = "multiplier", .flags = KEY_SERIES_PRIOR
 /* A policy series that is off (0) until its first month. */
 #define LEVER_SERIES .type = KEY_SERIES, .def = "{}", .empty_value = 0.0
 
@@ -1254,15 +1254,24 @@ static int set_areas(const slot *s, stroom_params *p, yaml_document_t *doc, yaml
 	return 0;
 }
 
-/* A series: a mapping of strictly increasing months to numbers ({} = empty). */
-static int set_series(const slot *s, yaml_document_t *doc, yaml_node_t *node, const char *file)
+/*
+ * A series: a mapping of strictly increasing months to numbers ({} = empty). When
+ * the key takes priors (the shocks) a value may be a prior, an uncertain parameter
+ * named after the key and the month ("inflow.shock.2020-04"); a series set again
+ * replaces the priors of the previous one, as a list does.
+ */
+static int set_series(const slot *s, stroom_params *p, yaml_document_t *doc, yaml_node_t *node,
+		      const char *file)
 {
 	const scenario_key *k = s->k;
 	stroom_series ser;
+	stroom_prior pr[STROOM_MAX_SERIES];
+	const yaml_node_t *at[STROOM_MAX_SERIES];
+	int has_prior[STROOM_MAX_SERIES];
 	yaml_node_pair_t *pair;
 	char text[64], label[192], got[64], prev[16];
 	size_t len;
-	int rc;
+	int rc, i;
 
 	if (node->type != YAML_MAPPING_NODE)
 		return fail(STROOM_EPARSE, node_where(file, node),
@@ -1301,9 +1310,34 @@ static int set_series(const slot *s, yaml_document_t *doc, yaml_node_t *node, co
 				    s->path, text,
 				    stroom_month_format(ser.month[ser.n - 1], prev, sizeof prev));
 		snprintf(label, sizeof label, "%s[%s]", s->path, text);
-		if ((rc = number_value(k, label, vn, file, &ser.value[ser.n])) != 0)
+		has_prior[ser.n] = 0;
+		at[ser.n] = vn;
+		if (vn->type == YAML_MAPPING_NODE && scenario_key_takes_prior(k)) {
+			if ((rc = parse_prior(k, label, doc, vn, file, &pr[ser.n])) != 0)
+				return rc;
+			ser.value[ser.n] = stroom_prior_central(&pr[ser.n]);
+			has_prior[ser.n] = 1;
+		} else if (vn->type == YAML_MAPPING_NODE) {
+			return fail(STROOM_EPARSE, node_where(file, vn),
+				    "%s: expected a number (only the shocks inflow.shock and "
+				    "hazard.work.shock take priors in a series), got %s",
+				    label, got_text(vn, got, sizeof got));
+		} else if ((rc = number_value(k, label, vn, file, &ser.value[ser.n])) != 0) {
 			return rc;
+		}
 		ser.month[ser.n++] = m;
+	}
+	if (scenario_key_takes_prior(k)) {
+		uncertain_clear(p, k);
+		for (i = 0; i < ser.n; i++) {
+			stroom_month_format(ser.month[i], text, sizeof text);
+			snprintf(label, sizeof label, "%s[%s]", s->path, text);
+			if (has_prior[i] &&
+			    (rc = uncertain_add(p, k->offset + offsetof(stroom_series, value) +
+							   (size_t)i * sizeof ser.value[0],
+						&pr[i], node_where(file, at[i]), label)) != 0)
+				return rc;
+		}
 	}
 	memcpy(s->dst, &ser, sizeof ser);
 	s->st->count = ser.n;
@@ -1503,7 +1537,8 @@ static int set_prior(const slot *s, yaml_document_t *doc, yaml_node_t *node, con
 int scenario_key_takes_prior(const scenario_key *k)
 {
 	return k >= scenario_keys && k < scenario_keys + scenario_nkeys &&
-	       (k->type == KEY_DOUBLE || k->type == KEY_LIST || k->type == KEY_AREA_LIST) &&
+	       (k->type == KEY_DOUBLE || k->type == KEY_LIST || k->type == KEY_AREA_LIST ||
+		(k->type == KEY_SERIES && (k->flags & KEY_SERIES_PRIOR))) &&
 	       !(k->flags & (KEY_SHARES | KEY_NO_PRIOR));
 }
 
@@ -1565,8 +1600,25 @@ static int uncertain_name(stroom_params *p)
 		if (!k)
 			return stroom_error_set(STROOM_ERROR, "uncertain parameter at %zu: no key",
 						u->offset);
-		idx = (u->offset - k->offset) / sizeof(double);
 		memset(u->key, 0, sizeof u->key);
+		if (k->type == KEY_SERIES) {
+			/* a series value: the key, then its month ("inflow.shock.2020-04") */
+			const stroom_series *ser = (const stroom_series *)(const void *)((const char *)p +
+											  k->offset);
+			char m[16];
+			size_t at = u->offset - k->offset;
+			idx = at >= offsetof(stroom_series, value)
+				      ? (at - offsetof(stroom_series, value)) / sizeof(double)
+				      : (size_t)STROOM_MAX_SERIES;
+			if (idx >= (size_t)STROOM_MAX_SERIES || (int)idx >= ser->n)
+				return stroom_error_set(STROOM_ERROR,
+							"uncertain parameter at %zu: no month of %s",
+							u->offset, k->path);
+			snprintf(u->key, sizeof u->key, "%s.%s", k->path,
+				 stroom_month_format(ser->month[idx], m, sizeof m));
+			continue;
+		}
+		idx = (u->offset - k->offset) / sizeof(double);
 		if (k->type == KEY_DOUBLE)
 			snprintf(u->key, sizeof u->key, "%s", k->path);
 		else
@@ -2019,7 +2071,7 @@ static int set_value(const slot *s, stroom_params *p, yaml_document_t *doc, yaml
 	case KEY_AREAS:
 		return set_areas(s, p, doc, node, file);
 	case KEY_SERIES:
-		return set_series(s, doc, node, file);
+		return set_series(s, p, doc, node, file);
 	case KEY_PRIOR:
 		return set_prior(s, doc, node, file);
 	case KEY_SELECTOR:
