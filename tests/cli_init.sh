@@ -114,6 +114,9 @@ refuse() { # NAME EXPECTED-LINE ARGS...
 }
 refuse no-households "stroom: --households: expected the number of households on benefit" x
 refuse zero "stroom: --households: expected a whole number of households from 1 to 10000000, got '0'" x --households 0
+refuse dutch-thousands "stroom: --households: expected a whole number of households from 1 to 10000000, got '8.000' (numbers take no thousands separator and '.' as decimal point: did you mean 8000?)" x --households 8.000
+refuse plain-decimal "stroom: --households: expected a whole number of households from 1 to 10000000, got '2.4'" x --households 2.4
+check "refuse plain-decimal: no separator hint (2.4 is no Dutch-written number)" bash -c "! grep -q 'did you mean' '$T/r_plain-decimal/err.txt'"
 refuse fraction "got '1.5'" x --households 1.5
 refuse words "got 'many'" x --households many
 refuse too-many "got '10000001'" x --households 10000001

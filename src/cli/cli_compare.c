@@ -745,12 +745,12 @@ int stroom_cli_compare(int argc, char **argv)
 		} else if (np < 2) {
 			names[np++] = a;
 		} else {
-			fprintf(stderr, "stroom: compare takes two scenarios (see 'stroom help')\n");
+			fprintf(stderr, "stroom: compare takes two scenarios, A and B (see 'stroom compare --help')\n");
 			return EXIT_BADINPUT;
 		}
 	}
 	if (np != 2) {
-		fprintf(stderr, "stroom: compare takes two scenarios (see 'stroom help')\n");
+		fprintf(stderr, "stroom: compare takes two scenarios, A and B (see 'stroom compare --help')\n");
 		return EXIT_BADINPUT;
 	}
 	if (out || xlsx) { /* --xlsx without --out: the directory goes under runs/ */
