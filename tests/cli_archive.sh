@@ -144,4 +144,14 @@ check "archive full: its series.csv whole" cmp -s sized/series.csv full/series.c
 check "archive full: one warning naming the directory" grep -q "^stroom: warning: not recorded in the archive: archive '.*full.sqlite': .*; 'full' is complete and stays$" full.err
 check "archive full: one line on stderr" test "$(wc -l < full.err)" -eq 1
 check "archive full: no partial record" test "$(rows --archive full.sqlite | wc -l)" -eq 0
+
+# the columns stay aligned under a comparison's "A vs B" name longer than the
+# column's 24 characters: its directory starts where the header's "directory" does
+printf 'extends: small.yaml\nname: a-rather-long-scenario-name\n' > long.yaml
+"$STROOM" compare small.yaml long.yaml --replicates 2 --out cmp-long > /dev/null
+"$STROOM" runs list --limit 1 > list-long.txt
+check "list: the directory column aligned under a long compare name" awk -v d="$T/cmp-long" '
+	NR == 1 { col = index($0, "directory") }
+	index($0, d) && $0 ~ /a-rather-long-scenario-name/ { at = index($0, d) }
+	END { exit !(col > 0 && at == col) }' list-long.txt
 finish

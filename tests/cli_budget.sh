@@ -146,6 +146,9 @@ bad "stroom: budget 0.00: expected an amount above 0" --budget 0 --spending 1
 bad "stroom: spending -1.00: expected an amount of 0 or more, up to 10000000000.00" "${B[@]}" --spending -1
 bad "stroom: --budget: expected an amount in euro with at most 2 decimals, like 817350000.00, got '817350000.123'" --budget 817350000.123 --spending 1
 bad "stroom: --spending: expected an amount in euro with at most 2 decimals, like 817350000.00, got '1e6'" "${B[@]}" --spending 1e6
+# a Dutch-written amount: the line says how to write it
+bad "stroom: --budget: expected an amount in euro with at most 2 decimals, like 817350000.00, got '146.804.000' (numbers take no thousands separator and '.' as decimal point: did you mean 146804000?)" --budget 146.804.000 --spending 1
+bad "stroom: --spending: expected an amount in euro with at most 2 decimals, like 817350000.00, got '155.000.000,50' (numbers take no thousands separator and '.' as decimal point: did you mean 155000000.50?)" "${B[@]}" --spending 155.000.000,50
 bad "stroom: year 2014: no safety-net rule (data/budget/safety-net.csv starts in 2015)" "${B[@]}" --spending 1 --year 2014
 bad "stroom: --year: expected a whole number from 1900 to 2200, got '20x'" "${B[@]}" --spending 1 --year 20x
 bad "stroom: budget: --spending is required (or --table FILE.csv; see stroom budget --help)" "${B[@]}"

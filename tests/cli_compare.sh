@@ -44,11 +44,13 @@ check "more: the summary says what the net cost counts" grep -q "benefit spendin
 for lever in teams instruments enforcement prevention gate; do
 	check "more: compare.csv has the execution cost of $lever" grep -q "^2024,execution_cost_${lever}_eur," more/compare.csv
 done
-check "more: the summary shows the teams' execution cost (not zero)" grep -q "^execution_cost_teams_eur (EUR 1,000)$" more/summary.txt
-check "more: and the total" grep -q "^execution_cost_eur (EUR 1,000)$" more/summary.txt
+check "more: the summary shows the teams' execution cost (not zero), named in words" grep -q "^execution cost of the teams, not in the BUIG result (EUR 1,000; execution_cost_teams_eur)$" more/summary.txt
+check "more: and the total" grep -q "^execution costs in total, not in the BUIG result (EUR 1,000; execution_cost_eur)$" more/summary.txt
+check "more: instrument spending and recoveries named in words" bash -c "grep -q '^instrument spending (EUR 1,000; spending_instruments_eur)$' more/summary.txt && grep -q '^recoveries (EUR 1,000; recoveries_eur)$' more/summary.txt"
+check "more: no heading is a bare indicator name" bash -c "! grep -Eq '^[a-z_]+_eur \\(EUR' more/summary.txt"
 for lever in instruments enforcement prevention gate; do
 	check "more: compare.csv's $lever cost is 0 in both" grep -q "^2024,execution_cost_${lever}_eur,0,0," more/compare.csv
-	check "more: the summary omits $lever, zero in both" bash -c "! grep -q '^execution_cost_${lever}_eur' more/summary.txt"
+	check "more: the summary omits $lever, zero in both" bash -c "! grep -q 'execution_cost_${lever}_eur' more/summary.txt"
 done
 check "more: the execution costs' total is the levers' sum" awk -F, '$1 == 2025 && $2 ~ /^execution_cost_[a-z]+_eur$/ { s += $3 } $1 == 2025 && $2 == "execution_cost_eur" { t = $3 } END { d = s - t; exit !(d < 0.01 && -d < 0.01) }' more/compare.csv
 check "more: the summary has the target" grep -q "^  P(caseload <= 1400): rotterdam " more/summary.txt

@@ -87,6 +87,9 @@ check "rotterdam exits 0" test $? -eq 0
 check "rotterdam: 2.j marked (LKS)" grep -q '^\* 2\.j ' "$T/rdam"
 check "rotterdam: footer" grep -q "^\* = touched by the levers of scenario 'rotterdam': " "$T/rdam"
 check "rotterdam: summary line" grep -qx '2.j Wage-cost subsidy (LKS) (hazard.lks_share)' "$T/rdam"
+"$STROOM" conditions generic > "$T/generic" 2> "$T/err"
+check "generic exits 0" test $? -eq 0
+check "generic: says whose the ratings are" grep -qx "(the ratings are Rotterdam's, in AEF's 2024 report, not the scenario's)" "$T/generic"
 "$STROOM" conditions --json rotterdam > "$T/rdamjson"
 check "rotterdam json: touched" grep -q '"touched": true, "levers_used": \["hazard.lks_share"\]' "$T/rdamjson"
 cat > "$T/targets.yaml" <<'EOF'

@@ -101,6 +101,22 @@ check "init --observed: validates without warnings ($(cat "$T/o.verr"))" test ! 
 check "init --from first: exit 0 ($(cat "$T/o1.err"))" test $? -eq 0
 check "init --from first: start 2019-01" grep -qE "^start: 2019-01 " "$T/o1.yaml"
 check "init --from first: 5,000 households" grep -qE "^  households: 5000 " "$T/o1.yaml"
+
+# sizes whose scaled inflow has three decimals in %g (9,808 x 0.241 = 2363.728, sd
+# 235.392; 333: 80.253): written with at most two, never like a grouped number
+# the scenario refuses; the README's Utrecht extract with --from latest (9,808)
+for n in 333 1234 7777 9808; do
+	"$STROOM" init s$n --households $n --out "$T/s$n.yaml" > /dev/null 2> "$T/s$n.err"
+	check "init $n households: exit 0 ($(head -c 200 "$T/s$n.err"))" test $? -eq 0
+	check "init $n: the inflow prior with at most 2 decimals" \
+		grep -qE "^  per_year: \{normal: \[[0-9]+(\.[0-9]{1,2})?, [0-9]+(\.[0-9]{1,2})?\]\}" "$T/s$n.yaml"
+done
+check "init 9808: the inflow 2363.73, sd 235.39" grep -q "^  per_year: {normal: \[2363.73, 235.39\]}" "$T/s9808.yaml"
+"$STROOM" import cbs "$SRC/examples/utrecht/82015NED_TypedDataSet.csv" --municipality GM0344 --out "$T/u-obs.csv" 2> /dev/null
+"$STROOM" init ul --observed "$T/u-obs.csv" --out "$T/ul.yaml" > /dev/null 2> "$T/ul.err"
+check "init --observed Utrecht, from latest: exit 0 ($(head -c 200 "$T/ul.err"))" test $? -eq 0
+check "init --observed Utrecht, from latest: 9,808 households on 2021-01" \
+	bash -c "grep -qE '^start: 2021-01 ' '$T/ul.yaml' && grep -qE '^  households: 9808 ' '$T/ul.yaml'"
 "$STROOM" init o2 --observed "$T/obs.csv" --households 4000 --out "$T/o2.yaml" > /dev/null 2>&1
 check "init --observed --households: the given households" grep -qE "^  households: 4000 +# stroom init --households" "$T/o2.yaml"
 
@@ -117,6 +133,9 @@ refuse() { # NAME EXPECTED-LINE ARGS...
 }
 refuse no-households "stroom: --households: expected the number of households on benefit" x
 refuse zero "stroom: --households: expected a whole number of households from 1 to 10000000, got '0'" x --households 0
+refuse dutch-thousands "stroom: --households: expected a whole number of households from 1 to 10000000, got '8.000' (numbers take no thousands separator and '.' as decimal point: did you mean 8000?)" x --households 8.000
+refuse plain-decimal "stroom: --households: expected a whole number of households from 1 to 10000000, got '2.4'" x --households 2.4
+check "refuse plain-decimal: no separator hint (2.4 is no Dutch-written number)" bash -c "! grep -q 'did you mean' '$T/r_plain-decimal/err.txt'"
 refuse fraction "got '1.5'" x --households 1.5
 refuse words "got 'many'" x --households many
 refuse too-many "got '10000001'" x --households 10000001

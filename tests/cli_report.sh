@@ -3,8 +3,9 @@
 # target it reaches in some replicates, 8 replicates) reported in Dutch and in
 # English: the headings, P(target) and the 2026 median caseload in each
 # language's number style, what only the run knew from manifest.json (and from
-# summary.txt's text in an older directory), no reference outside the file (no http(s)://, no
-# <script src=, no <link>, no url()); the page rendered by headless Chromium
+# summary.txt's text in an older directory), the sources of the key assumptions
+# (the scenario's and its base's comments), no reference outside the file (no
+# http(s):// in an attribute, no <a>, no <script src=, no <link>, no url()); the page rendered by headless Chromium
 # (Debian's chromium, scripts/install-deps): a screenshot that is not blank, no
 # console errors, the headings in the rendered DOM; a comparison's report from
 # `compare --report` and from `report` on a compare directory; and the bad
@@ -66,6 +67,30 @@ check "nl: 7 flow charts + caseload + 2 composition + BUIG" \
 	test "$(grep -c '<svg ' "$T/nl.html")" -eq 11
 check "nl: the scenario's description escaped" grep -q "Rotterdam &lt;baseline&gt; &amp; a target" "$T/nl.html"
 check "nl: a source from the scenario file" grep -q "assumption: a test target near the median" "$T/nl.html"
+# a key the base sets (population.households, in rotterdam.yaml) carries the base's
+# comment, from manifest.json's scenario_sources; a manifest without them (an older
+# directory) takes the comments of the scenario file alone
+check "nl: a source from the base the scenario extends" python3 -c "
+import html, json
+m = json.load(open('$T/r/manifest.json'))
+c = m['scenario_sources']['population.households']['comment']
+assert c and html.escape(c, quote=False) in open('$T/nl.html').read(), c
+"
+cp -r "$T/r" "$T/r-nosrc"
+python3 -c "
+import json
+p = '$T/r-nosrc/manifest.json'
+m = json.load(open(p)); del m['scenario_sources']; json.dump(m, open(p, 'w'))"
+"$STROOM" report "$T/r-nosrc" --out "$T/nosrc.html" > /dev/null 2> "$T/err"
+check "no scenario_sources: report exits 0" test $? -eq 0
+check "no scenario_sources: the file's own comment" \
+	grep -q "assumption: a test target near the median" "$T/nosrc.html"
+check "no scenario_sources: not the base's" python3 -c "
+import html, json
+m = json.load(open('$T/r/manifest.json'))
+c = m['scenario_sources']['population.households']['comment']
+assert html.escape(c, quote=False) not in open('$T/nosrc.html').read()
+"
 check "nl: condition 2.j named" grep -q "Loonkostensubsidie" "$T/nl.html"
 # what only the run knew (the caseload then, P(target), the interval's split, the
 # conditions) comes from manifest.json: the same page with summary.txt emptied; a
@@ -102,7 +127,9 @@ check "older directory: the same page from summary.txt" same_page "$T/nl.html" "
 "$STROOM" report "$T/older" --out "$T/older-empty.html" > /dev/null 2>&1
 check "older directory without summary.txt's text: no split" grep -q "Deze run heeft de splitsing niet" "$T/older-empty.html"
 for f in nl en; do
-	check "$f: no http(s)://" bash -c "! grep -Eiq 'https?://' '$T/$f.html'"
+	# a source's comment may cite a web page as text; no attribute points at one
+	check "$f: no http(s):// in an attribute, no link element" \
+		bash -c "! grep -Eiq '=[\"'\'']?[[:space:]]*https?://|<a[[:space:]]' '$T/$f.html'"
 	check "$f: no script" bash -c "! grep -iq '<script' '$T/$f.html'"
 	check "$f: no link, no url(), no img" bash -c "! grep -Eiq '<link|url\\(|<img|@import' '$T/$f.html'"
 done

@@ -183,7 +183,7 @@ bad "stroom: benefit: --children is for couples only" "${D[@]}" --children
 bad "stroom: benefit: --child-under-12 is for single parents only" "${D[@]}" --child-under-12
 bad "stroom: --sharers: expected a whole number from 1 to 20, got '0'" "${D[@]}" --sharers 0
 bad "stroom: --students: expected a whole number from 0 to 20, got '-1'" "${D[@]}" --students -1
-bad "stroom: --earnings: expected an amount in euro from 0 to 1000000 with at most 2 decimals, like 817.35, got '12.345'" "${D[@]}" --earnings 12.345
+bad "stroom: --earnings: expected an amount in euro from 0 to 1000000 with at most 2 decimals, like 817.35, got '12.345' (numbers take no thousands separator and '.' as decimal point: did you mean 12345?)" "${D[@]}" --earnings 12.345
 bad "stroom: --earnings: expected an amount in euro from 0 to 1000000 with at most 2 decimals, like 817.35, got '-5'" "${D[@]}" --earnings -5
 bad "stroom: --earnings: expected an amount in euro like 817.35, got '12.'" "${D[@]}" --earnings 12.
 bad "stroom: --disregard-months-used: expected a whole number from 0 to 1200, got 'six'" "${D[@]}" --disregard-months-used six

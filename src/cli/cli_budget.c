@@ -38,7 +38,7 @@ static const char budget_usage[] =
 	"  --table FILE.csv    one row per municipality and year: code,name,year,budget_eur,\n"
 	"                      spending_eur,households[,inflow_rate,outflow_rate]\n"
 	"  --years-min N       count municipalities beyond the thresholds in at least N years\n"
-	"                      (default 4, as seed 003)\n"
+	"                      (default 4, as the national BUIG study: docs/budget.md)\n"
 	"  --safety-net FILE   safety-net rules (default: builtin data/budget/safety-net.csv)\n"
 	"  --json              one JSON object\n";
 
@@ -276,7 +276,7 @@ static void print_table_text(const stroom_budget_panel *p, int years_min)
 	}
 
 	printf("\nMunicipalities beyond the thresholds in at least %d of the years %d-%d "
-	       "(seed 003 L561-565)\n",
+	       "(as the national BUIG study, AEF 2023: docs/budget.md)\n",
 	       years_min, y0, y1);
 	for (ind = 0; ind < 2; ind++) {
 		size_t *cnt = ind ? &ns : &nd;
@@ -307,7 +307,7 @@ static void print_table_text(const stroom_budget_panel *p, int years_min)
 
 	if (!stroom_budget_panel_has_rates(p))
 		return;
-	printf("\nDeficit and surplus groups on the volume component (seed 003 tables A-C)\n"
+	printf("\nDeficit and surplus groups on the volume component (as tables A-C of the national BUIG study, AEF 2023)\n"
 	       "Groups: volume part < 0 (deficit) or >= 0 (surplus), against the table's average "
 	       "price in the year;\nR-squared: univariate, volume part (%% of budget) on the rate; "
 	       "period: mean of the yearly group\nmeans, R-squared over the municipalities' period "

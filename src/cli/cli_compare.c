@@ -379,6 +379,29 @@ static const cmp_row *find(const cmp *c, const char *period, const char *ind)
 	return NULL;
 }
 
+/* The summary's heading of a money indicator shown beyond the fixed rows: what
+ * it is in words, then its name in compare.csv; an unknown one by its name. */
+static const char *money_label(const char *indicator)
+{
+	static const struct {
+		const char *ind, *label;
+	} names[] = {
+		{"spending_instruments_eur", "instrument spending"},
+		{"recoveries_eur", "recoveries"},
+		{"execution_cost_teams_eur", "execution cost of the teams, not in the BUIG result"},
+		{"execution_cost_instruments_eur", "execution cost of the instruments, not in the BUIG result"},
+		{"execution_cost_enforcement_eur", "execution cost of enforcement, not in the BUIG result"},
+		{"execution_cost_prevention_eur", "execution cost of prevention, not in the BUIG result"},
+		{"execution_cost_gate_eur", "execution cost of the gate, not in the BUIG result"},
+		{"execution_cost_eur", "execution costs in total, not in the BUIG result"},
+	};
+	size_t k;
+	for (k = 0; k < STROOM_ARRAY_LEN(names); k++)
+		if (!strcmp(names[k].ind, indicator))
+			return names[k].label;
+	return NULL;
+}
+
 static size_t summary_text(const cmp *c, const stroom_params *pa, const stroom_params *pb, char *buf,
 			   size_t size)
 {
@@ -453,7 +476,11 @@ static size_t summary_text(const cmp *c, const stroom_params *pa, const stroom_p
 		}
 		if (shown)
 			continue;
-		stroom_sbuf_printf(&b, "\n%s (EUR 1,000)\n", r->indicator);
+		if (money_label(r->indicator))
+			stroom_sbuf_printf(&b, "\n%s (EUR 1,000; %s)\n", money_label(r->indicator),
+					   r->indicator);
+		else
+			stroom_sbuf_printf(&b, "\n%s (EUR 1,000)\n", r->indicator);
 		for (j = i; j < c->n; j++)
 			if (!strcmp(c->row[j].indicator, r->indicator) && strlen(c->row[j].period) == 4)
 				stroom_sbuf_printf(&b, "  %s  %+12.1f  [%+12.1f to %+12.1f]\n", c->row[j].period,
@@ -718,12 +745,12 @@ int stroom_cli_compare(int argc, char **argv)
 		} else if (np < 2) {
 			names[np++] = a;
 		} else {
-			fprintf(stderr, "stroom: compare takes two scenarios (see 'stroom help')\n");
+			fprintf(stderr, "stroom: compare takes two scenarios, A and B (see 'stroom compare --help')\n");
 			return EXIT_BADINPUT;
 		}
 	}
 	if (np != 2) {
-		fprintf(stderr, "stroom: compare takes two scenarios (see 'stroom help')\n");
+		fprintf(stderr, "stroom: compare takes two scenarios, A and B (see 'stroom compare --help')\n");
 		return EXIT_BADINPUT;
 	}
 	if (out || xlsx) { /* --xlsx without --out: the directory goes under runs/ */

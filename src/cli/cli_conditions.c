@@ -19,8 +19,9 @@
 
 static const char conditions_usage[] =
 	"usage: stroom conditions [SCENARIO|FILE] [--json] [--code CODE]\n"
-	"  the AEF conditions 2.a-3.g (seed 000) with Rotterdam's rating and the scenario\n"
-	"  keys that act on each; see docs/policy.md\n"
+	"  the AEF conditions 2.a-3.g (AEF's 2024 report on Rotterdam's execution of the\n"
+	"  Participatiewet) with Rotterdam's rating in that report and the scenario keys\n"
+	"  that act on each; see docs/policy.md\n"
 	"  SCENARIO|FILE  mark (*) the conditions whose levers this scenario uses\n"
 	"  --code CODE    one condition in full, e.g. --code 2.e\n"
 	"  --json         a JSON array (with --code: one object)\n"
@@ -288,9 +289,11 @@ int stroom_cli_conditions(int argc, char **argv)
 			fputs(list, stdout);
 			free(list);
 		}
+		printf("(the ratings are Rotterdam's, in AEF's 2024 report, not the scenario's)\n");
 	} else {
-		printf("\nratings (seed 000 L227-290): GOK no unused opportunities, MOK possibly unused "
-		       "opportunities,\nR (possible) risks, GOK+R no unused opportunities but risks\n");
+		printf("\nratings (Rotterdam's, in AEF's 2024 report): GOK no unused opportunities, MOK "
+		       "possibly unused\nopportunities, R (possible) risks, GOK+R no unused opportunities but "
+		       "risks\n");
 	}
 cleanup:
 	stroom_scenario_free(sc);

@@ -45,8 +45,9 @@ static const char init_usage[] =
 	"stay generic's. Every scaled value carries a comment saying how it was scaled.\n"
 	"\n"
 	"  NAME              the scenario's name ([A-Za-z0-9_.-], at most 31 characters)\n"
-	"  --households N    households on benefit on the start date (optional with\n"
-	"                    --observed: then its stock)\n"
+	"  --households N    households on benefit on the start date: generic's start\n"
+	"                    (2024-01) without --observed; optional with --observed\n"
+	"                    (then its stock)\n"
 	"  --observed FILE   an observed series (docs/observed.md, e.g. from stroom import\n"
 	"                    cbs): the start month and stock come from its latest caseload\n"
 	"                    stock of group all, and the composition (duration, age, type)\n"
@@ -304,6 +305,22 @@ static void put_number(text *t, double v, int money)
 		put(t, "%.6g", v);
 }
 
+/* A count a year (the inflow and its prior's sd) as YAML: at most 2 decimals, so
+ * that it never reads as a number grouped by a thousands separator (235.392),
+ * which the scenario refuses for keys that count households. */
+static void put_count(text *t, double v)
+{
+	char buf[64];
+	size_t n;
+	snprintf(buf, sizeof buf, "%.2f", v);
+	n = strlen(buf);
+	while (n > 0 && buf[n - 1] == '0')
+		buf[--n] = 0;
+	if (n > 0 && buf[n - 1] == '.')
+		buf[--n] = 0;
+	put(t, "%s", buf);
+}
+
 /* Writes a series scaled by f from month `start` on: the value at start first (or
  * the series' first value when it starts later), then the later points. */
 static void put_scaled_series(text *t, const stroom_series *s, stroom_month start, double f,
@@ -556,10 +573,15 @@ int stroom_cli_init(int argc, char **argv)
 	{
 		const stroom_uncertain *u = uncertain_of(g, "inflow.per_year");
 		put(&t, "\ninflow:\n  per_year: ");
-		if (u && u->prior.dist == STROOM_PRIOR_NORMAL)
-			put(&t, "{normal: [%.6g, %.6g]}", u->prior.a * f, u->prior.b * f);
-		else
-			put(&t, "%.6g", g->inflow_per_year * f);
+		if (u && u->prior.dist == STROOM_PRIOR_NORMAL) {
+			put(&t, "{normal: [");
+			put_count(&t, u->prior.a * f);
+			put(&t, ", ");
+			put_count(&t, u->prior.b * f);
+			put(&t, "]}");
+		} else {
+			put_count(&t, g->inflow_per_year * f);
+		}
 		put(&t, "  # %s's %s a year per %s households x %s / %s (inflow per household held)\n",
 		    BASE, grouped(g->inflow_per_year, a, sizeof a),
 		    grouped((double)g->population_households, b, sizeof b),

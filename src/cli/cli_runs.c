@@ -231,15 +231,22 @@ static int runs_list(stroom_archive *ar, int limit)
 {
 	stroom_archive_record *recs = NULL;
 	size_t n = 0, i;
+	int w = 24;
 	int err = stroom_archive_list(ar, limit, &recs, &n);
 	if (err)
 		return stroom_cli_fail(err);
-	printf("%5s  %-20s  %-9s  %-24s  %11s  %s\n", "id", "recorded (UTC)", "kind", "scenario",
+	/* the scenario column as wide as its longest entry (a comparison's "A vs B") */
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(stroom_cli_printable(recs[i].scenario).s);
+		if (len > (size_t)w && len <= 200)
+			w = (int)len;
+	}
+	printf("%5s  %-20s  %-9s  %-*s  %11s  %s\n", "id", "recorded (UTC)", "kind", w, "scenario",
 	       "P(target)", "directory");
 	for (i = 0; i < n; i++) {
 		const stroom_archive_record *r = &recs[i];
-		printf("%5lld  %-20s  %-9s  %-24s  ", (long long)r->id, r->created_utc,
-		       stroom_archive_kind_name(r->kind), stroom_cli_printable(r->scenario).s);
+		printf("%5lld  %-20s  %-9s  %-*s  ", (long long)r->id, r->created_utc,
+		       stroom_archive_kind_name(r->kind), w, stroom_cli_printable(r->scenario).s);
 		print_p(r);
 		printf("  %s\n", r->directory[0] ? stroom_cli_printable(r->directory).s : "-");
 	}

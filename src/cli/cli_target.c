@@ -18,7 +18,7 @@
 #include <string.h>
 
 static const char help[] =
-	"usage: stroom target SCENARIO --households N --date YYYY-MM --probability P\n"
+	"usage: stroom target SCENARIO [--households N] [--date YYYY-MM] --probability P\n"
 	"                     --lever KEY [--lever KEY ...] [--from YYYY-MM] [--draws N]\n"
 	"                     [--replicates N | --no-check] [--threads N] [--seed N] [--json]\n"
 	"\n"

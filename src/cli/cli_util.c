@@ -30,10 +30,70 @@ void stroom_cli_json_str(const char *s)
 	putchar('"');
 }
 
+/* A number written the Dutch way, which the options do not read: digits grouped
+ * by '.' or ',' in threes ("8.000", "146.804.000") or a decimal comma
+ * ("0,5", "146.804.000,00"). Writes the number as the options take it into out
+ * (separators dropped, the decimal comma a '.') and returns 1; else 0. */
+static int dutch_number(const char *s, char *out, size_t size)
+{
+	const char *p = s, *comma = strrchr(s, ',');
+	size_t n = 0, group = 0, groups = 0;
+	char sep = 0;
+	int decimal = 0;
+	if (*p == '-' && n + 1 < size)
+		out[n++] = *p++;
+	if (!isdigit((unsigned char)*p))
+		return 0;
+	/* a decimal comma: the last ',' followed by one or two digits and nothing else */
+	if (comma && isdigit((unsigned char)comma[1]) &&
+	    (!comma[2] || (isdigit((unsigned char)comma[2]) && !comma[3])))
+		decimal = 1;
+	for (; *p; p++) {
+		if (isdigit((unsigned char)*p)) {
+			if (n + 1 >= size)
+				return 0;
+			out[n++] = *p;
+			group++;
+		} else if (decimal && p == comma) {
+			if (groups && group != 3)
+				return 0;
+			if (n + 1 >= size)
+				return 0;
+			out[n++] = '.';
+			groups = 0;
+			sep = 0;
+			group = 0;
+			decimal = 2;
+		} else if ((*p == '.' || *p == ',') && decimal != 2) {
+			/* a group separator: one kind throughout, after 1-3 digits, then threes */
+			if ((sep && *p != sep) || (groups ? group != 3 : (group < 1 || group > 3)))
+				return 0;
+			sep = *p;
+			groups++;
+			group = 0;
+		} else {
+			return 0;
+		}
+	}
+	if (groups && group != 3)
+		return 0;
+	if (!groups && decimal != 2)
+		return 0;
+	out[n] = 0;
+	return 1;
+}
+
 int stroom_cli_bad(const char *opt, const char *expected, const char *got)
 {
-	fprintf(stderr, "stroom: %s: expected %s, got '%s'\n", opt, expected,
-		stroom_cli_printable(got).s);
+	char plain[64];
+	if (got && dutch_number(got, plain, sizeof plain))
+		fprintf(stderr,
+			"stroom: %s: expected %s, got '%s' (numbers take no thousands separator and "
+			"'.' as decimal point: did you mean %s?)\n",
+			opt, expected, stroom_cli_printable(got).s, plain);
+	else
+		fprintf(stderr, "stroom: %s: expected %s, got '%s'\n", opt, expected,
+			stroom_cli_printable(got).s);
 	return EXIT_BADINPUT;
 }
 

@@ -359,6 +359,24 @@ static void scenario_assumptions(stroom_report *r, json_t *sc)
 	}
 }
 
+/* The assumptions' sources from manifest.json's "scenario_sources" (each key's
+ * comment in whichever file set it: the scenario file or a base it extends);
+ * a manifest without the key leaves them to the scenario file's comments. */
+static void manifest_sources(stroom_report *r, json_t *src)
+{
+	int i;
+	if (!json_is_object(src))
+		return;
+	r->sources_manifest = 1;
+	r->sources_checked = 1;
+	for (i = 0; i < r->nassume; i++) {
+		json_t *e = json_object_get(src, r->assume[i].key);
+		if (strncmp(r->assume[i].key, "teams.", 6) && json_is_object(e))
+			copy_str(r->assume[i].source, sizeof r->assume[i].source,
+				 json_object_get(e, "comment"));
+	}
+}
+
 /* A number of a JSON object, or NAN. */
 static double json_num(json_t *obj, const char *key)
 {
@@ -496,6 +514,8 @@ static int parse_manifest(stroom_report *r, const char *text, const char *path)
 	if (!r->name[0])
 		copy_str(r->name, sizeof r->name, json_object_get(sc, "name"));
 	scenario_assumptions(r, sc);
+	if (!r->compare)
+		manifest_sources(r, json_object_get(root, "scenario_sources"));
 	if (!r->compare) {
 		/* the scenario file's sha256, to tell whether its comments still describe this run */
 		json_t *in0 = json_array_get(json_object_get(root, "inputs"), 0);
@@ -743,7 +763,8 @@ int stroom_report_load_texts(stroom_report **out, const stroom_report_texts *t)
 			if ((err = parse_table(&r->budget, copy, RP_PATH("budget.csv"), 1)) != 0)
 				goto done;
 		}
-		assumption_sources(r);
+		if (!r->sources_manifest)
+			assumption_sources(r);
 	}
 #undef RP_PATH
 done:

@@ -852,6 +852,19 @@ void rp_assumptions_section(rp_buf *b, const stroom_report *r, stroom_report_lan
 					    "From scenario A as the comparison used it (manifest.json)."));
 		goto table;
 	}
+	if (r->sources_manifest) {
+		rp_printf(b, "%s <code>",
+			  L("Uit het scenario zoals de run het gebruikte (manifest.json). Bron: het "
+			    "commentaar op de regel die de sleutel zet, in",
+			    "From the scenario as the run used it (manifest.json). Source: the comment on "
+			    "the line that sets the key, in"));
+		rp_escape(b, r->scenario_file[0] ? r->scenario_file : "-");
+		rp_printf(b, "</code> %s</p>\n",
+			  L("of een scenario dat het uitbreidt (extends; manifest.json, "
+			    "\"scenario_sources\").",
+			    "or a scenario it extends (extends; manifest.json, \"scenario_sources\")."));
+		goto table;
+	}
 	rp_printf(b, "%s <code>", L("Uit het scenario zoals de run het gebruikte (manifest.json). Bron: het "
 				    "commentaar bij de sleutel in",
 				    "From the scenario as the run used it (manifest.json). Source: the comment on "

@@ -86,7 +86,8 @@ struct stroom_report {
 	int nassume;
 	rp_assumption assume[RP_MAX_ASSUMPTIONS];
 	char scenario_file[512];
-	int sources_checked; /* 1: the scenario file matched the manifest's sha256 */
+	int sources_checked; /* 1: the sources are the run's (manifest or matching file) */
+	int sources_manifest; /* 1: from manifest.json's "scenario_sources" */
 	/* data */
 	rp_table series, budget;
 	rp_cmp_row *cmp;
