@@ -35,7 +35,7 @@ extern "C" {
 typedef struct stroom_calibrate_options {
 	unsigned int version;         /* STROOM_CALIBRATE_OPTIONS_VERSION */
 	int chains;                   /* 0 = 4 */
-	int iterations;               /* kept per chain after the warm-up, at most; 0 = 10000. The
+	int iterations;               /* kept per chain after the warm-up, at most; 0 = 40000. The
 					 chains stop at the first check (every 250 kept) where every
 					 fitted parameter has converged (rhat_max, ess_min) */
 	int warmup;                   /* per chain, adapting the proposals; 0 = iterations / 4,

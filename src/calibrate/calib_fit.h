@@ -17,7 +17,7 @@ typedef struct calib_settings {
 /* The defaults (include/stroom/calibrate.h): the kept iterations per chain at
  * most, the warm-up's longest default, and the kept iterations per chain between
  * two checks of the stopping rule (docs/model.md section 7). */
-#define CALIB_ITERATIONS 10000
+#define CALIB_ITERATIONS 40000
 #define CALIB_WARMUP 500
 #define CALIB_CHECK_EVERY 250
 

@@ -101,7 +101,7 @@ static const char usage[] =
 	"  90% intervals. An origin with fewer than 2 observed stocks of one series in\n"
 	"  the 24 months up to it, or nothing to score after it, is refused (exit 2).\n"
 	"  --out DIR: backtest.csv, summary.txt and manifest.json (DIR must not exist).\n"
-	"  --param KEY, --chains N (4), --iterations N (at most, 10000), --seed N (0),\n"
+	"  --param KEY, --chains N (4), --iterations N (at most, 40000), --seed N (0),\n"
 	"  --threads N: as calibrate (the keys fitted, the chains, stopping when converged);\n"
 	"  --draws N (400): posterior draws run through the engine per origin.\n"
 	"  Exit 0 done (a fit that did not converge is a warning), 1 failed, 2 bad input.\n";

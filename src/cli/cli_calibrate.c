@@ -61,7 +61,7 @@ static const char usage[] =
 	"  --param: a key or a prefix such as hazard.work.distance) to the observed series\n"
 	"  (docs/observed.md) and writes posterior.csv, fit.txt, fit.csv and manifest.json\n"
 	"  into DIR (default runs/<UTC time>-<scenario>-calibrate; it must not exist).\n"
-	"  --chains N (4); --iterations N: at most N kept per chain (10000) after a warm-up\n"
+	"  --chains N (4); --iterations N: at most N kept per chain (40000) after a warm-up\n"
 	"  of a quarter as many, at most 500; the chains stop at the first check (every 250\n"
 	"  kept iterations) where every R-hat is below 1.01 and every bulk ESS at least 400;\n"
 	"  --seed N (0), --threads N (one per CPU; the draws do not depend on it).\n"
