@@ -70,6 +70,18 @@ STROOM_API int stroom_conditions_lever_used(const stroom_params *p, const char *
  */
 STROOM_API size_t stroom_conditions_touched(const stroom_params *p, char *buf, size_t size);
 
+/*
+ * Walks each condition whose levers p uses (stroom_conditions_lever_used == 1),
+ * in catalogue order: fn(payload, c, key, k) for its k-th used lever (k = 0, 1,
+ * ...), then fn(payload, c, NULL, n) once after its n used levers; conditions
+ * with no used lever are skipped. stroom_conditions_touched and a run's
+ * manifest.json ("conditions") are written from it.
+ */
+STROOM_API void stroom_conditions_each_used(const stroom_params *p,
+					    void (*fn)(void *payload, const stroom_condition *c,
+						       const char *key, int k),
+					    void *payload);
+
 #ifdef __cplusplus
 }
 #endif

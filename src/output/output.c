@@ -714,40 +714,35 @@ static void manifest_interval(stroom_sbuf *b, const stroom_results *r, const str
 /* manifest.json's "conditions": the AEF conditions the scenario's levers act on, in
  * catalogue order, each with the levers it uses (summary.txt's "AEF conditions the
  * scenario's levers touch"; stroom_conditions_touched); [] when it uses none. */
+typedef struct cond_json {
+	stroom_sbuf *b;
+	int shown; /* conditions written so far */
+} cond_json;
+
+static void condition_json(void *payload, const stroom_condition *c, const char *key, int k)
+{
+	cond_json *j = payload;
+	if (!key) {
+		stroom_sbuf_printf(j->b, "]}");
+		return;
+	}
+	if (k == 0) {
+		stroom_sbuf_printf(j->b, "%s\n    {\"code\": ", j->shown++ ? "," : "");
+		stroom_json_string(j->b, c->code);
+		stroom_sbuf_printf(j->b, ", \"name\": ");
+		stroom_json_string(j->b, c->name_en);
+		stroom_sbuf_printf(j->b, ", \"levers\": [");
+	}
+	stroom_sbuf_printf(j->b, "%s", k ? ", " : "");
+	stroom_json_string(j->b, key);
+}
+
 static void manifest_conditions(stroom_sbuf *b, const stroom_params *p)
 {
-	stroom_condition c;
-	size_t i, n = stroom_conditions_count();
-	int shown = 0;
+	cond_json j = {b, 0};
 	stroom_sbuf_printf(b, "  \"conditions\": [");
-	for (i = 0; i < n; i++) {
-		const char *k, *semi;
-		char key[sizeof c.levers];
-		int used = 0;
-		if (stroom_conditions_get(i, &c) != 0)
-			continue; /* a malformed builtin row; test_conditions rejects it */
-		for (k = c.levers; *k; k = semi ? semi + 1 : k + strlen(k)) {
-			size_t len;
-			semi = strchr(k, ';');
-			len = semi ? (size_t)(semi - k) : strlen(k);
-			memcpy(key, k, len);
-			key[len] = '\0';
-			if (stroom_conditions_lever_used(p, key) != 1)
-				continue;
-			if (!used) {
-				stroom_sbuf_printf(b, "%s\n    {\"code\": ", shown++ ? "," : "");
-				stroom_json_string(b, c.code);
-				stroom_sbuf_printf(b, ", \"name\": ");
-				stroom_json_string(b, c.name_en);
-				stroom_sbuf_printf(b, ", \"levers\": [");
-			}
-			stroom_sbuf_printf(b, "%s", used++ ? ", " : "");
-			stroom_json_string(b, key);
-		}
-		if (used)
-			stroom_sbuf_printf(b, "]}");
-	}
-	stroom_sbuf_printf(b, "%s],\n", shown ? "\n  " : "");
+	stroom_conditions_each_used(p, condition_json, &j);
+	stroom_sbuf_printf(b, "%s],\n", j.shown ? "\n  " : "");
 	stroom_error_clear();
 }
 

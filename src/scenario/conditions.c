@@ -235,13 +235,13 @@ int stroom_conditions_lever_used(const stroom_params *p, const char *key)
 	return stroom_error_set(STROOM_ENOTFOUND, "lever '%s': not a lever key of the catalogue", key);
 }
 
-size_t stroom_conditions_touched(const stroom_params *p, char *buf, size_t size)
+void stroom_conditions_each_used(const stroom_params *p,
+				 void (*fn)(void *payload, const stroom_condition *c,
+					    const char *key, int k),
+				 void *payload)
 {
-	stroom_sbuf b = {buf, size, 0};
 	stroom_condition c;
 	size_t i, n = stroom_conditions_count();
-	if (buf && size)
-		buf[0] = '\0';
 	for (i = 0; i < n; i++) {
 		const char *k, *semi;
 		char key[sizeof c.levers];
@@ -254,16 +254,30 @@ size_t stroom_conditions_touched(const stroom_params *p, char *buf, size_t size)
 			len = semi ? (size_t)(semi - k) : strlen(k);
 			memcpy(key, k, len);
 			key[len] = '\0';
-			if (stroom_conditions_lever_used(p, key) != 1)
-				continue;
-			if (used)
-				stroom_sbuf_printf(&b, ", %s", key);
-			else
-				stroom_sbuf_printf(&b, "%s %s (%s", c.code, c.name_en, key);
-			used = 1;
+			if (stroom_conditions_lever_used(p, key) == 1)
+				fn(payload, &c, key, used++);
 		}
 		if (used)
-			stroom_sbuf_printf(&b, ")\n");
+			fn(payload, &c, NULL, used);
 	}
+}
+
+static void touched_line(void *payload, const stroom_condition *c, const char *key, int k)
+{
+	stroom_sbuf *b = payload;
+	if (!key)
+		stroom_sbuf_printf(b, ")\n");
+	else if (k)
+		stroom_sbuf_printf(b, ", %s", key);
+	else
+		stroom_sbuf_printf(b, "%s %s (%s", c->code, c->name_en, key);
+}
+
+size_t stroom_conditions_touched(const stroom_params *p, char *buf, size_t size)
+{
+	stroom_sbuf b = {buf, size, 0};
+	if (buf && size)
+		buf[0] = '\0';
+	stroom_conditions_each_used(p, touched_line, &b);
 	return b.len;
 }
