@@ -46,6 +46,7 @@ check "found: a shock lever is no purchase" grep -q "^  cost a year: no executio
 # --- the cost a year of an FTE answer: the added FTE x costs.fte_eur (generic: EUR 128,700)
 "$STROOM" target generic --households 1000 --date 2025-07 --probability 0.5 --lever teams.medium.fte --draws 4 --no-check > fte.txt
 check "fte: exit 0" test $? -eq 0
+check "fte: --no-check says the answers were not checked" grep -q "^the answers not checked with the microsimulation (--no-check).$" fte.txt
 added=$(sed -nE 's/^  answer: [0-9.]+ FTE \(\+([0-9]+) from the current\).*/\1/p' fte.txt)
 check "fte: an answer in whole FTE (got '$added')" test -n "$added"
 check "fte: cost a year = $added x EUR 128700" grep -q "^  cost a year: EUR $((added * 128700)).00 of execution costs against the current setting$" fte.txt

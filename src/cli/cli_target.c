@@ -344,9 +344,10 @@ int stroom_cli_target(int argc, char **argv)
 		printf("Goal-seek on %s: P(caseload <= %d on %s) >= %.2f, levers changed from %s\n", p->name,
 		       o.households, dm, o.probability, fm);
 		printf("Searched with the expected-value engine over %d parameter draws\n(%s) with the "
-		       "caseload's chance variation (docs/compare.md);\neach answer checked with the "
-		       "microsimulation.\n",
-		       r->draws, o.posterior ? "the scenario's posterior rows and priors" : "the scenario's priors");
+		       "caseload's chance variation (docs/compare.md);\n%s\n",
+		       r->draws, o.posterior ? "the scenario's posterior rows and priors" : "the scenario's priors",
+		       o.replicates < 0 ? "the answers not checked with the microsimulation (--no-check)."
+					: "each answer checked with the microsimulation.");
 		printf("Current setting: P = %.3f, mean caseload %.0f\n", r->p_current, r->caseload_current);
 		for (i = 0; i < r->nlevers; i++) {
 			printf("\n%s: current ", r->lever[i].key);
