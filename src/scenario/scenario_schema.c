@@ -13,7 +13,8 @@
  * converted by the same code).
  *
  * Model numbers (hazards, shares, inflow) are required: the builtin scenarios set
- * them, and a user scenario normally starts with `extends: rotterdam`. Technical
+ * them, and a user scenario normally starts with `extends: generic` (any
+ * municipality, as `stroom init` writes it) or `extends: rotterdam`. Technical
  * keys and policy levers have defaults; a lever's default has no effect, so a
  * scenario that does not use it runs as before.
  */
