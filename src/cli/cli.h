@@ -15,6 +15,15 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_BADINPUT = 2 };
  * (src/cli/cli_util.c). */
 int stroom_cli_bad(const char *opt, const char *expected, const char *got);
 
+/* The argument parsing of the commands that take one scenario (calibrate,
+ * backtest, target, explain): stroom_cli_one_scenario puts the first positional
+ * argument into *scen and refuses a second ("stroom CMD takes one scenario (see
+ * 'stroom CMD --help')"); stroom_cli_unknown_option prints "stroom: CMD: unknown
+ * option 'ARG' (see 'stroom CMD --help')". Each returns EXIT_BADINPUT on the
+ * error, 0 otherwise (src/cli/cli_util.c). */
+int stroom_cli_one_scenario(const char *cmd, const char *arg, const char **scen);
+int stroom_cli_unknown_option(const char *cmd, const char *arg);
+
 /* The exit code for a library error: 2 for bad input (STROOM_EPARSE, STROOM_EINVAL,
  * STROOM_ENOTFOUND), else 1. */
 int stroom_cli_exit_for(int err);

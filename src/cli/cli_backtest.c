@@ -140,11 +140,8 @@ int stroom_cli_backtest(int argc, char **argv)
 					return EXIT_BADINPUT;
 				continue;
 			}
-			if (strcmp(a, "--origins") && strcmp(a, "--horizons") && strcmp(a, "--draws")) {
-				fprintf(stderr, "stroom: backtest: unknown option '%s' (see 'stroom backtest "
-					"--help')\n", stroom_cli_printable(a).s);
-				return EXIT_BADINPUT;
-			}
+			if (strcmp(a, "--origins") && strcmp(a, "--horizons") && strcmp(a, "--draws"))
+				return stroom_cli_unknown_option("backtest", a);
 			if (i + 1 >= argc) {
 				fprintf(stderr, "stroom: backtest: %s needs a value\n", a);
 				return EXIT_BADINPUT;
@@ -163,10 +160,7 @@ int stroom_cli_backtest(int argc, char **argv)
 					return EXIT_BADINPUT;
 				o.draws = (int)v;
 			}
-		} else if (!scen) {
-			scen = a;
-		} else {
-			fprintf(stderr, "stroom: backtest takes one scenario (see 'stroom backtest --help')\n");
+		} else if (stroom_cli_one_scenario("backtest", a, &scen)) {
 			return EXIT_BADINPUT;
 		}
 	}

@@ -103,15 +103,9 @@ int stroom_cli_calibrate(int argc, char **argv)
 			int r = stroom_cli_fit_option("calibrate", argc, argv, &i, &f, &o);
 			if (r < 0)
 				return EXIT_BADINPUT;
-			if (!r) {
-				fprintf(stderr, "stroom: calibrate: unknown option '%s' (see 'stroom calibrate "
-					"--help')\n", stroom_cli_printable(a).s);
-				return EXIT_BADINPUT;
-			}
-		} else if (!scen) {
-			scen = a;
-		} else {
-			fprintf(stderr, "stroom: calibrate takes one scenario (see 'stroom calibrate --help')\n");
+			if (!r)
+				return stroom_cli_unknown_option("calibrate", a);
+		} else if (stroom_cli_one_scenario("calibrate", a, &scen)) {
 			return EXIT_BADINPUT;
 		}
 	}

@@ -309,20 +309,14 @@ int stroom_cli_explain(int argc, char **argv)
 			continue;
 		}
 		if (a[0] != '-') {
-			if (scen) {
-				fprintf(stderr, "stroom: explain takes one scenario (see 'stroom explain --help')\n");
+			if (stroom_cli_one_scenario("explain", a, &scen))
 				return EXIT_BADINPUT;
-			}
-			scen = a;
 			continue;
 		}
 		if (strcmp(a, "--from") && strcmp(a, "--to") && strcmp(a, "--method") &&
 		    strcmp(a, "--order") && strcmp(a, "--replicates") && strcmp(a, "--threads") &&
-		    strcmp(a, "--seed") && strcmp(a, "--out")) {
-			fprintf(stderr, "stroom: explain: unknown option '%s' (see 'stroom explain --help')\n",
-				stroom_cli_printable(a).s);
-			return EXIT_BADINPUT;
-		}
+		    strcmp(a, "--seed") && strcmp(a, "--out"))
+			return stroom_cli_unknown_option("explain", a);
 		if (!val) {
 			fprintf(stderr, "stroom: %s: option needs a value\n", a);
 			return EXIT_BADINPUT;

@@ -178,20 +178,14 @@ int stroom_cli_target(int argc, char **argv)
 			continue;
 		}
 		if (a[0] != '-') {
-			if (scen) {
-				fprintf(stderr, "stroom: target takes one scenario (see 'stroom target --help')\n");
+			if (stroom_cli_one_scenario("target", a, &scen))
 				return EXIT_BADINPUT;
-			}
-			scen = a;
 			continue;
 		}
 		if (strcmp(a, "--households") && strcmp(a, "--date") && strcmp(a, "--probability") &&
 		    strcmp(a, "--lever") && strcmp(a, "--from") && strcmp(a, "--draws") &&
-		    strcmp(a, "--replicates") && strcmp(a, "--threads") && strcmp(a, "--seed")) {
-			fprintf(stderr, "stroom: target: unknown option '%s' (see 'stroom target --help')\n",
-				stroom_cli_printable(a).s);
-			return EXIT_BADINPUT;
-		}
+		    strcmp(a, "--replicates") && strcmp(a, "--threads") && strcmp(a, "--seed"))
+			return stroom_cli_unknown_option("target", a);
 		if (!val) {
 			fprintf(stderr, "stroom: %s: option needs a value\n", a);
 			return EXIT_BADINPUT;

@@ -83,6 +83,23 @@ static int dutch_number(const char *s, char *out, size_t size)
 	return 1;
 }
 
+int stroom_cli_one_scenario(const char *cmd, const char *arg, const char **scen)
+{
+	if (*scen) {
+		fprintf(stderr, "stroom: %s takes one scenario (see 'stroom %s --help')\n", cmd, cmd);
+		return EXIT_BADINPUT;
+	}
+	*scen = arg;
+	return 0;
+}
+
+int stroom_cli_unknown_option(const char *cmd, const char *arg)
+{
+	fprintf(stderr, "stroom: %s: unknown option '%s' (see 'stroom %s --help')\n", cmd,
+		stroom_cli_printable(arg).s, cmd);
+	return EXIT_BADINPUT;
+}
+
 int stroom_cli_bad(const char *opt, const char *expected, const char *got)
 {
 	char plain[64];
